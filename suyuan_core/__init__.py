@@ -1,0 +1,63 @@
+"""suyuan (诉源治理): the core every pillar and third-party plugin stands on.
+
+This module is the **public API**. A plugin imports from ``suyuan_core`` and from the modules listed
+in ``PUBLIC_MODULES`` only; everything else is internal and may change without notice (an import
+contract in CI enforces this for the plugins in this repository).
+"""
+
+from __future__ import annotations
+
+from suyuan_core.cases.service import NewCase
+from suyuan_core.config import Config
+from suyuan_core.deployment import Deployment
+from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level
+from suyuan_core.domain.cases import Case, CaseEvent, Party
+from suyuan_core.domain.labels import Label
+from suyuan_core.domain.lifecycle import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Status,
+    allowed_actions,
+)
+from suyuan_core.domain.metrics import EventFacts, EventRule, MetricDefinition
+from suyuan_core.domain.registry_items import (
+    Category,
+    EscalationTarget,
+    IntakeSource,
+    Permission,
+    Problem,
+    Refusal,
+    RouteProposal,
+    Suggestion,
+)
+from suyuan_core.domain.roster import Organisation, Person, Role
+from suyuan_core.errors import (
+    ConcurrentUpdate,
+    ConfigError,
+    IllegalTransition,
+    ImportFailed,
+    NotFound,
+    PluginError,
+    SuyuanError,
+    TransitionRefused,
+    ValidationError,
+)
+from suyuan_core.hookspecs import hookimpl
+from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
+
+#: Modules a plugin may import besides this one: the hook specifications (to read), the core's
+#: tables (to reference in foreign keys, never to write), and the pytest fixtures.
+PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.testing")
+
+__all__ = [
+    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "TRANSITIONS",
+    "Area", "Case", "CaseEvent", "Category", "ConcurrentUpdate", "Config", "ConfigError",
+    "DashboardPanel", "Deployment", "EscalationTarget", "EventFacts", "EventRule",
+    "IllegalTransition", "ImportFailed", "IntakeSource", "Label", "Level", "MetricDefinition",
+    "MigrationSource", "NewCase", "NotFound", "Organisation", "Page", "Party", "Period",
+    "Permission", "Person", "PluginError", "PluginSpec", "Problem", "Refusal", "Role",
+    "RouteProposal", "Status", "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError",
+    "allowed_actions", "hookimpl", "parse_period",
+]

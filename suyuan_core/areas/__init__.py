@@ -1,0 +1,1 @@
+"""The area tree: loading it, caching it, importing it."""

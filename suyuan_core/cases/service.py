@@ -1,0 +1,395 @@
+"""Writing cases: every change is an event appended in the same transaction as the case row it
+projects to, the rollups it moves, and whatever the plugins' hooks write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from suyuan_core import timeutil
+from suyuan_core.cases.projection import apply, created, parse_time
+from suyuan_core.domain.areas import Level
+from suyuan_core.domain.cases import Case, CaseEvent, Party
+from suyuan_core.domain.lifecycle import (
+    RECORD_KINDS,
+    TRANSITIONS,
+    Status,
+    allowed_actions,
+    target,
+)
+from suyuan_core.domain.metrics import EventFacts
+from suyuan_core.domain.registry_items import Problem, Refusal
+from suyuan_core.errors import (
+    ConcurrentUpdate,
+    IllegalTransition,
+    NotFound,
+    TransitionRefused,
+    ValidationError,
+)
+from suyuan_core.storage import tables
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
+
+SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+def row_to_case(r: Any) -> Case:
+    m = r._mapping if hasattr(r, "_mapping") else r
+    return Case(
+        id=m["id"], kind=m["kind"], title=m["title"], category=m["category"], source=m["source"],
+        area_code=m["area_code"], level=m["level"], handling_area_code=m["handling_area_code"],
+        status=m["status"], version=m["version"], description=m["description"] or "",
+        source_ref=m["source_ref"], parties=m["parties"] or (),
+        deadline=timeutil.from_db(m["deadline"]), reported_at=timeutil.from_db(m["reported_at"]),
+        closed_at=timeutil.from_db(m["closed_at"]), outcome=m["outcome"],
+        satisfaction=m["satisfaction"], assignees=tuple(m["assignees"] or ()),
+        data=m["data"] or {})
+
+
+def case_columns(case: Case, area_path: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "kind": case.kind, "title": case.title, "description": case.description,
+        "category": case.category, "source": case.source, "source_ref": case.source_ref,
+        "area_code": case.area_code, "area_path": area_path, "level": case.level.name,
+        "handling_area_code": case.handling_area_code, "status": case.status.value,
+        "version": case.version, "deadline": timeutil.to_db(case.deadline),
+        "reported_at": timeutil.to_db(case.reported_at), "closed_at": timeutil.to_db(case.closed_at),
+        "outcome": case.outcome, "satisfaction": case.satisfaction,
+        "parties": [p.as_dict() for p in case.parties], "assignees": list(case.assignees),
+        "data": case.data, "updated_at": timeutil.to_db(now)}
+
+
+def event_row(event: CaseEvent, before: Case | None, after: Case, area_path: str,
+              recorded_at: dt.datetime) -> dict[str, Any]:
+    return {
+        "case_id": event.case_id, "seq": event.seq, "kind": event.kind, "actor": event.actor,
+        "occurred_at": timeutil.to_db(event.occurred_at), "recorded_at": timeutil.to_db(recorded_at),
+        "data": event.data, "reason": event.reason,
+        "status_before": before.status.value if before else None,
+        "status_after": after.status.value, "level_before": before.level.name if before else None,
+        "level": after.level.name, "area_code": after.area_code, "area_path": area_path,
+        "category": after.category, "source": after.source, "case_kind": after.kind,
+        "deadline": timeutil.to_db(after.deadline)}
+
+
+def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
+    return EventFacts(
+        case_id=event.case_id, kind=event.kind, occurred_at=event.occurred_at, data=event.data,
+        status_before=before.status if before else None, status_after=after.status,
+        level_before=before.level if before else None, level=after.level,
+        area_code=after.area_code, category=after.category, source=after.source,
+        case_kind=after.kind, deadline=after.deadline)
+
+
+@attrs.frozen
+class NewCase:
+    """What intake needs to register a case; the service fills in the rest."""
+
+    title: str
+    category: str
+    source: str
+    area_code: str
+    kind: str | None = None
+    level: str | None = None
+    description: str = ""
+    source_ref: str | None = None
+    parties: Sequence[Party | dict[str, Any]] = ()
+    occurred_at: dt.datetime | None = None
+    data: dict[str, Any] = attrs.Factory(dict)
+
+
+class CaseService:
+    def __init__(self, deployment: Deployment) -> None:
+        self.d = deployment
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, case_id: int, session: Session | None = None) -> Case:
+        query = select(tables.cases).where(tables.cases.c.id == case_id)
+        if session is not None:
+            row = session.execute(query).first()
+        else:
+            with self.d.reading() as s:
+                row = s.execute(query).first()
+        if row is None:
+            raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists")
+        return row_to_case(row)
+
+    def timeline(self, case_id: int) -> list[CaseEvent]:
+        self.get(case_id)
+        e = tables.case_events.c
+        with self.d.reading() as s:
+            rows = s.execute(select(tables.case_events).where(e.case_id == case_id)
+                             .order_by(e.seq)).all()
+        return [CaseEvent(case_id=r.case_id, seq=r.seq, kind=r.kind, actor=r.actor,
+                          occurred_at=timeutil.from_db(r.occurred_at),  # type: ignore[arg-type]
+                          data=r.data or {},
+                          status_before=Status(r.status_before) if r.status_before else None,
+                          status_after=Status(r.status_after), level=Level[r.level],
+                          reason=r.reason) for r in rows]
+
+    def find_by_source(self, source: str, source_ref: str,
+                       session: Session | None = None) -> Case | None:
+        c = tables.cases.c
+        query = select(tables.cases).where(c.source == source, c.source_ref == source_ref)
+        if session is not None:
+            row = session.execute(query).first()
+        else:
+            with self.d.reading() as s:
+                row = s.execute(query).first()
+        return row_to_case(row) if row else None
+
+    def allowed(self, case: Case) -> list[str]:
+        actions = allowed_actions(case.status)
+        if case.level is Level.court and "escalate" in actions:
+            actions.remove("escalate")
+        return actions
+
+    # -- building a new case ---------------------------------------------------------------
+    def prepare(self, new: NewCase, session: Session) -> Case:
+        """Check a new case against the registries, the area tree and the plugins' validators."""
+        d = self.d
+        source = d.sources.get(new.source)
+        if source is None:
+            raise ValidationError(f"unknown source {new.source!r}", field="source", rule="exists",
+                                  hint="known: " + ", ".join(d.sources.codes()))
+        category = d.categories.get(new.category)
+        if category is None:
+            raise ValidationError(f"unknown category {new.category!r}", field="category",
+                                  rule="exists", hint="see `suyuan categories` for the codes")
+        at = new.occurred_at or timeutil.now()
+        if at.tzinfo is None:
+            raise ValidationError("occurred_at needs a time zone", field="occurred_at",
+                                  rule="aware_datetime")
+        if not category.valid_on(at.date()):
+            raise ValidationError(f"category {new.category!r} is not valid on {at.date()}",
+                                  field="category", rule="valid_period")
+        area = d.areas.tree.get(new.area_code)
+        level = Level.parse(new.level) if new.level else area.level
+        if level is Level.court:
+            raise ValidationError("a case cannot start at the court", field="level", rule="level")
+        handling = d.areas.tree.parent_at(area.code, level) if level >= area.level else None
+        if handling is None:
+            raise ValidationError(f"level {level.name} is below the case's area {area.code} "
+                                  f"({area.level.name})", field="level", rule="level",
+                                  hint="use the area's level or one above it")
+        case = Case(id=0, kind=new.kind or source.case_kind, title=new.title,
+                    category=new.category, source=new.source, area_code=area.code, level=level,
+                    handling_area_code=handling, description=new.description,
+                    source_ref=new.source_ref, parties=tuple(new.parties), reported_at=at,
+                    data=dict(new.data))
+        problems: list[Problem] = [p for found in d.hook.suyuan_case_validate(
+            case=case, deployment=d, session=session) for p in (found or ())]
+        if problems:
+            first = problems[0]
+            raise ValidationError("; ".join(p.message for p in problems), field=first.field,
+                                  rule="suyuan_case_validate")
+        return case
+
+    def reported_event(self, case: Case, case_id: int, actor: str) -> CaseEvent:
+        data: dict[str, Any] = {
+            "kind": case.kind, "title": case.title, "category": case.category,
+            "source": case.source, "area_code": case.area_code, "level": case.level.name,
+            "handling_area_code": case.handling_area_code}
+        if case.description:
+            data["description"] = case.description
+        if case.source_ref is not None:
+            data["source_ref"] = case.source_ref
+        if case.parties:
+            data["parties"] = [p.as_dict() for p in case.parties]
+        if case.data:
+            data["case_data"] = case.data
+        assert case.reported_at is not None
+        return CaseEvent(case_id=case_id, seq=1, kind="reported", actor=actor,
+                         occurred_at=case.reported_at, data=data)
+
+    # -- writing ---------------------------------------------------------------------------
+    def create(self, new: NewCase, *, actor: str, session: Session | None = None) -> Case:
+        """Register a case (event ``reported``). Idempotent on ``(source, source_ref)``: the same
+        work order twice returns the first case."""
+        with self.d.transaction(session) as s:
+            if new.source_ref is not None:
+                existing = self.find_by_source(new.source, new.source_ref, s)
+                if existing is not None:
+                    return existing
+            case = self.prepare(new, s)
+            path = self.d.areas.tree.path(case.area_code)
+            now = timeutil.now()
+            row = case_columns(attrs.evolve(case, version=1), path, now)
+            case_id = s.execute(tables.cases.insert().returning(tables.cases.c.id), row).scalar_one()
+            event = self.reported_event(case, case_id, actor)
+            after = created(event)
+            self._write_event(s, event, None, after, path, now)
+            return after
+
+    def act(self, case_id: int, action: str, *, actor: str, data: dict[str, Any] | None = None,
+            reason: str | None = None, expected_version: int | None = None,
+            occurred_at: dt.datetime | None = None, session: Session | None = None) -> Case:
+        """Apply a lifecycle action (``accept``, ``assign``, ``escalate``, ``close`` …)."""
+        if action not in TRANSITIONS:
+            raise ValidationError(f"unknown action {action!r}", field="action", rule="one_of",
+                                  hint="use one of " + ", ".join(TRANSITIONS))
+        return self._append(case_id, action, actor=actor, data=dict(data or {}), reason=reason,
+                            expected_version=expected_version, occurred_at=occurred_at,
+                            session=session)
+
+    def record(self, case_id: int, kind: str, *, actor: str, data: dict[str, Any] | None = None,
+               reason: str | None = None, expected_version: int | None = None,
+               occurred_at: dt.datetime | None = None, session: Session | None = None) -> Case:
+        """Append an event that does not change the status: ``note``, ``callback``, ``deadline``,
+        ``update``, ``attachment``, or a plugin's own kind (``<plugin>.<what>``)."""
+        if kind in TRANSITIONS or kind == "reported":
+            raise ValidationError(f"{kind!r} is a lifecycle action", field="kind", rule="record",
+                                  hint="use act() for lifecycle actions")
+        if kind not in RECORD_KINDS and "." not in kind:
+            raise ValidationError(f"unknown event kind {kind!r}", field="kind", rule="one_of",
+                                  hint="core kinds: " + ", ".join(sorted(RECORD_KINDS - {"reported"}))
+                                  + "; plugin kinds are written <plugin>.<what>")
+        return self._append(case_id, kind, actor=actor, data=dict(data or {}), reason=reason,
+                            expected_version=expected_version, occurred_at=occurred_at,
+                            session=session)
+
+    def note(self, case_id: int, text: str, *, actor: str) -> Case:
+        return self.record(case_id, "note", actor=actor, data={"text": text})
+
+    def callback(self, case_id: int, *, actor: str, reached: bool, satisfaction: str | None,
+                 reason: str | None = None, occurred_at: dt.datetime | None = None) -> Case:
+        """回访: record whether the resident was reached and how satisfied they are."""
+        if satisfaction is not None and satisfaction not in SATISFACTION:
+            raise ValidationError(f"{satisfaction!r} is not a rating", field="satisfaction",
+                                  rule="one_of", hint="use " + ", ".join(SATISFACTION))
+        if not reached and satisfaction is not None:
+            raise ValidationError("a resident who was not reached cannot give a rating",
+                                  field="satisfaction", rule="callback")
+        return self.record(case_id, "callback", actor=actor, reason=reason,
+                           data={"reached": reached, "satisfaction": satisfaction},
+                           occurred_at=occurred_at)
+
+    def _append(self, case_id: int, kind: str, *, actor: str, data: dict[str, Any],
+                reason: str | None, expected_version: int | None,
+                occurred_at: dt.datetime | None, session: Session | None) -> Case:
+        attempts = 1 if (expected_version is not None or session is not None) else 3
+        for attempt in range(attempts):
+            try:
+                with self.d.transaction(session) as s:
+                    return self._append_in(s, case_id, kind, actor, data, reason,
+                                           expected_version, occurred_at)
+            except ConcurrentUpdate:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _append_in(self, s: Session, case_id: int, kind: str, actor: str, data: dict[str, Any],
+                   reason: str | None, expected_version: int | None,
+                   occurred_at: dt.datetime | None) -> Case:
+        before = self.get(case_id, s)
+        if expected_version is not None and before.version != expected_version:
+            raise ConcurrentUpdate(
+                f"case {case_id} is at version {before.version}, not {expected_version}: someone "
+                "changed it since you read it", field="expected_version", rule="optimistic_lock",
+                hint="reload the case and try again")
+        at = occurred_at or timeutil.now()
+        last = self._last_time(s, case_id)
+        if at < last:
+            raise ValidationError(f"occurred_at {at.isoformat()} is before the case's last event "
+                                  f"({last.isoformat()})", field="occurred_at", rule="monotonic")
+        if kind in TRANSITIONS:
+            data = self._transition_data(before, kind, data, reason, at)
+            refusals = self._refusals(before, kind, data, actor, s)
+            if refusals:
+                raise TransitionRefused(case_id, kind, [r.reason for r in refusals])
+        event = CaseEvent(case_id=case_id, seq=before.version + 1, kind=kind, actor=actor,
+                          occurred_at=at, data=data, reason=reason)
+        after = apply(before, event)
+        path = self.d.areas.tree.path(after.area_code)
+        now = timeutil.now()
+        cols = case_columns(after, path, now)
+        c = tables.cases.c
+        updated = s.execute(tables.cases.update()
+                            .where(c.id == case_id, c.version == before.version)
+                            .values(**cols)).rowcount
+        if updated != 1:
+            raise ConcurrentUpdate(f"case {case_id} changed while this change was being written",
+                                   field="version", rule="optimistic_lock",
+                                   hint="reload the case and try again")
+        self._write_event(s, event, before, after, path, now)
+        return after
+
+    def _last_time(self, s: Session, case_id: int) -> dt.datetime:
+        e = tables.case_events.c
+        value = s.scalar(select(e.occurred_at).where(e.case_id == case_id)
+                         .order_by(e.seq.desc()).limit(1))
+        return timeutil.from_db(value)  # type: ignore[return-value]
+
+    def _transition_data(self, before: Case, action: str, data: dict[str, Any],
+                         reason: str | None, at: dt.datetime) -> dict[str, Any]:
+        if target(action, before.status) is None or (
+                action == "escalate" and before.level is Level.court):
+            raise IllegalTransition(before.id or 0, action, before.status.value,
+                                    self.allowed(before))
+        if action == "assign":
+            assignees = data.get("assignees")
+            if not assignees or not all(isinstance(a, str) and a for a in assignees):
+                raise ValidationError("assign needs a non-empty list of handlers", field="assignees",
+                                      rule="non_empty",
+                                      hint='e.g. ["person:M0001"] or ["organisation:TC01"]')
+        if action == "escalate":
+            if not reason:
+                raise ValidationError("say why the case is escalated", field="reason",
+                                      rule="required")
+            data.update(self._escalation(before, reason))
+        if action in ("accept", "escalate", "reopen") and "deadline" not in data:
+            deadline = self.d.hook.suyuan_case_deadline(case=before, action=action, now=at,
+                                                        deployment=self.d)
+            if deadline is None:
+                deadline = at + dt.timedelta(days=self.d.config.core.cases.default_deadline_days)
+            data["deadline"] = timeutil.iso(deadline)
+        elif "deadline" in data and parse_time(data["deadline"]) is None:
+            data.pop("deadline")
+        return data
+
+    def _escalation(self, case: Case, reason: str) -> dict[str, Any]:
+        found = self.d.hook.suyuan_case_escalation_target(case=case, reason=reason,
+                                                          deployment=self.d)
+        if found is not None:
+            level = Level.parse(found.level)
+            if level <= case.level:
+                raise ValidationError(f"escalation target {level.name} is not above "
+                                      f"{case.level.name}", field="level", rule="escalate")
+            return {"level": level.name, "area_code": found.area_code, "by": found.reason}
+        tree = self.d.areas.tree
+        current = case.handling_area_code or case.area_code
+        parent = tree.get(current).parent_code
+        if parent is None:  # above the county: the court
+            return {"level": Level.court.name, "area_code": None}
+        return {"level": tree.get(parent).level.name, "area_code": parent}
+
+    def _refusals(self, case: Case, action: str, data: dict[str, Any], actor: str,
+                  s: Session) -> list[Refusal]:
+        found: list[Refusal] = []
+        for result in self.d.hook.suyuan_case_before_transition(
+                case=case, action=action, data=data, actor=actor, deployment=self.d, session=s):
+            if isinstance(result, Refusal):
+                found.append(result)
+            elif result:
+                found.extend(result)
+        return found
+
+    def _write_event(self, s: Session, event: CaseEvent, before: Case | None, after: Case,
+                     path: str, now: dt.datetime) -> None:
+        try:
+            s.execute(tables.case_events.insert(), event_row(event, before, after, path, now))
+        except IntegrityError:
+            raise ConcurrentUpdate(f"case {event.case_id} already has an event {event.seq}",
+                                   field="version", rule="optimistic_lock",
+                                   hint="reload the case and try again") from None
+        facts = facts_of(event, before, after)
+        self.d.rollup.write(s, self.d.rollup.increments([facts], self.d.areas.tree))
+        self.d.hook.suyuan_case_after_transition(case=after, event=event, deployment=self.d,
+                                                 session=s)

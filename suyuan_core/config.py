@@ -1,0 +1,166 @@
+"""``suyuan.toml``: the deployment's configuration, structured into attrs classes with cattrs.
+
+Every error names the full path of the bad value, e.g. ``cases.default_deadline_days: expected an
+integer``, so a county developer can fix the file without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from suyuan_core.errors import ConfigError
+
+T = TypeVar("T")
+
+ENV_CONFIG = "SUYUAN_CONFIG"
+DEFAULT_FILE = "suyuan.toml"
+
+
+def _tz(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Shanghai)") from None
+
+
+def _positive(obj: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"must be at least 1, got {value}")
+
+
+@attrs.frozen
+class DeploymentSection:
+    name: str = "suyuan"
+    #: SQLAlchemy URL; a relative SQLite path is relative to the config file.
+    database: str = "sqlite:///suyuan.db"
+    timezone: str = attrs.field(default="Asia/Shanghai", validator=_tz)
+    language: str = "zh-Hans"
+
+
+@attrs.frozen
+class PluginsSection:
+    enabled: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class CasesSection:
+    #: 司法部《人民调解工作若干规定》Art 33: 一般一个月内调结 → 30 calendar days by default.
+    default_deadline_days: int = attrs.field(default=30, validator=_positive)
+    #: the county's short code used in case references, e.g. JT-2026-000123.
+    reference_prefix: str = "SY"
+
+
+@attrs.frozen
+class DataSection:
+    """Files the deployment is seeded from (relative to the config file)."""
+
+    areas: str | None = None
+    categories: str | None = None
+    roster: str | None = None
+
+
+@attrs.frozen
+class CoreConfig:
+    deployment: DeploymentSection = attrs.Factory(DeploymentSection)
+    plugins: PluginsSection = attrs.Factory(PluginsSection)
+    cases: CasesSection = attrs.Factory(CasesSection)
+    data: DataSection = attrs.Factory(DataSection)
+
+
+@attrs.frozen
+class Config:
+    """The whole file: the core's sections plus each plugin's raw ``[plugins.<name>]`` table."""
+
+    core: CoreConfig
+    plugin_tables: dict[str, dict[str, Any]]
+    path: Path | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def database_url(self) -> str:
+        url = self.core.deployment.database
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.resolve(url[len(prefix):]))
+        return url
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _messages(exc: BaseException, path: str) -> list[str]:
+    """Flatten a cattrs error tree into ``path: message`` lines."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        keys = ", ".join(sorted(exc.extra_fields))
+        return [f"{path}: unknown key(s) {keys}" if path else f"unknown key(s) {keys}"]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        out: list[str] = []
+        for sub in exc.exceptions:
+            note = next((n for n in getattr(sub, "__notes__", []) if hasattr(n, "name")), None)
+            name = getattr(note, "name", getattr(note, "index", None))
+            sub_path = path if name is None else (f"{path}.{name}" if path else str(name))
+            out.extend(_messages(sub, sub_path))
+        return out
+    message = str(exc)
+    if isinstance(exc, KeyError):
+        message = "is required"
+    elif isinstance(exc, TypeError | ValueError) and ("int" in message or "literal" in message):
+        message = message.replace("invalid literal for int() with base 10:", "expected an integer, got")
+    return [f"{path}: {message}"]
+
+
+def structure(data: dict[str, Any], cls: type[T], path: str) -> T:
+    """Structure ``data`` into ``cls`` or raise a one-line ConfigError naming the bad path."""
+    try:
+        return _converter.structure(data, cls)
+    except Exception as exc:  # cattrs wraps every failure; unwrap into one line
+        lines = _messages(exc, path)
+        raise ConfigError("; ".join(lines), hint="fix suyuan.toml") from None
+
+
+def parse(data: dict[str, Any], path: Path | None = None) -> Config:
+    data = dict(data)
+    plugins = dict(data.get("plugins", {}))
+    tables = {k: v for k, v in plugins.items() if isinstance(v, dict)}
+    for name in tables:
+        plugins.pop(name)
+    data["plugins"] = plugins
+    core = structure(data, CoreConfig, "")
+    return Config(core=core, plugin_tables=tables, path=path)
+
+
+def find(explicit: str | Path | None = None) -> Path | None:
+    """The config file: ``--config``, else ``$SUYUAN_CONFIG``, else ``./suyuan.toml`` if present."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    default = Path.cwd() / DEFAULT_FILE
+    return default if default.exists() else None
+
+
+def load(path: str | Path) -> Config:
+    file = Path(path)
+    if not file.exists():
+        raise ConfigError(f"config file {file} does not exist",
+                          hint="create one with `suyuan init` or pass --config / SUYUAN_CONFIG")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    return parse(data, file.resolve())

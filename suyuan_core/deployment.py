@@ -1,0 +1,151 @@
+"""A Deployment: one county's configuration, plugins, database and registries.
+
+CLI, HTTP and tests all start from one. There is no global state: two Deployments in one process
+(e.g. two tests) share nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from suyuan_core import config as config_mod
+from suyuan_core.areas.service import AreaService
+from suyuan_core.cases.service import CaseService
+from suyuan_core.domain.metrics import MetricDefinition
+from suyuan_core.domain.registry_items import Category, IntakeSource, Permission
+from suyuan_core.domain.roster import Role
+from suyuan_core.errors import PluginError
+from suyuan_core.metrics.rollup import Rollup
+from suyuan_core.metrics.service import MetricService
+from suyuan_core.plugins import manager
+from suyuan_core.plugins.spec import LoadedPlugin, MigrationSource
+from suyuan_core.registry import Registry
+from suyuan_core.roster.service import RosterService
+from suyuan_core.storage import migrate
+from suyuan_core.storage.engine import make_engine
+
+BUILTIN = "suyuan_core"
+
+
+class Deployment:
+    """Build with :meth:`from_file` / :meth:`from_dict`; close with :meth:`close`."""
+
+    def __init__(self, config: config_mod.Config, *,
+                 extra_plugins: Mapping[str, ModuleType | object] | None = None,
+                 discover: bool = True, engine_options: dict[str, Any] | None = None) -> None:
+        self.config = config
+        self.available = manager.discover() if discover else {}
+        enabled = manager.resolve(config.core.plugins.enabled, self.available,
+                                  dict(extra_plugins or {}), config.plugin_tables)
+        self.plugins: list[LoadedPlugin] = [manager.builtin(BUILTIN, "suyuan_core.builtin"),
+                                            *enabled]
+        self.pm: pluggy.PluginManager = manager.new_manager()
+        manager.register(self.pm, self.plugins)
+        self.hook = self.pm.hook
+        options = dict(engine_options or {})
+        self.engine: Engine = make_engine(config.database_url, **options)
+        self.read_engine: Engine = (make_engine(config.database_url, immediate=False, **options)
+                                    if self.engine.dialect.name == "sqlite" else self.engine)
+        self.categories: Registry[Category] = Registry("category")
+        self.sources: Registry[IntakeSource] = Registry("intake source")
+        self.roles: Registry[Role] = Registry("role")
+        self.permissions: Registry[Permission] = Registry("permission")
+        self.metrics: Registry[MetricDefinition] = Registry("metric", key="key")
+        self.migrations: list[MigrationSource] = []
+        self._register()
+        self.rollup = Rollup(self.metrics, config.core.deployment.timezone)
+        self.areas = AreaService(self)
+        self.cases = CaseService(self)
+        self.roster = RosterService(self)
+        self.metric_service = MetricService(self)
+        self.hook.suyuan_startup(deployment=self)
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs: Any) -> Deployment:
+        return cls(config_mod.load(path), **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None,
+                  **kwargs: Any) -> Deployment:
+        path = (base_dir / config_mod.DEFAULT_FILE) if base_dir else None
+        return cls(config_mod.parse(data, path), **kwargs)
+
+    def _collect(self, hook: str) -> Iterator[tuple[str, Any]]:
+        """Call a registration hook plugin by plugin (core first), yielding (plugin, result), so
+        each registered item is credited to the plugin that registered it."""
+        for impl in getattr(self.hook, hook).get_hookimpls():
+            kwargs = {"deployment": self} if "deployment" in impl.argnames else {}
+            result = impl.function(**kwargs)
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def _register(self) -> None:
+        for registry, hook in ((self.categories, "suyuan_register_categories"),
+                               (self.sources, "suyuan_register_intake_sources"),
+                               (self.permissions, "suyuan_register_permissions"),
+                               (self.roles, "suyuan_register_roles"),
+                               (self.metrics, "suyuan_register_metrics")):
+            for name, items in self._collect(hook):
+                registry.extend(items, name)  # type: ignore[attr-defined]
+        self.migrations = [source for _, source in self._collect("suyuan_register_migrations")]
+        for role in self.roles:
+            missing = sorted(set(role.permissions) - set(self.permissions.codes()))
+            if missing:
+                raise PluginError(f"role {role.code!r} (from {role.provider}) grants unknown "
+                                  f"permission(s) {', '.join(missing)}",
+                                  hint="register them with suyuan_register_permissions")
+
+    def plugin(self, name: str) -> LoadedPlugin:
+        for p in self.plugins:
+            if p.name == name:
+                return p
+        raise PluginError(f"plugin {name!r} is not enabled")
+
+    def settings(self, name: str) -> Any:
+        """The plugin's ``[plugins.<name>]`` settings, structured into its settings class."""
+        return self.plugin(name).settings
+
+    # -- database ----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, session: Session | None = None) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back everything on any error. With
+        ``session`` given, joins that transaction instead (the caller commits)."""
+        if session is not None:
+            yield session
+            return
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.read_engine) as s, s.begin():
+            yield s
+
+    def upgrade(self) -> list[str]:
+        """``suyuan db upgrade``: the core's and every enabled plugin's migrations to their heads."""
+        heads = migrate.upgrade(self.engine, self.migrations)
+        self.areas.refresh()
+        return heads
+
+    def migration_status(self) -> dict[str, tuple[str | None, str]]:
+        return migrate.status(self.engine, self.migrations)
+
+    @cached_property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+

@@ -1,0 +1,113 @@
+"""Metric definitions: a formula over case events that the core computes, rolls up and drills down.
+
+A *flow* metric counts events: ``numerator`` (and, for a rate, ``denominator``) are :class:`EventRule`s;
+each event either counts 1 or 0 towards each. A *gauge* (e.g. overdue now) is a count over the current
+case states instead, computed on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from suyuan_core.domain.areas import Level
+from suyuan_core.domain.labels import Label, label
+from suyuan_core.domain.lifecycle import Status
+from suyuan_core.domain.rules import identifier, non_empty, one_of
+from suyuan_core.errors import ValidationError
+
+UNITS = frozenset({"count", "percent"})
+DIMENSIONS = frozenset({"area", "period", "category", "source"})
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+@attrs.frozen
+class EventFacts:
+    """What a metric formula sees of one event: the event plus the case as it was around it."""
+
+    case_id: int
+    kind: str
+    occurred_at: dt.datetime
+    data: dict[str, Any]
+    status_before: Status | None
+    status_after: Status | None
+    level_before: Level | None
+    level: Level
+    area_code: str
+    category: str
+    source: str
+    case_kind: str
+    deadline: dt.datetime | None
+
+
+def _kinds(value: object) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class EventRule:
+    """Counts an event when its kind is in ``kinds`` and ``where`` (if any) holds.
+
+    ``doc`` says the rule in words; it is what the metric reference prints.
+    """
+
+    kinds: frozenset[str] = attrs.field(converter=_kinds)
+    doc: str = attrs.field(validator=non_empty)
+    where: Callable[[EventFacts], bool] | None = None
+
+    def counts(self, facts: EventFacts) -> bool:
+        return facts.kind in self.kinds and (self.where is None or self.where(facts))
+
+
+@attrs.frozen
+class MetricDefinition:
+    """A figure suyuan can show: key, bilingual label, unit, formula and the dimensions it splits by."""
+
+    key: str = attrs.field(validator=identifier)
+    label: Label = attrs.field(converter=label)
+    unit: str = attrs.field(validator=one_of(UNITS))
+    numerator: EventRule | None = None
+    denominator: EventRule | None = None
+    #: for gauges: (deployment, area_code, at) → the figure; no rollup is kept for them.
+    gauge: Callable[..., int] | None = None
+    gauge_doc: str = ""
+    dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=frozenset)
+    provider: str = "suyuan_core"
+
+    def __attrs_post_init__(self) -> None:
+        if (self.numerator is None) == (self.gauge is None):
+            raise ValidationError(f"metric {self.key}: give either a numerator or a gauge",
+                                  field="MetricDefinition.numerator", rule="formula")
+        if self.unit == "percent" and self.gauge is None and self.denominator is None:
+            raise ValidationError(f"metric {self.key}: a percent needs a denominator",
+                                  field="MetricDefinition.denominator", rule="formula")
+        unknown = set(self.dimensions) - DIMENSIONS
+        if unknown:
+            raise ValidationError(f"metric {self.key}: unknown dimensions {sorted(unknown)}",
+                                  field="MetricDefinition.dimensions", rule="one_of")
+
+    @property
+    def is_gauge(self) -> bool:
+        return self.gauge is not None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """Every event kind this metric looks at."""
+        found: set[str] = set()
+        for rule in (self.numerator, self.denominator):
+            if rule is not None:
+                found |= rule.kinds
+        return frozenset(found)
+
+    def contribution(self, facts: EventFacts) -> tuple[int, int]:
+        num = 1 if self.numerator is not None and self.numerator.counts(facts) else 0
+        den = 1 if self.denominator is not None and self.denominator.counts(facts) else 0
+        return num, den
+
+    def value(self, num: int, den: int) -> float | int | None:
+        if self.unit == "count":
+            return num
+        return None if den == 0 else round(100.0 * num / den, 2)

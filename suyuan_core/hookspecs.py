@@ -1,0 +1,249 @@
+"""Every hook a suyuan plugin can implement.
+
+Rules for all hooks (as in pluggy/pytest and Datasette):
+
+* hooks are called with keyword arguments only; an implementation may accept **any subset** of a
+  hook's arguments, so adding an argument later breaks no plugin;
+* hooks marked *first result wins* stop at the first implementation that returns something other
+  than ``None``; all others collect every non-``None`` result in a list;
+* a plugin's implementations run in the order its ``requires`` imply (a plugin runs after the plugins
+  it requires), never in install order.
+
+Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
+
+    from suyuan_core.deployment import Deployment
+    from suyuan_core.domain.cases import Case, CaseEvent
+    from suyuan_core.domain.metrics import MetricDefinition
+    from suyuan_core.domain.registry_items import (
+        Category,
+        EscalationTarget,
+        IntakeSource,
+        Permission,
+        Problem,
+        Refusal,
+        RouteProposal,
+        Suggestion,
+    )
+    from suyuan_core.domain.roster import Person, Role
+    from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page
+
+PROJECT = "suyuan"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration: called once, when a Deployment starts, in dependency order.
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_register_categories(deployment: Deployment) -> Sequence[Category] | None:
+    """Add case categories to the code list.
+
+    Called once at start-up. Return a list of :class:`~suyuan_core.Category`; a code that another
+    plugin (or the core's default list) already registered is a start-up error naming both.
+    """
+
+
+@hookspec
+def suyuan_register_intake_sources(deployment: Deployment) -> Sequence[IntakeSource] | None:
+    """Add intake channels (e.g. ``hotline_12345``, ``open311``) that cases may come in through.
+
+    Called once at start-up. Return a list of :class:`~suyuan_core.IntakeSource`; duplicate codes
+    are a start-up error.
+    """
+
+
+@hookspec
+def suyuan_register_roles(deployment: Deployment) -> Sequence[Role] | None:
+    """Add roster roles (``mediator``, ``grid_worker`` …), each with the permissions it grants.
+
+    Called once at start-up. Return a list of :class:`~suyuan_core.Role`.
+    """
+
+
+@hookspec
+def suyuan_register_permissions(deployment: Deployment) -> Sequence[Permission] | None:
+    """Add permissions (dotted codes, e.g. ``self_governance.sessions.record``) roles may grant.
+
+    Called once at start-up. Return a list of :class:`~suyuan_core.Permission`.
+    """
+
+
+@hookspec
+def suyuan_register_metrics(deployment: Deployment) -> Sequence[MetricDefinition] | None:
+    """Add metric definitions; the core computes them, keeps their rollups and drills them down.
+
+    Called once at start-up. Return a list of :class:`~suyuan_core.MetricDefinition`. A flow metric's
+    rollup is filled from the moment it is registered; run ``suyuan metrics rebuild`` to backfill.
+    """
+
+
+@hookspec
+def suyuan_register_migrations(deployment: Deployment) -> MigrationSource | None:
+    """Declare the plugin's own tables: its Alembic branch and the SQLAlchemy metadata they live in.
+
+    Called once at start-up. Return a :class:`~suyuan_core.MigrationSource` (branch label, a
+    ``"package:folder"`` version location whose first revision has ``down_revision = None`` and
+    ``depends_on`` the core revision it needs, and the ``MetaData``). ``suyuan db upgrade`` applies
+    the heads of the core and of every enabled plugin's branch.
+    """
+
+
+@hookspec
+def suyuan_register_routes(deployment: Deployment) -> Sequence[Any] | None:
+    """Add HTTP route handlers, mounted under ``/api/v1/<plugin>/``.
+
+    Called once when the HTTP app is built. Return a list of litestar route handlers or routers.
+    They appear in the OpenAPI document and obey the same authentication and authorisation.
+    """
+
+
+@hookspec
+def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command] | None:
+    """Add CLI commands; a plugin's group appears as ``suyuan <group> …``.
+
+    Called once when the CLI starts (``deployment`` may be None when no configuration is found,
+    e.g. for ``suyuan --help``). Return a list of ``click.Command`` or ``click.Group``.
+    """
+
+
+@hookspec
+def suyuan_register_pages(deployment: Deployment) -> Sequence[Page | DashboardPanel] | None:
+    """Add web pages and dashboard panels.
+
+    Called once when the web app is built. Return :class:`~suyuan_core.Page` and
+    :class:`~suyuan_core.DashboardPanel` objects.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Case hooks: called by the case services inside the transaction that writes the change.
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_case_validate(case: Case, deployment: Deployment, session: Session) -> (
+        Sequence[Problem] | None):
+    """Check a new case before it is written.
+
+    Called once per new case (also per imported row). Return a list of
+    :class:`~suyuan_core.Problem` (field, message); any problem refuses the case and nothing is
+    written. Return None or ``[]`` when the case is fine.
+    """
+
+
+@hookspec
+def suyuan_case_classify(text: str, case: Case | None, deployment: Deployment) -> (
+        Sequence[Suggestion] | None):
+    """Suggest categories for free text (e.g. word segmentation plus keyword rules).
+
+    Called when an officer asks for suggestions. Return :class:`~suyuan_core.Suggestion` objects
+    with a confidence in [0, 1]; the core merges and sorts all plugins' suggestions.
+    """
+
+
+@hookspec
+def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> (
+        Sequence[RouteProposal] | None):
+    """Propose who should handle a case.
+
+    Called when a case is to be assigned (``suyuan cases route`` / the assign form). Return
+    :class:`~suyuan_core.RouteProposal` objects, each with a score in [0, 1] and a reason; the core
+    sorts every plugin's proposals by score. The officer decides.
+    """
+
+
+@hookspec(firstresult=True)
+def suyuan_case_deadline(case: Case, action: str, now: dt.datetime, deployment: Deployment) -> (
+        dt.datetime | None):
+    """Compute the case's deadline when it is accepted or escalated.
+
+    **First result wins.** Return an aware datetime, or None to let the next plugin (and finally
+    the core's default of ``[cases] default_deadline_days`` calendar days) decide.
+    """
+
+
+@hookspec
+def suyuan_case_before_transition(case: Case, action: str, data: dict[str, Any], actor: str,
+                                  deployment: Deployment, session: Session) -> (
+        Sequence[Refusal] | Refusal | None):
+    """Veto a lifecycle action before anything is written.
+
+    Called after the core has checked the action is allowed from the current status. Return a
+    :class:`~suyuan_core.Refusal` (or a list of them) to refuse, with the reason shown to the user;
+    return None to allow. The transition is refused if any plugin refuses.
+    """
+
+
+@hookspec
+def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deployment,
+                                 session: Session) -> None:
+    """Observe a change to a case (every event, including notes and callbacks).
+
+    Called inside the same transaction, after the event and the case row are written: whatever the
+    plugin writes with ``session`` commits or rolls back with the event. Raising aborts the change.
+    The return value is ignored.
+    """
+
+
+@hookspec(firstresult=True)
+def suyuan_case_escalation_target(case: Case, reason: str, deployment: Deployment) -> (
+        EscalationTarget | None):
+    """Choose where an escalated case goes.
+
+    **First result wins.** Return an :class:`~suyuan_core.EscalationTarget`, or None to use the
+    default: one level up the area tree (grid → community → town → county → court).
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Roster hooks
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_roster_validate_member(person: Person, deployment: Deployment, session: Session) -> (
+        Sequence[Problem] | None):
+    """Check a roster member before it is written (added, imported or changed).
+
+    Return :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
+    """
+
+
+@hookspec
+def suyuan_roster_member_changed(person: Person, change: str, deployment: Deployment,
+                                 session: Session) -> None:
+    """Observe a roster change (``change`` is ``"added"``, ``"updated"`` or ``"removed"``).
+
+    Called inside the writing transaction. The return value is ignored.
+    """
+
+
+@hookspec
+def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Session) -> (
+        Sequence[RouteProposal] | None):
+    """Propose roster members able to take a case (coverage, speciality, capacity).
+
+    Return :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Deployment life
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_startup(deployment: Deployment) -> None:
+    """Called once after every registration hook has run and the registries are complete."""

@@ -1,0 +1,104 @@
+"""Reporting periods in the deployment's time zone: day, week (Mon–Sun), month, quarter, year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from suyuan_core.errors import ValidationError
+
+GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@attrs.frozen
+class Period:
+    """A half-open span of local days ``[start, end)``, with its grain."""
+
+    grain: str
+    start: dt.date
+
+    @property
+    def end(self) -> dt.date:
+        if self.grain == "day":
+            return self.start + dt.timedelta(days=1)
+        if self.grain == "week":
+            return self.start + dt.timedelta(days=7)
+        return _add_months(self.start, {"month": 1, "quarter": 3, "year": 12}[self.grain])
+
+    @classmethod
+    def containing(cls, grain: str, day: dt.date) -> Period:
+        if grain == "day":
+            return cls(grain, day)
+        if grain == "week":
+            return cls(grain, day - dt.timedelta(days=day.weekday()))
+        if grain == "month":
+            return cls(grain, month_start(day))
+        if grain == "quarter":
+            return cls(grain, dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1))
+        if grain == "year":
+            return cls(grain, dt.date(day.year, 1, 1))
+        raise ValidationError(f"{grain!r} is not a period", field="period", rule="one_of",
+                              hint="use day, week, month, quarter or year")
+
+    def previous(self, n: int = 1) -> Period:
+        p = self
+        for _ in range(n):
+            p = Period.containing(self.grain, p.start - dt.timedelta(days=1))
+        return p
+
+    def rollup_keys(self) -> tuple[str, list[dt.date]]:
+        """Which rollup rows make up this period: days for day/week, months for the rest."""
+        if self.grain in ("day", "week"):
+            days = (self.end - self.start).days
+            return "day", [self.start + dt.timedelta(days=i) for i in range(days)]
+        months = {"month": 1, "quarter": 3, "year": 12}[self.grain]
+        return "month", [_add_months(self.start, i) for i in range(months)]
+
+    def __str__(self) -> str:
+        s = self.start
+        return {"day": s.isoformat(), "week": f"{s.isocalendar()[0]}-W{s.isocalendar()[1]:02d}",
+                "month": f"{s:%Y-%m}", "quarter": f"{s.year}-Q{(s.month - 1) // 3 + 1}",
+                "year": str(s.year)}[self.grain]
+
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
+    (re.compile(r"^(\d{4})-W(\d{2})$"), "week"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})$"), "year"),
+]
+
+
+def parse_period(text: str) -> Period:
+    """``2026-05-03`` (day), ``2026-W18`` (week), ``2026-05`` (month), ``2026-Q2``, ``2026``."""
+    for pattern, grain in _PATTERNS:
+        m = pattern.match(text.strip())
+        if not m:
+            continue
+        try:
+            g = [int(x) for x in m.groups()]
+            if grain == "day":
+                return Period("day", dt.date(g[0], g[1], g[2]))
+            if grain == "week":
+                return Period("week", dt.date.fromisocalendar(g[0], g[1], 1))
+            if grain == "month":
+                return Period("month", dt.date(g[0], g[1], 1))
+            if grain == "quarter":
+                return Period("quarter", dt.date(g[0], 3 * g[1] - 2, 1))
+            return Period("year", dt.date(g[0], 1, 1))
+        except ValueError:
+            break
+    raise ValidationError(f"{text!r} is not a period", field="period", rule="period",
+                          hint="write 2026-05-03, 2026-W18, 2026-05, 2026-Q2 or 2026")

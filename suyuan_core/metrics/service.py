@@ -1,0 +1,217 @@
+"""Figures, breakdowns, series and drill-downs — all read from rollups or events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sqlalchemy import Row, func, select
+
+from suyuan_core import timeutil
+from suyuan_core.domain.areas import Level
+from suyuan_core.domain.lifecycle import Status
+from suyuan_core.domain.metrics import EventFacts, MetricDefinition
+from suyuan_core.errors import NotFound, ValidationError
+from suyuan_core.metrics.periods import Period
+from suyuan_core.metrics.rollup import Key
+from suyuan_core.storage import tables
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
+
+BY = ("category", "source", "area", "period")
+
+
+@attrs.frozen
+class Figure:
+    metric: str
+    area_code: str
+    period: str
+    num: int
+    den: int
+    value: float | int | None
+    category: str | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def facts_from_row(r: Row[Any] | Mapping[str, Any]) -> EventFacts:
+    m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r
+    return EventFacts(
+        case_id=m["case_id"], kind=m["kind"], occurred_at=timeutil.from_db(m["occurred_at"]),  # type: ignore[arg-type]
+        data=m["data"] or {}, status_before=Status(m["status_before"]) if m["status_before"] else None,
+        status_after=Status(m["status_after"]) if m["status_after"] else None,
+        level_before=Level[m["level_before"]] if m["level_before"] else None,
+        level=Level[m["level"]], area_code=m["area_code"], category=m["category"],
+        source=m["source"], case_kind=m["case_kind"], deadline=timeutil.from_db(m["deadline"]))
+
+
+FACT_COLUMNS = [tables.case_events.c[n] for n in (
+    "case_id", "kind", "occurred_at", "data", "status_before", "status_after", "level_before",
+    "level", "area_code", "category", "source", "case_kind", "deadline")]
+
+
+class MetricService:
+    def __init__(self, deployment: Deployment) -> None:
+        self.deployment = deployment
+        self.tz = zoneinfo.ZoneInfo(deployment.config.core.deployment.timezone)
+
+    def definition(self, key: str) -> MetricDefinition:
+        found = self.deployment.metrics.get(key)
+        if found is None:
+            raise NotFound(f"no metric {key!r}", field="metric", rule="exists",
+                           hint="known: " + ", ".join(self.deployment.metrics.codes()))
+        return found
+
+    def _check_dims(self, m: MetricDefinition, category: str | None, source: str | None) -> None:
+        for name, value in (("category", category), ("source", source)):
+            if value is not None and name not in m.dimensions:
+                raise ValidationError(f"metric {m.key} cannot be split by {name}", field=name,
+                                      rule="dimension")
+
+    def figure(self, key: str, area_code: str, period: Period, *, category: str | None = None,
+               source: str | None = None, at: dt.datetime | None = None) -> Figure:
+        """One figure, read from the rollup (a flow metric) or the current cases (a gauge)."""
+        m = self.definition(key)
+        self.deployment.areas.tree.get(area_code)
+        self._check_dims(m, category, source)
+        if m.gauge is not None:
+            value = m.gauge(self.deployment, area_code, at or timeutil.now())
+            return Figure(key, area_code, str(period), value, 0, value, category, source)
+        grain, starts = period.rollup_keys()
+        r = tables.metric_rollups.c
+        query = select(func.coalesce(func.sum(r.num), 0), func.coalesce(func.sum(r.den), 0)).where(
+            r.metric == key, r.area_code == area_code, r.grain == grain,
+            r.period_start.between(starts[0], starts[-1]))
+        if category is not None:
+            query = query.where(r.category == category)
+        if source is not None:
+            query = query.where(r.source == source)
+        with self.deployment.reading() as session:
+            num, den = session.execute(query).one()
+        return Figure(key, area_code, str(period), int(num), int(den), m.value(int(num), int(den)),
+                      category, source)
+
+    def breakdown(self, key: str, area_code: str, period: Period, by: str) -> list[Figure]:
+        """The figure split by category, source, child area, or the 12 periods up to this one."""
+        m = self.definition(key)
+        if by not in BY:
+            raise ValidationError(f"cannot split by {by!r}", field="by", rule="one_of",
+                                  hint="use " + ", ".join(BY))
+        if by == "area":
+            tree = self.deployment.areas.tree
+            return [self.figure(key, child, period) for child in tree.children.get(area_code, [])]
+        if by == "period":
+            return [self.figure(key, area_code, period.previous(i)) for i in range(11, -1, -1)]
+        if m.is_gauge:
+            raise ValidationError(f"metric {key} is a current count; split it by area only",
+                                  field="by", rule="dimension")
+        grain, starts = period.rollup_keys()
+        r = tables.metric_rollups.c
+        column = r.category if by == "category" else r.source
+        query = (select(column, func.sum(r.num), func.sum(r.den))
+                 .where(r.metric == key, r.area_code == area_code, r.grain == grain,
+                        r.period_start.between(starts[0], starts[-1]))
+                 .group_by(column).order_by(column))
+        with self.deployment.reading() as session:
+            rows = session.execute(query).all()
+        return [Figure(key, area_code, str(period), int(n), int(d), m.value(int(n), int(d)),
+                       category=v if by == "category" else None,
+                       source=v if by == "source" else None) for v, n, d in rows]
+
+    def _utc_bounds(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(period.start, dt.time(), self.tz)
+        end = dt.datetime.combine(period.end, dt.time(), self.tz)
+        return timeutil.to_db(start), timeutil.to_db(end)  # type: ignore[return-value]
+
+    def events(self, kinds: frozenset[str] | None, area_code: str | None = None,
+               period: Period | None = None, category: str | None = None,
+               source: str | None = None) -> Iterator[EventFacts]:
+        """Stream the events a formula looks at, oldest first."""
+        e = tables.case_events.c
+        query = select(*FACT_COLUMNS).order_by(e.case_id, e.seq)
+        if kinds is not None:
+            query = query.where(e.kind.in_(sorted(kinds)))
+        if area_code is not None:
+            query = query.where(e.area_path.startswith(self.deployment.areas.tree.path(area_code)))
+        if period is not None:
+            start, end = self._utc_bounds(period)
+            query = query.where(e.occurred_at >= start, e.occurred_at < end)
+        if category is not None:
+            query = query.where(e.category == category)
+        if source is not None:
+            query = query.where(e.source == source)
+        with self.deployment.reading() as session:
+            for row in session.execute(query.execution_options(yield_per=5000)):
+                yield facts_from_row(row)
+
+    def drill(self, key: str, area_code: str, period: Period, *, category: str | None = None,
+              source: str | None = None, part: str = "numerator",
+              at: dt.datetime | None = None) -> list[int]:
+        """The ids of the cases a figure counts (its numerator, or its denominator)."""
+        m = self.definition(key)
+        self._check_dims(m, category, source)
+        if part not in ("numerator", "denominator"):
+            raise ValidationError(f"{part!r} is not a part of a figure", field="part",
+                                  rule="one_of", hint="use numerator or denominator")
+        if m.is_gauge:
+            return self._drill_gauge(m, area_code, at or timeutil.now())
+        rule = m.numerator if part == "numerator" else m.denominator
+        if rule is None:
+            return []
+        ids = {f.case_id for f in self.events(rule.kinds, area_code, period, category, source)
+               if rule.counts(f)}
+        return sorted(ids)
+
+    def _drill_gauge(self, m: MetricDefinition, area_code: str, at: dt.datetime) -> list[int]:
+        from suyuan_core.domain.lifecycle import OPEN_STATUSES
+
+        c = tables.cases.c
+        query = select(c.id).where(
+            c.area_path.startswith(self.deployment.areas.tree.path(area_code)),
+            c.status.in_([s.value for s in OPEN_STATUSES])).order_by(c.id)
+        if m.key == "overdue_now":
+            query = query.where(c.deadline < timeutil.to_db(at))
+        with self.deployment.reading() as session:
+            return list(session.scalars(query))
+
+    def recompute(self) -> dict[Key, list[int]]:
+        """Every rollup value recomputed from the events alone."""
+        rollup = self.deployment.rollup
+        tree = self.deployment.areas.tree
+        total: dict[Key, list[int]] = {}
+        batch: list[EventFacts] = []
+
+        def flush() -> None:
+            for k, (n, d) in rollup.increments(batch, tree).items():
+                acc = total.setdefault(k, [0, 0])
+                acc[0] += n
+                acc[1] += d
+            batch.clear()
+
+        for f in self.events(frozenset(rollup.by_kind)):
+            batch.append(f)
+            if len(batch) >= 20000:
+                flush()
+        flush()
+        return total
+
+    def stored(self) -> dict[Key, list[int]]:
+        r = tables.metric_rollups
+        with self.deployment.reading() as session:
+            return {(x.metric, x.area_code, x.grain, x.period_start, x.category, x.source):
+                    [int(x.num), int(x.den)]
+                    for x in session.execute(select(r)) if x.num or x.den}
+
+    def rebuild(self) -> int:
+        """Replace every rollup with a recomputation from events (after enabling a metric)."""
+        fresh = self.recompute()
+        with self.deployment.transaction() as session:
+            session.execute(tables.metric_rollups.delete())
+            self.deployment.rollup.write(session, fresh)
+        return len(fresh)

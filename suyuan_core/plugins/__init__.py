@@ -1,0 +1,1 @@
+"""Plugin metadata, discovery and the per-deployment plugin manager."""

@@ -1,0 +1,84 @@
+"""What a plugin declares about itself. Name and version come from its distribution, never repeated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import attrs
+from sqlalchemy import MetaData
+
+from suyuan_core.domain.labels import Label, label
+from suyuan_core.domain.rules import identifier
+
+PILLARS = ("rule_of_law", "self_governance", "virtue", "co_governance", "smart")
+
+
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(value) if value else ()  # type: ignore[call-overload]
+
+
+@attrs.frozen
+class PluginSpec:
+    """Metadata every suyuan plugin module exposes as ``plugin = PluginSpec(...)``.
+
+    ``pillar`` is a slot: at most one enabled plugin fills each pillar, so swapping a pillar for
+    another vendor's is one line of config. ``settings`` is an attrs class; the plugin's
+    ``[plugins.<name>]`` table is structured into it (cattrs) before any hook runs.
+    """
+
+    label: Label = attrs.field(converter=label)
+    pillar: str | None = attrs.field(default=None, validator=attrs.validators.optional(
+        attrs.validators.in_(PILLARS)))
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    conflicts: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    settings: type | None = None
+    description: str = ""
+
+
+@attrs.frozen
+class MigrationSource:
+    """A plugin's Alembic branch: its label, where its versions live and the metadata of its tables."""
+
+    branch_label: str = attrs.field(validator=identifier)
+    #: ``"package:folder"`` or a filesystem path to the versions folder.
+    location: str
+    metadata: MetaData | None = None
+
+
+@attrs.frozen
+class Page:
+    """A web page contributed by a plugin, mounted at ``/<plugin>/<path>``."""
+
+    path: str
+    label: Label = attrs.field(converter=label)
+    render: Callable[..., Any]
+    permission: str | None = None
+
+
+@attrs.frozen
+class DashboardPanel:
+    """A panel on the county dashboard: ``render(deployment, area_code, period)`` returns HTML."""
+
+    key: str = attrs.field(validator=identifier)
+    label: Label = attrs.field(converter=label)
+    render: Callable[..., Any]
+    order: int = 100
+
+
+@attrs.frozen
+class LoadedPlugin:
+    """A plugin as the Deployment enabled it."""
+
+    name: str
+    version: str
+    distribution: str
+    spec: PluginSpec
+    module: ModuleType | object
+    settings: Any = None
+    builtin: bool = False
+
+    @property
+    def pillar(self) -> str | None:
+        return self.spec.pillar

@@ -1,0 +1,1 @@
+"""The roster: people and organisations, their roles and the areas they cover."""

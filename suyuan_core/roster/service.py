@@ -1,0 +1,219 @@
+"""Reading, adding and importing roster members (all-or-nothing, idempotent on external_id)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from suyuan_core.domain.registry_items import Problem
+from suyuan_core.domain.roster import Organisation, Person
+from suyuan_core.errors import ImportFailed, NotFound, SuyuanError, ValidationError
+from suyuan_core.storage import tables
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
+
+CSV_FIELDS = ("external_id", "name", "roles", "areas", "gender", "employment", "specialities",
+              "capacity", "phone", "organisation", "active_from", "active_to")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def person_from_row(row: dict[str, Any]) -> Person:
+    """A Person from a CSV/JSON row; list fields may be ``;``-separated text."""
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()
+              if k in CSV_FIELDS and v not in (None, "")}
+    if "capacity" in values:
+        try:
+            values["capacity"] = int(values["capacity"])
+        except ValueError:
+            raise ValidationError(f"{values['capacity']!r} is not a whole number",
+                                  field="Person.capacity", rule="integer") from None
+    for key in ("active_from", "active_to"):
+        if key in values and isinstance(values[key], str):
+            try:
+                values[key] = _date(values[key])
+            except ValueError:
+                raise ValidationError(f"{values[key]!r} is not a date (YYYY-MM-DD)",
+                                      field=f"Person.{key}", rule="date") from None
+    for required in ("external_id", "name", "roles"):
+        if required not in values:
+            raise ValidationError("is required", field=f"Person.{required}", rule="required")
+    return Person(**values)
+
+
+class RosterService:
+    def __init__(self, deployment: Deployment) -> None:
+        self.d = deployment
+
+    def check(self, person: Person, session: Session) -> None:
+        for role in person.roles:
+            if role not in self.d.roles:
+                raise ValidationError(f"unknown role {role!r}", field="Person.roles",
+                                      rule="exists", hint="known: " + ", ".join(self.d.roles.codes()))
+        tree = self.d.areas.tree
+        for area in person.areas:
+            if area not in tree:
+                raise ValidationError(f"unknown area {area!r}", field="Person.areas",
+                                      rule="exists")
+        problems: list[Problem] = [p for found in self.d.hook.suyuan_roster_validate_member(
+            person=person, deployment=self.d, session=session) for p in (found or ())]
+        if problems:
+            raise ValidationError("; ".join(p.message for p in problems),
+                                  field=problems[0].field, rule="suyuan_roster_validate_member")
+
+    def _org_ids(self, session: Session) -> dict[str, int]:
+        o = tables.organisations.c
+        return dict(session.execute(select(o.external_id, o.id)).tuples().all())
+
+    def save_organisations(self, orgs: Iterable[Organisation]) -> int:
+        o = tables.organisations.c
+        count = 0
+        with self.d.transaction() as s:
+            existing = self._org_ids(s)
+            for org in orgs:
+                self.d.areas.tree.get(org.area_code)
+                values = {"external_id": org.external_id, "name": org.name, "kind": org.kind,
+                          "area_code": org.area_code}
+                if org.external_id in existing:
+                    s.execute(tables.organisations.update().where(o.external_id == org.external_id)
+                              .values(**values))
+                else:
+                    s.execute(tables.organisations.insert(), values)
+                count += 1
+        return count
+
+    def save(self, people: Iterable[Person], *, session: Session | None = None,
+             line_of: dict[str, int] | None = None) -> tuple[int, int]:
+        """Add or update people in one transaction; returns (added, updated).
+
+        A bad member stops the whole batch: nothing of it is written.
+        """
+        added = updated = 0
+        p = tables.persons.c
+        seen: set[str] = set()
+        with self.d.transaction(session) as s:
+            orgs = self._org_ids(s)
+            ids = dict(s.execute(select(p.external_id, p.id)).tuples().all())
+            for person in people:
+                line = (line_of or {}).get(person.external_id, 0)
+                try:
+                    if person.external_id in seen:
+                        raise ValidationError(f"{person.external_id!r} appears twice in this batch",
+                                              field="Person.external_id", rule="unique",
+                                              hint="each member once per import")
+                    seen.add(person.external_id)
+                    self.check(person, s)
+                    if person.organisation and person.organisation not in orgs:
+                        raise ValidationError(f"unknown organisation {person.organisation!r}",
+                                              field="Person.organisation", rule="exists")
+                except SuyuanError as exc:
+                    if line_of is None:
+                        raise
+                    raise ImportFailed(line, exc.field, exc.message) from None
+                values = {"external_id": person.external_id, "name": person.name,
+                          "gender": person.gender, "employment": person.employment,
+                          "phone": person.phone, "capacity": person.capacity,
+                          "specialities": list(person.specialities),
+                          "organisation_id": orgs.get(person.organisation or ""),
+                          "active_from": person.active_from, "active_to": person.active_to}
+                pid = ids.get(person.external_id)
+                if pid is None:
+                    pid = s.execute(tables.persons.insert().returning(p.id), values).scalar_one()
+                    ids[person.external_id] = pid
+                    added += 1
+                    change = "added"
+                else:
+                    s.execute(tables.persons.update().where(p.id == pid).values(**values))
+                    s.execute(delete(tables.person_roles).where(
+                        tables.person_roles.c.person_id == pid))
+                    s.execute(delete(tables.person_areas).where(
+                        tables.person_areas.c.person_id == pid))
+                    updated += 1
+                    change = "updated"
+                if person.roles:
+                    s.execute(tables.person_roles.insert(),
+                              [{"person_id": pid, "role": r} for r in dict.fromkeys(person.roles)])
+                if person.areas:
+                    s.execute(tables.person_areas.insert(),
+                              [{"person_id": pid, "area_code": a}
+                               for a in dict.fromkeys(person.areas)])
+                self.d.hook.suyuan_roster_member_changed(person=person, change=change,
+                                                         deployment=self.d, session=s)
+        return added, updated
+
+    def import_csv(self, path: Path) -> tuple[int, int]:
+        people, lines = [], {}
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for line, row in enumerate(reader, start=2):
+                try:
+                    person = person_from_row(row)
+                except SuyuanError as exc:
+                    raise ImportFailed(line, exc.field, exc.message) from None
+                if person.external_id in lines:
+                    raise ImportFailed(line, "external_id",
+                                       f"{person.external_id!r} already appears on line "
+                                       f"{lines[person.external_id]}")
+                lines[person.external_id] = line
+                people.append(person)
+        return self.save(people, line_of=lines)
+
+    def list(self, *, role: str | None = None, area_code: str | None = None,
+             external_ids: Collection[str] | None = None,
+             limit: int | None = None) -> Iterator[Person]:
+        p = tables.persons.c
+        query = select(tables.persons).order_by(p.external_id)
+        if external_ids is not None:
+            query = query.where(p.external_id.in_(sorted(external_ids)))
+        if role:
+            query = query.where(p.id.in_(select(tables.person_roles.c.person_id)
+                                         .where(tables.person_roles.c.role == role)))
+        if area_code:
+            codes = self.d.areas.tree.subtree(area_code)
+            query = query.where(p.id.in_(select(tables.person_areas.c.person_id)
+                                         .where(tables.person_areas.c.area_code.in_(codes))))
+        if limit:
+            query = query.limit(limit)
+        with self.d.reading() as s:
+            rows = s.execute(query).all()
+            ids = [r.id for r in rows]
+            roles: dict[int, list[str]] = {}
+            areas: dict[int, list[str]] = {}
+            for chunk in range(0, len(ids), 900):
+                part = ids[chunk:chunk + 900]
+                for pid, r in s.execute(select(tables.person_roles.c.person_id,
+                                               tables.person_roles.c.role)
+                                        .where(tables.person_roles.c.person_id.in_(part))):
+                    roles.setdefault(pid, []).append(r)
+                for pid, a in s.execute(select(tables.person_areas.c.person_id,
+                                               tables.person_areas.c.area_code)
+                                        .where(tables.person_areas.c.person_id.in_(part))):
+                    areas.setdefault(pid, []).append(a)
+        for r in rows:
+            yield Person(id=r.id, external_id=r.external_id, name=r.name,
+                         roles=tuple(sorted(roles.get(r.id, ()))),
+                         areas=tuple(sorted(areas.get(r.id, ()))), gender=r.gender,
+                         employment=r.employment, specialities=tuple(r.specialities or ()),
+                         capacity=r.capacity, phone=r.phone, active_from=r.active_from,
+                         active_to=r.active_to)
+
+    def get(self, external_id: str) -> Person:
+        for person in self.list(external_ids=[external_id]):
+            return person
+        raise NotFound(f"no roster member {external_id!r}", field="external_id", rule="exists")
+
+    def count(self, role: str | None = None) -> int:
+        with self.d.reading() as s:
+            if role is None:
+                return int(s.scalar(select(func.count()).select_from(tables.persons)) or 0)
+            return int(s.scalar(select(func.count()).where(tables.person_roles.c.role == role))
+                       or 0)

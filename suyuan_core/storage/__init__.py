@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 tables, engines (SQLite WAL by default, PostgreSQL by URL) and migrations."""

@@ -1,0 +1,181 @@
+"""The core's tables (typed SQLAlchemy 2 mappings). Public: plugins may reference these tables
+(e.g. ``ForeignKey(tables.Case.__table__.c.id)``) but write them only through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Integer ids that autoincrement on SQLite (INTEGER PRIMARY KEY) and are BIGINT on PostgreSQL.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class AreaRow(Base):
+    __tablename__ = "areas"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    #: materialised path "/county/town/…/code/" so a subtree is one prefix match.
+    path: Mapped[str] = mapped_column(String(512), index=True)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("source", "source_ref"),
+        Index("ix_cases_area_path_status", "area_path", "status"),
+        Index("ix_cases_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    source_ref: Mapped[str | None] = mapped_column(String(128))
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    area_path: Mapped[str] = mapped_column(String(512))
+    level: Mapped[str] = mapped_column(String(16))
+    handling_area_code: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    satisfaction: Mapped[str | None] = mapped_column(String(32))
+    parties: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    assignees: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CaseEventRow(Base):
+    """Append-only. The case columns repeated here are the case as it was at the event, so that a
+    metric formula, a drill-down or a verify is one pass over this table."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),
+        Index("ix_case_events_area_path_occurred_at", "area_path", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    status_before: Mapped[str | None] = mapped_column(String(16))
+    status_after: Mapped[str] = mapped_column(String(16))
+    level_before: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    area_code: Mapped[str] = mapped_column(String(64))
+    area_path: Mapped[str] = mapped_column(String(512))
+    category: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    case_kind: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(64))
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str] = mapped_column(String(16))
+    employment: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    capacity: Mapped[int] = mapped_column(Integer)
+    specialities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    active_from: Mapped[dt.date | None] = mapped_column(Date)
+    active_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PersonRoleRow(Base):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class PersonAreaRow(Base):
+    __tablename__ = "person_areas"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True, index=True)
+
+
+class MetricRollupRow(Base):
+    """Running sums per metric × area (every ancestor) × day/month × category × source."""
+
+    __tablename__ = "metric_rollups"
+
+    metric: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    num: Mapped[int] = mapped_column(BigInteger, default=0)
+    den: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+areas = AreaRow.__table__
+cases = CaseRow.__table__
+case_events = CaseEventRow.__table__
+organisations = OrganisationRow.__table__
+persons = PersonRow.__table__
+person_roles = PersonRoleRow.__table__
+person_areas = PersonAreaRow.__table__
+metric_rollups = MetricRollupRow.__table__
