@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from suyuan_core.errors import ConfigError
@@ -24,16 +25,25 @@ ENV_CONFIG = "SUYUAN_CONFIG"
 DEFAULT_FILE = "suyuan.toml"
 
 
+class FieldError(ValueError):
+    """Raised by config validators so the error path ends with the field's name."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 def _tz(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Shanghai)") from None
+        raise FieldError(attribute.name,
+                         f"unknown time zone {value!r} (use e.g. Asia/Shanghai)") from None
 
 
 def _positive(obj: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
-        raise ValueError(f"must be at least 1, got {value}")
+        raise FieldError(attribute.name, f"must be at least 1, got {value}")
 
 
 @attrs.frozen
@@ -103,6 +113,41 @@ class Config:
 _converter = cattrs.Converter(forbid_extra_keys=True)
 
 
+def _strict(kind: type, name: str) -> None:
+    """TOML has native booleans, integers and strings: refuse ``"maybe"`` for a bool instead of
+    letting ``bool("maybe")`` turn it into True."""
+    def check(value: Any, _: type) -> Any:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValueError(f"expected {name}, got {value!r}")
+        return value
+    _converter.register_structure_hook(kind, check)
+
+
+for _kind, _name in ((bool, "true or false"), (int, "an integer"), (float, "a number"),
+                     (str, "a text")):
+    _strict(_kind, _name)
+
+
+def _is_list(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is list
+
+
+def _list_factory(tp: Any) -> Any:
+    """Refuse a bare string where a list is expected (``enabled = "smart"`` is not 5 plugins)."""
+    inner = list_structure_factory(tp, _converter)
+
+    def check(value: Any, _: type) -> Any:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list, got {value!r}")
+        return inner(value, tp)
+    return check
+
+
+_converter.register_structure_hook_factory(_is_list, _list_factory)
+
+
 def _messages(exc: BaseException, path: str) -> list[str]:
     """Flatten a cattrs error tree into ``path: message`` lines."""
     if isinstance(exc, ForbiddenExtraKeysError):
@@ -116,21 +161,20 @@ def _messages(exc: BaseException, path: str) -> list[str]:
             sub_path = path if name is None else (f"{path}.{name}" if path else str(name))
             out.extend(_messages(sub, sub_path))
         return out
-    message = str(exc)
-    if isinstance(exc, KeyError):
-        message = "is required"
-    elif isinstance(exc, TypeError | ValueError) and ("int" in message or "literal" in message):
-        message = message.replace("invalid literal for int() with base 10:", "expected an integer, got")
+    message = "is required" if isinstance(exc, KeyError) else str(exc)
+    if isinstance(exc, FieldError):
+        path = f"{path}.{exc.field}" if path else exc.field
     return [f"{path}: {message}"]
 
 
-def structure(data: dict[str, Any], cls: type[T], path: str) -> T:
-    """Structure ``data`` into ``cls`` or raise a one-line ConfigError naming the bad path."""
+def structure(data: dict[str, Any], cls: type[T], path: str,
+              error: type[ConfigError] = ConfigError) -> T:
+    """Structure ``data`` into ``cls`` or raise a one-line ``error`` naming the bad path."""
     try:
         return _converter.structure(data, cls)
     except Exception as exc:  # cattrs wraps every failure; unwrap into one line
         lines = _messages(exc, path)
-        raise ConfigError("; ".join(lines), hint="fix suyuan.toml") from None
+        raise error("; ".join(lines), hint="fix suyuan.toml") from None
 
 
 def parse(data: dict[str, Any], path: Path | None = None) -> Config:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import config as config_mod
 from suyuan_core.areas.service import AreaService
+from suyuan_core.cases.routing import RoutingService
 from suyuan_core.cases.service import CaseService
 from suyuan_core.domain.metrics import MetricDefinition
 from suyuan_core.domain.registry_items import Category, IntakeSource, Permission
@@ -61,12 +62,14 @@ class Deployment:
         self.permissions: Registry[Permission] = Registry("permission")
         self.metrics: Registry[MetricDefinition] = Registry("metric", key="key")
         self.migrations: list[MigrationSource] = []
+        self.migration_owners: dict[str, str] = {}
         self._register()
         self.rollup = Rollup(self.metrics, config.core.deployment.timezone)
         self.areas = AreaService(self)
         self.cases = CaseService(self)
         self.roster = RosterService(self)
         self.metric_service = MetricService(self)
+        self.routing = RoutingService(self)
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------
@@ -80,14 +83,17 @@ class Deployment:
         path = (base_dir / config_mod.DEFAULT_FILE) if base_dir else None
         return cls(config_mod.parse(data, path), **kwargs)
 
-    def _collect(self, hook: str) -> Iterator[tuple[str, Any]]:
-        """Call a registration hook plugin by plugin (core first), yielding (plugin, result), so
-        each registered item is credited to the plugin that registered it."""
+    def call_each(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call a hook plugin by plugin (core first), yielding ``(plugin, result)`` for each
+        non-None result, so every result is credited to the plugin that gave it."""
+        kwargs.setdefault("deployment", self)
         for impl in getattr(self.hook, hook).get_hookimpls():
-            kwargs = {"deployment": self} if "deployment" in impl.argnames else {}
-            result = impl.function(**kwargs)
+            result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
             if result is not None:
                 yield impl.plugin_name, result
+
+    def _collect(self, hook: str) -> Iterator[tuple[str, Any]]:
+        return self.call_each(hook)
 
     def _register(self) -> None:
         for registry, hook in ((self.categories, "suyuan_register_categories"),
@@ -97,7 +103,10 @@ class Deployment:
                                (self.metrics, "suyuan_register_metrics")):
             for name, items in self._collect(hook):
                 registry.extend(items, name)  # type: ignore[attr-defined]
-        self.migrations = [source for _, source in self._collect("suyuan_register_migrations")]
+        owned = list(self._collect("suyuan_register_migrations"))
+        self.migrations = [source for _, source in owned]
+        #: branch label → the plugin that ships it.
+        self.migration_owners = {source.branch_label: name for name, source in owned}
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))
             if missing:

@@ -110,8 +110,12 @@ class CaseService:
         self.d = deployment
 
     # -- reading ---------------------------------------------------------------------------
-    def get(self, case_id: int, session: Session | None = None) -> Case:
+    def get(self, case_id: int, session: Session | None = None, *, lock: bool = False) -> Case:
+        """The case's current state. ``lock`` (inside a write transaction) holds its row until
+        the transaction ends, so writers to one case queue instead of failing on the version."""
         query = select(tables.cases).where(tables.cases.c.id == case_id)
+        if lock:
+            query = query.with_for_update()
         if session is not None:
             row = session.execute(query).first()
         else:
@@ -244,13 +248,9 @@ class CaseService:
                occurred_at: dt.datetime | None = None, session: Session | None = None) -> Case:
         """Append an event that does not change the status: ``note``, ``callback``, ``deadline``,
         ``update``, ``attachment``, or a plugin's own kind (``<plugin>.<what>``)."""
-        if kind in TRANSITIONS or kind == "reported":
+        if kind in TRANSITIONS:
             raise ValidationError(f"{kind!r} is a lifecycle action", field="kind", rule="record",
                                   hint="use act() for lifecycle actions")
-        if kind not in RECORD_KINDS and "." not in kind:
-            raise ValidationError(f"unknown event kind {kind!r}", field="kind", rule="one_of",
-                                  hint="core kinds: " + ", ".join(sorted(RECORD_KINDS - {"reported"}))
-                                  + "; plugin kinds are written <plugin>.<what>")
         return self._append(case_id, kind, actor=actor, data=dict(data or {}), reason=reason,
                             expected_version=expected_version, occurred_at=occurred_at,
                             session=session)
@@ -261,9 +261,6 @@ class CaseService:
     def callback(self, case_id: int, *, actor: str, reached: bool, satisfaction: str | None,
                  reason: str | None = None, occurred_at: dt.datetime | None = None) -> Case:
         """回访: record whether the resident was reached and how satisfied they are."""
-        if satisfaction is not None and satisfaction not in SATISFACTION:
-            raise ValidationError(f"{satisfaction!r} is not a rating", field="satisfaction",
-                                  rule="one_of", hint="use " + ", ".join(SATISFACTION))
         if not reached and satisfaction is not None:
             raise ValidationError("a resident who was not reached cannot give a rating",
                                   field="satisfaction", rule="callback")
@@ -288,7 +285,7 @@ class CaseService:
     def _append_in(self, s: Session, case_id: int, kind: str, actor: str, data: dict[str, Any],
                    reason: str | None, expected_version: int | None,
                    occurred_at: dt.datetime | None) -> Case:
-        before = self.get(case_id, s)
+        before = self.get(case_id, s, lock=True)
         if expected_version is not None and before.version != expected_version:
             raise ConcurrentUpdate(
                 f"case {case_id} is at version {before.version}, not {expected_version}: someone "
@@ -296,17 +293,8 @@ class CaseService:
                 hint="reload the case and try again")
         at = occurred_at or timeutil.now()
         last = self._last_time(s, case_id)
-        if at < last:
-            raise ValidationError(f"occurred_at {at.isoformat()} is before the case's last event "
-                                  f"({last.isoformat()})", field="occurred_at", rule="monotonic")
-        if kind in TRANSITIONS:
-            data = self._transition_data(before, kind, data, reason, at)
-            refusals = self._refusals(before, kind, data, actor, s)
-            if refusals:
-                raise TransitionRefused(case_id, kind, [r.reason for r in refusals])
-        event = CaseEvent(case_id=case_id, seq=before.version + 1, kind=kind, actor=actor,
-                          occurred_at=at, data=data, reason=reason)
-        after = apply(before, event)
+        event, after = self.plan(s, before, kind, actor=actor, data=data, reason=reason, at=at,
+                                 after_time=last)
         path = self.d.areas.tree.path(after.area_code)
         now = timeutil.now()
         cols = case_columns(after, path, now)
@@ -320,6 +308,38 @@ class CaseService:
                                    hint="reload the case and try again")
         self._write_event(s, event, before, after, path, now)
         return after
+
+    def plan(self, s: Session, before: Case, kind: str, *, actor: str, data: dict[str, Any],
+             reason: str | None, at: dt.datetime, after_time: dt.datetime | None) -> (
+            tuple[CaseEvent, Case]):
+        """Check one event against the lifecycle and the plugins, and return it with the case it
+        leads to. Nothing is written: the per-case path and the bulk path both build on this."""
+        if at.tzinfo is None:
+            raise ValidationError("occurred_at needs a time zone", field="occurred_at",
+                                  rule="aware_datetime")
+        if after_time is not None and at < after_time:
+            raise ValidationError(f"occurred_at {at.isoformat()} is before the case's last event "
+                                  f"({after_time.isoformat()})", field="occurred_at",
+                                  rule="monotonic")
+        if kind == "reported" or (kind not in TRANSITIONS and kind not in RECORD_KINDS
+                                  and "." not in kind):
+            raise ValidationError(f"unknown event kind {kind!r}", field="kind", rule="one_of",
+                                  hint="actions: " + ", ".join(TRANSITIONS) + "; records: "
+                                  + ", ".join(sorted(RECORD_KINDS - {"reported"}))
+                                  + "; plugin kinds are written <plugin>.<what>")
+        if kind in TRANSITIONS:
+            data = self._transition_data(before, kind, data, reason, at)
+            refusals = self._refusals(before, kind, data, actor, s)
+            if refusals:
+                raise TransitionRefused(before.id or 0, kind, [r.reason for r in refusals])
+        elif kind == "callback":
+            rating = data.get("satisfaction")
+            if rating is not None and rating not in SATISFACTION:
+                raise ValidationError(f"{rating!r} is not a rating", field="satisfaction",
+                                      rule="one_of", hint="use " + ", ".join(SATISFACTION))
+        event = CaseEvent(case_id=before.id or 0, seq=before.version + 1, kind=kind, actor=actor,
+                          occurred_at=at, data=data, reason=reason)
+        return event, apply(before, event)
 
     def _last_time(self, s: Session, case_id: int) -> dt.datetime:
         e = tables.case_events.c

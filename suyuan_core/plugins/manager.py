@@ -144,7 +144,7 @@ def _settings(plugin: LoadedPlugin, table: dict[str, Any]) -> Any:
             raise PluginError(f"[plugins.{plugin.name}]: this plugin takes no settings",
                               hint=f"remove the [plugins.{plugin.name}] table from suyuan.toml")
         return None
-    return structure(table, cls, f"plugins.{plugin.name}")
+    return structure(table, cls, f"plugins.{plugin.name}", PluginError)
 
 
 def register(pm: pluggy.PluginManager, plugins: list[LoadedPlugin]) -> None:

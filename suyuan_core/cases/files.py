@@ -1,0 +1,250 @@
+"""Case files: import CSV / JSON Lines and export CSV / JSON Lines / XLSX, streaming.
+
+Memory stays flat whatever the file size: rows are read and written in batches, never all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from sqlalchemy import Select, select
+
+from suyuan_core import timeutil
+from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec
+from suyuan_core.cases.service import NewCase
+from suyuan_core.domain.cases import Party
+from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
+from suyuan_core.storage import tables
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
+
+FORMATS = ("csv", "jsonl", "xlsx")
+REQUIRED = ("source", "title", "category", "area_code")
+IMPORT_FIELDS = ("source", "source_ref", "title", "category", "area_code", "kind", "level",
+                 "description", "reported_at", "parties")
+EXPORT_FIELDS = ("id", "source", "source_ref", "kind", "title", "category", "area_code", "level",
+                 "handling_area_code", "status", "version", "reported_at", "deadline",
+                 "closed_at", "outcome", "satisfaction", "description")
+
+
+def detect_format(path: Path, explicit: str | None) -> str:
+    fmt = (explicit or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        fmt = "jsonl"
+    if fmt not in FORMATS:
+        raise ValidationError(f"cannot tell the format of {path.name}", field="format",
+                              rule="one_of", hint="use a .csv, .jsonl or .xlsx file or --format")
+    return fmt
+
+
+def _time(value: Any, field: str, tz: dt.tzinfo) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a date-time", field=field, rule="iso8601",
+                              hint="write e.g. 2026-05-03T09:30:00+08:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _parties(value: Any) -> list[Party]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValidationError("is not a JSON list", field="parties", rule="json",
+                                  hint='e.g. [{"name": "张三", "role": "applicant"}]') from None
+    if not isinstance(value, list):
+        raise ValidationError("must be a list of parties", field="parties", rule="json")
+    try:
+        return [Party(**p) for p in value]
+    except TypeError as exc:
+        raise ValidationError(str(exc), field="parties", rule="party") from None
+
+
+def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> CaseRecord:
+    """One import row (a CSV row or a JSON object) as a CaseRecord, or ImportFailed."""
+    try:
+        missing = [f for f in REQUIRED if row.get(f) in (None, "")]
+        if missing:
+            raise ValidationError("is required", field=missing[0], rule="required")
+        # Columns of our own export that are derived from events are accepted and ignored.
+        unknown = set(row) - set(IMPORT_FIELDS) - set(EXPORT_FIELDS) - {"events", "data"}
+        if unknown:
+            raise ValidationError(f"unknown column(s) {', '.join(sorted(unknown))}",
+                                  field=sorted(unknown)[0], rule="columns",
+                                  hint="columns: " + ", ".join(IMPORT_FIELDS))
+        new = NewCase(
+            title=str(row["title"]), category=str(row["category"]), source=str(row["source"]),
+            area_code=str(row["area_code"]), kind=row.get("kind") or None,
+            level=row.get("level") or None, description=str(row.get("description") or ""),
+            source_ref=str(row["source_ref"]) if row.get("source_ref") not in (None, "") else None,
+            parties=_parties(row.get("parties")),
+            occurred_at=_time(row.get("reported_at"), "reported_at", tz),
+            data=dict(row.get("data") or {}))
+        events = []
+        for i, e in enumerate(row.get("events") or ()):
+            at = _time(e.get("occurred_at"), f"events[{i}].occurred_at", tz)
+            if at is None or not e.get("kind"):
+                raise ValidationError("every event needs kind and occurred_at",
+                                      field=f"events[{i}]", rule="required")
+            events.append(EventSpec(kind=e["kind"], occurred_at=at, actor=e.get("actor", actor),
+                                    data=dict(e.get("data") or {}), reason=e.get("reason")))
+    except SuyuanError as exc:
+        raise ImportFailed(line, exc.field, exc.message) from None
+    return CaseRecord(case=new, events=events, actor=actor, line=line)
+
+
+def read_rows(fh: TextIO, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    if fmt == "csv":
+        reader = csv.DictReader(fh)
+        for line, row in enumerate(reader, start=2):
+            if None in row:
+                raise ImportFailed(line, None, "more values than columns")
+            yield line, {k: v for k, v in row.items() if v != ""}
+        return
+    for line, text in enumerate(fh, start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(line, None, f"not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise ImportFailed(line, None, "each line must be a JSON object")
+        yield line, obj
+
+
+def import_file(deployment: Deployment, path: Path, *, fmt: str | None = None,
+                actor: str = "import", batch_size: int = 5000,
+                progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Import cases; each batch is one transaction. Returns (created, skipped as already there)."""
+    fmt = detect_format(path, fmt)
+    if fmt == "xlsx":
+        raise ValidationError("XLSX is an export format", field="format", rule="import",
+                              hint="save the sheet as CSV (UTF-8) and import that")
+    tz = deployment.metric_service.tz
+    writer = BulkWriter(deployment)
+    created = skipped = 0
+    batch: list[CaseRecord] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for line, row in read_rows(fh, fmt):
+            batch.append(record_from(row, line, tz, actor))
+            if len(batch) >= batch_size:
+                result = writer.write(batch)
+                created, skipped = created + result.created, skipped + result.skipped
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            result = writer.write(batch)
+            created, skipped = created + result.created, skipped + result.skipped
+            if progress:
+                progress(len(batch))
+    return created, skipped
+
+
+def export_query(deployment: Deployment, *, area_code: str | None = None,
+                 status: str | None = None, category: str | None = None,
+                 source: str | None = None) -> Select[Any]:
+    c = tables.cases.c
+    query = select(tables.cases).order_by(c.id)
+    if area_code:
+        query = query.where(c.area_path.startswith(deployment.areas.tree.path(area_code)))
+    for column, value in ((c.status, status), (c.category, category), (c.source, source)):
+        if value:
+            query = query.where(column == value)
+    return query
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timeutil.iso(timeutil.from_db(value))
+    return value
+
+
+def _events_by_case(deployment: Deployment, ids_from: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    e = tables.case_events.c
+    query = (select(e.case_id, e.kind, e.actor, e.occurred_at, e.data, e.reason)
+             .where(e.case_id >= ids_from, e.seq > 1).order_by(e.case_id, e.seq)
+             .execution_options(yield_per=5000))
+    with deployment.reading() as s:
+        for r in s.execute(query):
+            yield r.case_id, {"kind": r.kind, "actor": r.actor,
+                              "occurred_at": _plain(r.occurred_at), "data": r.data or {},
+                              **({"reason": r.reason} if r.reason else {})}
+
+
+def iter_cases(deployment: Deployment, query: Select[Any], *, with_events: bool,
+               personal_data: bool) -> Iterator[dict[str, Any]]:
+    """Stream exported cases; with ``with_events`` each carries its later events (merge-joined
+    from a second ordered stream, so it is two queries whatever the number of cases)."""
+    events: Iterator[tuple[int, dict[str, Any]]] = iter(())
+    pending: tuple[int, dict[str, Any]] | None = None
+    if with_events:
+        events = _events_by_case(deployment, 0)
+        pending = next(events, None)
+    with deployment.reading() as s:
+        for r in s.execute(query.execution_options(yield_per=5000)):
+            m = r._mapping
+            out = {k: _plain(m[k]) for k in EXPORT_FIELDS}
+            if personal_data:
+                out["parties"] = m["parties"] or []
+            if with_events:
+                history = []
+                while pending is not None and pending[0] < m["id"]:
+                    pending = next(events, None)
+                while pending is not None and pending[0] == m["id"]:
+                    history.append(pending[1])
+                    pending = next(events, None)
+                out["events"] = history
+                if m["data"]:
+                    out["data"] = m["data"]
+            yield out
+
+
+def export_file(deployment: Deployment, rows: Iterable[dict[str, Any]], path: Path,
+                fmt: str, progress: Callable[[int], None] | None = None) -> int:
+    count = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("cases")
+        header: list[str] | None = None
+        for row in rows:
+            if header is None:
+                header = list(row)
+                ws.append(header)
+            ws.append([json.dumps(row[k], ensure_ascii=False) if isinstance(row[k], list | dict)
+                       else row[k] for k in header])
+            count += 1
+            if progress and count % 5000 == 0:
+                progress(5000)
+        wb.save(path)
+        return count
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer: csv.DictWriter[str] | None = None
+        for row in rows:
+            if fmt == "jsonl":
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                if writer is None:
+                    writer = csv.DictWriter(fh, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow({k: json.dumps(v, ensure_ascii=False)
+                                 if isinstance(v, list | dict) else v for k, v in row.items()})
+            count += 1
+            if progress and count % 5000 == 0:
+                progress(5000)
+    return count
+

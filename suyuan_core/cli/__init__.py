@@ -1,0 +1,1 @@
+"""The ``suyuan`` command line (click)."""

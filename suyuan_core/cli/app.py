@@ -1,0 +1,117 @@
+"""The root group: finds the deployment (``--config`` / ``SUYUAN_CONFIG`` / ``./suyuan.toml``), adds
+each enabled plugin's commands, and turns every user error into one line on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from suyuan_core import config as config_mod
+from suyuan_core.errors import ConfigError, SuyuanError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What every command shares: the config path and, on first use, the Deployment."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    @cached_property
+    def path(self) -> Path:
+        found = config_mod.find(self.config_path)
+        if found is None:
+            raise ConfigError("no suyuan.toml here",
+                              hint="run `suyuan init`, or pass --config PATH / set SUYUAN_CONFIG")
+        return found
+
+    @cached_property
+    def deployment(self) -> Any:
+        from suyuan_core.deployment import Deployment
+
+        return Deployment.from_file(self.path)
+
+    def maybe_deployment(self) -> Any | None:
+        try:
+            return self.deployment
+        except SuyuanError:
+            return None
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+class SuyuanGroup(click.Group):
+    """Adds the commands the enabled plugins register (``suyuan_register_commands``)."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        if ctx.obj is None:  # --help is handled before the group's callback runs
+            ctx.obj = State(ctx.params.get("config_path") or os.environ.get(config_mod.ENV_CONFIG))
+        state = ctx.obj
+        if not isinstance(state, State):
+            return {}
+        cached = getattr(state, "_plugin_commands", None)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        found: dict[str, click.Command] = {}
+        deployment = state.maybe_deployment()
+        if deployment is not None:
+            for commands in deployment.hook.suyuan_register_commands(deployment=deployment):
+                for command in commands or ():
+                    if command.name:
+                        found[command.name] = command
+        state._plugin_commands = found  # type: ignore[attr-defined]
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._plugin_commands(ctx).get(cmd_name)
+
+
+@click.group(cls=SuyuanGroup)
+@click.option("--config", "config_path", envvar=config_mod.ENV_CONFIG, metavar="PATH",
+              help="The deployment's suyuan.toml (default: $SUYUAN_CONFIG, then ./suyuan.toml).")
+@click.version_option(package_name="suyuan")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """suyuan 诉源治理: prevent and settle community disputes at their source."""
+    if not isinstance(ctx.obj, State):
+        ctx.obj = State(config_path)
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors are one line and exit 1; never a traceback for them."""
+    try:
+        cli.main(args=argv, prog_name="suyuan", standalone_mode=False)
+    except SuyuanError as exc:
+        fail(exc.one_line())
+        sys.exit(1)
+    except click.exceptions.Abort:
+        fail("aborted")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        if "no such table" in text or "does not exist" in text:
+            fail(f"the database is not set up ({text}); run `suyuan db upgrade`")
+        else:
+            fail(f"database error: {text}")
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)

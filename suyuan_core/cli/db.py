@@ -1,0 +1,32 @@
+"""``suyuan db``: apply and inspect migrations."""
+
+from __future__ import annotations
+
+import click
+
+from suyuan_core.cli.app import State, cli, pass_state
+from suyuan_core.cli.output import table
+
+
+@cli.group()
+def db() -> None:
+    """Database schema: the core's and each enabled plugin's migrations."""
+
+
+@db.command()
+@pass_state
+def upgrade(state: State) -> None:
+    """Apply the core's and every enabled plugin's migrations (safe to run again)."""
+    d = state.deployment
+    heads = d.upgrade()
+    click.echo(f"database {d.engine.url.render_as_string(hide_password=True)} is at "
+               f"{', '.join(heads)}")
+
+
+@db.command()
+@pass_state
+def status(state: State) -> None:
+    """Each branch's revision in the database against its head in the code."""
+    rows = [(branch, current or "(not applied)", head, "ok" if current == head else "upgrade")
+            for branch, (current, head) in state.deployment.migration_status().items()]
+    table("migrations", ["branch", "database", "code", ""], rows)

@@ -1,0 +1,144 @@
+"""``suyuan metrics``: figures, breakdowns, drill-downs and verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from suyuan_core.cli.app import State, cli, pass_state
+from suyuan_core.cli.output import as_json, table
+from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.metrics.service import BY, Figure
+from suyuan_core.metrics.verify import verify as run_verify
+from suyuan_core.timeutil import now
+
+
+def _period(state: State, text: str | None) -> Period:
+    if text:
+        return parse_period(text)
+    today = now().astimezone(state.deployment.metric_service.tz).date()
+    return Period.containing("month", today)
+
+
+def _area(state: State, code: str | None) -> str:
+    if code:
+        state.deployment.areas.tree.get(code)
+        return code
+    roots = state.deployment.areas.tree.roots()
+    if not roots:
+        raise click.UsageError("the area tree is empty; import it with `suyuan areas import`")
+    return roots[0]
+
+
+def _value(f: Figure, unit: str) -> str:
+    if f.value is None:
+        return "—"
+    return f"{f.value:.2f}%" if unit == "percent" else str(f.value)
+
+
+@cli.group()
+def metrics() -> None:
+    """Metrics: show figures, drill down to their cases, verify them against the events."""
+
+
+@metrics.command()
+@click.option("--metric", "keys", multiple=True, help="Metric key (repeatable; default: all).")
+@click.option("--area", help="Area code (default: the root of the tree).")
+@click.option("--period", help="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month).")
+@click.option("--by", type=click.Choice(BY), help="Split the figure.")
+@click.option("--category", help="Only this category.")
+@click.option("--source", help="Only this intake source.")
+@click.option("--json", "as_json_", is_flag=True)
+@pass_state
+def show(state: State, keys: tuple[str, ...], area: str | None, period: str | None,
+         by: str | None, category: str | None, source: str | None, as_json_: bool) -> None:
+    """Show figures for an area and a period, optionally split by a dimension."""
+    d = state.deployment
+    svc = d.metric_service
+    area_code = _area(state, area)
+    p = _period(state, period)
+    chosen = [svc.definition(k) for k in keys] if keys else list(d.metrics)
+    figures: list[Figure] = []
+    for m in chosen:
+        if by:
+            figures.extend(svc.breakdown(m.key, area_code, p, by))
+        else:
+            if m.is_gauge and (category or source):
+                continue
+            figures.append(svc.figure(m.key, area_code, p, category=category, source=source))
+    if as_json_:
+        as_json([f.as_dict() for f in figures])
+        return
+    tree = d.areas.tree
+    rows = []
+    for f in figures:
+        m = d.metrics[f.metric]
+        split = f.category or f.source or (tree.get(f.area_code).name_zh
+                                           if by == "area" else f.period if by == "period" else "")
+        rows.append((f"{m.label.zh} {m.label.en}", split, _value(f, m.unit),
+                     f"{f.num}/{f.den}" if m.unit == "percent" else f.num))
+    area_name = tree.get(area_code).name_zh
+    table(f"{area_name} {area_code} · {p}", ["metric", by or "", "value", "count"], rows)
+
+
+@metrics.command()
+@click.argument("metric")
+@click.option("--area", help="Area code (default: the root).")
+@click.option("--period", help="Period (default: this month).")
+@click.option("--category")
+@click.option("--source")
+@click.option("--part", type=click.Choice(["numerator", "denominator"]), default="numerator",
+              show_default=True)
+@click.option("--json", "as_json_", is_flag=True)
+@pass_state
+def drill(state: State, metric: str, area: str | None, period: str | None, category: str | None,
+          source: str | None, part: str, as_json_: bool) -> None:
+    """The ids of the cases a figure counts."""
+    ids = state.deployment.metric_service.drill(metric, _area(state, area), _period(state, period),
+                                                category=category, source=source, part=part)
+    if as_json_:
+        as_json(ids)
+    else:
+        click.echo(f"{len(ids)} cases")
+        for case_id in ids:
+            click.echo(case_id)
+
+
+@metrics.command()
+@pass_state
+def verify(state: State) -> None:
+    """Recompute every case and every rollup from the events; exit 1 on any difference."""
+    counts, diffs = run_verify(state.deployment)
+    for diff in diffs:
+        click.echo(f"DIFFERENT {diff}", err=True)
+    if diffs:
+        click.echo(f"verify: {len(diffs)} difference(s) (first ones shown)", err=True)
+        sys.exit(1)
+    click.echo(f"verify: ok — {counts['cases']} cases match their events, "
+               f"{counts['rollups']} rollup cells match a recomputation")
+
+
+@metrics.command()
+@pass_state
+def rebuild(state: State) -> None:
+    """Recompute every rollup from the events (after enabling a plugin that adds metrics)."""
+    cells = state.deployment.metric_service.rebuild()
+    click.echo(f"rebuilt {cells} rollup cells at {dt.datetime.now():%H:%M:%S}")
+
+
+@metrics.command("list")
+@pass_state
+def list_(state: State) -> None:
+    """Every metric: key, label, unit, formula and who registered it."""
+    rows = []
+    for m in state.deployment.metrics:
+        if m.is_gauge:
+            formula = m.gauge_doc
+        else:
+            formula = m.numerator.doc if m.numerator else ""
+            if m.denominator:
+                formula = f"{formula} ÷ {m.denominator.doc}"
+        rows.append((m.key, f"{m.label.zh} {m.label.en}", m.unit, formula, m.provider))
+    table("metrics", ["key", "label", "unit", "formula", "by"], rows)

@@ -1,0 +1,16 @@
+"""The testing kit: pytest fixtures (entry point ``pytest11``) and factories for plugin authors.
+
+Public. A plugin's tests get a migrated deployment with just the plugins they ask for::
+
+    def test_my_hook(make_deployment):
+        d = make_deployment(plugins=["my_plugin"])
+        case = d.cases.create(...)
+
+SQLite in a temporary file by default; PostgreSQL (a fresh schema per deployment) when
+``SUYUAN_TEST_DATABASE_URL`` is set, e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``.
+"""
+
+from suyuan_core.testing.factories import Factories, standard_areas
+from suyuan_core.testing.kit import CliResult, DeploymentFactory, run_cli
+
+__all__ = ["CliResult", "DeploymentFactory", "Factories", "run_cli", "standard_areas"]

@@ -1,0 +1,42 @@
+"""pytest fixtures shipped with suyuan (registered through the ``pytest11`` entry point)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suyuan_core.deployment import Deployment
+from suyuan_core.testing.factories import Factories
+from suyuan_core.testing.kit import CliResult, DeploymentFactory, run_cli
+
+
+@pytest.fixture
+def make_deployment(tmp_path: Path) -> Iterator[DeploymentFactory]:
+    """Factory: ``make_deployment(plugins=[...], config={...}, extra_plugins={...})`` → a migrated
+    Deployment on a fresh database (dropped after the test)."""
+    factory = DeploymentFactory(tmp_path)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def deployment(make_deployment: DeploymentFactory) -> Deployment:
+    """A core-only deployment with the standard test area tree."""
+    return make_deployment()
+
+
+@pytest.fixture
+def factories(deployment: Deployment) -> Factories:
+    """Factories for cases and roster members bound to ``deployment``."""
+    return Factories(deployment)
+
+
+@pytest.fixture
+def cli(deployment: Deployment) -> Callable[..., CliResult]:
+    """``cli("cases", "show", "1")`` runs the suyuan CLI against ``deployment``."""
+    def run(*args: str, **kwargs: Any) -> CliResult:
+        return run_cli(deployment, *args, **kwargs)
+    return run

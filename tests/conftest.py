@@ -1,0 +1,1 @@
+"""Core tests use the same fixtures a third-party plugin gets (suyuan_core.testing)."""
