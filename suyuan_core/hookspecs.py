@@ -6,8 +6,9 @@ Rules for all hooks (as in pluggy/pytest and Datasette):
   hook's arguments, so adding an argument later breaks no plugin;
 * hooks marked *first result wins* stop at the first implementation that returns something other
   than ``None``; all others collect every non-``None`` result in a list;
-* a plugin's implementations run in the order its ``requires`` imply (a plugin runs after the plugins
-  it requires), never in install order.
+* order comes from ``requires``, never from install or list order: a plugin's implementations run
+  *before* those of the plugins it requires (so it can override their first-result hooks), and the
+  core's built-in implementations run last.
 
 Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec.
 """
@@ -243,6 +244,17 @@ def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Sessio
 # ---------------------------------------------------------------------------------------------
 # Deployment life
 # ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
+    """Add the plugin's share of the demo deployment (``suyuan demo``).
+
+    Called once, after the core has loaded the Jintang area tree and roster and generated its case
+    events. ``seed`` makes the data deterministic (use ``random.Random(seed)``); ``scale`` is the
+    requested case count divided by the default 20,000, so a quick demo stays quick. Write through
+    the services (every case change an event) so the figures come from events. Return value ignored.
+    """
+
 
 @hookspec
 def suyuan_startup(deployment: Deployment) -> None:
