@@ -26,7 +26,7 @@ def _area(state: State, code: str | None) -> str:
     if code:
         state.deployment.areas.tree.get(code)
         return code
-    roots = state.deployment.areas.tree.roots()
+    roots: list[str] = state.deployment.areas.tree.roots()
     if not roots:
         raise click.UsageError("the area tree is empty; import it with `suyuan areas import`")
     return roots[0]

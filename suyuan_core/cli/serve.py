@@ -57,6 +57,5 @@ def serve(state: State, host: str, port: int, workers: int) -> None:
         click.echo("the HTTP layer is not installed yet (it arrives with the web issue); "
                    "use the CLI meanwhile: `suyuan --help`")
         return
-    from suyuan_core.web.server import run  # pragma: no cover - arrives with the HTTP layer
-
-    run(state.deployment, host=host, port=port, workers=workers)
+    server = importlib.import_module("suyuan_core.web.server")
+    server.run(state.deployment, host=host, port=port, workers=workers)

@@ -36,6 +36,11 @@ class Level(enum.IntEnum):
         return Level(self + 1) if self < Level.court else None
 
 
+def to_level(value: str | Level) -> Level:
+    """attrs converter (a plain function, as mypy's attrs plugin needs)."""
+    return Level.parse(value)
+
+
 #: levels at or below which a settlement counts as "inside the community" (小事不出社区).
 COMMUNITY_LEVELS = frozenset({Level.micro_grid, Level.grid, Level.community})
 
@@ -60,7 +65,7 @@ class Area:
 
     code: str = attrs.field(validator=_code)
     name_zh: str = attrs.field(validator=non_empty)
-    level: Level = attrs.field(converter=Level.parse, validator=_level)
+    level: Level = attrs.field(converter=to_level, validator=_level)
     parent_code: str | None = attrs.field(default=None,
                                           validator=attrs.validators.optional(_code))
     name_en: str | None = None

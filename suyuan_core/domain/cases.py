@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from suyuan_core.domain.areas import Level
+from suyuan_core.domain.areas import Level, to_level
 from suyuan_core.domain.lifecycle import Status
 from suyuan_core.domain.rules import at_least, identifier, non_empty, one_of
 from suyuan_core.errors import ValidationError
@@ -39,7 +40,7 @@ def _aware(obj: object, attribute: attrs.Attribute[Any], value: dt.datetime | No
                               hint="attach a timezone, e.g. datetime.now(timezone.utc)")
 
 
-def _parties(value: Any) -> tuple[Party, ...]:
+def _parties(value: Iterable[Party | dict[str, Any]] | None) -> tuple[Party, ...]:
     return tuple(p if isinstance(p, Party) else Party(**p) for p in (value or ()))
 
 
@@ -53,7 +54,7 @@ class Case:
     category: str = attrs.field(validator=identifier)
     source: str = attrs.field(validator=identifier)
     area_code: str = attrs.field(validator=non_empty)
-    level: Level = attrs.field(converter=Level.parse)
+    level: Level = attrs.field(converter=to_level)
     handling_area_code: str | None = None
     status: Status = attrs.field(default=Status.reported, converter=Status)
     version: int = attrs.field(default=0, validator=at_least(0))

@@ -8,7 +8,7 @@ case states instead, computed on demand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -43,8 +43,8 @@ class EventFacts:
     deadline: dt.datetime | None
 
 
-def _kinds(value: object) -> frozenset[str]:
-    return frozenset([value] if isinstance(value, str) else value)  # type: ignore[arg-type]
+def _kinds(value: str | Iterable[str]) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)
 
 
 @attrs.frozen
@@ -74,7 +74,7 @@ class MetricDefinition:
     #: for gauges: (deployment, area_code, at) → the figure; no rollup is kept for them.
     gauge: Callable[..., int] | None = None
     gauge_doc: str = ""
-    dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=frozenset)
+    dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=_kinds)
     provider: str = "suyuan_core"
 
     def __attrs_post_init__(self) -> None:

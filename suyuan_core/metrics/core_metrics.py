@@ -89,8 +89,8 @@ CORE_METRICS = [
     MetricDefinition(
         key="overdue_now", label=("当前超期数", "Overdue now"), unit="count", gauge=overdue_now,
         gauge_doc="open cases (reported, accepted, assigned, in progress) whose deadline has passed",
-        dimensions={"area"}),
+        dimensions=frozenset({"area"})),
     MetricDefinition(
         key="open_now", label=("在办案件数", "Open now"), unit="count", gauge=open_now,
-        gauge_doc="open cases (reported, accepted, assigned, in progress)", dimensions={"area"}),
+        gauge_doc="open cases (reported, accepted, assigned, in progress)", dimensions=frozenset({"area"})),
 ]

@@ -41,7 +41,7 @@ class Figure:
 
 
 def facts_from_row(r: Row[Any] | Mapping[str, Any]) -> EventFacts:
-    m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r
+    m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r  # type: ignore[assignment]
     return EventFacts(
         case_id=m["case_id"], kind=m["kind"], occurred_at=timeutil.from_db(m["occurred_at"]),  # type: ignore[arg-type]
         data=m["data"] or {}, status_before=Status(m["status_before"]) if m["status_before"] else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
@@ -15,8 +15,8 @@ from suyuan_core.domain.rules import identifier
 PILLARS = ("rule_of_law", "self_governance", "virtue", "co_governance", "smart")
 
 
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(value) if value else ()  # type: ignore[call-overload]
+def _names(value: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(value) if value else ()
 
 
 @attrs.frozen

@@ -29,7 +29,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def person_from_row(row: dict[str, Any]) -> Person:
     """A Person from a CSV/JSON row; list fields may be ``;``-separated text."""
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()
               if k in CSV_FIELDS and v not in (None, "")}
     if "capacity" in values:
         try:
@@ -151,7 +151,8 @@ class RosterService:
         return added, updated
 
     def import_csv(self, path: Path) -> tuple[int, int]:
-        people, lines = [], {}
+        people: list[Person] = []
+        lines: dict[str, int] = {}
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             for line, row in enumerate(reader, start=2):

@@ -19,7 +19,7 @@ CORE_BRANCH = "suyuan_core"
 
 
 def _folder(location: str) -> str:
-    if ":" in location and not Path(location).is_absolute() and not location[1:3] == ":\\":
+    if ":" in location and not Path(location).is_absolute() and location[1:3] != ":\\":
         package, _, sub = location.partition(":")
         try:
             base = resources.files(package)

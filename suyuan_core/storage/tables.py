@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -35,7 +36,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class AreaRow(Base):
@@ -171,11 +172,11 @@ class MetricRollupRow(Base):
     den: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-areas = AreaRow.__table__
-cases = CaseRow.__table__
-case_events = CaseEventRow.__table__
-organisations = OrganisationRow.__table__
-persons = PersonRow.__table__
-person_roles = PersonRoleRow.__table__
-person_areas = PersonAreaRow.__table__
-metric_rollups = MetricRollupRow.__table__
+areas = cast(Table, AreaRow.__table__)
+cases = cast(Table, CaseRow.__table__)
+case_events = cast(Table, CaseEventRow.__table__)
+organisations = cast(Table, OrganisationRow.__table__)
+persons = cast(Table, PersonRow.__table__)
+person_roles = cast(Table, PersonRoleRow.__table__)
+person_areas = cast(Table, PersonAreaRow.__table__)
+metric_rollups = cast(Table, MetricRollupRow.__table__)

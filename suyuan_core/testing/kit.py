@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import tomllib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import attrs
+import click
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -127,16 +128,14 @@ def run_cli(deployment: Deployment | None, *args: str, input: str | None = None)
     if deployment is not None and deployment.config.path is not None:
         argv = ["--config", str(deployment.config.path), *argv]
     runner = CliRunner()
-    result = runner.invoke(_Main(main), argv, input=input, catch_exceptions=False)
+    result = runner.invoke(_entry(main), argv, input=input, catch_exceptions=False)
     return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
-class _Main:
-    """Adapts ``main(argv)`` (which exits with one-line errors) to CliRunner's command protocol."""
-
-    def __init__(self, main: Any) -> None:
-        self._main = main
-        self.name = "suyuan"
-
-    def main(self, args: list[str], prog_name: str | None = None, **_: Any) -> None:
-        self._main(args)
+def _entry(main: Callable[[list[str]], None]) -> click.Command:
+    """``main(argv)`` (which prints one-line errors and exits) as a command CliRunner can invoke."""
+    return click.Command(
+        "suyuan", callback=lambda args: main(list(args)),
+        params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+        context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False,
+                          "help_option_names": []})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from suyuan_labour_arbitration.models import referrals
 
 from suyuan_core import PluginError, TransitionRefused
 from suyuan_core.testing import run_cli
-from suyuan_labour_arbitration.models import referrals
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_referral_is_recorded_in_the_plugins_table_and_counted(d):
 
 
 def test_settings_are_validated(make_deployment):
-    with pytest.raises(PluginError, match="plugins.labour_arbitration"):
+    with pytest.raises(PluginError, match=r"plugins\.labour_arbitration"):
         make_deployment(plugins=["labour_arbitration"],
                         config={"plugins": {"labour_arbitration": {"require_commission": "maybe",
                                                                    "colour": 1}}})
