@@ -18,9 +18,10 @@ def db() -> None:
 def upgrade(state: State) -> None:
     """Apply the core's and every enabled plugin's migrations (safe to run again)."""
     d = state.deployment
-    heads = d.upgrade()
-    click.echo(f"database {d.engine.url.render_as_string(hide_password=True)} is at "
-               f"{', '.join(heads)}")
+    d.upgrade()
+    branches = ", ".join(f"{branch} {current}"
+                         for branch, (current, _) in d.migration_status().items())
+    click.echo(f"database {d.engine.url.render_as_string(hide_password=True)} upgraded: {branches}")
 
 
 @db.command()

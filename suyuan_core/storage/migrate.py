@@ -70,11 +70,16 @@ def status(engine: Engine, sources: Sequence[MigrationSource]) -> dict[str, tupl
     script = ScriptDirectory.from_config(cfg)
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+    # Applied = every current head and everything it stands on (depends_on included): a plugin
+    # head that depends on the core's revision is the only row alembic_version keeps for both.
+    applied: set[str] = set()
+    for rev in current:
+        applied.update(r.revision for r in script.iterate_revisions(rev, "base"))
     out: dict[str, tuple[str | None, str]] = {}
     for source in sources:
         head = script.get_revision(f"{source.branch_label}@head")
         assert head is not None
-        lineage = {r.revision for r in script.iterate_revisions(head.revision, "base")}
-        mine = next((r for r in current if r in lineage), None)
+        mine = next((r.revision for r in script.iterate_revisions(head.revision, "base")
+                     if source.branch_label in r.branch_labels and r.revision in applied), None)
         out[source.branch_label] = (mine, head.revision)
     return out
