@@ -7,6 +7,7 @@ contract in CI enforces this for the plugins in this repository).
 
 from __future__ import annotations
 
+from suyuan_core.cases.bulk import BulkResult, CaseRecord, EventSpec
 from suyuan_core.cases.service import NewCase
 from suyuan_core.config import Config
 from suyuan_core.deployment import Deployment
@@ -53,8 +54,9 @@ PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.te
 
 __all__ = [
     "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "TRANSITIONS",
-    "Area", "Case", "CaseEvent", "Category", "ConcurrentUpdate", "Config", "ConfigError",
-    "DashboardPanel", "Deployment", "EscalationTarget", "EventFacts", "EventRule",
+    "Area", "BulkResult", "Case", "CaseEvent", "CaseRecord", "Category", "ConcurrentUpdate",
+    "Config", "ConfigError", "DashboardPanel", "Deployment", "EscalationTarget", "EventFacts",
+    "EventRule", "EventSpec",
     "IllegalTransition", "ImportFailed", "IntakeSource", "Label", "Level", "MetricDefinition",
     "MigrationSource", "NewCase", "NotFound", "Organisation", "Page", "Party", "Period",
     "Permission", "Person", "PluginError", "PluginSpec", "Problem", "Refusal", "Role",

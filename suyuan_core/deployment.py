@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import config as config_mod
 from suyuan_core.areas.service import AreaService
+from suyuan_core.cases.bulk import BulkWriter
+from suyuan_core.cases.merging import MergeService
 from suyuan_core.cases.routing import RoutingService
 from suyuan_core.cases.service import CaseService
 from suyuan_core.domain.metrics import MetricDefinition
@@ -70,6 +72,10 @@ class Deployment:
         self.roster = RosterService(self)
         self.metric_service = MetricService(self)
         self.routing = RoutingService(self)
+        #: merging duplicates (``merge`` / ``unmerge`` events that keep the figures right).
+        self.merges = MergeService(self)
+        #: bulk intake: ``bulk.write([CaseRecord, …])`` in one all-or-nothing transaction.
+        self.bulk = BulkWriter(self)
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------

@@ -65,6 +65,10 @@ def apply(case: Case | None, event: CaseEvent) -> Case:
         changes["deadline"] = parse_time(d["deadline"])
     if kind == "callback" and d.get("satisfaction"):
         changes["satisfaction"] = d["satisfaction"]
+    if kind == "merge":
+        changes["merged_into"] = int(d["into"])
+    if kind == "unmerge":
+        changes["merged_into"] = None
     if kind == "update":
         changes.update({k: v for k, v in d.get("fields", {}).items()
                         if k in ("title", "description", "category")})

@@ -50,7 +50,7 @@ def row_to_case(r: Any) -> Case:
         deadline=timeutil.from_db(m["deadline"]), reported_at=timeutil.from_db(m["reported_at"]),
         closed_at=timeutil.from_db(m["closed_at"]), outcome=m["outcome"],
         satisfaction=m["satisfaction"], assignees=tuple(m["assignees"] or ()),
-        data=m["data"] or {})
+        data=m["data"] or {}, merged_into=m.get("merged_into"))
 
 
 def case_columns(case: Case, area_path: str, now: dt.datetime) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def case_columns(case: Case, area_path: str, now: dt.datetime) -> dict[str, Any]
         "reported_at": timeutil.to_db(case.reported_at), "closed_at": timeutil.to_db(case.closed_at),
         "outcome": case.outcome, "satisfaction": case.satisfaction,
         "parties": [p.as_dict() for p in case.parties], "assignees": list(case.assignees),
-        "data": case.data, "updated_at": timeutil.to_db(now)}
+        "data": case.data, "updated_at": timeutil.to_db(now), "merged_into": case.merged_into}
 
 
 def event_row(event: CaseEvent, before: Case | None, after: Case, area_path: str,
@@ -85,7 +85,7 @@ def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
         status_before=before.status if before else None, status_after=after.status,
         level_before=before.level if before else None, level=after.level,
         area_code=after.area_code, category=after.category, source=after.source,
-        case_kind=after.kind, deadline=after.deadline)
+        case_kind=after.kind, deadline=after.deadline, merged=after.merged_into is not None)
 
 
 @attrs.frozen

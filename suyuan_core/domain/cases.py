@@ -68,6 +68,10 @@ class Case:
     satisfaction: str | None = None
     assignees: tuple[str, ...] = ()
     data: dict[str, Any] = attrs.field(factory=dict)
+    #: the case this one was merged into as a duplicate (a ``merge`` event sets it, ``unmerge``
+    #: clears it). A merged case keeps its own history but counts in no figure: see
+    #: :class:`~suyuan_core.EventFacts` ``merged``.
+    merged_into: int | None = None
 
 
 @attrs.frozen

@@ -43,8 +43,10 @@ TRANSITIONS: Mapping[str, tuple[frozenset[Status], Status]] = {
                             Status.unresolved}), Status.accepted),
 }
 
-#: event kinds the core writes that do not change the status.
-RECORD_KINDS = frozenset({"reported", "note", "callback", "deadline", "attachment", "update"})
+#: event kinds the core writes that do not change the status. ``merge``/``unmerge`` are written
+#: only through ``Deployment.merges`` (which keeps the rollups right), never with ``record``.
+RECORD_KINDS = frozenset({"reported", "note", "callback", "deadline", "attachment", "update",
+                          "merge", "unmerge"})
 
 
 def allowed_actions(status: Status | str) -> list[str]:

@@ -41,6 +41,9 @@ class EventFacts:
     source: str
     case_kind: str
     deadline: dt.datetime | None
+    #: the case is merged into another as a duplicate (DOMAIN-RULES §3: merged children leave the
+    #: denominators and numerators). Metrics ignore such events unless ``counts_merged``.
+    merged: bool = False
 
 
 def _kinds(value: str | Iterable[str]) -> frozenset[str]:
@@ -76,6 +79,8 @@ class MetricDefinition:
     gauge_doc: str = ""
     dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=_kinds)
     provider: str = "suyuan_core"
+    #: count events of cases merged into another (default: a merged duplicate counts nowhere).
+    counts_merged: bool = False
 
     def __attrs_post_init__(self) -> None:
         if (self.numerator is None) == (self.gauge is None):
@@ -103,6 +108,8 @@ class MetricDefinition:
         return frozenset(found)
 
     def contribution(self, facts: EventFacts) -> tuple[int, int]:
+        if facts.merged and not self.counts_merged:
+            return 0, 0
         num = 1 if self.numerator is not None and self.numerator.counts(facts) else 0
         den = 1 if self.denominator is not None and self.denominator.counts(facts) else 0
         return num, den

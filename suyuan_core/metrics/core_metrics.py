@@ -34,7 +34,8 @@ def _open_cases(deployment: Deployment, area_code: str, at: dt.datetime,
                 overdue: bool) -> int:
     c = tables.cases.c
     query = select(func.count()).where(c.area_path.startswith(deployment.areas.tree.path(area_code)),
-                                       c.status.in_([s.value for s in OPEN_STATUSES]))
+                                       c.status.in_([s.value for s in OPEN_STATUSES]),
+                                       c.merged_into.is_(None))
     if overdue:
         query = query.where(c.deadline < at.astimezone(dt.UTC).replace(tzinfo=None))
     with deployment.reading() as session:

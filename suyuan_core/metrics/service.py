@@ -164,9 +164,17 @@ class MetricService:
         rule = m.numerator if part == "numerator" else m.denominator
         if rule is None:
             return []
+        merged = self.merged_cases()
         ids = {f.case_id for f in self.events(rule.kinds, area_code, period, category, source)
-               if rule.counts(f)}
+               if f.case_id not in merged and rule.counts(f)}
         return sorted(ids)
+
+    def merged_cases(self) -> frozenset[int]:
+        """Cases merged into another right now: none of their events count (their earlier
+        contributions were taken back when they were merged, see ``cases/merging.py``)."""
+        c = tables.cases.c
+        with self.deployment.reading() as session:
+            return frozenset(session.scalars(select(c.id).where(c.merged_into.is_not(None))))
 
     def _drill_gauge(self, m: MetricDefinition, area_code: str, at: dt.datetime) -> list[int]:
         from suyuan_core.domain.lifecycle import OPEN_STATUSES
@@ -174,7 +182,7 @@ class MetricService:
         c = tables.cases.c
         query = select(c.id).where(
             c.area_path.startswith(self.deployment.areas.tree.path(area_code)),
-            c.status.in_([s.value for s in OPEN_STATUSES])).order_by(c.id)
+            c.status.in_([s.value for s in OPEN_STATUSES]), c.merged_into.is_(None)).order_by(c.id)
         if m.key == "overdue_now":
             query = query.where(c.deadline < timeutil.to_db(at))
         with self.deployment.reading() as session:
@@ -194,7 +202,10 @@ class MetricService:
                 acc[1] += d
             batch.clear()
 
+        merged = self.merged_cases()
         for f in self.events(frozenset(rollup.by_kind)):
+            if f.case_id in merged:
+                continue
             batch.append(f)
             if len(batch) >= 20000:
                 flush()

@@ -81,6 +81,8 @@ class CaseRow(Base):
     assignees: Mapped[list[Any]] = mapped_column(JSON, default=list)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: set by a ``merge`` event: this case is a duplicate of that one (and counts in no figure).
+    merged_into: Mapped[int | None] = mapped_column(Id, index=True)
 
 
 class CaseEventRow(Base):
