@@ -1,0 +1,121 @@
+"""suyuan-smart (智治): the smart-governance pillar.
+
+Online intake (12345 work orders from files and a signed webhook, the leaders' mailboxes, a
+messaging webhook, Open311), classification, dispatch with sign-off and returns, deadlines on the
+Chinese working-day calendar, callbacks, duplicate merging, early warning and analysis reports.
+Built on the core's public API only, like any third-party plugin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from suyuan_core import (
+    Case,
+    Category,
+    Deployment,
+    IntakeSource,
+    MetricDefinition,
+    MigrationSource,
+    PluginSpec,
+    Refusal,
+    RouteProposal,
+    Suggestion,
+    hookimpl,
+)
+from suyuan_smart.models import metadata
+from suyuan_smart.settings import Settings
+
+plugin = PluginSpec(label=("智治", "Smart governance"), pillar="smart", settings=Settings,
+                    description="Online intake, dispatch, working-day deadlines, callbacks, "
+                                "duplicates, early warning and analysis reports.")
+
+
+@hookimpl
+def suyuan_register_categories() -> list[Category]:
+    """Appeal categories the 12345 hotline brings besides the 15 dispute types."""
+    return [
+        Category(code="urban_management", label=("城市管理", "Urban management")),
+        Category(code="public_utilities", label=("水电气供应", "Water, power and gas")),
+        Category(code="social_security", label=("社会保障", "Social security")),
+        Category(code="policy_consult", label=("政策咨询", "Policy enquiry")),
+    ]
+
+
+@hookimpl
+def suyuan_register_intake_sources() -> list[IntakeSource]:
+    """New channels only (the core already has ``hotline_12345`` and ``mailbox``)."""
+    return [
+        IntakeSource(code="messaging", label=("网络平台留言", "Messaging platforms"),
+                     case_kind="appeal"),
+        IntakeSource(code="open311", label=("Open311 接口", "Open311 GeoReport v2"),
+                     case_kind="appeal"),
+    ]
+
+
+@hookimpl
+def suyuan_register_metrics() -> list[MetricDefinition]:
+    from suyuan_smart.metrics import METRICS
+
+    return list(METRICS)
+
+
+@hookimpl
+def suyuan_register_migrations() -> MigrationSource:
+    return MigrationSource(branch_label="smart", location="suyuan_smart:migrations/versions",
+                           metadata=metadata)
+
+
+@hookimpl
+def suyuan_case_deadline(case: Case, action: str, now: dt.datetime,
+                         deployment: Deployment) -> dt.datetime | None:
+    from suyuan_smart.deadlines import deadline_for
+
+    return deadline_for(deployment, case, action, now)
+
+
+@hookimpl
+def suyuan_case_route(case: Case, deployment: Deployment) -> list[RouteProposal]:
+    from suyuan_smart.dispatch import propose
+
+    return propose(deployment, case)
+
+
+@hookimpl
+def suyuan_case_classify(text: str, deployment: Deployment) -> list[Suggestion]:
+    from suyuan_smart.classify import suggest
+
+    return suggest(deployment, text)
+
+
+@hookimpl
+def suyuan_case_before_transition(case: Case, action: str,
+                                  data: dict[str, Any]) -> Refusal | None:
+    """A merged duplicate follows the case it was merged into; its own lifecycle stops."""
+    if case.merged_into is not None:
+        return Refusal(f"案件已合并至 {case.merged_into}: case is merged into {case.merged_into}; "
+                       "unmerge it first")
+    if action == "close" and case.data.get("smart_paused"):
+        return Refusal("计时暂停中: the clock is paused waiting on the resident; resume it first")
+    return None
+
+
+@hookimpl
+def suyuan_register_commands(deployment: Deployment | None) -> list[click.Command]:
+    from suyuan_smart.cli import build
+
+    return [build(deployment)]
+
+
+@hookimpl
+def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
+    from suyuan_smart.demo import generate
+
+    generate(deployment, seed=seed, scale=scale)
+
+
+__all__ = ["Session", "plugin"]

@@ -1,0 +1,82 @@
+"""Callbacks (回访): after resolution the resident is called back; reached or not, satisfied /
+basically satisfied / dissatisfied with a reason, and whether the matter is actually resolved.
+The rating is the core's ``callback`` event, so the core's ``satisfaction_rate`` counts it; a
+dissatisfied resident can have the case reopened in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from suyuan_core import Case, Deployment, Status, ValidationError, tables
+from suyuan_smart.common import calendar, now
+
+RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+AFTER_RESOLUTION = frozenset({Status.resolved, Status.unresolved, Status.referred, Status.closed})
+
+
+def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
+           satisfaction: str | None = None, resolved: bool | None = None,
+           reason: str | None = None, reopen: bool = False,
+           at: dt.datetime | None = None) -> Case:
+    """One callback. ``reopen`` (only with ``dissatisfied``) brings the case back to work."""
+    at = at or now()
+    if satisfaction is not None and satisfaction not in RATINGS:
+        raise ValidationError(f"{satisfaction!r} is not a rating", field="satisfaction",
+                              rule="one_of", hint="use " + ", ".join(RATINGS))
+    if not reached and (satisfaction is not None or resolved is not None):
+        raise ValidationError("a resident who was not reached cannot give a rating",
+                              field="satisfaction", rule="callback")
+    if satisfaction == "dissatisfied" and not reason:
+        raise ValidationError("record why the resident is dissatisfied", field="reason",
+                              rule="required")
+    if reopen and satisfaction != "dissatisfied":
+        raise ValidationError("only a dissatisfied callback reopens a case", field="reopen",
+                              rule="dissatisfied_only")
+    with d.transaction() as s:
+        case = d.cases.get(case_id, s, lock=True)
+        if case.status not in AFTER_RESOLUTION:
+            raise ValidationError(f"case {case_id} is {case.status.value}: callbacks follow "
+                                  "resolution", field="case_id", rule="after_resolution")
+        data: dict[str, object] = {"reached": reached, "satisfaction": satisfaction}
+        if resolved is not None:
+            data["resolved"] = resolved
+        after = d.cases.record(case_id, "callback", actor=actor, reason=reason, occurred_at=at,
+                               data=data, session=s)
+        if reopen:
+            after = d.cases.act(case_id, "reopen", actor=actor, reason=reason, occurred_at=at,
+                                session=s, data={"cause": "smart.callback_dissatisfied"})
+        return after
+
+
+def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = None) -> list[
+        tuple[int, dt.datetime, bool]]:
+    """Callback tasks: resolved or closed cases with no callback since they were resolved.
+    Returns ``(case_id, due_at, overdue)``; due ``callback_workdays`` after resolution."""
+    at = at or now()
+    from suyuan_smart.common import settings
+
+    days = settings(d).callback_workdays
+    e, c = tables.case_events.c, tables.cases.c
+    query = (select(e.case_id, e.kind, e.occurred_at).join(tables.cases, c.id == e.case_id)
+             .where(c.merged_into.is_(None),
+                    c.status.in_([Status.resolved.value, Status.closed.value]),
+                    e.kind.in_(["resolve", "callback", "reopen"]))
+             .order_by(e.case_id, e.seq))
+    if area_code:
+        query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))
+    pending: dict[int, dt.datetime | None] = {}
+    with d.reading() as s:
+        for case_id, kind, occurred in s.execute(query):
+            if kind == "resolve":
+                pending[case_id] = occurred.replace(tzinfo=dt.UTC)
+            else:
+                pending[case_id] = None
+    cal = calendar(d)
+    out = []
+    for case_id, resolved_at in sorted(pending.items()):
+        if resolved_at is not None:
+            due_at = cal.add_workdays(resolved_at, days).at
+            out.append((case_id, due_at, due_at < at))
+    return out

@@ -1,0 +1,72 @@
+"""Small helpers every service of the plugin shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from typing import Any
+
+from suyuan_core import Case, Deployment, NotFound
+from suyuan_smart.settings import Settings
+from suyuan_smart.workcal import WorkCalendar
+
+NAME = "smart"
+_calendars: weakref.WeakKeyDictionary[Deployment, WorkCalendar] = weakref.WeakKeyDictionary()
+
+
+def settings(d: Deployment) -> Settings:
+    s: Settings = d.settings(NAME)
+    return s
+
+
+def calendar(d: Deployment) -> WorkCalendar:
+    """The deployment's working-day calendar (built once per Deployment)."""
+    found = _calendars.get(d)
+    if found is None:
+        s = settings(d)
+        found = WorkCalendar(d.config.core.deployment.timezone, holidays=s.holidays,
+                             workdays=s.workdays, county_years=s.county_years,
+                             missing_year=s.missing_year)
+        _calendars[d] = found
+    return found
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(at: dt.datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
+def parse_iso(value: Any) -> dt.datetime | None:
+    return None if value in (None, "") else dt.datetime.fromisoformat(str(value))
+
+
+def to_db(at: dt.datetime) -> dt.datetime:
+    """The core stores naive UTC."""
+    return at.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def from_db(at: dt.datetime | None) -> dt.datetime | None:
+    return None if at is None else at.replace(tzinfo=dt.UTC)
+
+
+def handler(unit: str) -> str:
+    return f"organisation:{unit}"
+
+
+def unit_of(d: Deployment, code: str) -> Any:
+    for unit in settings(d).units:
+        if unit.code == code:
+            return unit
+    raise NotFound(f"no responsible unit {code!r}", field="unit", rule="exists",
+                   hint="units are listed in [[plugins.smart.units]]; known: "
+                        + (", ".join(u.code for u in settings(d).units) or "none"))
+
+
+def caller_phone(case: Case) -> str | None:
+    for p in case.parties:
+        if p.phone:
+            return p.phone
+    return None

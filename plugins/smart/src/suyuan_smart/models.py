@@ -1,0 +1,74 @@
+"""The plugin's own tables (its own Alembic branch ``smart``). Case facts live in case events;
+these hold what is not a case: alerts, duplicate proposals, learned terms, generated reports."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from suyuan_core import tables
+
+metadata = sa.MetaData()
+CaseId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+#: 排查预警: one row per alert; ``key`` makes a scan idempotent.
+alerts = sa.Table(
+    "smart_alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("area_code", sa.String(64), nullable=True, index=True),
+    sa.Column("category", sa.String(64), nullable=True),
+    sa.Column("case_id", CaseId, sa.ForeignKey(tables.cases.c.id), nullable=True),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False, default=dict),
+    sa.Column("status", sa.String(16), nullable=False, default="open"),
+    sa.Column("raised_at", sa.DateTime, nullable=False, index=True),
+)
+
+#: every change to an alert (raised, acknowledged, closed, note): append-only.
+alert_events = sa.Table(
+    "smart_alert_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("smart_alerts.id"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("occurred_at", sa.DateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+#: duplicate proposals: ``case_id`` repeats ``candidate_id`` with ``score``.
+duplicates = sa.Table(
+    "smart_duplicates", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", CaseId, sa.ForeignKey(tables.cases.c.id), nullable=False, index=True),
+    sa.Column("candidate_id", CaseId, sa.ForeignKey(tables.cases.c.id), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.JSON, nullable=False, default=list),
+    sa.Column("status", sa.String(16), nullable=False, default="proposed"),
+    sa.Column("proposed_at", sa.DateTime, nullable=False),
+    sa.Column("decided_by", sa.String(128), nullable=True),
+    sa.Column("decided_at", sa.DateTime, nullable=True),
+    sa.UniqueConstraint("case_id", "candidate_id"),
+)
+
+#: what classification learned from confirmed categories: term × category counts.
+terms = sa.Table(
+    "smart_terms", metadata,
+    sa.Column("term", sa.String(64), primary_key=True),
+    sa.Column("category", sa.String(64), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+#: reports generated (on demand or on schedule), so a scheduled run skips what exists.
+reports = sa.Table(
+    "smart_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("area_code", sa.String(64), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("fmt", sa.String(8), nullable=False),
+    sa.Column("path", sa.String(500), nullable=False),
+    sa.Column("generated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("area_code", "period", "fmt"),
+)

@@ -1,0 +1,153 @@
+"""``[plugins.smart]`` in suyuan.toml: every local rule of the hotline is configuration.
+
+DOMAIN-RULES §3: time limits, the sign-off and return windows, the return reasons and the number of
+returns before the centre rules are local practice (a per-county table), so each has a default here
+that a county overrides.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+UNITS = ("workdays", "workhours", "days", "hours")
+URGENCIES = ("urgent", "normal", "complex")
+
+
+def _unit(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {value!r}")
+
+
+@attrs.frozen
+class Limit:
+    """One row of the time-limit table. Every field given must match the case; of the matching
+    rows the most specific wins: urgency outranks category, which outranks request type."""
+
+    amount: float
+    unit: str = attrs.field(default="workdays", validator=_unit)
+    urgency: str | None = None
+    category: str | None = None
+    request_type: str | None = None  # 咨询 consult / 求助 help / 投诉 complaint / 建议 suggestion
+
+
+DEFAULT_LIMITS = (
+    Limit(7, "workdays"),                      # ordinary matters: 7 working days
+    Limit(15, "workdays", urgency="complex"),  # complex: 15 working days
+    Limit(24, "hours", urgency="urgent"),      # urgent: within 24 hours
+    Limit(3, "workdays", request_type="consult"),
+    Limit(5, "workdays", request_type="help"),
+    Limit(13, "workdays", request_type="complaint"),
+)
+
+
+@attrs.frozen
+class Unit:
+    """A responsible unit (承办单位): which categories and areas it answers for."""
+
+    code: str
+    name: str
+    categories: list[str] = attrs.Factory(list)
+    areas: list[str] = attrs.Factory(list)
+
+
+DEFAULT_COLUMNS = {
+    "source_ref": "工单编号", "title": "标题", "description": "诉求内容", "category": "诉求分类",
+    "area": "所属区域", "caller": "来电人", "phone": "联系电话", "reported_at": "受理时间",
+    "address": "诉求地址", "urgency": "紧急程度", "request_type": "诉求类型",
+}
+
+DEFAULT_KEYWORDS = {
+    "labour": ["工资", "欠薪", "讨薪", "拖欠", "劳动合同", "社保", "工伤", "加班费"],
+    "property_management": ["物业", "电梯", "小区", "业委会", "停车", "物业费"],
+    "neighbour": ["邻居", "噪音", "漏水", "楼上", "占道", "堆放"],
+    "environment": ["污染", "排放", "异味", "粉尘", "噪声", "垃圾", "污水"],
+    "consumer": ["商家", "退款", "消费", "假货", "欺诈", "退货"],
+    "traffic": ["交通", "车辆", "事故", "撞", "红绿灯"],
+    "housing_homestead": ["宅基地", "房屋", "建房", "违建"],
+    "land_acquisition": ["征地", "拆迁", "补偿款", "安置"],
+    "marriage_family": ["离婚", "赡养", "抚养", "家暴", "婚姻"],
+    "medical": ["医院", "医疗", "医生", "手术"],
+    "urban_management": ["路灯", "井盖", "道路", "摊贩", "绿化", "市容"],
+    "public_utilities": ["停水", "停电", "燃气", "水压", "供水", "供电"],
+}
+
+DEFAULT_RISK_WORDS = {
+    "critical": ["自杀", "轻生", "跳楼", "不想活", "同归于尽", "喝农药"],
+    "high": ["群体", "聚集", "堵路", "上访", "拉横幅", "集体"],
+    "medium": ["欠薪", "讨薪", "拖欠工资", "农民工"],
+}
+
+
+@attrs.frozen
+class Settings:
+    # -- deadlines (DOMAIN-RULES §3, §4) --------------------------------------------------
+    #: the time-limit table (per county); see :class:`Limit`.
+    limits: list[Limit] = attrs.Factory(lambda: list(DEFAULT_LIMITS))
+    #: intake sources whose cases run on this plugin's working-day clock.
+    deadline_sources: list[str] = attrs.Factory(
+        lambda: ["hotline_12345", "mailbox", "messaging", "open311"])
+    #: the county's own holiday table: extra days off and make-up working days (any year), and
+    #: the years it fully covers (for years the chinesecalendar package does not know yet).
+    holidays: list[str] = attrs.Factory(list)
+    workdays: list[str] = attrs.Factory(list)
+    county_years: list[int] = attrs.Factory(list)
+    #: a deadline in a year neither the package nor the county covers: "refuse" (a clear error,
+    #: nothing written) or "flag" (weekends-only calendar, shown flagged everywhere).
+    missing_year: str = attrs.field(default="refuse", validator=attrs.validators.in_(
+        ("refuse", "flag")))
+    #: remind this many working hours before a deadline.
+    remind_workhours: float = 8.0
+    #: longest extension one request may ask for.
+    max_extension_workdays: int = 15
+    #: callback (回访) due this many working days after the case is resolved.
+    callback_workdays: int = 1
+
+    # -- dispatch (派单, 签收, 退单) --------------------------------------------------------
+    units: list[Unit] = attrs.Factory(list)
+    sign_off_workhours: float = 24.0
+    return_window_workhours: float = 24.0
+    max_returns: int = 2
+    return_reasons: list[str] = attrs.Factory(lambda: ["not_our_duty", "wrong_locality"])
+    #: weights of the response, resolution and satisfaction rates in the unit ranking (考核排名).
+    ranking_weights: dict[str, float] = attrs.Factory(
+        lambda: {"response": 0.3, "resolution": 0.3, "satisfaction": 0.4})
+
+    # -- intake ------------------------------------------------------------------------
+    #: 12345 export columns: our field → the export's column header.
+    hotline_columns: dict[str, str] = attrs.Factory(lambda: dict(DEFAULT_COLUMNS))
+    #: the export's category / area texts → our codes (a code itself is accepted as well).
+    hotline_categories: dict[str, str] = attrs.Factory(dict)
+    hotline_areas: dict[str, str] = attrs.Factory(dict)
+    #: shared secrets of the HMAC-SHA256 webhooks (empty: the webhook is switched off).
+    webhook_secret: str = ""
+    messaging_secret: str = ""
+    #: a signed request older than this is refused (replay protection).
+    signature_max_age_seconds: int = 300
+    #: the area a case from a channel that does not say where lands in.
+    default_area: str | None = None
+    #: Open311: API keys allowed to post, and the jurisdiction id.
+    open311_api_keys: list[str] = attrs.Factory(list)
+    open311_jurisdiction: str = "suyuan"
+
+    # -- classification / duplicates ---------------------------------------------------------
+    keywords: dict[str, list[str]] = attrs.Factory(lambda: {k: list(v) for k, v in
+                                                            DEFAULT_KEYWORDS.items()})
+    duplicate_window_days: int = 30
+    duplicate_threshold: float = 0.7
+
+    # -- early warning ---------------------------------------------------------------------
+    risk_words: dict[str, list[str]] = attrs.Factory(lambda: {k: list(v) for k, v in
+                                                              DEFAULT_RISK_WORDS.items()})
+    #: wage-arrears words are raised one severity in these months (before the Spring Festival).
+    festival_months: list[int] = attrs.Factory(lambda: [12, 1, 2])
+    spike_level: str = "town"
+    spike_factor: float = 2.0
+    spike_min_cases: int = 5
+    baseline_weeks: int = 8
+    repeat_caller_cases: int = 3
+    repeat_caller_days: int = 30
+    stuck_workdays: int = 10
+
+    # -- reports ---------------------------------------------------------------------------
+    report_dir: str = "reports"
+    report_levels: list[str] = attrs.Factory(lambda: ["county", "town"])
