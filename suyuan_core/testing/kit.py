@@ -22,6 +22,13 @@ from suyuan_core.testing.factories import standard_areas
 ENV_URL = "SUYUAN_TEST_DATABASE_URL"
 
 
+def _toml_key(key: str) -> str:
+    """A bare key when TOML allows one, else a quoted key (e.g. Chinese area names)."""
+    if key and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key):
+        return key
+    return _toml_value(key)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -32,7 +39,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {value!r} to TOML")
 
 
@@ -41,7 +48,7 @@ def dump_toml(data: Mapping[str, Any], prefix: str = "") -> str:
     scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
     tables = {k: v for k, v in data.items() if isinstance(v, dict)}
     lines = [f"[{prefix}]"] if prefix and (scalars or not tables) else []
-    lines += [f"{k} = {_toml_value(v)}" for k, v in scalars.items()]
+    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in scalars.items()]
     for k, v in tables.items():
         lines.append("")
         lines.append(dump_toml(v, f"{prefix}.{k}" if prefix else k))
