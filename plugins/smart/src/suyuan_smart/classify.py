@@ -49,7 +49,7 @@ def by_learning(d: Deployment, words: Iterable[str], session: Session) -> list[S
     if not words:
         return []
     totals = dict(session.execute(select(terms.c.category, func.sum(terms.c.count))
-                                  .group_by(terms.c.category)).tuples().all())
+                                  .group_by(terms.c.category)).all())
     if not totals:
         return []
     counts: dict[tuple[str, str], int] = {

@@ -188,7 +188,7 @@ def scheduled(d: Deployment, grain: str, out_dir: Path, at: dt.datetime | None =
     made = []
     with d.reading() as s:
         t = reports_table.c
-        done = set(s.execute(select(t.area_code, t.fmt).where(t.period == str(period))).tuples())
+        done = {(a, f) for a, f in s.execute(select(t.area_code, t.fmt).where(t.period == str(period)))}
     for code in sorted(tree.areas):
         if tree.get(code).level not in levels:
             continue
