@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from conftest import CONFIG, local
-
-from suyuan_core import NewCase, Period
 from suyuan_smart import deadlines
 from suyuan_smart.common import calendar
 from suyuan_smart.workcal import MissingHolidayData, WorkCalendar
+
+from suyuan_core import NewCase, Period
 
 
 def appeal(d, at, **data):

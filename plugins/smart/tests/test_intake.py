@@ -9,10 +9,10 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-
-from suyuan_core import ImportFailed, ValidationError, tables
 from suyuan_smart import intake
 from suyuan_smart.intake import SignatureError
+
+from suyuan_core import ImportFailed, ValidationError, tables
 
 HEADER = ["工单编号", "标题", "诉求内容", "诉求分类", "所属区域", "来电人", "联系电话", "受理时间",
           "紧急程度", "诉求类型"]
@@ -106,7 +106,7 @@ def test_bad_signature_is_refused_and_nothing_written(d, tamper):
     if tamper == "signature":
         sig = intake.sign("wrong", body, ts)
     elif tamper == "body":
-        body = body.replace("W100".encode(), b"W101")
+        body = body.replace(b"W100", b"W101")
     elif tamper == "stale":
         ts = str(int(time.time()) - 3600)
         sig = intake.sign("s3cret", body, ts)

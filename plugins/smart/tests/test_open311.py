@@ -6,7 +6,6 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-
 from suyuan_smart import open311
 from suyuan_smart.open311 import Open311Error
 
@@ -51,9 +50,9 @@ def test_bad_requests_get_spec_errors_and_write_nothing(d, change, code, field):
     with pytest.raises(Open311Error) as err:
         open311.create(d, params)
     assert err.value.status_code == code and err.value.field == field
-    status, ctype, text = open311.error_body(err.value, "json")
+    status, _, text = open311.error_body(err.value, "json")
     assert status == code and json.loads(text)[0]["code"] == code
-    status, ctype, text = open311.error_body(err.value, "xml")
+    status, _, text = open311.error_body(err.value, "xml")
     root = ET.fromstring(text.split("?>", 1)[1])
     assert root.tag == "errors" and root.find("error/code").text == str(code)
     assert open311.requests(d, {}) == []

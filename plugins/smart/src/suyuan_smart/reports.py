@@ -47,10 +47,10 @@ def build(d: Deployment, area_code: str, period: Period) -> dict[str, Any]:
     categories = sorted(({"category": c, "label": d.categories[c].label.zh if c in d.categories
                           else c, "count": n, "previous": cats_prev.get(c, 0),
                           "trend": n - cats_prev.get(c, 0)} for c, n in cats_now.items() if c),
-                        key=lambda r: -r["count"])
+                        key=lambda r: -int(r["count"]))  # type: ignore[call-overload]
     hot = sorted(({"area_code": f.area_code, "name": tree.get(f.area_code).name_zh,
                    "count": f.num} for f in ms.breakdown("cases_received", area_code, period,
-                                                         "area")), key=lambda r: -r["count"])
+                                                         "area")), key=lambda r: -int(r["count"]))  # type: ignore[call-overload]
     tz = calendar(d).tz
     start = dt.datetime.combine(period.start, dt.time(), tz)
     end = dt.datetime.combine(period.end, dt.time(), tz)
