@@ -72,7 +72,7 @@ class RosterService:
 
     def _org_ids(self, session: Session) -> dict[str, int]:
         o = tables.organisations.c
-        return dict(session.execute(select(o.external_id, o.id)).tuples().all())
+        return dict(session.execute(select(o.external_id, o.id)).all())
 
     def save_organisations(self, orgs: Iterable[Organisation]) -> int:
         o = tables.organisations.c
@@ -102,7 +102,7 @@ class RosterService:
         seen: set[str] = set()
         with self.d.transaction(session) as s:
             orgs = self._org_ids(s)
-            ids = dict(s.execute(select(p.external_id, p.id)).tuples().all())
+            ids = dict(s.execute(select(p.external_id, p.id)).all())
             for person in people:
                 line = (line_of or {}).get(person.external_id, 0)
                 try:
