@@ -222,7 +222,8 @@ def suyuan_roster_validate_member(person: Person, deployment: Deployment, sessio
         Sequence[Problem] | None):
     """Check a roster member before it is written (added, imported or changed).
 
-    Called once per member, inside the writing transaction. Return :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
+    Called once per member, inside the writing transaction. Return
+    :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
     """
 
 
@@ -241,7 +242,8 @@ def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Sessio
     """Propose roster members able to take a case (coverage, speciality, capacity).
 
     Called with ``suyuan_case_route`` whenever proposals for a case are asked for; the core's own
-    implementation proposes active members covering the case's area who have room. Return :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
+    implementation proposes active members covering the case's area who have room. Return
+    :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
     """
 
 
