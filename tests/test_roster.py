@@ -51,3 +51,20 @@ def test_core_routing_proposes_covering_members_by_distance_and_load(deployment,
         busy = factories.case("accepted", area_code="C.T1.C1")
         deployment.cases.act(busy.id, "assign", actor="t", data={"assignees": ["person:NEAR"]})
     assert [p.handler_id for p in deployment.routing.propose(case)] == ["FAR"]  # NEAR is full
+
+
+def test_organisations_then_members(deployment, tmp_path):
+    orgs = tmp_path / "o.csv"
+    orgs.write_text("external_id,name,kind,area_code\nMC-1,沱源社区人民调解委员会,"
+                    "mediation_committee,C.T1.C1\n", encoding="utf-8")
+    assert "1 imported" in run_cli(deployment, "roster", "import-organisations", str(orgs)).stdout
+    people = tmp_path / "p.csv"
+    people.write_text("external_id,name,roles,areas,organisation\nM1,张大爷,mediator,C.T1.C1,MC-1\n"
+                      "M2,李四,mediator,C.T1.C1,MC-404\n", encoding="utf-8")
+    result = run_cli(deployment, "roster", "import", str(people))
+    assert result.exit_code == 1 and "line 3, field 'Person.organisation'" in result.stderr
+    assert deployment.roster.count() == 0
+    orgs.write_text("external_id,name,kind,area_code\nX,名,mediation_committee,NOWHERE\n",
+                    encoding="utf-8")
+    bad = run_cli(deployment, "roster", "import-organisations", str(orgs))
+    assert bad.exit_code == 1 and "unknown area 'NOWHERE'" in bad.stderr

@@ -150,6 +150,27 @@ class RosterService:
                                                          deployment=self.d, session=s)
         return added, updated
 
+    def import_organisations_csv(self, path: Path) -> int:
+        """Organisations from CSV ``external_id,name,kind,area_code`` (all-or-nothing)."""
+        orgs: list[Organisation] = []
+        seen: dict[str, int] = {}
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    org = Organisation(**{k: (row.get(k) or "").strip()
+                                          for k in ("external_id", "name", "kind", "area_code")})
+                    if org.area_code not in self.d.areas.tree:
+                        raise ValidationError(f"unknown area {org.area_code!r}",
+                                              field="Organisation.area_code", rule="exists")
+                except SuyuanError as exc:
+                    raise ImportFailed(line, exc.field, exc.message) from None
+                if org.external_id in seen:
+                    raise ImportFailed(line, "external_id", f"{org.external_id!r} already appears "
+                                       f"on line {seen[org.external_id]}")
+                seen[org.external_id] = line
+                orgs.append(org)
+        return self.save_organisations(orgs)
+
     def import_csv(self, path: Path) -> tuple[int, int]:
         people: list[Person] = []
         lines: dict[str, int] = {}
