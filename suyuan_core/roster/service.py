@@ -157,8 +157,10 @@ class RosterService:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
                 try:
-                    org = Organisation(**{k: (row.get(k) or "").strip()
-                                          for k in ("external_id", "name", "kind", "area_code")})
+                    values = {k: (row.get(k) or "").strip()
+                              for k in ("external_id", "name", "kind", "area_code")}
+                    org = Organisation(external_id=values["external_id"], name=values["name"],
+                                       kind=values["kind"], area_code=values["area_code"])
                     if org.area_code not in self.d.areas.tree:
                         raise ValidationError(f"unknown area {org.area_code!r}",
                                               field="Organisation.area_code", rule="exists")
