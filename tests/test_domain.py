@@ -14,8 +14,8 @@ from suyuan_core import (
     EventRule,
     MetricDefinition,
     Organisation,
-    Person,
     Permission,
+    Person,
     Role,
     ValidationError,
 )
