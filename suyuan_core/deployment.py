@@ -6,6 +6,8 @@ CLI, HTTP and tests all start from one. There is no global state: two Deployment
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
@@ -37,6 +39,8 @@ from suyuan_core.storage import migrate
 from suyuan_core.storage.engine import make_engine
 
 BUILTIN = "suyuan_core"
+#: set to 1 to print every hook call and its result on stderr (debugging a plugin).
+TRACE_ENV = "SUYUAN_TRACE_HOOKS"
 
 
 class Deployment:
@@ -53,6 +57,9 @@ class Deployment:
                                             *enabled]
         self.pm: pluggy.PluginManager = manager.new_manager()
         manager.register(self.pm, self.plugins)
+        if os.environ.get(TRACE_ENV):
+            self.pm.trace.root.setwriter(lambda message: sys.stderr.write(f"hook: {message}"))
+            self.pm.enable_tracing()
         self.hook = self.pm.hook
         options = dict(engine_options or {})
         self.engine: Engine = make_engine(config.database_url, **options)

@@ -170,10 +170,12 @@ def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> (
 @hookspec(firstresult=True)
 def suyuan_case_deadline(case: Case, action: str, now: dt.datetime, deployment: Deployment) -> (
         dt.datetime | None):
-    """Compute the case's deadline when it is accepted or escalated.
+    """Compute the case's deadline.
 
-    **First result wins.** Return an aware datetime, or None to let the next plugin (and finally
-    the core's default of ``[cases] default_deadline_days`` calendar days) decide.
+    Called when a case is accepted, escalated or reopened (``action``), unless the action's data
+    already carries a ``deadline``; ``now`` is when the action happens. **First result wins.**
+    Return an aware datetime, or None to let the next plugin (and finally the core's default of
+    ``[cases] default_deadline_days`` calendar days) decide.
     """
 
 
@@ -205,8 +207,9 @@ def suyuan_case_escalation_target(case: Case, reason: str, deployment: Deploymen
         EscalationTarget | None):
     """Choose where an escalated case goes.
 
-    **First result wins.** Return an :class:`~suyuan_core.EscalationTarget`, or None to use the
-    default: one level up the area tree (grid → community → town → county → court).
+    Called when a case is escalated, before anything is written. **First result wins.**
+    Return an :class:`~suyuan_core.EscalationTarget`, or None to use the default: one level up
+    the area tree (grid → community → town → county → court).
     """
 
 
@@ -219,7 +222,8 @@ def suyuan_roster_validate_member(person: Person, deployment: Deployment, sessio
         Sequence[Problem] | None):
     """Check a roster member before it is written (added, imported or changed).
 
-    Return :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
+    Called once per member, inside the writing transaction. Return
+    :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
     """
 
 
@@ -237,7 +241,9 @@ def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Sessio
         Sequence[RouteProposal] | None):
     """Propose roster members able to take a case (coverage, speciality, capacity).
 
-    Return :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
+    Called with ``suyuan_case_route`` whenever proposals for a case are asked for; the core's own
+    implementation proposes active members covering the case's area who have room. Return
+    :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
     """
 
 
@@ -258,4 +264,8 @@ def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
 
 @hookspec
 def suyuan_startup(deployment: Deployment) -> None:
-    """Called once after every registration hook has run and the registries are complete."""
+    """Start whatever the plugin needs once the deployment is assembled.
+
+    Called once after every registration hook has run and the registries are complete (for each
+    Deployment: CLI command, web worker, test). The return value is ignored.
+    """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 from typing import Any
 
@@ -22,7 +23,7 @@ from suyuan_core import (
     hookimpl,
 )
 from suyuan_core.tables import case_events
-from suyuan_core.testing import run_cli
+from suyuan_core.testing import Factories, run_cli
 
 
 def make_plugin(name: str, **spec: Any) -> types.ModuleType:
@@ -125,8 +126,6 @@ def test_no_global_state_between_deployments(make_deployment):
     refuse.suyuan_case_before_transition = suyuan_case_before_transition  # type: ignore[attr-defined]
     strict = make_deployment(extra_plugins={"refuser": refuse})
     plain = make_deployment()
-    from suyuan_core.testing import Factories
-
     with pytest.raises(TransitionRefused, match="no closing today"):
         Factories(strict).case("accepted")
     assert Factories(plain).case("accepted").status.value == "accepted"
@@ -141,8 +140,6 @@ def test_hook_failure_in_after_transition_rolls_back_the_event(make_deployment):
             raise RuntimeError("observer failed")
     boom.suyuan_case_after_transition = suyuan_case_after_transition  # type: ignore[attr-defined]
     d = make_deployment(extra_plugins={"boom": boom})
-    from suyuan_core.testing import Factories
-
     case = Factories(d).case("reported")
     with pytest.raises(RuntimeError):
         d.cases.act(case.id, "accept", actor="t")
@@ -161,8 +158,6 @@ def test_escalation_target_first_result_wins(make_deployment):
         return EscalationTarget(level="town", area_code="C.T1", reason="土地纠纷直接上报镇")
     court.suyuan_case_escalation_target = suyuan_case_escalation_target  # type: ignore[attr-defined]
     d = make_deployment(extra_plugins={"straight_to_town": court})
-    from suyuan_core.testing import Factories
-
     case = Factories(d).case("accepted", area_code="C.T1.C1.G1")
     case = d.cases.act(case.id, "escalate", actor="t", reason="复杂")
     assert (case.level.name, case.handling_area_code) == ("town", "C.T1")
@@ -193,3 +188,15 @@ def test_config_errors_name_the_path(tmp_path):
         Deployment.from_file(bad)
     with pytest.raises(ConfigError, match="does not exist"):
         Deployment.from_file(tmp_path / "missing.toml")
+
+
+def test_trace_switch_prints_hook_calls(deployment, factories, monkeypatch, capsys):
+    monkeypatch.setenv("SUYUAN_TRACE_HOOKS", "1")
+    d = Deployment.from_file(deployment.config.path)
+    try:
+        Factories(d).case("accepted")
+    finally:
+        d.close()
+    err = capsys.readouterr().err
+    assert re.search(r"hook: +suyuan_case_validate", err)
+    assert re.search(r"hook: +suyuan_case_deadline", err)

@@ -299,7 +299,7 @@ class CaseService:
         now = timeutil.now()
         cols = case_columns(after, path, now)
         c = tables.cases.c
-        updated = s.execute(tables.cases.update()
+        updated = s.execute(tables.cases.update()  # type: ignore[attr-defined]
                             .where(c.id == case_id, c.version == before.version)
                             .values(**cols)).rowcount
         if updated != 1:

@@ -79,7 +79,7 @@ class SuyuanGroup(click.Group):
 
 
 @click.group(cls=SuyuanGroup)
-@click.option("--config", "config_path", envvar=config_mod.ENV_CONFIG, metavar="PATH",
+@click.option("--config", "config_path", envvar=config_mod.ENV_CONFIG, metavar="PATH", is_eager=True,
               help="The deployment's suyuan.toml (default: $SUYUAN_CONFIG, then ./suyuan.toml).")
 @click.version_option(package_name="suyuan")
 @click.pass_context

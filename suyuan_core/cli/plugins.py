@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -9,6 +10,7 @@ import click
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
 from suyuan_core.plugins import manager
+from suyuan_core.plugins.scaffold import scaffold
 
 
 def describe(state: State, show_all: bool) -> list[dict[str, Any]]:
@@ -58,6 +60,23 @@ def list_(state: State, as_json_: bool, show_all: bool) -> None:
             ", ".join(r.get("requires", [])), len(r.get("hooks", [])),
             "" if not r.get("migration", {}).get("head") else
             f"{r['migration']['database'] or '-'} → {r['migration']['head']}") for r in rows])
+
+
+@plugins.command()
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write it (default: ./suyuan-<name>).")
+@click.option("--label-zh", default="新插件", show_default=True, help="Chinese label.")
+@click.option("--label-en", default="New plugin", show_default=True, help="English label.")
+@click.option("--pillar", help="The pillar it provides, if any.")
+def new(name: str, directory: Path | None, label_zh: str, label_en: str,
+        pillar: str | None) -> None:
+    """Start a new plugin NAME from the template: entry point, settings, a hook, a migration
+    branch, a CLI group and tests that pass with suyuan's fixtures once installed."""
+    target = directory or Path(f"suyuan-{name.replace('_', '-')}")
+    written = scaffold(name, target, label_zh=label_zh, label_en=label_en, pillar=pillar)
+    click.echo(f"wrote {len(written)} files to {target}; next: pip install -e {target} && "
+               f"pytest {target}")
 
 
 @plugins.command()

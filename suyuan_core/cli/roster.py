@@ -28,6 +28,16 @@ def import_(state: State, path: Path) -> None:
     click.echo(f"roster: {added} added, {updated} updated from {path}")
 
 
+@roster.command("import-organisations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_state
+def import_organisations(state: State, path: Path) -> None:
+    """Import organisations (committees, studios, departments) from CSV:
+    external_id,name,kind,area_code. Members name theirs in the roster's organisation column."""
+    count = state.deployment.roster.import_organisations_csv(path)
+    click.echo(f"organisations: {count} imported from {path}")
+
+
 @roster.command("list")
 @click.option("--role", help="Only members with this role.")
 @click.option("--area", help="Only members covering this area's subtree.")

@@ -72,7 +72,7 @@ class RosterService:
 
     def _org_ids(self, session: Session) -> dict[str, int]:
         o = tables.organisations.c
-        return dict(session.execute(select(o.external_id, o.id)).tuples().all())
+        return dict(session.execute(select(o.external_id, o.id)).all())
 
     def save_organisations(self, orgs: Iterable[Organisation]) -> int:
         o = tables.organisations.c
@@ -102,7 +102,7 @@ class RosterService:
         seen: set[str] = set()
         with self.d.transaction(session) as s:
             orgs = self._org_ids(s)
-            ids = dict(s.execute(select(p.external_id, p.id)).tuples().all())
+            ids = dict(s.execute(select(p.external_id, p.id)).all())
             for person in people:
                 line = (line_of or {}).get(person.external_id, 0)
                 try:
@@ -149,6 +149,29 @@ class RosterService:
                 self.d.hook.suyuan_roster_member_changed(person=person, change=change,
                                                          deployment=self.d, session=s)
         return added, updated
+
+    def import_organisations_csv(self, path: Path) -> int:
+        """Organisations from CSV ``external_id,name,kind,area_code`` (all-or-nothing)."""
+        orgs: list[Organisation] = []
+        seen: dict[str, int] = {}
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    values = {k: (row.get(k) or "").strip()
+                              for k in ("external_id", "name", "kind", "area_code")}
+                    org = Organisation(external_id=values["external_id"], name=values["name"],
+                                       kind=values["kind"], area_code=values["area_code"])
+                    if org.area_code not in self.d.areas.tree:
+                        raise ValidationError(f"unknown area {org.area_code!r}",
+                                              field="Organisation.area_code", rule="exists")
+                except SuyuanError as exc:
+                    raise ImportFailed(line, exc.field, exc.message) from None
+                if org.external_id in seen:
+                    raise ImportFailed(line, "external_id", f"{org.external_id!r} already appears "
+                                       f"on line {seen[org.external_id]}")
+                seen[org.external_id] = line
+                orgs.append(org)
+        return self.save_organisations(orgs)
 
     def import_csv(self, path: Path) -> tuple[int, int]:
         people: list[Person] = []

@@ -1,0 +1,263 @@
+"""Every hook in hookspecs.py is documented, referenced in docs/hooks.md, and has a
+``test_hook_<name>`` here that shows the core calling it (Datasette's rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import sys
+import types
+from typing import Any
+
+import click
+import pytest
+
+from suyuan_core import (
+    Category,
+    EscalationTarget,
+    EventRule,
+    IntakeSource,
+    MetricDefinition,
+    Permission,
+    PluginSpec,
+    Problem,
+    Refusal,
+    Role,
+    RouteProposal,
+    Suggestion,
+    ValidationError,
+    hookimpl,
+    hookspecs,
+)
+from suyuan_core.testing import Factories, run_cli
+
+HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+               if name.startswith("suyuan_"))
+
+
+def test_every_hook_is_documented_and_tested():
+    this = sys.modules[__name__]
+    with open("docs/hooks.md", encoding="utf-8") as fh:
+        docs = fh.read()
+    for name in HOOKS:
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert "Called" in doc or "called" in doc, f"{name}: say when it is called"
+        assert "Return" in doc or "return" in doc, f"{name}: say what it returns"
+        assert hasattr(this, f"test_hook_{name}"), f"{name} has no test_hook_{name}"
+        assert f"`{name}`" in docs, f"{name} is missing from docs/hooks.md"
+
+
+def plugin_with(name: str, **hooks: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.plugin = PluginSpec(label=("测试", "test"))  # type: ignore[attr-defined]
+    for hook, fn in hooks.items():
+        fn.__name__ = hook
+        setattr(module, hook, hookimpl(fn))
+    return module
+
+
+@pytest.fixture
+def with_hooks(make_deployment):
+    def build(**hooks: Any):
+        return make_deployment(extra_plugins={"p": plugin_with("p", **hooks)})
+    return build
+
+
+def test_hook_suyuan_register_categories(with_hooks):
+    d = with_hooks(suyuan_register_categories=lambda: [
+        Category("ip", ("知识产权纠纷", "Intellectual property"),
+                 valid_from=dt.date(2030, 1, 1))])
+    assert d.categories["ip"].provider == "p"
+    with pytest.raises(ValidationError, match="not valid on"):
+        Factories(d).case(category="ip")
+
+
+def test_hook_suyuan_register_intake_sources(with_hooks):
+    d = with_hooks(suyuan_register_intake_sources=lambda: [
+        IntakeSource("wechat", ("微信", "WeChat"), case_kind="appeal")])
+    assert Factories(d).case(source="wechat").kind == "appeal"
+
+
+def test_hook_suyuan_register_roles(with_hooks):
+    d = with_hooks(suyuan_register_roles=lambda: [
+        Role("counsellor", ("心理咨询师", "Counsellor"), permissions={"cases.read"})])
+    assert d.roles["counsellor"].provider == "p"
+    Factories(d).person(roles=("counsellor",))
+
+
+def test_hook_suyuan_register_permissions(with_hooks):
+    d = with_hooks(suyuan_register_permissions=lambda: [
+        Permission("p.reports.read", ("查看报告", "Read reports"))],
+        suyuan_register_roles=lambda: [Role("analyst", ("分析员", "Analyst"),
+                                            permissions={"p.reports.read"})])
+    assert d.permissions["p.reports.read"].provider == "p"
+    from suyuan_core import PluginError
+
+    with pytest.raises(PluginError, match="grants unknown permission"):
+        with_hooks(suyuan_register_roles=lambda: [Role("x", ("x", "x"), permissions={"no.such"})])
+
+
+def test_hook_suyuan_register_metrics(with_hooks):
+    d = with_hooks(suyuan_register_metrics=lambda: [MetricDefinition(
+        key="notes_written", label=("记录数", "Notes"), unit="count",
+        numerator=EventRule({"note"}, "note events"))])
+    case = Factories(d).case()
+    d.cases.note(case.id, "已联系", actor="t")
+    from suyuan_core import Period
+
+    p = Period.containing("year", dt.date.today())
+    assert d.metric_service.figure("notes_written", "C", p).num == 1
+
+
+def test_hook_suyuan_register_migrations(make_deployment):
+    d = make_deployment(plugins=["labour_arbitration"])
+    assert d.migration_owners == {"suyuan_core": "suyuan_core",
+                                  "labour_arbitration": "labour_arbitration"}
+    assert d.migration_status()["labour_arbitration"] == ("la0001_referrals", "la0001_referrals")
+
+
+def test_hook_suyuan_register_commands(make_deployment):
+    @click.command("hello")
+    def hello() -> None:
+        click.echo("你好")
+    d = make_deployment(extra_plugins={"p": plugin_with(
+        "p", suyuan_register_commands=lambda: [hello])})
+    # in-process plugins are not entry points, so call the hook the CLI calls
+    found = [c.name for _, cs in d.call_each("suyuan_register_commands") for c in cs]
+    assert found == ["hello"]
+    labour = make_deployment(plugins=["labour_arbitration"])
+    assert run_cli(labour, "labour", "referrals").exit_code == 0
+    assert "labour" in run_cli(labour, "--help").stdout
+
+
+def test_hook_suyuan_case_validate(with_hooks):
+    d = with_hooks(suyuan_case_validate=lambda case: [Problem("title", "标题太短")]
+                   if len(case.title) < 3 else None)
+    with pytest.raises(ValidationError, match="标题太短") as err:
+        Factories(d).case(title="短")
+    assert err.value.field == "title"
+    assert Factories(d).case(title="足够长的标题").id
+
+
+def test_hook_suyuan_case_classify(with_hooks):
+    d = with_hooks(suyuan_case_classify=lambda text: [
+        Suggestion("labour", 0.9, "欠薪"), Suggestion("nope", 1.0, "unknown category dropped"),
+        Suggestion("neighbour", 0.2, "")] if "工资" in text else [])
+    found = d.routing.classify("老板拖欠工资")
+    assert [(s.category, s.confidence) for s in found] == [("labour", 0.9), ("neighbour", 0.2)]
+
+
+def test_hook_suyuan_case_route(with_hooks):
+    d = with_hooks(suyuan_case_route=lambda case: [
+        RouteProposal("organisation", "labour_bureau", 0.95, "劳动争议由人社局处理")])
+    case = Factories(d).case("accepted", category="labour")
+    proposals = d.routing.propose(case)
+    assert proposals[0].handler_id == "labour_bureau" and proposals[0].provider == "p"
+
+
+def test_hook_suyuan_case_deadline(with_hooks):
+    d = with_hooks(suyuan_case_deadline=lambda case, now: now + dt.timedelta(days=7)
+                   if case.source == "hotline_12345" else None)
+    hotline = Factories(d).case("accepted", source="hotline_12345")
+    walk_in = Factories(d).case("accepted")
+    assert hotline.deadline - hotline.reported_at < dt.timedelta(days=7, minutes=1)
+    assert walk_in.deadline - walk_in.reported_at > dt.timedelta(days=29)  # core default
+
+
+def test_hook_suyuan_case_before_transition(with_hooks):
+    d = with_hooks(suyuan_case_before_transition=lambda case, action, data: [
+        Refusal("调解协议未签字")] if action == "close" and not data.get("signed") else None)
+    case = Factories(d).case("resolved")
+    from suyuan_core import TransitionRefused
+
+    with pytest.raises(TransitionRefused, match="调解协议未签字"):
+        d.cases.act(case.id, "close", actor="t")
+    assert d.cases.act(case.id, "close", actor="t", data={"signed": True}).status.value == "closed"
+
+
+def test_hook_suyuan_case_after_transition(with_hooks):
+    seen: list[tuple[str, int]] = []
+    d = with_hooks(suyuan_case_after_transition=lambda case, event: seen.append(
+        (event.kind, case.version)))
+    Factories(d).case("assigned")
+    assert seen == [("reported", 1), ("accept", 2), ("assign", 3)]
+
+
+def test_hook_suyuan_case_escalation_target(with_hooks):
+    d = with_hooks(suyuan_case_escalation_target=lambda case, reason: EscalationTarget(
+        "county", "C", "重大纠纷直报县") if "重大" in reason else None)
+    case = Factories(d).case("accepted", area_code="C.T1.C1.G1")
+    up = d.cases.act(case.id, "escalate", actor="t", reason="普通")
+    assert up.level.name == "community"
+    up = d.cases.act(case.id, "escalate", actor="t", reason="重大群体性纠纷")
+    assert (up.level.name, up.handling_area_code) == ("county", "C")
+
+
+def test_hook_suyuan_roster_validate_member(with_hooks):
+    d = with_hooks(suyuan_roster_validate_member=lambda person: [
+        Problem("phone", "调解员须登记电话")] if "mediator" in person.roles and not person.phone
+        else [])
+    with pytest.raises(ValidationError, match="调解员须登记电话"):
+        Factories(d).person()
+    assert d.roster.count() == 0
+    Factories(d).person(phone="13800001234")
+
+
+def test_hook_suyuan_roster_member_changed(with_hooks):
+    seen: list[tuple[str, str]] = []
+    d = with_hooks(suyuan_roster_member_changed=lambda person, change: seen.append(
+        (person.external_id, change)))
+    p = Factories(d).person(external_id="M9")
+    d.roster.save([p])
+    assert seen == [("M9", "added"), ("M9", "updated")]
+
+
+def test_hook_suyuan_roster_candidates(with_hooks):
+    d = with_hooks(suyuan_roster_candidates=lambda case: [
+        RouteProposal("person", "STUDIO-1", 0.99, "张大爷调解室")])
+    case = Factories(d).case("accepted")
+    assert d.routing.propose(case)[0].handler_id == "STUDIO-1"
+
+
+def test_hook_suyuan_startup(make_deployment):
+    seen = []
+    make_deployment(extra_plugins={"p": plugin_with(
+        "p", suyuan_startup=lambda deployment: seen.append(len(deployment.metrics)))})
+    assert seen and seen[0] >= 10  # called after the registries are complete
+
+
+def test_hook_suyuan_demo_data(make_deployment):
+    seen = []
+    d = make_deployment(extra_plugins={"p": plugin_with(
+        "p", suyuan_demo_data=lambda seed, scale: seen.append((seed, scale)))})
+    d.hook.suyuan_demo_data(deployment=d, seed=7, scale=0.5)
+    assert seen == [(7, 0.5)]
+
+
+def test_hook_suyuan_register_routes(with_hooks):
+    # The HTTP layer mounts what this returns under /api/v1/<plugin>/; here: the spec's contract.
+    handler = object()
+    d = with_hooks(suyuan_register_routes=lambda deployment: [handler])
+    assert d.hook.suyuan_register_routes(deployment=d) == [[handler]]
+    with pytest.raises(Exception, match="app"):
+        with_hooks(suyuan_register_routes=lambda app: [])  # an argument the spec does not have
+
+
+def test_hook_suyuan_register_pages(with_hooks):
+    from suyuan_core import DashboardPanel
+
+    panel = DashboardPanel("mediation", ("调解", "Mediation"), render=lambda **_: "<p>ok</p>")
+    d = with_hooks(suyuan_register_pages=lambda: [panel])
+    assert d.hook.suyuan_register_pages(deployment=d) == [[panel]]
+
+
+def test_reference_docs_are_current(deployment):
+    from pathlib import Path
+
+    from suyuan_core.cli.docs import hooks_markdown
+
+    assert Path("docs/hooks.md").read_text(encoding="utf-8") == hooks_markdown(), \
+        "run: suyuan docs hooks > docs/hooks.md"
+    result = run_cli(deployment, "docs", "metrics")
+    assert Path("docs/metrics.md").read_text(encoding="utf-8") == result.stdout, \
+        "run: suyuan --config <core-only deployment> docs metrics > docs/metrics.md"
