@@ -275,3 +275,19 @@ def test_a_listed_plugin_keeps_its_pillar(monkeypatch: pytest.MonkeyPatch) -> No
     enabled, notes = build.choose_plugins(["b_smart"])
     assert enabled == ["b_smart"]
     assert notes == ["a_smart: not enabled, b_smart already provides the pillar smart"]
+
+
+def test_a_listed_plugin_that_is_not_installed_is_a_one_line_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example = tmp_path / "example"
+    example.mkdir()
+    for name in ("areas.csv", "categories.toml"):
+        (example / name).write_bytes((JINTANG / name).read_bytes())
+    text = (JINTANG / "suyuan.toml").read_text(encoding="utf-8")
+    (example / "suyuan.toml").write_text(
+        text.replace("enabled = []", 'enabled = ["self_governence"]'), encoding="utf-8")
+    monkeypatch.setattr(build, "example_dir", lambda: example)
+    result = demo(tmp_path / "out", "--cases", "10")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "unknown plugin 'self_governence'" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from suyuan_core import config as config_mod
 from suyuan_core.areas.service import read_csv
 from suyuan_core.cases.bulk import BulkWriter, CaseRecord
 from suyuan_core.demo import roster as roster_mod
@@ -155,6 +156,10 @@ def write_deployment(directory: Path, force: bool) -> tuple[Path, list[str], lis
     listed = tomllib.loads(text).get("plugins", {}).get("enabled", [])
     enabled, notes = choose_plugins(list(listed))
     config_text = _with_plugins(text, enabled)
+    # the checks the Deployment will make (unknown plugin, pillar taken twice, bad settings),
+    # before anything is written
+    parsed = config_mod.parse(tomllib.loads(config_text))
+    manager.resolve(parsed.core.plugins.enabled, manager.discover(), {}, parsed.plugin_tables)
     directory.mkdir(parents=True, exist_ok=True)
     if force:
         for name in (*COPIED, *WRITTEN):
