@@ -127,6 +127,10 @@ def test_the_roster_has_the_seed_sizes(d: Deployment) -> None:
     micro_grids = sum(1 for a in d.areas.tree.areas.values() if a.level is Level.micro_grid)
     assert d.roster.count("micro_grid_worker") == micro_grids >= 4700
     assert all(p.areas for p in mediators)
+    with d.reading() as s:
+        kinds = dict(s.execute(select(tables.organisations.c.kind, func.count())
+                               .group_by(tables.organisations.c.kind)).all())
+    assert kinds["mediation_committee"] == 1 + 16 + 200
 
 
 def test_the_area_tree_is_jintang(d: Deployment) -> None:

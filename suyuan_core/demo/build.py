@@ -38,7 +38,7 @@ BATCH = 2_000
 #: what makes a directory "hold a demo": refuse to overwrite it without --force.
 MARKERS = ("suyuan.toml", "suyuan.db")
 COPIED = ("suyuan.toml", "areas.csv", "categories.toml")
-WRITTEN = ("roster.csv", "suyuan.db", "suyuan.db-wal", "suyuan.db-shm")
+WRITTEN = ("roster.csv", "organisations.csv", "suyuan.db", "suyuan.db-wal", "suyuan.db-shm")
 
 
 def example_dir() -> Path:
@@ -63,7 +63,8 @@ def check_request(directory: Path, cases: int, force: bool) -> None:
     if held and not force:
         raise ValidationError(f"{directory} already holds a deployment ({', '.join(held)})",
                               field="--dir", rule="empty",
-                              hint="pass --force to rebuild it, or choose another --dir")
+                              hint=f"pass --force to rebuild it, choose another --dir, or serve "
+                                   f"it: suyuan --config {directory / 'suyuan.toml'} serve")
 
 
 # -- plugins ----------------------------------------------------------------------------------
@@ -178,9 +179,13 @@ def load_areas(d: Deployment) -> int:
 
 
 def load_roster(d: Deployment, seed: int) -> roster_mod.Roster:
-    """Generate the roster, write it as ``roster.csv`` and import it like ``suyuan roster import``."""
+    """Generate the roster, write it as ``organisations.csv`` and ``roster.csv`` and import them
+    like ``suyuan roster import-organisations`` and ``suyuan roster import``."""
     generated = roster_mod.generate(d.areas.tree, seed)
     path = d.config.resolve(d.config.core.data.roster or "roster.csv")
+    organisations = path.with_name("organisations.csv")
+    roster_mod.write_organisations_csv(generated, organisations)
+    d.roster.import_organisations_csv(organisations)
     roster_mod.write_csv(generated, path)
     d.roster.import_csv(path)
     return generated

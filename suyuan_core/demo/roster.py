@@ -21,7 +21,7 @@ import attrs
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.demo import names
 from suyuan_core.domain.areas import Level
-from suyuan_core.domain.roster import Person
+from suyuan_core.domain.roster import Organisation, Person
 from suyuan_core.roster.service import CSV_FIELDS
 
 MEDIATORS = 1191
@@ -37,6 +37,7 @@ SPECIALITIES = [("neighbour", 20), ("marriage_family", 18), ("housing_homestead"
                 ("forest_land", 8), ("damages", 8), ("land_acquisition", 6), ("labour", 6),
                 ("contract", 6), ("traffic", 5), ("property_management", 4),
                 ("production_business", 3), ("environment", 3), ("consumer", 2), ("medical", 1)]
+LAW_FIRMS = ["四川金堂律师事务所", "金堂县沱江律师事务所", "成都淮州律师事务所", "金堂县赵镇法律服务所"]
 LAWYER_SPECIALITIES = ["contract", "labour", "land_acquisition", "marriage_family", "damages",
                        "traffic", "housing_homestead", "medical", "production_business"]
 
@@ -46,6 +47,8 @@ class Roster:
     """The generated people plus indexes the case generator assigns from."""
 
     people: list[Person]
+    #: the mediation committees (county, towns, communities) and the lawyers' firms.
+    organisations: list[Organisation]
     #: area code → external ids of the mediators sitting there (county, town or community).
     mediators: dict[str, list[str]]
     #: community code → the lawyer advising it.
@@ -100,6 +103,11 @@ def generate(tree: AreaTree, seed: int) -> Roster:
     people: list[Person] = []
     mediators: dict[str, list[str]] = {}
     numbers = itertools.count(1)
+    organisations = [Organisation(external_id=f"JT-TJ-{area}", name=f"{tree.get(area).name_zh}人民调解委员会",
+                                  kind="mediation_committee", area_code=area)
+                     for area in (county, *towns, *communities)]
+    organisations += [Organisation(external_id=f"JT-LF{i + 1}", name=name, kind="law_firm",
+                                   area_code=county) for i, name in enumerate(LAW_FIRMS)]
 
     def mediator(area: str, employment: str) -> None:
         gender = "female" if rng.random() < 0.32 else "male"
@@ -109,7 +117,7 @@ def generate(tree: AreaTree, seed: int) -> Roster:
             external_id=ext, name=names.person(rng, gender), roles=("mediator",), areas=(area,),
             gender=gender, employment=employment,
             specialities=_specialities(rng, 0.3 if full else 0.65),
-            capacity=25 if full else 8, active_from=_since(rng)))
+            capacity=25 if full else 8, organisation=f"JT-TJ-{area}", active_from=_since(rng)))
         mediators.setdefault(area, []).append(ext)
 
     full_time = {county: COUNTY_FULL_TIME,
@@ -131,7 +139,7 @@ def generate(tree: AreaTree, seed: int) -> Roster:
             external_id=ext, name=names.person(rng, gender), roles=("lawyer",),
             areas=tuple(covered), gender=gender, employment="part_time",
             specialities=tuple(rng.sample(LAWYER_SPECIALITIES, 3)), capacity=15,
-            active_from=_since(rng)))
+            organisation=f"JT-LF{i % len(LAW_FIRMS) + 1}", active_from=_since(rng)))
         lawyer_of.update({c: ext for c in covered})
 
     worker_of: dict[str, str] = {}
@@ -151,7 +159,15 @@ def generate(tree: AreaTree, seed: int) -> Roster:
                              roles=("micro_grid_worker",), areas=(code,), gender=gender,
                              employment="part_time", capacity=5, active_from=_since(rng)))
         worker_of[code] = ext
-    return Roster(people, mediators, lawyer_of, worker_of)
+    return Roster(people, organisations, mediators, lawyer_of, worker_of)
+
+
+def write_organisations_csv(roster: Roster, path: Path) -> None:
+    """The organisations as ``suyuan roster import-organisations`` reads them."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(("external_id", "name", "kind", "area_code"))
+        writer.writerows((o.external_id, o.name, o.kind, o.area_code) for o in roster.organisations)
 
 
 def write_csv(roster: Roster, path: Path) -> None:
