@@ -249,13 +249,14 @@ def headline(d: Deployment, until: dt.datetime, window_days: int = Targets().win
     def count(key: str, label: str) -> Headline:
         return Headline(label, f"{window_figure(d, key, since, end)[2]:,}")
 
+    disputes = tuple(s.code for s in d.sources if s.case_kind == "dispute")
     county = d.areas.tree.roots()[0]
     gauges = [Headline(f"{d.metrics[k].label.zh} {d.metrics[k].label.en}",
                        f"{d.metric_service.figure(k, county, Period('day', end)).value:,}")
               for k in ("open_now", "overdue_now")]
     return [
         count("cases_received", "受理案件数 Cases received"),
-        rate("mediation_success_rate", "调解成功率 Mediation success"),
+        rate("mediation_success_rate", "纠纷调解成功率 Mediation success (disputes)", disputes),
         rate("satisfaction_rate", "网上诉求满意率 Online appeal satisfaction",
              ("hotline_12345", "mailbox")),
         rate("on_time_rate", "12345按时办结率 Hotline on-time", ("hotline_12345",)),
