@@ -234,9 +234,10 @@ def test_zero_cases_is_a_one_line_error_and_writes_nothing(tmp_path: Path) -> No
 
 # -- plugins ----------------------------------------------------------------------------------
 def _plugin(name: str, pillar: str | None, calls: list[dict[str, Any]] | None = None,
-            requires: tuple[str, ...] = ()) -> manager.Available:
+            requires: tuple[str, ...] = (), conflicts: tuple[str, ...] = ()) -> manager.Available:
     module = types.ModuleType(f"fake_{name}")
-    module.plugin = PluginSpec(label=(name, name), pillar=pillar, requires=requires)  # type: ignore[attr-defined]
+    module.plugin = PluginSpec(label=(name, name), pillar=pillar, requires=requires,  # type: ignore[attr-defined]
+                               conflicts=conflicts)
     if calls is not None:
         @hookimpl
         def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
@@ -298,3 +299,21 @@ def test_a_listed_plugin_that_is_not_installed_is_a_one_line_error(
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "unknown plugin 'self_governence'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_pillar_plugins_that_conflict_or_miss_a_requirement_are_left_out(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> Any:
+        raise ImportError("no module named suyuan_broken")
+    fake = {"listed": _plugin("listed", None),
+            "a_virtue": _plugin("a_virtue", "virtue", conflicts=("listed",)),
+            "b_smart": _plugin("b_smart", "smart", requires=("missing",)),
+            "c_broken": manager.Available(name="c_broken", version="1", distribution="broken",
+                                          load=broken)}
+    monkeypatch.setattr(manager, "discover", lambda: fake)
+    enabled, notes = build.choose_plugins(["listed"])
+    assert enabled == ["listed"]
+    assert notes == ["a_virtue: not enabled, it conflicts with listed",
+                     "b_smart: not enabled, a plugin it requires is not installed",
+                     "c_broken: not enabled, it fails to load (ImportError: no module named "
+                     "suyuan_broken)"]

@@ -96,8 +96,10 @@ def choose_plugins(listed: list[str]) -> tuple[list[str], list[str]]:
         if found is not None and found.pillar:
             pillars[found.pillar] = name
     for name in sorted(available):
+        if name in chosen:
+            continue
         found = spec(name)
-        if name in chosen or found is None or not found.pillar:
+        if found is None or not found.pillar:
             continue
         if found.pillar in pillars:
             notes.append(f"{name}: not enabled, {pillars[found.pillar]} already provides the "
@@ -107,8 +109,8 @@ def choose_plugins(listed: list[str]) -> tuple[list[str], list[str]]:
         if needed is None:
             notes.append(f"{name}: not enabled, a plugin it requires is not installed")
             continue
-        clash = [c for c in chosen + needed
-                 if c in (found.conflicts or ()) or name in (getattr(spec(c), "conflicts", ()) or ())]
+        clash = [c for c in chosen + needed if c in found.conflicts
+                 or (c in available and name in getattr(spec(c), "conflicts", ()))]
         if clash:
             notes.append(f"{name}: not enabled, it conflicts with {', '.join(clash)}")
             continue
