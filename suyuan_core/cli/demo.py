@@ -21,20 +21,22 @@ from suyuan_core.demo import build
 @click.option("--seed", type=int, default=1, show_default=True,
               help="The same seed gives the same people, cases and figures.")
 @click.option("--force", is_flag=True, help="Rebuild a directory that already holds a deployment.")
+@click.option("--core-only", is_flag=True,
+              help="Enable no plugin (by default every installed pillar plugin is enabled).")
 @click.option("--serve/--no-serve", "serve_", default=False, show_default=True,
               help="Then serve it, as `suyuan serve` does.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.pass_context
-def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool, serve_: bool,
-         host: str, port: int) -> None:
+def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool, core_only: bool,
+         serve_: bool, host: str, port: int) -> None:
     """Build the Jintang county (金堂县) demo: 16 towns, 200 communities, 1,191 mediators and a
     synthetic year of cases whose figures come from their events."""
     from suyuan_core.deployment import Deployment
 
     started = time.perf_counter()
     build.check_request(directory, count, force)
-    config, enabled, notes = build.write_deployment(directory, force)
+    config, enabled, notes = build.write_deployment(directory, force, core_only)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     d = Deployment.from_file(config)

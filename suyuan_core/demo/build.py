@@ -151,13 +151,14 @@ def _with_plugins(text: str, enabled: list[str]) -> str:
     return new
 
 
-def write_deployment(directory: Path, force: bool) -> tuple[Path, list[str], list[str]]:
-    """Copy the example into ``directory`` with the chosen plugins; returns the config path,
-    the enabled plugins and notes on the ones left out."""
+def write_deployment(directory: Path, force: bool,
+                     core_only: bool = False) -> tuple[Path, list[str], list[str]]:
+    """Copy the example into ``directory`` with the chosen plugins (none with ``core_only``);
+    returns the config path, the enabled plugins and notes on the ones left out."""
     source = example_dir()
     text = (source / "suyuan.toml").read_text(encoding="utf-8")
     listed = tomllib.loads(text).get("plugins", {}).get("enabled", [])
-    enabled, notes = choose_plugins(list(listed))
+    enabled, notes = ([], []) if core_only else choose_plugins(list(listed))
     config_text = _with_plugins(text, enabled)
     # the checks the Deployment will make (unknown plugin, pillar taken twice, bad settings),
     # before anything is written

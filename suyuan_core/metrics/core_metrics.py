@@ -19,6 +19,11 @@ SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 RATED = SATISFIED | {"dissatisfied"}
 
 
+def _dispute(f: EventFacts) -> bool:
+    """Mediation is for disputes; an appeal (12345 order) that is resolved was handled, not mediated."""
+    return f.case_kind == "dispute"
+
+
 def _closed_on_time(f: EventFacts) -> bool:
     return f.deadline is not None and f.occurred_at <= f.deadline
 
@@ -68,8 +73,9 @@ CORE_METRICS = [
     MetricDefinition(
         key="mediation_success_rate", label=("调解成功率", "Mediation success rate"),
         unit="percent",
-        numerator=EventRule({"resolve"}, "resolve events (调解成功)"),
-        denominator=EventRule({"resolve", "fail"}, "resolve and fail events (调解成功 + 调解不成)")),
+        numerator=EventRule({"resolve"}, "resolve events of disputes (调解成功)", _dispute),
+        denominator=EventRule({"resolve", "fail"},
+                              "resolve and fail events of disputes (调解成功 + 调解不成)", _dispute)),
     MetricDefinition(
         key="satisfaction_rate", label=("满意率", "Satisfaction rate"), unit="percent",
         numerator=EventRule({"callback"}, "callbacks rated satisfied or basically satisfied",
