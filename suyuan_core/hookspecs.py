@@ -248,6 +248,33 @@ def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Sessio
 
 
 # ---------------------------------------------------------------------------------------------
+# Between pillars: one pillar announces, another may act, neither imports the other.
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def suyuan_mediation_agreement_unperformed(case: Case, agreement: dict[str, Any],
+                                           deployment: Deployment, session: Session) -> (
+        str | None):
+    """A mediation agreement that has taken effect is found **not performed** at a follow-up.
+
+    Called by the plugin that keeps mediation agreements (the ``self_governance`` pillar) inside
+    the transaction that records the follow-up, once per "not performed" finding. Under the
+    People's Mediation Law Art 33 the parties may then *jointly* apply to the basic-level court
+    for judicial confirmation (司法确认) **within 30 days of the agreement taking effect**; a
+    ``rule_of_law`` plugin implements this hook to open that application or to tell the officer
+    what to do. Whatever the implementation writes with ``session`` commits or rolls back with the
+    follow-up; raising aborts it.
+
+    :param case: the case the agreement settled (its current state).
+    :param agreement: the agreement as plain data (the caller's ``as_dict()``): at least ``id``,
+        ``case_id``, ``form`` (``written``/``oral``), ``parties`` (list of ``{"name", "role", …}``),
+        ``terms``, ``performance_manner``, ``performance_due`` and ``effective_on`` (ISO dates).
+    :return: a one-line note of what was done (e.g. "司法确认申请 #12 已登记"), shown to the officer
+        and stored with the follow-up; None when the plugin did nothing. Every note is kept.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
 # Deployment life
 # ---------------------------------------------------------------------------------------------
 

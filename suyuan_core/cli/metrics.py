@@ -65,7 +65,7 @@ def show(state: State, keys: tuple[str, ...], area: str | None, period: str | No
         if by:
             figures.extend(svc.breakdown(m.key, area_code, p, by))
         else:
-            if m.is_gauge and (category or source):
+            if (m.is_gauge or m.is_computed) and (category or source):
                 continue
             figures.append(svc.figure(m.key, area_code, p, category=category, source=source))
     if as_json_:
@@ -136,6 +136,8 @@ def list_(state: State) -> None:
     for m in state.deployment.metrics:
         if m.is_gauge:
             formula = m.gauge_doc
+        elif m.is_computed:
+            formula = m.compute_doc
         else:
             formula = m.numerator.doc if m.numerator else ""
             if m.denominator:

@@ -2,7 +2,9 @@
 
 A *flow* metric counts events: ``numerator`` (and, for a rate, ``denominator``) are :class:`EventRule`s;
 each event either counts 1 or 0 towards each. A *gauge* (e.g. overdue now) is a count over the current
-case states instead, computed on demand.
+case states instead, computed on demand. A *computed* metric is a period figure a plugin counts
+from its own records (e.g. patrol coverage per grid per week): ``compute(deployment, area_code,
+period)`` returns ``(numerator, denominator)``; it has no rollup and no case drill-down.
 """
 
 from __future__ import annotations
@@ -77,16 +79,26 @@ class MetricDefinition:
     #: for gauges: (deployment, area_code, at) → the figure; no rollup is kept for them.
     gauge: Callable[..., int] | None = None
     gauge_doc: str = ""
+    #: for computed metrics: (deployment, area_code, period) → (numerator, denominator), read from
+    #: the provider's own tables on demand; split by area and period only.
+    compute: Callable[..., tuple[int, int]] | None = None
+    compute_doc: str = ""
     dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=_kinds)
     provider: str = "suyuan_core"
     #: count events of cases merged into another (default: a merged duplicate counts nowhere).
     counts_merged: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if (self.numerator is None) == (self.gauge is None):
-            raise ValidationError(f"metric {self.key}: give either a numerator or a gauge",
-                                  field="MetricDefinition.numerator", rule="formula")
-        if self.unit == "percent" and self.gauge is None and self.denominator is None:
+        formulas = [f for f in (self.numerator, self.gauge, self.compute) if f is not None]
+        if len(formulas) != 1:
+            raise ValidationError(f"metric {self.key}: give exactly one of a numerator, a gauge "
+                                  "or a compute function", field="MetricDefinition.numerator",
+                                  rule="formula")
+        if self.compute is not None and set(self.dimensions) & {"category", "source"}:
+            raise ValidationError(f"metric {self.key}: a computed metric splits by area and "
+                                  "period only", field="MetricDefinition.dimensions",
+                                  rule="dimension", hint='pass dimensions={"area", "period"}')
+        if self.unit == "percent" and self.numerator is not None and self.denominator is None:
             raise ValidationError(f"metric {self.key}: a percent needs a denominator",
                                   field="MetricDefinition.denominator", rule="formula")
         unknown = set(self.dimensions) - DIMENSIONS
@@ -97,6 +109,10 @@ class MetricDefinition:
     @property
     def is_gauge(self) -> bool:
         return self.gauge is not None
+
+    @property
+    def is_computed(self) -> bool:
+        return self.compute is not None
 
     @property
     def kinds(self) -> frozenset[str]:

@@ -83,6 +83,10 @@ class MetricService:
         if m.gauge is not None:
             value = m.gauge(self.deployment, area_code, at or timeutil.now())
             return Figure(key, area_code, str(period), value, 0, value, category, source)
+        if m.compute is not None:
+            num, den = m.compute(self.deployment, area_code, period)
+            return Figure(key, area_code, str(period), int(num), int(den),
+                          m.value(int(num), int(den)))
         grain, starts = period.rollup_keys()
         r = tables.metric_rollups.c
         query = select(func.coalesce(func.sum(r.num), 0), func.coalesce(func.sum(r.den), 0)).where(
@@ -111,6 +115,9 @@ class MetricService:
         if m.is_gauge:
             raise ValidationError(f"metric {key} is a current count; split it by area only",
                                   field="by", rule="dimension")
+        if m.is_computed:
+            raise ValidationError(f"metric {key} is computed from {m.provider}'s records; split it "
+                                  "by area or period only", field="by", rule="dimension")
         grain, starts = period.rollup_keys()
         r = tables.metric_rollups.c
         column = r.category if by == "category" else r.source
@@ -161,6 +168,10 @@ class MetricService:
                                   rule="one_of", hint="use numerator or denominator")
         if m.is_gauge:
             return self._drill_gauge(m, area_code, at or timeutil.now())
+        if m.is_computed:
+            raise ValidationError(f"metric {key} counts {m.compute_doc or 'records'}, not cases: it "
+                                  "has no case drill-down", field="metric", rule="drill",
+                                  hint=f"see {m.provider}'s own commands for the records")
         rule = m.numerator if part == "numerator" else m.denominator
         if rule is None:
             return []

@@ -74,10 +74,13 @@ class RosterService:
         o = tables.organisations.c
         return dict(session.execute(select(o.external_id, o.id)).all())
 
-    def save_organisations(self, orgs: Iterable[Organisation]) -> int:
+    def save_organisations(self, orgs: Iterable[Organisation], *,
+                           session: Session | None = None) -> int:
+        """Add or update organisations (idempotent on ``external_id``). With ``session``, join the
+        caller's transaction, so a plugin can write an organisation and its own rows atomically."""
         o = tables.organisations.c
         count = 0
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             existing = self._org_ids(s)
             for org in orgs:
                 self.d.areas.tree.get(org.area_code)

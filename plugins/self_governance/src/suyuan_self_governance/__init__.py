@@ -1,0 +1,134 @@
+"""suyuan-self-governance (诉源自治): residents settling their own disputes.
+
+The self_governance pillar as a third-party plugin: mediator roster and committees, talk-and-reason
+sessions, mediation agreements, routing, village rules and courtyard compacts, the four
+deliberations and two disclosures, grid patrols, courtyard alliances and Citizens' Sunday. It
+imports only suyuan_core's public API and keeps its tables in its own Alembic branch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import click
+from sqlalchemy.orm import Session
+
+from suyuan_core import (
+    Case,
+    Category,
+    Deployment,
+    IntakeSource,
+    MetricDefinition,
+    MigrationSource,
+    Permission,
+    PluginSpec,
+    Role,
+    RouteProposal,
+    hookimpl,
+)
+from suyuan_self_governance.models import metadata
+from suyuan_self_governance.settings import Settings
+
+__all__ = ["Settings", "plugin"]
+
+plugin = PluginSpec(
+    label=("诉源自治", "Self-governance"), pillar="self_governance", settings=Settings,
+    description="Mediators and committees, talk-and-reason sessions, mediation agreements, village "
+                "rules, four deliberations two disclosures, grid patrols, courtyard alliances, "
+                "Citizens' Sunday.")
+
+PERMISSIONS = [
+    ("self_governance.roster.edit", "维护调解员与组织", "Edit mediators and bodies"),
+    ("self_governance.sessions.record", "记录说事评理", "Record talk-and-reason sessions"),
+    ("self_governance.agreements.manage", "制作调解协议", "Draw up mediation agreements"),
+    ("self_governance.rules.manage", "维护村规民约", "Maintain village rules and compacts"),
+    ("self_governance.procedures.manage", "办理四议两公开", "Run four-deliberations procedures"),
+    ("self_governance.supervision.review", "村务监督", "Review as the supervision committee"),
+    ("self_governance.patrols.record", "记录巡查", "Record patrols"),
+    ("self_governance.activities.record", "记录院落互助与百姓星期天",
+     "Record courtyard alliance matters and Citizens' Sunday"),
+]
+
+
+@hookimpl
+def suyuan_register_permissions() -> list[Permission]:
+    return [Permission(code=c, label=(zh, en)) for c, zh, en in PERMISSIONS]
+
+
+@hookimpl
+def suyuan_register_roles() -> list[Role]:
+    return [
+        Role(code="patrol_volunteer", label=("红袖套巡逻志愿者", "Red-armband patrol volunteer"),
+             permissions={"cases.read", "cases.create", "self_governance.patrols.record"}),
+        Role(code="supervision_member", label=("村(居)务监督委员会成员",
+                                               "Supervision committee member"),
+             permissions={"cases.read", "self_governance.supervision.review"}),
+        Role(code="alliance_volunteer", label=("院落互助联盟志愿者", "Courtyard alliance volunteer"),
+             permissions={"cases.read", "cases.create", "self_governance.activities.record"}),
+        Role(code="committee_member", label=("人民调解委员会委员", "Mediation committee member"),
+             permissions={"cases.read", "cases.create", "cases.transition", "roster.read",
+                          "self_governance.sessions.record",
+                          "self_governance.agreements.manage"}),
+    ]
+
+
+@hookimpl
+def suyuan_register_intake_sources() -> list[IntakeSource]:
+    return [IntakeSource(code="courtyard_alliance", label=("院落互助联盟", "Courtyard alliance")),
+            IntakeSource(code="citizens_sunday", label=("百姓星期天", "Citizens' Sunday"))]
+
+
+@hookimpl
+def suyuan_register_categories() -> list[Category]:
+    return [Category(code="safety_hazard", label=("安全隐患", "Safety hazard"), parent="other")]
+
+
+@hookimpl
+def suyuan_register_metrics() -> list[MetricDefinition]:
+    from suyuan_self_governance.metrics import METRICS
+
+    return list(METRICS)
+
+
+@hookimpl
+def suyuan_register_migrations() -> MigrationSource:
+    return MigrationSource(branch_label="self_governance",
+                           location="suyuan_self_governance:migrations/versions",
+                           metadata=metadata)
+
+
+@hookimpl
+def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command]:
+    from suyuan_self_governance.cli import build
+
+    return [build(deployment)]
+
+
+@hookimpl
+def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> list[RouteProposal]:
+    from suyuan_self_governance.routing import propose
+
+    return propose(case, deployment, session)
+
+
+@hookimpl
+def suyuan_case_deadline(case: Case, action: str, now: dt.datetime,
+                         deployment: Deployment) -> dt.datetime | None:
+    """The mediation time limit (default one month) for disputes, from acceptance."""
+    if action != "accept" or case.kind != "dispute":
+        return None
+    settings: Settings = deployment.settings("self_governance")
+    if settings.mediation_limit_categories and case.category not in \
+            settings.mediation_limit_categories:
+        return None
+    from suyuan_self_governance.sessions import mediation_deadline
+
+    return mediation_deadline(deployment, settings, now)
+
+
+@hookimpl
+def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
+    from suyuan_self_governance.demo import generate
+
+    generate(deployment, seed=seed, scale=scale)

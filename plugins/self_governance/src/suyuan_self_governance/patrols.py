@@ -1,0 +1,137 @@
+"""巡查: patrols by grid workers and red-armband volunteers.
+
+A hazard found on a patrol opens a case at grid level in the same transaction as the patrol (one
+step; source ``patrol``, linked back to the patrol). Patrol coverage — the share of grid-weeks with
+at least one patrol — is a computed metric over this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from suyuan_core import Deployment, Level, NewCase, Period, ValidationError
+from suyuan_self_governance import models as m
+from suyuan_self_governance.common import (
+    area_names,
+    covers,
+    db_time,
+    local_date,
+    member,
+    refuse_fees,
+    time_conv,
+    tz,
+)
+from suyuan_self_governance.settings import Settings
+
+
+def _hazards(value: Any) -> tuple[dict[str, Any], ...]:
+    out = []
+    for i, h in enumerate(value or ()):
+        if not isinstance(h, dict) or not str(h.get("title", "")).strip():
+            raise ValidationError("each hazard is {title, category, description, parties}",
+                                  field=f"hazards[{i}]", rule="shape")
+        refuse_fees(h, f"hazards[{i}]")
+        unknown = set(h) - {"title", "category", "description", "parties"}
+        if unknown:
+            raise ValidationError(f"unknown field(s) {', '.join(sorted(unknown))}",
+                                  field=f"hazards[{i}]", rule="known_fields")
+        out.append(dict(h))
+    return tuple(out)
+
+
+@attrs.frozen
+class PatrolInput:
+    grid_code: str
+    patroller: str
+    started_at: dt.datetime = attrs.field(converter=time_conv("started_at"))
+    ended_at: dt.datetime = attrs.field(converter=time_conv("ended_at"))
+    route: str = ""
+    hazards: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_hazards)
+
+    def __attrs_post_init__(self) -> None:
+        if self.ended_at < self.started_at:
+            raise ValidationError("the patrol ends before it starts", field="ended_at",
+                                  rule="period")
+
+
+class Patrols:
+    def __init__(self, deployment: Deployment) -> None:
+        self.d = deployment
+        self.settings: Settings = deployment.settings("self_governance")
+
+    def record(self, item: PatrolInput, *, actor: str) -> dict[str, Any]:
+        d = self.d
+        tree = d.areas.tree
+        area = tree.get(item.grid_code)
+        if area.level not in (Level.grid, Level.micro_grid):
+            raise ValidationError(f"a patrol covers a grid or micro-grid, not a {area.level.name}",
+                                  field="grid_code", rule="grid_level")
+        grid = tree.parent_at(item.grid_code, Level.grid) or item.grid_code
+        with d.transaction() as s:
+            who = member(s, item.patroller, "patroller")
+            if not set(who.roles) & set(self.settings.patrol_roles):
+                raise ValidationError(f"{who.name} ({who.external_id}) is not a grid worker or "
+                                      "patrol volunteer", field="patroller", rule="patrol_role")
+            if not covers(d, who.areas, item.grid_code):
+                raise ValidationError(f"{who.name} ({who.external_id}) covers "
+                                      f"{area_names(d, who.areas)}, not {item.grid_code}",
+                                      field="patroller", rule="covers_area")
+            pid = s.execute(m.patrols.insert().returning(m.patrols.c.id).values(
+                grid_code=grid, grid_path=tree.path(grid), person_id=who.id,
+                started_at=db_time(item.started_at), ended_at=db_time(item.ended_at),
+                route=item.route, hazards=len(item.hazards))).scalar_one()
+            cases = []
+            for i, h in enumerate(item.hazards):
+                case = d.cases.create(NewCase(
+                    title=h["title"], category=h.get("category", "other"), source="patrol",
+                    area_code=item.grid_code, level="grid", description=h.get("description", ""),
+                    source_ref=f"patrol:{pid}:{i + 1}", parties=h.get("parties", ()),
+                    occurred_at=item.ended_at,
+                    data={"patrol_id": pid, "found_by": who.external_id}), actor=actor, session=s)
+                s.execute(m.patrol_hazards.insert().values(patrol_id=pid, case_id=case.id))
+                cases.append(case.id)
+        return {"patrol_id": pid, "grid_code": grid, "cases": cases}
+
+    def coverage(self, area_code: str, period: Period) -> tuple[int, int]:
+        """(grid-weeks with a patrol, grid-weeks) for the grids in ``area_code`` over ``period``.
+        A week is Monday–Sunday in the deployment's time zone; a period's weeks are those of its
+        days."""
+        tree = self.d.areas.tree
+        area = tree.get(area_code)
+        if area.level is Level.micro_grid:
+            area_code = tree.parent_at(area_code, Level.grid) or area_code
+        grids = [c for c in tree.subtree(area_code) if tree.get(c).level is Level.grid]
+        days = (period.end - period.start).days
+        weeks = sorted({period.start + dt.timedelta(days=i) - dt.timedelta(
+            days=(period.start + dt.timedelta(days=i)).weekday()) for i in range(days)})
+        zone = tz(self.d)
+        start = dt.datetime.combine(period.start, dt.time(), zone)
+        end = dt.datetime.combine(period.end, dt.time(), zone)
+        p = m.patrols.c
+        with self.d.reading() as s:
+            rows = s.execute(sa.select(p.grid_code, p.started_at).where(
+                p.grid_path.startswith(tree.path(area_code)), p.started_at >= db_time(start),
+                p.started_at < db_time(end))).all()
+        covered = set()
+        for grid, started in rows:
+            day = local_date(self.d, started.replace(tzinfo=dt.UTC))
+            covered.add((grid, day - dt.timedelta(days=day.weekday())))
+        return len(covered), len(grids) * len(weeks)
+
+    def list(self, grid_code: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        p = m.patrols.c
+        q = sa.select(m.patrols).order_by(p.id.desc()).limit(limit)
+        if grid_code:
+            q = q.where(p.grid_path.startswith(self.d.areas.tree.path(grid_code)))
+        with self.d.reading() as s:
+            rows = s.execute(q).all()
+            links: dict[int, list[int]] = {}
+            for r in s.execute(sa.select(m.patrol_hazards).where(
+                    m.patrol_hazards.c.patrol_id.in_([r.id for r in rows]))):
+                links.setdefault(r.patrol_id, []).append(r.case_id)
+        return [{"id": r.id, "grid_code": r.grid_code, "started_at": r.started_at.isoformat(),
+                 "hazards": r.hazards, "cases": links.get(r.id, [])} for r in rows]

@@ -1,0 +1,115 @@
+"""百姓星期天 (Citizens' Sunday): events on the four platforms — deliberation and mediation,
+learning, fitness and recreation, mutual service — with their attendance. A matter a resident
+raises at an event becomes a case (source ``citizens_sunday``) linked to the event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
+from suyuan_self_governance import models as m
+from suyuan_self_governance.common import date_conv, refuse_fees, tz
+from suyuan_self_governance.vocab import PLATFORMS
+
+
+def _matters(value: Any) -> tuple[dict[str, Any], ...]:
+    out = []
+    for i, h in enumerate(value or ()):
+        if not isinstance(h, dict) or not str(h.get("title", "")).strip():
+            raise ValidationError("each matter is {title, category, description, parties}",
+                                  field=f"matters[{i}]", rule="shape")
+        refuse_fees(h, f"matters[{i}]")
+        out.append(dict(h))
+    return tuple(out)
+
+
+@attrs.frozen
+class SundayEventInput:
+    area_code: str
+    held_on: dt.date = attrs.field(converter=date_conv("held_on"))
+    platform: str
+    title: str
+    attendance: int
+    organiser: str = ""
+    matters: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_matters)
+
+    def __attrs_post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ValidationError(f"{self.platform!r} is not one of the four platforms "
+                                  f"({', '.join(PLATFORMS)})", field="platform", rule="one_of")
+        if self.held_on.weekday() != 6:
+            raise ValidationError(f"{self.held_on} is a {self.held_on:%A}; 百姓星期天 is held on "
+                                  "Sundays", field="held_on", rule="sunday")
+        if not isinstance(self.attendance, int) or self.attendance < 0:
+            raise ValidationError(f"{self.attendance!r} is not a head count", field="attendance",
+                                  rule="count")
+
+
+class CitizensSunday:
+    def __init__(self, deployment: Deployment) -> None:
+        self.d = deployment
+
+    def record(self, item: SundayEventInput, *, actor: str) -> dict[str, Any]:
+        tree = self.d.areas.tree
+        tree.get(item.area_code)
+        with self.d.transaction() as s:
+            eid = s.execute(m.sunday_events.insert().returning(m.sunday_events.c.id).values(
+                area_code=item.area_code, area_path=tree.path(item.area_code),
+                held_on=item.held_on, platform=item.platform, title=item.title,
+                attendance=item.attendance, organiser=item.organiser)).scalar_one()
+            cases = [self._raise(s, eid, item.area_code, item.held_on, i + 1, matter, actor).id
+                     for i, matter in enumerate(item.matters)]
+        return {"event_id": eid, "cases": cases}
+
+    def raise_matter(self, event_id: int, matter: dict[str, Any], *, actor: str) -> Case:
+        """A matter raised at an event after it was recorded."""
+        (matter_,) = _matters([matter])
+        with self.d.transaction() as s:
+            ev = s.execute(sa.select(m.sunday_events).where(m.sunday_events.c.id == event_id)).first()
+            if ev is None:
+                raise NotFound(f"no Citizens' Sunday event {event_id}", field="event_id",
+                               rule="exists")
+            n = s.execute(sa.select(sa.func.count()).where(
+                m.sunday_matters.c.event_id == event_id)).scalar_one()
+            return self._raise(s, event_id, ev.area_code, ev.held_on, n + 1, matter_, actor)
+
+    def _raise(self, s: Session, event_id: int, area_code: str, held_on: dt.date, n: int,
+               matter: dict[str, Any], actor: str) -> Case:
+        at = dt.datetime.combine(held_on, dt.time(12), tz(self.d))
+        case = self.d.cases.create(NewCase(
+            title=matter["title"], category=matter.get("category", "other"),
+            source="citizens_sunday", area_code=matter.get("area_code", area_code),
+            description=matter.get("description", ""), parties=matter.get("parties", ()),
+            source_ref=f"sunday:{event_id}:{n}", occurred_at=at,
+            data={"sunday_event_id": event_id}), actor=actor, session=s)
+        s.execute(m.sunday_matters.insert().values(event_id=event_id, case_id=case.id))
+        return case
+
+    def totals(self, area_code: str, period: Period) -> dict[str, int]:
+        e = m.sunday_events.c
+        q = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(e.attendance), 0)).where(
+            e.area_path.startswith(self.d.areas.tree.path(area_code)),
+            e.held_on >= period.start, e.held_on < period.end)
+        with self.d.reading() as s:
+            events, attendance = s.execute(q).one()
+        return {"events": int(events), "attendance": int(attendance)}
+
+    def list(self, area_code: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        e = m.sunday_events.c
+        q = sa.select(m.sunday_events).order_by(e.held_on.desc(), e.id.desc()).limit(limit)
+        if area_code:
+            q = q.where(e.area_path.startswith(self.d.areas.tree.path(area_code)))
+        with self.d.reading() as s:
+            rows = s.execute(q).all()
+            links: dict[int, list[int]] = {}
+            for r in s.execute(sa.select(m.sunday_matters).where(
+                    m.sunday_matters.c.event_id.in_([r.id for r in rows]))):
+                links.setdefault(r.event_id, []).append(r.case_id)
+        return [{"id": r.id, "area_code": r.area_code, "held_on": r.held_on.isoformat(),
+                 "platform": r.platform, "title": r.title, "attendance": r.attendance,
+                 "cases": links.get(r.id, [])} for r in rows]
