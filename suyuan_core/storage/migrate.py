@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -10,7 +10,20 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData
+from alembic.script.revision import ResolutionError
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    delete,
+    inspect,
+    select,
+    text,
+)
 
 from suyuan_core.errors import ConfigError
 from suyuan_core.plugins.spec import MigrationSource
@@ -54,13 +67,107 @@ def alembic_config(engine: Engine, sources: Sequence[MigrationSource]) -> Alembi
     return cfg
 
 
+#: Bookkeeping beside ``alembic_version`` (made outside the migrations, like that table): each
+#: branch's revision after the last upgrade. Alembic keeps one row per *head*, and a plugin revision
+#: that ``depends_on`` a core revision hides that core revision's row; this table remembers it, so
+#: the core can still be upgraded after the plugin is switched off.
+branch_heads = Table("suyuan_branch_heads", MetaData(),
+                     Column("branch", String(64), primary_key=True),
+                     Column("revision", String(64), nullable=False))
+
+
+def _implied(script: ScriptDirectory, revisions: Iterable[str]) -> set[str]:
+    """Every known revision the given heads stand for: themselves, their ancestors and what they
+    depend on."""
+    seen: set[str] = set()
+    stack = list(revisions)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        try:
+            rev = script.revision_map.get_revision(name)
+        except ResolutionError:
+            continue
+        if rev is None:
+            continue
+        seen.add(rev.revision)
+        stack.extend(rev._all_down_revisions)  # down revisions and resolved depends_on
+    return seen
+
+
+def _unknown(script: ScriptDirectory, revisions: Iterable[str]) -> list[str]:
+    out = []
+    for revision in revisions:
+        try:
+            script.revision_map.get_revision(revision)
+        except ResolutionError:
+            out.append(revision)
+    return out
+
+
+def _park(connection: Connection, script: ScriptDirectory,
+          sources: Sequence[MigrationSource]) -> tuple[list[str], list[str]]:
+    """Take the rows of branches whose scripts are not here (a plugin switched off or removed) out
+    of ``alembic_version`` for the upgrade, so that Alembic does not stop on them, and put in the
+    rows of enabled branches they were hiding. :func:`_unpark` undoes both in the same transaction."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    parked = _unknown(script, current)
+    if not parked:
+        return [], []
+    connection.execute(text("DELETE FROM alembic_version WHERE version_num IN :revs")
+                       .bindparams(bindparam("revs", expanding=True)), {"revs": parked})
+    remembered = dict(connection.execute(select(branch_heads.c.branch, branch_heads.c.revision)).all())
+    known = _implied(script, [r for r in current if r not in parked])
+    shown = []
+    for source in sources:
+        revision = remembered.get(source.branch_label)
+        if revision is None or revision in known or _unknown(script, [revision]):
+            continue
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:rev)"),
+                           {"rev": revision})
+        shown.append(revision)
+        known |= _implied(script, [revision])
+    return parked, shown
+
+
+def _unpark(connection: Connection, parked: list[str], shown: list[str]) -> None:
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    for revision in shown:
+        if revision in current:  # that branch did not move: the parked row stands for it again
+            connection.execute(text("DELETE FROM alembic_version WHERE version_num = :rev"),
+                               {"rev": revision})
+    for revision in parked:
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:rev)"),
+                           {"rev": revision})
+
+
+def _remember(connection: Connection, script: ScriptDirectory,
+              sources: Sequence[MigrationSource]) -> None:
+    for source in sources:
+        head = script.get_revision(f"{source.branch_label}@head")
+        assert head is not None
+        connection.execute(delete(branch_heads).where(branch_heads.c.branch == source.branch_label))
+        connection.execute(branch_heads.insert().values(branch=source.branch_label,
+                                                        revision=head.revision))
+
+
 def upgrade(engine: Engine, sources: Sequence[MigrationSource]) -> list[str]:
-    """Upgrade every branch in ``sources`` to its head; return the revisions now current."""
+    """Upgrade every branch in ``sources`` to its head; return the revisions now current.
+
+    Branches of plugins that are installed but not enabled (or no longer installed) are left as
+    they are: their tables and their row in ``alembic_version`` stay, so switching a plugin off
+    and on again loses nothing."""
     cfg = alembic_config(engine, sources)
+    script = ScriptDirectory.from_config(cfg)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
+        branch_heads.create(connection, checkfirst=True)
+        parked, shown = _park(connection, script, sources)
         for source in sources:
             command.upgrade(cfg, f"{source.branch_label}@head")
+        _unpark(connection, parked, shown)
+        _remember(connection, script, sources)
         return sorted(MigrationContext.configure(connection).get_current_heads())
 
 
@@ -70,11 +177,14 @@ def status(engine: Engine, sources: Sequence[MigrationSource]) -> dict[str, tupl
     script = ScriptDirectory.from_config(cfg)
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+        remembered: dict[str, str] = {}
+        if _unknown(script, current) and inspect(connection).has_table(branch_heads.name):
+            remembered = dict(connection.execute(select(branch_heads.c.branch,
+                                                        branch_heads.c.revision)).all())
+    current |= set(remembered.values())  # revisions hidden behind a switched-off plugin's row
     # Applied = every current head and everything it stands on (depends_on included): a plugin
     # head that depends on the core's revision is the only row alembic_version keeps for both.
-    applied: set[str] = set()
-    for rev in current:
-        applied.update(r.revision for r in script.iterate_revisions(rev, "base"))
+    applied = _implied(script, current)
     out: dict[str, tuple[str | None, str]] = {}
     for source in sources:
         head = script.get_revision(f"{source.branch_label}@head")
