@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from sg_testkit import MEDIATORS, committee_input
-
 from suyuan_self_governance.service import SelfGovernance, service
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-
-from suyuan_core import NewCase, Person
 from suyuan_self_governance.roster import BodyInput, MediatorInput
 from suyuan_self_governance.sessions import SessionInput
+
+from suyuan_core import NewCase, Person
 
 CST = dt.timezone(dt.timedelta(hours=8))
 

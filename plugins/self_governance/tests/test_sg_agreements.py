@@ -10,11 +10,11 @@ import zipfile
 
 import pytest
 from sg_testkit import MEDIATORS, committee_input, count, kinds, new_case, session_input
-
-from suyuan_core import Period, PluginSpec, ValidationError, hookimpl
 from suyuan_self_governance import models as m
 from suyuan_self_governance.agreements import AgreementInput, render_docx, render_html
 from suyuan_self_governance.service import service
+
+from suyuan_core import Period, PluginSpec, ValidationError, hookimpl
 
 
 def agreement_input(case_id, **changes):

@@ -7,12 +7,12 @@ import json
 
 import pytest
 from sg_testkit import MEDIATORS, committee_input, new_case
-
-from suyuan_core import Deployment, NewCase, Period, PluginError
-from suyuan_core.testing import run_cli
 from suyuan_self_governance import models as m
 from suyuan_self_governance.demo import generate
 from suyuan_self_governance.service import service
+
+from suyuan_core import Deployment, NewCase, Period, PluginError
+from suyuan_core.testing import run_cli
 
 
 def test_registers_pillar_roles_sources_metrics_and_branch(d):
@@ -32,10 +32,10 @@ def test_registers_pillar_roles_sources_metrics_and_branch(d):
 
 
 def test_settings_are_validated(make_deployment):
-    with pytest.raises(PluginError, match="plugins.self_governance"):
+    with pytest.raises(PluginError, match=r"plugins\.self_governance"):
         make_deployment(plugins=["self_governance"],
                         config={"plugins": {"self_governance": {"mediation_limit_months": 0}}})
-    with pytest.raises(PluginError, match="plugins.self_governance"):
+    with pytest.raises(PluginError, match=r"plugins\.self_governance"):
         make_deployment(plugins=["self_governance"],
                         config={"plugins": {"self_governance": {"mediation_fee": 10}}})
 

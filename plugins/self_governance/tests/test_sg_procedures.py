@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sg_testkit import count, person
-
-from suyuan_core import ValidationError
 from suyuan_self_governance import models as m
 from suyuan_self_governance.procedures import StepInput
 from suyuan_self_governance.quorum import Meeting, passed, quorum
 from suyuan_self_governance.roster import BodyInput
+
+from suyuan_core import ValidationError
 
 
 @pytest.mark.parametrize("meeting, ok", [
@@ -110,7 +110,7 @@ def test_inquorate_decision_is_refused_and_nothing_written(sg):
         step(sg, p.id, "decide", "2026-03-10", meeting=inquorate)
     assert err.value.rule == "organic_law_art22_quorum" and "450 of 900" in str(err.value)
     reps = {"body": "representative_assembly", "members": 45, "present": 29, "yes": 29}
-    with pytest.raises(ValidationError, match="organic_law_art26|two thirds"):
+    with pytest.raises(ValidationError, match=r"two thirds"):
         step(sg, p.id, "decide", "2026-03-10", meeting=reps)
     assert count(sg.d, m.procedure_steps) == 3 and sg.procedures.get(p.id).status == "review"
     # households can make an assembly quorate

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from sg_testkit import committee_input, count, person
-
-from suyuan_core import ImportFailed, NotFound, ValidationError, tables
 from suyuan_self_governance import models as m
 from suyuan_self_governance.roster import BodyInput
+
+from suyuan_core import ImportFailed, NotFound, ValidationError, tables
 
 HEADER = "external_id,name,background,areas,gender,employment,specialities,capacity,phone\n"
 
@@ -21,7 +21,8 @@ def write(tmp_path, body: str):
 
 
 def test_import_mediators_with_profiles_and_reimport_updates(sg, tmp_path):
-    path = write(tmp_path, "M1,王秀英,veteran_party_member,C.T1.C1,female,full_time,neighbour;marriage_family,5,13900000001\n"
+    path = write(tmp_path, "M1,王秀英,veteran_party_member,C.T1.C1,female,full_time,"
+                           "neighbour;marriage_family,5,13900000001\n"
                            "M2,张律师,lawyer,C.T1,female,part_time,contract,8,13900000002\n")
     assert sg.roster.import_csv(path) == (2, 0)
     assert sg.roster.counts() == {"mediators": 2, "full_time": 1}
@@ -47,7 +48,7 @@ def test_duplicate_in_roster_import_names_both_lines_and_writes_nothing(sg, tmp_
 def test_same_person_under_two_ids_is_a_duplicate(sg, tmp_path):
     path = write(tmp_path, "M1,王秀英,veteran_party_member,C.T1.C1,female,full_time,,5,13900000001\n"
                            "M9,王秀英,veteran_party_member,C.T1.C1,female,full_time,,5,13900000001\n")
-    with pytest.raises(ImportFailed, match="line 3.*duplicate of 'M1' on line 2"):
+    with pytest.raises(ImportFailed, match=r"line 3.*duplicate of 'M1' on line 2"):
         sg.roster.import_csv(path)
     assert count(sg.d, tables.persons) == 0
     sg.roster.import_csv(write(tmp_path, "M1,王秀英,veteran_party_member,C.T1.C1,female,full_time,,5,"
@@ -129,7 +130,7 @@ def test_supervision_committee_bars_officers_and_their_close_relatives(roster):
     roster.roster.add_relative("V2", "K1", "spouse")
     sup = dict(external_id="SC1", name="一社区居务监督委员会", kind="supervision_committee",
                area_code="C.T1.C1")
-    with pytest.raises(ValidationError, match="close relative .*spouse.* Art 32") as err:
+    with pytest.raises(ValidationError, match=r"close relative .*spouse.* Art 32") as err:
         roster.roster.save_body(BodyInput(**sup, members=[{"person": "S1", "position": "chair"},
                                                           "K1"]))
     assert err.value.rule == "organic_law_art32_conflict"

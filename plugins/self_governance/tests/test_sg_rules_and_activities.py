@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 from sg_testkit import MEDIATORS, at, count, person
-
-from suyuan_core import Period, ValidationError, tables
 from suyuan_self_governance import models as m
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.roster import BodyInput
 from suyuan_self_governance.sunday import SundayEventInput
 from suyuan_self_governance.village_rules import RuleVersionInput
+
+from suyuan_core import Period, ValidationError, tables
 
 V1 = "第一条 尊老爱幼。\n第二条 红白喜事从简。\n"
 V2 = "第一条 尊老爱幼。\n第二条 红白喜事从简，不大操大办。\n第三条 小事不出院落。\n"

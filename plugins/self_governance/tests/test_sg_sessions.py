@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from sg_testkit import at, count, kinds, new_case, session_input
-
-from suyuan_core import Period, ValidationError
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import from_dict
 from suyuan_self_governance.sessions import SessionInput, add_months
+
+from suyuan_core import Period, ValidationError
 
 YEAR = Period.containing("year", dt.date(2026, 3, 1))
 

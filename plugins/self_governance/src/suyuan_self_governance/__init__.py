@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -56,21 +57,23 @@ def suyuan_register_permissions() -> list[Permission]:
     return [Permission(code=c, label=(zh, en)) for c, zh, en in PERMISSIONS]
 
 
+ROLES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("patrol_volunteer", "红袖套巡逻志愿者", "Red-armband patrol volunteer",
+     ("cases.read", "cases.create", "self_governance.patrols.record")),
+    ("supervision_member", "村(居)务监督委员会成员", "Supervision committee member",
+     ("cases.read", "self_governance.supervision.review")),
+    ("alliance_volunteer", "院落互助联盟志愿者", "Courtyard alliance volunteer",
+     ("cases.read", "cases.create", "self_governance.activities.record")),
+    ("committee_member", "人民调解委员会委员", "Mediation committee member",
+     ("cases.read", "cases.create", "cases.transition", "roster.read",
+      "self_governance.sessions.record", "self_governance.agreements.manage")),
+]
+
+
 @hookimpl
 def suyuan_register_roles() -> list[Role]:
-    return [
-        Role(code="patrol_volunteer", label=("红袖套巡逻志愿者", "Red-armband patrol volunteer"),
-             permissions={"cases.read", "cases.create", "self_governance.patrols.record"}),
-        Role(code="supervision_member", label=("村(居)务监督委员会成员",
-                                               "Supervision committee member"),
-             permissions={"cases.read", "self_governance.supervision.review"}),
-        Role(code="alliance_volunteer", label=("院落互助联盟志愿者", "Courtyard alliance volunteer"),
-             permissions={"cases.read", "cases.create", "self_governance.activities.record"}),
-        Role(code="committee_member", label=("人民调解委员会委员", "Mediation committee member"),
-             permissions={"cases.read", "cases.create", "cases.transition", "roster.read",
-                          "self_governance.sessions.record",
-                          "self_governance.agreements.manage"}),
-    ]
+    grants: Any = frozenset  # Role converts its permissions; typed as Any for mypy's attrs plugin
+    return [Role(code=c, label=(zh, en), permissions=grants(p)) for c, zh, en, p in ROLES]
 
 
 @hookimpl

@@ -57,8 +57,8 @@ class AgreementInput:
     responsibilities: dict[str, str]
     terms: str
     performance_manner: str
-    performance_due: dt.date = attrs.field(converter=date_conv("performance_due"))
-    reached_on: dt.date = attrs.field(converter=date_conv("reached_on"))
+    performance_due: dt.date = attrs.field(converter=date_conv("performance_due"))  # type: ignore[misc]
+    reached_on: dt.date = attrs.field(converter=date_conv("reached_on"))  # type: ignore[misc]
     committee: str | None = None
     #: defaults to the case's parties.
     parties: tuple[dict[str, str], ...] | None = attrs.field(default=None, converter=_parties)

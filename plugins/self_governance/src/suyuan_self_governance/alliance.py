@@ -17,11 +17,15 @@ import sqlalchemy as sa
 
 from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import organisation, time_conv
+from suyuan_self_governance.common import organisation, strs, time_conv
 from suyuan_self_governance.vocab import ALLIANCE_MATTERS
 
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
 VIA = "courtyard_alliance"
+
+
+def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(dict(v) for v in value or ())
 
 
 @attrs.frozen
@@ -29,12 +33,12 @@ class MatterInput:
     alliance: str
     matter_kind: str
     title: str
-    handled_at: dt.datetime = attrs.field(converter=time_conv("handled_at"))
+    handled_at: dt.datetime = attrs.field(converter=time_conv("handled_at"))  # type: ignore[misc]
     settled: bool = True
     category: str = "neighbour"
     description: str = ""
-    parties: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=tuple)
-    helpers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    parties: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_dicts)
+    helpers: tuple[str, ...] = attrs.field(default=(), converter=strs)
     satisfaction: str | None = None
 
     def __attrs_post_init__(self) -> None:

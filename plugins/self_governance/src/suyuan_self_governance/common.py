@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -22,6 +22,11 @@ FEE_WORDS = ("fee", "fees", "charge", "charges", "cost", "price", "payment_to_me
              "费用", "收费", "调解费")
 NO_FEE = ("people's mediation charges no fee of any kind "
           "(人民调解不收取任何费用, People's Mediation Law Art 4)")
+
+
+def strs(value: Iterable[str]) -> tuple[str, ...]:
+    """attrs converter: any iterable of texts → a tuple."""
+    return tuple(str(v) for v in value)
 
 
 def refuse_fees(data: Mapping[str, Any], where: str) -> None:
@@ -57,7 +62,7 @@ def code_of(labels: Labels, value: str, field: str) -> str:
 
 def to_date(value: dt.date | str | None, field: str = "date") -> dt.date | None:
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, dt.datetime):
         return value.date()
     try:

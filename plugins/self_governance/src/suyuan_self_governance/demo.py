@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from suyuan_core import Deployment, Level, NewCase, Person, ValidationError, tables
@@ -34,7 +35,8 @@ SUCCESS_RATE = 0.9269
 ALLIANCE_MATTERS_N, ALLIANCE_SATISFACTION = 520, 0.98
 ACTOR = "demo"
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓"
+            "曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈")
 GIVEN = ["秀英", "建国", "桂兰", "志强", "玉兰", "德明", "淑芬", "国华", "春花", "永福", "素珍",
          "明亮", "翠华", "光荣", "凤英", "家富", "丽华", "长生", "金凤", "世平", "红梅", "大勇"]
 BACKGROUND_WEIGHTS = [("veteran_party_member", 30), ("veteran_cadre", 20), ("veteran_leader", 12),
@@ -339,21 +341,23 @@ def _rules_and_procedures(d: Deployment, sg: SelfGovernance, rng: random.Random,
     for n, c in enumerate(places):
         adults = rng.randint(400, 1800)
         households = adults // 3
-        first = dict(kind="village_rules", area_code=c, title="村规民约",
-                     text="\n".join(base), adopted_on=today - dt.timedelta(days=700),
-                     meeting_ref="村民会议决议", filed_at=today - dt.timedelta(days=690))
         present = adults // 2 + rng.randint(1, 80)
-        sg.rules.adopt(RuleVersionInput(**first, meeting={
-            "body": "villagers_assembly", "members": adults, "present": present,
-            "yes": present - rng.randint(0, present // 4)}), actor=ACTOR)
-        second = dict(first, text="\n".join([*base[:3], "第四条 垃圾分类投放，门前三包，违者劝导。",
-                                             "第五条 矛盾纠纷先说事评理，小事不出院落。"]),
-                      adopted_on=today - dt.timedelta(days=200), meeting_ref="村民代表会议决议",
-                      filed_at=today - dt.timedelta(days=190))
+        first = RuleVersionInput(
+            kind="village_rules", area_code=c, title="村规民约", text="\n".join(base),
+            adopted_on=today - dt.timedelta(days=700), meeting_ref="村民会议决议",
+            filed_at=today - dt.timedelta(days=690),
+            meeting={"body": "villagers_assembly", "members": adults, "present": present,
+                     "yes": present - rng.randint(0, present // 4)})
+        sg.rules.adopt(first, actor=ACTOR)
         reps = rng.randint(30, 60)
-        sg.rules.adopt(RuleVersionInput(**second, meeting={
-            "body": "representative_assembly", "members": reps, "present": reps - rng.randint(0, 5),
-            "yes": reps - rng.randint(5, 9)}), actor=ACTOR)
+        sg.rules.adopt(attrs.evolve(
+            first, text="\n".join([*base[:3], "第四条 垃圾分类投放，门前三包，违者劝导。",
+                                   "第五条 矛盾纠纷先说事评理，小事不出院落。"]),
+            adopted_on=today - dt.timedelta(days=200), meeting_ref="村民代表会议决议",
+            filed_at=today - dt.timedelta(days=190),
+            meeting={"body": "representative_assembly", "members": reps,
+                     "present": reps - rng.randint(0, 5), "yes": reps - rng.randint(5, 9)}),
+            actor=ACTOR)
         if n % 3 == 0:
             sg.rules.adopt(RuleVersionInput(
                 kind="courtyard_compact", area_code=c, courtyard="幸福院落", title="院落公约",

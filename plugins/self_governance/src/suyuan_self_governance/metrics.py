@@ -4,11 +4,13 @@ patrol coverage and Citizens' Sunday attendance are computed from the pillar's o
 
 from __future__ import annotations
 
+from typing import Any
+
 from suyuan_core import Deployment, EventFacts, EventRule, MetricDefinition, Period
 
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 RATED = SATISFIED | {"dissatisfied"}
-AREA_PERIOD = frozenset({"area", "period"})
+AREA_PERIOD: Any = frozenset({"area", "period"})  # MetricDefinition converts it
 
 
 def _via(name: str):  # type: ignore[no-untyped-def]

@@ -47,8 +47,8 @@ def _hazards(value: Any) -> tuple[dict[str, Any], ...]:
 class PatrolInput:
     grid_code: str
     patroller: str
-    started_at: dt.datetime = attrs.field(converter=time_conv("started_at"))
-    ended_at: dt.datetime = attrs.field(converter=time_conv("ended_at"))
+    started_at: dt.datetime = attrs.field(converter=time_conv("started_at"))  # type: ignore[misc]
+    ended_at: dt.datetime = attrs.field(converter=time_conv("ended_at"))  # type: ignore[misc]
     route: str = ""
     hazards: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_hazards)
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import date_conv, member, organisation, today
+from suyuan_self_governance.common import date_conv, member, organisation, strs, today
 from suyuan_self_governance.quorum import Meeting, meeting_from, passed, quorum, require_quorum
 from suyuan_self_governance.roster import Roster
 from suyuan_self_governance.settings import Settings
@@ -41,10 +41,10 @@ def _meeting(value: Any) -> Meeting | None:
 class StepInput:
     procedure_id: int
     step: str
-    occurred_on: dt.date = attrs.field(converter=date_conv("occurred_on"))
+    occurred_on: dt.date = attrs.field(converter=date_conv("occurred_on"))  # type: ignore[misc]
     content: str = ""
     meeting: Meeting | None = attrs.field(default=None, converter=_meeting)
-    signatures: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs)
     #: consult only: merged with the proposal when one person is both Party secretary and
     #: committee director.
     merged: bool = False

@@ -69,8 +69,8 @@ class MediatorInput:
     specialities: tuple[str, ...] = attrs.field(default=(), converter=_split)
     capacity: int = 10
     phone: str | None = None
-    active_from: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_from"))
-    active_to: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_to"))
+    active_from: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_from"))  # type: ignore[misc]
+    active_to: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_to"))  # type: ignore[misc]
     available: bool = True
 
     def __attrs_post_init__(self) -> None:
@@ -141,8 +141,8 @@ class BodyInput:
     kind: str
     area_code: str
     members: tuple[BodyMember, ...] = attrs.field(converter=_members)
-    term_start: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_start"))
-    term_end: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_end"))
+    term_start: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_start"))  # type: ignore[misc]
+    term_end: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_end"))  # type: ignore[misc]
     elected_by: str | None = None
     mixed_ethnic_area: bool = False
 
@@ -242,9 +242,9 @@ class Roster:
                          until: dt.date | None = None) -> None:
         with self.d.transaction() as s:
             who = member(s, external_id, "mediator")
-            done = s.execute(m.mediators.update().where(m.mediators.c.person_id == who.id)
-                             .values(available=available, unavailable_until=until)).rowcount
-            if not done:
+            result = s.execute(m.mediators.update().where(m.mediators.c.person_id == who.id)
+                               .values(available=available, unavailable_until=until))
+            if not getattr(result, "rowcount", 0):
                 raise NotFound(f"{external_id!r} has no mediator profile", field="mediator",
                                rule="exists")
 

@@ -32,6 +32,7 @@ from suyuan_self_governance.common import (
     open_load,
     organisation,
     refuse_fees,
+    strs,
     time_conv,
     tz,
 )
@@ -65,9 +66,9 @@ class SessionInput:
 
     case_id: int
     mediator: str
-    held_at: dt.datetime = attrs.field(converter=time_conv("held_at"))
+    held_at: dt.datetime = attrs.field(converter=time_conv("held_at"))  # type: ignore[misc]
     matter: str
-    reasons: tuple[str, ...] = attrs.field(converter=tuple)
+    reasons: tuple[str, ...] = attrs.field(converter=strs)
     participants: tuple[dict[str, str], ...] = attrs.field(converter=_participants)
     outcome: str
     summary: str = ""

@@ -31,7 +31,7 @@ def _matters(value: Any) -> tuple[dict[str, Any], ...]:
 @attrs.frozen
 class SundayEventInput:
     area_code: str
-    held_on: dt.date = attrs.field(converter=date_conv("held_on"))
+    held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]
     platform: str
     title: str
     attendance: int

@@ -30,12 +30,12 @@ class RuleVersionInput:
     area_code: str
     title: str
     text: str
-    adopted_on: dt.date = attrs.field(converter=date_conv("adopted_on"))
+    adopted_on: dt.date = attrs.field(converter=date_conv("adopted_on"))  # type: ignore[misc]
     meeting_ref: str
     meeting: Meeting | None = attrs.field(default=None, converter=_meeting)
     body: str | None = None
     courtyard: str = ""
-    filed_at: dt.date | None = attrs.field(default=None, converter=opt_date_conv("filed_at"))
+    filed_at: dt.date | None = attrs.field(default=None, converter=opt_date_conv("filed_at"))  # type: ignore[misc]
 
 
 class VillageRules:
