@@ -234,6 +234,24 @@ def test_hook_suyuan_demo_data(make_deployment):
     assert seen == [(7, 0.5)]
 
 
+def test_hook_suyuan_mediation_agreement_unperformed(with_hooks):
+    # Called by the pillar that keeps agreements (self_governance) inside its follow-up
+    # transaction; a rule_of_law plugin answers without either importing the other.
+    seen = []
+
+    def confirm(case, agreement, session):
+        seen.append((case.id, agreement["effective_on"], session is not None))
+        return f"司法确认申请 for agreement {agreement['id']}"
+
+    d = with_hooks(suyuan_mediation_agreement_unperformed=confirm)
+    case = Factories(d).case("resolved")
+    with d.transaction() as s:
+        notes = d.hook.suyuan_mediation_agreement_unperformed(
+            case=case, agreement={"id": 7, "case_id": case.id, "effective_on": "2026-03-05"},
+            deployment=d, session=s)
+    assert notes == ["司法确认申请 for agreement 7"] and seen == [(case.id, "2026-03-05", True)]
+
+
 def test_hook_suyuan_register_routes(with_hooks):
     # The HTTP layer mounts what this returns under /api/v1/<plugin>/; here: the spec's contract.
     handler = object()

@@ -40,12 +40,16 @@ def metrics_markdown(state: State) -> str:
              "area above it), its period is the local day of `occurred_at`, and its category and "
              "source are the case's at that moment. Rates are numerator ÷ denominator × 100; a "
              "rate with an empty denominator shows no value. Gauges are counts of current case "
-             "states, computed on demand.", "",
+             "states, computed on demand. Computed metrics are period figures a plugin counts from "
+             "its own records (e.g. patrol coverage); they split by area and period only and have "
+             "no case drill-down.", "",
              "| key | label | unit | numerator | denominator | by |",
              "|---|---|---|---|---|---|"]
     for m in d.metrics:
         if m.is_gauge:
             num, den = f"gauge: {m.gauge_doc}", "—"
+        elif m.is_computed:
+            num, den = f"computed: {m.compute_doc}", "—"
         else:
             assert m.numerator is not None
             num = f"{m.numerator.doc} (kinds: {', '.join(sorted(m.numerator.kinds))})"
