@@ -249,7 +249,9 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
     all_grids = sorted(g for gs in grids.values() for g in gs)
     if not all_grids:
         return
-    chosen = sorted(rng.sample(all_grids, min(len(all_grids), max(4, round(300 * scale)))))
+    # every grid at full scale (the seed's 4,700+ micro-grid workers patrol everywhere)
+    chosen = sorted(rng.sample(all_grids, min(len(all_grids),
+                                              max(4, round(len(all_grids) * min(scale, 1))))))
     people = [Person(external_id=f"SGV{i + 1:05d}", name=_name(rng), roles=("patrol_volunteer",),
                      areas=(g,), gender=rng.choice(("female", "male")))
               for i, g in enumerate(chosen)]
