@@ -252,15 +252,37 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
     # every grid at full scale (the seed's 4,700+ micro-grid workers patrol everywhere)
     chosen = sorted(rng.sample(all_grids, min(len(all_grids),
                                               max(4, round(len(all_grids) * min(scale, 1))))))
-    people = [Person(external_id=f"SGV{i + 1:05d}", name=_name(rng), roles=("patrol_volunteer",),
-                     areas=(g,), gender=rng.choice(("female", "male")))
-              for i, g in enumerate(chosen)]
-    d.roster.save(people)
+    # who patrols where: the roster's micro-grid and grid workers where there are some, a
+    # red-armband volunteer elsewhere
+    settings = d.settings("self_governance")
+    tree = d.areas.tree
+    with d.reading() as s:
+        workers = members(s, roles=list(settings.patrol_roles))
+    by_area: dict[str, str] = {}
+    for w in workers:
+        for a in w.areas:
+            by_area.setdefault(a, w.external_id)
+    rounds: list[tuple[str, str]] = []
+    volunteers: list[Person] = []
+    for g in chosen:
+        micro = [c for c in tree.children.get(g, []) if c in by_area]
+        if micro:
+            rounds.append((micro[0], by_area[micro[0]]))
+        elif g in by_area:
+            rounds.append((g, by_area[g]))
+        else:
+            v = Person(external_id=f"SGV{len(volunteers) + 1:05d}", name=_name(rng),
+                       roles=("patrol_volunteer",), areas=(g,),
+                       gender=rng.choice(("female", "male")))
+            volunteers.append(v)
+            rounds.append((g, v.external_id))
+    if volunteers:
+        d.roster.save(volunteers)
     patrols = hazards = 0
     monday = anchor.date() - dt.timedelta(days=anchor.date().weekday())
     for week in range(1, 9):
         start_day = monday - dt.timedelta(weeks=week)
-        for g, who in zip(chosen, people, strict=True):
+        for area, who in rounds:
             if rng.random() > 0.86:
                 continue
             start = dt.datetime.combine(start_day + dt.timedelta(days=rng.randint(0, 6)),
@@ -269,7 +291,7 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
             if rng.random() < 0.05:
                 title, category = rng.choice(HAZARDS)
                 found.append({"title": title, "category": category})
-            sg.patrols.record(PatrolInput(grid_code=g, patroller=who.external_id,
+            sg.patrols.record(PatrolInput(grid_code=area, patroller=who,
                                           started_at=start, ended_at=start + dt.timedelta(hours=1),
                                           route="沿主干道、楼栋、院坝巡查", hazards=found), actor=ACTOR)
             patrols += 1
