@@ -7,7 +7,10 @@ contract in CI enforces this for the plugins in this repository).
 
 from __future__ import annotations
 
+from suyuan_core.accounts.masking import SensitiveField
+from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.bulk import BulkResult, CaseRecord, EventSpec
+from suyuan_core.cases.query import CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.config import Config
 from suyuan_core.deployment import Deployment
@@ -38,7 +41,9 @@ from suyuan_core.errors import (
     ConfigError,
     IllegalTransition,
     ImportFailed,
+    NotAuthenticated,
     NotFound,
+    PermissionDenied,
     PluginError,
     SuyuanError,
     TransitionRefused,
@@ -53,13 +58,12 @@ from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, Plug
 PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.testing")
 
 __all__ = [
-    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "TRANSITIONS",
-    "Area", "BulkResult", "Case", "CaseEvent", "CaseRecord", "Category", "ConcurrentUpdate",
+    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "TRANSITIONS", "Area",
+    "BulkResult", "Case", "CaseEvent", "CaseFilter", "CaseRecord", "Category", "ConcurrentUpdate",
     "Config", "ConfigError", "DashboardPanel", "Deployment", "EscalationTarget", "EventFacts",
-    "EventRule", "EventSpec",
-    "IllegalTransition", "ImportFailed", "IntakeSource", "Label", "Level", "MetricDefinition",
-    "MigrationSource", "NewCase", "NotFound", "Organisation", "Page", "Party", "Period",
-    "Permission", "Person", "PluginError", "PluginSpec", "Problem", "Refusal", "Role",
-    "RouteProposal", "Status", "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError",
-    "allowed_actions", "hookimpl", "parse_period",
+    "EventRule", "EventSpec", "IllegalTransition", "ImportFailed", "IntakeSource", "Label", "Level",
+    "MetricDefinition", "MigrationSource", "NewCase", "NotAuthenticated", "NotFound", "Organisation",
+    "Page", "Party", "Period", "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec",
+    "Principal", "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "Status", "Suggestion",
+    "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions", "hookimpl", "parse_period",
 ]

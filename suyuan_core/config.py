@@ -78,11 +78,26 @@ class DataSection:
 
 
 @attrs.frozen
+class WebSection:
+    """``[web]``: the HTTP layer (``suyuan serve``)."""
+
+    #: mark session cookies ``Secure`` (sent over HTTPS only; browsers also accept them on
+    #: http://localhost). Set false only for a plain-HTTP intranet without TLS.
+    secure_cookies: bool = True
+    session_hours: int = attrs.field(default=12, validator=_positive)
+    #: login throttling: this many failures for one user name within the window lock it out
+    #: until the window has passed (an address gets four times as many).
+    login_max_failures: int = attrs.field(default=5, validator=_positive)
+    login_window_minutes: int = attrs.field(default=15, validator=_positive)
+
+
+@attrs.frozen
 class CoreConfig:
     deployment: DeploymentSection = attrs.Factory(DeploymentSection)
     plugins: PluginsSection = attrs.Factory(PluginsSection)
     cases: CasesSection = attrs.Factory(CasesSection)
     data: DataSection = attrs.Factory(DataSection)
+    web: WebSection = attrs.Factory(WebSection)
 
 
 @attrs.frozen

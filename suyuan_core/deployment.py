@@ -20,9 +20,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from suyuan_core import config as config_mod
+from suyuan_core.accounts.audit import AuditLog
+from suyuan_core.accounts.privacy import Privacy
+from suyuan_core.accounts.service import AccountService
 from suyuan_core.areas.service import AreaService
 from suyuan_core.cases.bulk import BulkWriter
 from suyuan_core.cases.merging import MergeService
+from suyuan_core.cases.query import CaseQuery
 from suyuan_core.cases.routing import RoutingService
 from suyuan_core.cases.service import CaseService
 from suyuan_core.domain.metrics import MetricDefinition
@@ -83,6 +87,10 @@ class Deployment:
         self.merges = MergeService(self)
         #: bulk intake: ``bulk.write([CaseRecord, …])`` in one all-or-nothing transaction.
         self.bulk = BulkWriter(self)
+        self.case_query = CaseQuery(self)
+        self.accounts = AccountService(self)
+        self.audit = AuditLog(self)
+        self.privacy = Privacy(self)
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------

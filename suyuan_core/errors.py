@@ -103,3 +103,25 @@ class ImportFailed(SuyuanError):
         where = f"line {self.line}, field {self.field!r}" if self.field else f"line {self.line}"
         msg = self.message.split(": ", 1)[1] if ": " in self.message else self.message
         return f"{where}: {msg} ({self.hint})"
+
+
+class NotAuthenticated(SuyuanError):
+    """No valid credentials: sign in, or send ``Authorization: Bearer <token>``."""
+
+    status_code = 401
+
+
+class PermissionDenied(SuyuanError):
+    """The user is signed in but holds no role granting this permission for this area."""
+
+    status_code = 403
+
+
+class TooManyAttempts(SuyuanError):
+    """Login throttling: too many failed attempts for a user name or an address."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: str | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
+    from suyuan_core.accounts.masking import SensitiveField
     from suyuan_core.deployment import Deployment
     from suyuan_core.domain.cases import Case, CaseEvent
     from suyuan_core.domain.metrics import MetricDefinition
@@ -128,6 +129,20 @@ def suyuan_register_pages(deployment: Deployment) -> Sequence[Page | DashboardPa
 
     Called once when the web app is built. Return :class:`~suyuan_core.Page` and
     :class:`~suyuan_core.DashboardPanel` objects.
+    """
+
+
+@hookspec
+def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[SensitiveField] | None:
+    """Declare keys of ``case.data`` that hold personal data (DOMAIN-RULES §5).
+
+    Called once, the first time a case is shown to a user. Return
+    :class:`~suyuan_core.SensitiveField` objects, e.g.
+    ``SensitiveField("virtue.guardian_phone", "phone")``; a dotted path reaches into nested dicts.
+    Every API output masks them (``name`` → ``张*``, ``phone`` → ``138****1234``, ``id_number``,
+    ``address``, or ``hidden`` → ``***``) unless the viewer holds ``personal_data.unmask`` for
+    the case's area and gives a reason, which is written to the audit log. Parties' names, phones,
+    ID numbers and addresses are always masked; they need no declaration.
     """
 
 

@@ -9,6 +9,7 @@ from suyuan_core.cli import (  # noqa: F401 - registers
     plugins,
     roster,
     serve,
+    users,
 )
 from suyuan_core.cli.app import cli, main
 

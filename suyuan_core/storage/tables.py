@@ -9,6 +9,7 @@ from typing import Any, ClassVar, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -182,3 +183,111 @@ persons = cast(Table, PersonRow.__table__)
 person_roles = cast(Table, PersonRoleRow.__table__)
 person_areas = cast(Table, PersonAreaRow.__table__)
 metric_rollups = cast(Table, MetricRollupRow.__table__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts (migration c0003_accounts): users, their area-scoped role grants, API tokens, web
+# sessions, login throttling and the append-only audit log.
+# ---------------------------------------------------------------------------------------------
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    #: argon2id hash; None for a machine account that only uses API tokens.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    #: the roster member this account belongs to (``persons.external_id``), if any.
+    person_external_id: Mapped[str | None] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UserGrantRow(Base):
+    """A user holds ``role`` over the subtree of ``area_code``."""
+
+    __tablename__ = "user_grants"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
+
+
+class ApiTokenRow(Base):
+    """Only the SHA-256 of a token is kept; the token itself is shown once, when made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. ``id`` is the SHA-256 of the session id in the (signed) cookie."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AccountSecretRow(Base):
+    """Secrets the deployment makes for itself (the cookie signing key), shared by all workers."""
+
+    __tablename__ = "account_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class AuditRow(Base):
+    """Append-only (a trigger refuses UPDATE and DELETE): who did or read what, when, and why."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_actor_at", "actor", "at"),
+        Index("ix_audit_log_record_at", "record", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    record: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# ``Table`` (not ``FromClause``) so that ``.insert()`` and ``update(...)`` type-check.
+users = cast(Table, UserRow.__table__)
+user_grants = cast(Table, UserGrantRow.__table__)
+api_tokens = cast(Table, ApiTokenRow.__table__)
+web_sessions = cast(Table, WebSessionRow.__table__)
+login_failures = cast(Table, LoginFailureRow.__table__)
+account_secrets = cast(Table, AccountSecretRow.__table__)
+audit_log = cast(Table, AuditRow.__table__)

@@ -1,0 +1,111 @@
+"""Personal data masking (DOMAIN-RULES §5, GB/T 35273): parties' names, phones, ID numbers and
+addresses are masked in every output unless the viewer may unmask them and gave a reason.
+
+A party who asked to stay anonymous (Guangzhou 12345 rules, Art 7) is hidden from the handling
+unit entirely: only an unmasking viewer sees who they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from suyuan_core.domain.labels import Label, label
+from suyuan_core.errors import ValidationError
+
+ANONYMOUS = "匿名"
+KINDS = ("name", "phone", "id_number", "address", "hidden")
+
+
+def mask_name(value: str) -> str:
+    """``张三`` → ``张*``; ``欧阳娜娜`` → ``欧***``: the surname's first character stays."""
+    value = value.strip()
+    return value[:1] + "*" * max(len(value) - 1, 1) if value else value
+
+
+def mask_phone(value: str) -> str:
+    """``13812341234`` → ``138****1234``; short numbers keep only their last two digits."""
+    digits = value.strip()
+    if len(digits) >= 11:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if len(digits) > 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "*" * len(digits)
+
+
+def mask_id_number(value: str) -> str:
+    """``110101199001011234`` → ``110***********1234`` (region prefix and last four stay)."""
+    v = value.strip()
+    if len(v) >= 8:
+        return v[:3] + "*" * (len(v) - 7) + v[-4:]
+    return "*" * len(v)
+
+
+def mask_address(value: str) -> str:
+    """Keep the start (province/city/county, at most six characters) and hide the rest."""
+    v = value.strip()
+    keep = min(6, len(v) // 3)
+    return v[:keep] + "****"
+
+
+def mask_hidden(value: Any) -> str:
+    return "***"
+
+
+MASKERS: Mapping[str, Callable[[Any], str]] = {
+    "name": mask_name, "phone": mask_phone, "id_number": mask_id_number,
+    "address": mask_address, "hidden": mask_hidden}
+
+PARTY_FIELDS = {"name": "name", "phone": "phone", "id_number": "id_number", "address": "address"}
+
+
+def _kind(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in KINDS:
+        raise ValidationError(f"{value!r} is not a kind of personal data",
+                              field="SensitiveField.kind", rule="one_of",
+                              hint="use " + ", ".join(KINDS))
+
+
+@attrs.frozen
+class SensitiveField:
+    """A key of ``case.data`` (dotted for nested dicts, e.g. ``virtue.correction.id_number``)
+    that holds personal data; registered by ``suyuan_register_sensitive_fields``."""
+
+    path: str
+    kind: str = attrs.field(validator=_kind)
+    label: Label = attrs.field(default=Label("个人信息", "Personal data"), converter=label)
+    provider: str = "suyuan_core"
+
+
+def mask_party(party: Mapping[str, Any]) -> dict[str, Any]:
+    """A party as a viewer without the unmask right sees them."""
+    if party.get("anonymous"):
+        return {"name": ANONYMOUS, "role": party.get("role", "party"), "anonymous": True}
+    out = dict(party)
+    for key, kind in PARTY_FIELDS.items():
+        if out.get(key):
+            out[key] = MASKERS[kind](str(out[key]))
+    return out
+
+
+def mask_data(data: Mapping[str, Any], fields: Iterable[SensitiveField]) -> dict[str, Any]:
+    """``data`` with every registered sensitive field masked (a copy; nested dicts copied)."""
+    out: dict[str, Any] = dict(data)
+    for f in fields:
+        parts = f.path.split(".")
+        node: dict[str, Any] = out
+        for key in parts[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                break
+            node[key] = dict(child)
+            node = node[key]
+        else:
+            last = parts[-1]
+            if node.get(last) not in (None, ""):
+                value = node[last]
+                node[last] = (MASKERS[f.kind](value) if isinstance(value, str) or f.kind == "hidden"
+                              else "***")
+    return out
