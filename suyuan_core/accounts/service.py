@@ -8,6 +8,7 @@ and the cookie signing key.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -38,8 +39,13 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "sy_"
 _hasher = PasswordHasher()
-#: verified when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the user name is unknown, so a wrong name costs as long as a wrong password
+    (made on first use: hashing at import would slow every CLI command)."""
+    return _hasher.hash("not a real password")
 
 
 def _sha256(value: str) -> str:
@@ -344,7 +350,7 @@ class AccountService:
         ok = False
         try:
             ok = _hasher.verify(user.password_hash if user and user.password_hash
-                                else _DUMMY_HASH, password)
+                                else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             ok = False
         now = timeutil.now()
@@ -372,6 +378,19 @@ class AccountService:
             principal = self.principal(user.id, via="session", csrf_token=csrf, session=s)
         return NewSession(principal=principal, cookie=f"{sid}.{self._sign(sid)}",
                           csrf_token=csrf, expires_at=expires)
+
+    def check_password(self, username: str, password: str) -> bool:
+        """Whether ``password`` is the user's (no session, no audit entry, no throttling): used
+        to tell whether the demo login still works before printing it."""
+        with self.d.reading() as s:
+            digest = s.scalar(select(tables.users.c.password_hash)
+                              .where(tables.users.c.username == username))
+        if not digest:
+            return False
+        try:
+            return bool(_hasher.verify(digest, password))
+        except (VerificationError, InvalidHashError):
+            return False
 
     def _session_id(self, cookie: str) -> str | None:
         sid, _, signature = cookie.partition(".")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -172,9 +171,3 @@ class CaseQuery:
         query = select(func.count()).select_from(tables.cases).where(*self.conditions(f))
         with self.d.reading() as s:
             return int(s.scalar(query) or 0)
-
-    def area_paths(self, case_ids: Sequence[int]) -> dict[int, str]:
-        c = tables.cases.c
-        with self.d.reading() as s:
-            return dict(s.execute(select(c.id, c.area_path).where(c.id.in_(list(case_ids))))
-                        .tuples().all())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import click
@@ -47,15 +46,12 @@ def init(ctx: click.Context, directory: Path, name: str) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes; each opens its own connections to the database.")
 @pass_state
 def serve(state: State, host: str, port: int, workers: int) -> None:
-    """Serve the HTTP API and the web pages."""
-    if importlib.util.find_spec("suyuan_core.web") is None:
-        state.deployment  # noqa: B018 - still check the configuration loads
-        click.echo("the HTTP layer is not installed yet (it arrives with the web issue); "
-                   "use the CLI meanwhile: `suyuan --help`")
-        return
-    server = importlib.import_module("suyuan_core.web.server")
-    server.run(state.deployment, host=host, port=port, workers=workers)
+    """Serve the HTTP API and the web pages (uvicorn); prints the URL and the demo login."""
+    from suyuan_core.web.server import run
+
+    run(state.deployment, host=host, port=port, workers=workers)

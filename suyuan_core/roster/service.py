@@ -233,6 +233,20 @@ class RosterService:
                          capacity=r.capacity, phone=r.phone, active_from=r.active_from,
                          active_to=r.active_to)
 
+    def organisations(self, *, area_codes: Collection[str] | None = None,
+                      limit: int | None = None) -> tuple[Organisation, ...]:
+        """Organisations on the roster, optionally only those in the given areas."""
+        o = tables.organisations.c
+        query = select(tables.organisations).order_by(o.external_id)
+        if area_codes is not None:
+            query = query.where(o.area_code.in_(sorted(area_codes)))
+        if limit:
+            query = query.limit(limit)
+        with self.d.reading() as s:
+            rows = s.execute(query).all()
+        return tuple(Organisation(id=r.id, external_id=r.external_id, name=r.name, kind=r.kind,
+                                  area_code=r.area_code) for r in rows)
+
     def get(self, external_id: str) -> Person:
         for person in self.list(external_ids=[external_id]):
             return person

@@ -35,6 +35,16 @@ def factories(deployment: Deployment) -> Factories:
 
 
 @pytest.fixture
+def api(deployment: Deployment) -> Iterator[Any]:
+    """An HTTP client (``litestar.testing.TestClient``) for ``deployment``'s app, with
+    ``api.as_role(role, area)`` returning the headers of a user holding that role there."""
+    from suyuan_core.testing.http import ApiClient
+
+    with ApiClient(deployment) as client:
+        yield client
+
+
+@pytest.fixture
 def cli(deployment: Deployment) -> Callable[..., CliResult]:
     """``cli("cases", "show", "1")`` runs the suyuan CLI against ``deployment``."""
     def run(*args: str, **kwargs: Any) -> CliResult:

@@ -1,0 +1,93 @@
+"""The litestar application, assembled from small pieces: the API router (authentication
+middleware, permission guard, dependencies), each plugin's routes under ``/api/v1/<plugin>``,
+the error handlers and the OpenAPI document with its offline reference page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from suyuan_core.accounts.principal import Principal
+from suyuan_core.deployment import Deployment
+from suyuan_core.web import errors
+from suyuan_core.web.api import areas, cases, meta, metrics, roster
+from suyuan_core.web.auth import PUBLIC, SESSION_COOKIE, AuthMiddleware, permission_guard
+from suyuan_core.web.docs import OfflineDocs
+
+API = "/api/v1"
+SCHEMA_PATH = f"{API}/schema"
+OPENAPI_JSON = f"{SCHEMA_PATH}/openapi.json"
+
+
+def provide_deployment(state: State) -> Deployment:
+    d: Deployment = state["deployment"]
+    return d
+
+
+def provide_principal(request: Request[Principal, Any, Any]) -> Principal:
+    return request.user
+
+
+CORE_HANDLERS: list[Any] = [
+    meta.health, meta.plugins, meta.categories, meta.sources, meta.permissions, meta.login,
+    meta.logout, meta.me, meta.audit, areas.area_tree, cases.CaseController,
+    roster.RosterController, metrics.MetricController,
+]
+
+
+def plugin_routers(d: Deployment) -> list[Router]:
+    """Each plugin's ``suyuan_register_routes`` handlers, mounted at ``/api/v1/<plugin>``."""
+    out = []
+    for name, handlers in d.call_each("suyuan_register_routes"):
+        if handlers:
+            out.append(Router(path=f"/{name}", route_handlers=list(handlers), tags=[name]))
+    return out
+
+
+def api_router(d: Deployment) -> Router:
+    return Router(
+        path=API,
+        route_handlers=[*CORE_HANDLERS, *plugin_routers(d)],
+        middleware=[DefineMiddleware(AuthMiddleware, exclude_from_auth_key=PUBLIC)],
+        guards=[permission_guard],
+        dependencies={"deployment": Provide(provide_deployment, sync_to_thread=False),
+                      "principal": Provide(provide_principal, sync_to_thread=False)},
+        security=[{"bearer": []}, {"session": []}],
+    )
+
+
+def openapi_config(d: Deployment) -> OpenAPIConfig:
+    from suyuan_core.web.api.meta import _version
+
+    return OpenAPIConfig(
+        title=f"suyuan 诉源治理 API ({d.config.core.deployment.name})", version=_version(),
+        description="Cases, areas, roster and metrics of a suyuan deployment. Personal data is "
+                    "masked unless you hold personal_data.unmask and give a reason (audited).",
+        path=SCHEMA_PATH,
+        render_plugins=[OfflineDocs(path="/"), JsonRenderPlugin(path="/openapi.json")],
+        components=Components(security_schemes={
+            "bearer": SecurityScheme(type="http", scheme="bearer",
+                                     description="`suyuan users token NAME`"),
+            "session": SecurityScheme(type="apiKey", name=SESSION_COOKIE,
+                                      security_scheme_in="cookie",
+                                      description="POST /api/v1/auth/login; send X-CSRF-Token "
+                                                  "with every change")}),
+    )
+
+
+def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
+    """The whole HTTP app for one deployment."""
+    return Litestar(
+        route_handlers=[api_router(deployment)],
+        state=State({"deployment": deployment}),
+        exception_handlers=errors.HANDLERS,
+        openapi_config=openapi_config(deployment),
+        debug=debug,
+    )

@@ -1,0 +1,68 @@
+"""``suyuan serve``: uvicorn in front of the app; one process, or several workers that each build
+their own Deployment from the same configuration file."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import click
+
+from suyuan_core.accounts import DEMO_PASSWORD
+from suyuan_core.config import ENV_CONFIG
+from suyuan_core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from suyuan_core.deployment import Deployment
+
+
+def app_from_env() -> Litestar:
+    """The app factory each uvicorn worker calls (``--workers`` > 1)."""
+    from suyuan_core.deployment import Deployment
+    from suyuan_core.web.app import create_app
+
+    return create_app(Deployment.from_file(os.environ[ENV_CONFIG]))
+
+
+def check_ready(d: Deployment) -> None:
+    behind = [branch for branch, (current, head) in d.migration_status().items() if current != head]
+    if behind:
+        raise ConfigError(f"the database is not up to date ({', '.join(behind)})",
+                          hint="run `suyuan db upgrade` first")
+
+
+def banner(d: Deployment, host: str, port: int) -> list[str]:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    lines = [f"suyuan {d.config.core.deployment.name}: serving on {base}/",
+             f"  API {base}/api/v1/  ·  API reference (offline) {base}/api/v1/schema"]
+    if d.accounts.check_password("admin", DEMO_PASSWORD):
+        lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also town, mediator; same password)")
+    if d.config.core.web.secure_cookies and shown not in ("127.0.0.1", "localhost", "::1"):
+        lines.append("  note: session cookies are Secure; serve behind HTTPS, or set "
+                     "[web] secure_cookies = false for a plain-HTTP intranet")
+    return lines
+
+
+def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
+        workers: int = 1) -> None:
+    import uvicorn
+
+    from suyuan_core.web.app import create_app
+
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1", field="workers", rule="min")
+    check_ready(deployment)
+    for line in banner(deployment, host, port):
+        click.echo(line)
+    if workers == 1:
+        uvicorn.run(create_app(deployment), host=host, port=port, log_level="info")
+        return
+    if deployment.config.path is None:
+        raise ConfigError("several workers need a configuration file", hint="pass --config PATH")
+    os.environ[ENV_CONFIG] = str(deployment.config.path)
+    deployment.close()
+    uvicorn.run("suyuan_core.web.server:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="info")

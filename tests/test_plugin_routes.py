@@ -1,0 +1,82 @@
+"""Plugins mount routes under /api/v1/<plugin>/ (same OpenAPI document, same authentication and
+authorisation) and declare sensitive case fields that every output masks."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from litestar import get
+
+from suyuan_core import Permission, PluginSpec, Principal, Role, SensitiveField, hookimpl
+
+API = "/api/v1"
+
+
+def make_plugin() -> types.ModuleType:
+    mod = types.ModuleType("suyuan_route_demo")
+    mod.plugin = PluginSpec(label=("路由示例", "Route demo"))
+
+    @get("/hello", opt={"permission": "route_demo.read"}, sync_to_thread=False,
+         summary="A plugin's own route")
+    def hello(principal: Any) -> dict[str, Any]:
+        p: Principal = principal
+        return {"hello": p.username}
+
+    @hookimpl
+    def suyuan_register_permissions():
+        return [Permission("route_demo.read", ("示例读取", "Read the demo"))]
+
+    @hookimpl
+    def suyuan_register_roles():
+        return [Role("demo_reader", ("示例读者", "Demo reader"),
+                     permissions={"route_demo.read", "cases.read"})]
+
+    @hookimpl
+    def suyuan_register_routes():
+        return [hello]
+
+    @hookimpl
+    def suyuan_register_sensitive_fields():
+        return [SensitiveField("guardian.phone", "phone"), SensitiveField("record", "hidden")]
+
+    for name, value in list(locals().items()):
+        if name.startswith("suyuan_"):
+            setattr(mod, name, value)
+    return mod
+
+
+def test_plugin_routes_share_openapi_and_auth(make_deployment):
+    from suyuan_core.testing.http import ApiClient
+
+    d = make_deployment(extra_plugins={"route_demo": make_plugin()})
+    with ApiClient(d) as api:
+        doc = api.get(f"{API}/schema/openapi.json").json()
+        assert f"{API}/route_demo/hello" in doc["paths"]
+        assert api.get(f"{API}/route_demo/hello").status_code == 401
+        other = api.as_role("mediator", "C")
+        r = api.get(f"{API}/route_demo/hello", headers=other)
+        assert r.status_code == 403 and r.json()["rule"] == "route_demo.read"
+        reader = api.as_role("demo_reader", "C", username="reader")
+        assert api.get(f"{API}/route_demo/hello", headers=reader).json() == {"hello": "reader"}
+
+
+def test_plugin_sensitive_fields_are_masked(make_deployment):
+    from suyuan_core import NewCase
+    from suyuan_core.testing.http import ApiClient
+
+    d = make_deployment(extra_plugins={"route_demo": make_plugin()})
+    case = d.cases.create(NewCase(title="监护纠纷", category="neighbour", source="walk_in",
+                                  area_code="C.T1.C1", data={"guardian": {"phone": "13512345678"},
+                                                             "record": "前科记录", "other": "ok"}),
+                          actor="t")
+    with ApiClient(d) as api:
+        h = api.as_role("supervisor", "C")
+        data = api.get(f"{API}/cases/{case.id}", headers=h).json()["case"]["data"]
+        assert data == {"guardian": {"phone": "135****5678"}, "record": "***", "other": "ok"}
+        timeline = api.get(f"{API}/cases/{case.id}", headers=h).json()["timeline"]
+        assert timeline[0]["data"]["case_data"]["record"] == "***"
+        shown = api.get(f"{API}/cases/{case.id}", params={"unmask": "true", "reason": "核实监护人"},
+                        headers=h).json()["case"]["data"]
+        assert shown["record"] == "前科记录"
+    assert d.case_query is not None
