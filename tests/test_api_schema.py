@@ -31,11 +31,11 @@ def test_no_request_makes_a_server_error(api, fuzz_schema, mode):
     operations = [r.ok() for r in fuzz_schema.get_all_operations()]
     assert len(operations) >= 20
 
-    for operation in operations:
+    def checker(operation):
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
-        def check(case, operation=operation):
+        def check(case):
             response = case.call(headers={**(case.headers or {}), **headers})
             assert response.status_code < 500, (operation.label, case.as_curl_command(),
                                                 response.text)
@@ -43,8 +43,11 @@ def test_no_request_makes_a_server_error(api, fuzz_schema, mode):
                 body = response.json()
                 assert body["message"] and body["rule"] and body["hint"], (operation.label, body)
 
+        return check
+
+    for operation in operations:
         try:
-            check()
+            checker(operation)()
         except AssertionError as exc:
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n".join(failures)
