@@ -84,8 +84,10 @@ def openapi_config(d: Deployment) -> OpenAPIConfig:
 
 def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
     """The whole HTTP app for one deployment."""
+    from suyuan_core.web.pages import pages_router, static_router
+
     return Litestar(
-        route_handlers=[api_router(deployment)],
+        route_handlers=[api_router(deployment), pages_router(deployment), static_router()],
         state=State({"deployment": deployment}),
         exception_handlers=errors.HANDLERS,
         openapi_config=openapi_config(deployment),
