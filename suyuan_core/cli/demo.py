@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from suyuan_core.accounts import ensure_demo_users
 from suyuan_core.cli.app import State, cli
 from suyuan_core.cli.output import progress, table
 from suyuan_core.cli.serve import serve
@@ -43,6 +44,7 @@ def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool
     try:
         d.upgrade()
         areas = build.load_areas(d)
+        logins = ensure_demo_users(d)
         roster = build.load_roster(d, seed)
         click.echo(f"金堂县: {areas:,} areas, {len(roster.people):,} roster members "
                    f"({roster.count('mediator'):,} mediators, "
@@ -62,6 +64,8 @@ def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool
     table("金堂县 · 近12个月 last 12 months", ["figure", "value", ""],
           [(f.label, f.value, f.detail) for f in figures])
     click.echo(f"database: {database}")
+    for username, password, what in logins:
+        click.echo(f"login: {username} / {password}  ({what})")
     shown = config.as_posix()
     click.echo("next:\n"
                f"  suyuan --config {shown} metrics show --period {until.year}\n"
