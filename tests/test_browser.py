@@ -51,7 +51,7 @@ def figure(page, metric: str) -> int:
 
 
 def test_official_works_a_case_end_to_end_in_chromium(server):
-    base, d = server
+    base, _ = server
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")

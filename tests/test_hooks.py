@@ -253,12 +253,33 @@ def test_hook_suyuan_mediation_agreement_unperformed(with_hooks):
 
 
 def test_hook_suyuan_register_routes(with_hooks):
-    # The HTTP layer mounts what this returns under /api/v1/<plugin>/; here: the spec's contract.
-    handler = object()
-    d = with_hooks(suyuan_register_routes=lambda deployment: [handler])
-    assert d.hook.suyuan_register_routes(deployment=d) == [[handler]]
+    from litestar import get
+
+    from suyuan_core.testing.http import ApiClient
+
+    @get("/ping", sync_to_thread=False)
+    def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    d = with_hooks(suyuan_register_routes=lambda deployment: [ping])
+    with ApiClient(d) as api:
+        assert "/api/v1/p/ping" in api.get("/api/v1/schema/openapi.json").json()["paths"]
+        assert api.get("/api/v1/p/ping").status_code == 401  # the same authentication
+        assert api.get("/api/v1/p/ping", headers=api.as_role("mediator", "C")).json() == {
+            "pong": "yes"}
     with pytest.raises(Exception, match="app"):
         with_hooks(suyuan_register_routes=lambda app: [])  # an argument the spec does not have
+
+
+def test_hook_suyuan_register_sensitive_fields(with_hooks):
+    from suyuan_core import NewCase, SensitiveField
+
+    d = with_hooks(suyuan_register_sensitive_fields=lambda: [SensitiveField("minor.name", "name")])
+    case = d.cases.create(NewCase(title="监护", category="neighbour", source="walk_in",
+                                  area_code="C.T1.C1", data={"minor": {"name": "小明"}}), actor="t")
+    shown = d.privacy.data(case.data, reveal=False)
+    assert shown == {"minor": {"name": "小*"}} and case.data == {"minor": {"name": "小明"}}
+    assert d.privacy.data(case.data, reveal=True) == case.data
 
 
 def test_hook_suyuan_register_pages(with_hooks):

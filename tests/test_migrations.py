@@ -26,7 +26,7 @@ def test_enabling_a_plugin_later_and_upgrading_again(make_deployment):
         assert check.exit_code == 1 and "run `suyuan db upgrade`" in check.stderr
         result = run_cli(later, "db", "upgrade")
         assert result.exit_code == 0, result.output
-        assert "la0001_referrals" in result.stdout and "c0002_merged_into" in result.stdout
+        assert "la0001_referrals" in result.stdout and "c0003_accounts" in result.stdout
         assert "labour_referrals" in inspect(later.engine).get_table_names()
         assert later.migration_status()["labour_arbitration"] == ("la0001_referrals",) * 2
         assert later.cases.get(case.id).status.value == "accepted"  # data kept

@@ -412,7 +412,7 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
     rendered = []
     for _, panel in panels(d):
         try:
-            html = panel.render(d, code, period)
+            html = panel.render(deployment=d, area_code=code, period=period)
         except SuyuanError as exc:
             html = f"<p>{exc.message}</p>"
         rendered.append((panel, Markup(html)))
