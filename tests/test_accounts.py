@@ -137,3 +137,19 @@ def test_cli_users_and_audit(deployment, cli):
     assert {"user.add", "user.grant", "token.create"} <= actions
     r = cli("audit", "--since", "not-a-date")
     assert r.exit_code == 1 and "since" in r.stderr
+
+
+def test_token_cache_never_outlives_a_change_in_this_process(deployment):
+    d = deployment
+    d.accounts.add_user("robot", "Robot", None)
+    d.accounts.grant("robot", "official", "C.T1")
+    token = d.accounts.make_token("robot")
+    assert d.accounts.authenticate_token(token).can("cases.read", "/C/C.T1/")
+    assert d.accounts.cached_token(token) is not None
+    d.accounts.grant("robot", "official", "C.T2")  # a new grant is seen at once
+    assert d.accounts.cached_token(token) is None
+    assert d.accounts.authenticate_token(token).can("cases.read", "/C/C.T2/")
+    d.accounts.set_active("robot", False)  # so is disabling
+    assert d.accounts.cached_token(token) is None
+    with pytest.raises(NotAuthenticated):
+        d.accounts.authenticate_token(token)

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -35,6 +36,9 @@ from suyuan_core.storage import tables
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
+#: how long a worker trusts a token it has checked (revoking, disabling or re-granting in this
+#: process clears it at once; other worker processes notice within this many seconds).
+TOKEN_CACHE_SECONDS = 5.0
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "sy_"
@@ -93,6 +97,13 @@ class AccountService:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
         self._secret: bytes | None = None
+        #: sha256(token) → (monotonic expiry, principal): API clients send the same token with
+        #: every request, and three queries per request would cost more than the work itself.
+        self._tokens: dict[str, tuple[float, Principal]] = {}
+
+    def forget_tokens(self) -> None:
+        """Drop the token cache (after any change to who may do what)."""
+        self._tokens.clear()
 
     # -- users -----------------------------------------------------------------------------
     def _check_password(self, password: str) -> None:
@@ -146,6 +157,7 @@ class AccountService:
             if not active:
                 s.execute(delete(tables.web_sessions)
                           .where(tables.web_sessions.c.user_id == user_id))
+            self.forget_tokens()
             self.d.audit.write(s, actor=actor, action="user.enable" if active else "user.disable",
                                record=f"user:{username}")
 
@@ -192,6 +204,7 @@ class AccountService:
             if not exists:
                 s.execute(tables.user_grants.insert(),
                           {"user_id": user_id, "role": role, "area_code": area_code})
+                self.forget_tokens()
                 self.d.audit.write(s, actor=actor, action="user.grant",
                                    record=f"user:{username}",
                                    detail={"role": role, "area_code": area_code})
@@ -205,6 +218,7 @@ class AccountService:
             if not gone:
                 raise NotFound(f"{username} does not hold {role} at {area_code}", field="role",
                                rule="exists", hint="see `suyuan users list`")
+            self.forget_tokens()
             self.d.audit.write(s, actor=actor, action="user.revoke", record=f"user:{username}",
                                detail={"role": role, "area_code": area_code})
 
@@ -285,8 +299,16 @@ class AccountService:
             if not done:
                 raise NotFound(f"{username} has no active token {token_id}", field="token_id",
                                rule="exists", hint=f"see `suyuan users token {username} --list`")
+            self.forget_tokens()
             self.d.audit.write(s, actor=actor, action="token.revoke", record=f"user:{username}",
                                detail={"token_id": token_id})
+
+    def cached_token(self, token: str) -> Principal | None:
+        """The principal of a token checked less than TOKEN_CACHE_SECONDS ago, else None."""
+        hit = self._tokens.get(_sha256(token))
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        return None
 
     def authenticate_token(self, token: str) -> Principal:
         invalid = NotAuthenticated("the API token is unknown, expired or revoked",
@@ -302,7 +324,11 @@ class AccountService:
             if row is None or row.revoked_at is not None or (
                     row.expires_at is not None and row.expires_at <= now):  # type: ignore[operator]
                 raise invalid
-            return self.principal(row.user_id, via="token", session=s)
+            principal = self.principal(row.user_id, via="token", session=s)
+        if len(self._tokens) > 10_000:
+            self._tokens.clear()
+        self._tokens[_sha256(token)] = (time.monotonic() + TOKEN_CACHE_SECONDS, principal)
+        return principal
 
     # -- web sessions ----------------------------------------------------------------------
     def secret(self) -> bytes:

@@ -50,9 +50,13 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(
             self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         d = deployment_of(connection)
-        principal = await anyio.to_thread.run_sync(
-            authenticate, d, connection.headers.get("authorization"),
-            connection.cookies.get(SESSION_COOKIE))
+        authorization = connection.headers.get("authorization")
+        principal = None
+        if authorization and authorization[:7].lower() == "bearer ":
+            principal = d.accounts.cached_token(authorization[7:].strip())  # no thread, no query
+        if principal is None:
+            principal = await anyio.to_thread.run_sync(
+                authenticate, d, authorization, connection.cookies.get(SESSION_COOKIE))
         method = connection.scope.get("method", "GET")
         if principal.via == "session" and method not in SAFE_METHODS:
             sent = connection.headers.get(CSRF_HEADER, "")
