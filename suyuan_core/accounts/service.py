@@ -391,9 +391,15 @@ class AccountService:
         sid = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         expires = now + dt.timedelta(hours=self.d.config.core.web.session_hours)
+        window = dt.timedelta(minutes=self.d.config.core.web.login_window_minutes)
         with self.d.transaction() as s:
-            s.execute(delete(tables.login_failures)
-                      .where(tables.login_failures.c.username == username))
+            # housekeeping on every sign-in: this user's failures, anyone's stale ones, and
+            # sessions that have expired
+            f = tables.login_failures.c
+            s.execute(delete(tables.login_failures).where(
+                (f.username == username) | (f.at < timeutil.to_db(now - window))))
+            s.execute(delete(tables.web_sessions)
+                      .where(tables.web_sessions.c.expires_at < timeutil.to_db(now)))
             s.execute(tables.web_sessions.insert(), {
                 "id": _sha256(sid), "user_id": user.id, "csrf_token": csrf,
                 "created_at": timeutil.to_db(now), "expires_at": timeutil.to_db(expires)})
