@@ -7,6 +7,7 @@ import types
 from typing import Any
 
 from litestar import get
+from litestar.di import NamedDependency
 
 from suyuan_core import Permission, PluginSpec, Principal, Role, SensitiveField, hookimpl
 
@@ -19,9 +20,8 @@ def make_plugin() -> types.ModuleType:
 
     @get("/hello", opt={"permission": "route_demo.read"}, sync_to_thread=False,
          summary="A plugin's own route")
-    def hello(principal: Any) -> dict[str, Any]:
-        p: Principal = principal
-        return {"hello": p.username}
+    def hello(principal: NamedDependency[Principal]) -> dict[str, Any]:
+        return {"hello": principal.username}
 
     @hookimpl
     def suyuan_register_permissions():
