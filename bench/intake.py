@@ -1,0 +1,190 @@
+"""Intake: cases and events through the services (one transaction each, every hook) and through
+bulk import, against bare SQLAlchemy writing the same rows into plain copies of the tables.
+
+(a) per case — suyuan ``d.cases.create`` (one transaction: case row, ``reported`` event, rollup
+    upserts, every hook) vs one bare ORM transaction adding a case and its event; then
+    ``d.cases.act(id, "accept")`` (one transaction: lock and read the case, check the lifecycle and
+    the hooks, update the case, append the event, rollups) vs one bare ORM transaction that loads
+    the case, updates it and adds an event.
+(b) bulk — ``suyuan_core.cases.files.import_file`` of a CSV file (parsing, validation, hooks,
+    idempotency look-up, case + event rows, rollups; 5,000 rows per transaction) vs bare Core
+    executemany of *the very rows suyuan wrote* (copied from its tables after the run) into the
+    bare tables, 5,000 cases per transaction: cases with RETURNING ids, then their events. The
+    same is done for a JSON Lines file of cases with their histories (≈4 events a case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bench import bare
+from bench.common import OUT, Line, Report, Timer, case_rows, fresh_deployment, write_file
+from suyuan_core import Deployment, NewCase
+from suyuan_core.cases.files import import_file
+from suyuan_core.storage import tables
+
+BATCH = 5000
+
+
+def _new_cases(n: int, start: int) -> list[NewCase]:
+    return [NewCase(title=r["title"], category=r["category"], source=r["source"],
+                    area_code=r["area_code"], source_ref=r["source_ref"],
+                    occurred_at=dt.datetime.fromisoformat(r["reported_at"]))
+            for r in case_rows(n, seed=11, start=start)]
+
+
+def per_case_suyuan(d: Deployment, news: list[NewCase]) -> tuple[float, float, list[int]]:
+    ids: list[int] = []
+    with Timer() as t_create:
+        for new in news:
+            ids.append(d.cases.create(new, actor="bench").id)  # type: ignore[arg-type]
+    with Timer() as t_accept:
+        for case_id in ids:
+            d.cases.act(case_id, "accept", actor="bench")
+    return len(news) / t_create.seconds, len(ids) / t_accept.seconds, ids
+
+
+def per_case_bare(engine: Engine, d: Deployment, news: list[NewCase]) -> tuple[float, float]:
+    """What a hand-written app does: an ORM session per case, the case and one event."""
+    tree = d.areas.tree
+    paths = {code: tree.path(code) for code in tree.areas}
+    kinds = {s.code: s.case_kind for s in d.sources}
+    utc = dt.UTC
+    ids: list[int] = []
+    with Timer() as t_create:
+        for new in news:
+            now = dt.datetime.now(utc).replace(tzinfo=None)
+            at = new.occurred_at.astimezone(utc).replace(tzinfo=None)  # type: ignore[union-attr]
+            path = paths[new.area_code]
+            kind = kinds[new.source]
+            with Session(engine) as s, s.begin():
+                case = bare.BareCase(
+                    kind=kind, title=new.title, description="", category=new.category,
+                    source=new.source, source_ref=new.source_ref, area_code=new.area_code,
+                    area_path=path, level="grid", handling_area_code=new.area_code,
+                    status="reported", version=1, reported_at=at, parties=[], assignees=[],
+                    data={}, updated_at=now)
+                s.add(case)
+                s.flush()
+                s.add(bare.BareEvent(
+                    case_id=case.id, seq=1, kind="reported", actor="bench", occurred_at=at,
+                    recorded_at=now, data={"kind": kind, "title": new.title,
+                                           "category": new.category, "source": new.source,
+                                           "area_code": new.area_code, "level": "grid",
+                                           "handling_area_code": new.area_code,
+                                           "source_ref": new.source_ref},
+                    status_after="reported", level="grid", area_code=new.area_code,
+                    area_path=path, category=new.category, source=new.source, case_kind=kind))
+                ids.append(case.id)
+    with Timer() as t_accept:
+        for case_id in ids:
+            now = dt.datetime.now(utc).replace(tzinfo=None)
+            with Session(engine) as s, s.begin():
+                case = s.get(bare.BareCase, case_id)
+                assert case is not None
+                deadline = now + dt.timedelta(days=30)
+                case.status, case.version, case.deadline, case.updated_at = (
+                    "accepted", case.version + 1, deadline, now)
+                s.add(bare.BareEvent(
+                    case_id=case_id, seq=case.version, kind="accept", actor="bench",
+                    occurred_at=now, recorded_at=now, data={"deadline": deadline.isoformat()},
+                    status_before="reported", status_after="accepted", level_before="grid",
+                    level="grid", area_code=case.area_code, area_path=case.area_path,
+                    category=case.category, source=case.source, case_kind=case.kind,
+                    deadline=deadline))
+    return len(news) / t_create.seconds, len(ids) / t_accept.seconds
+
+
+def copied_rows(d: Deployment) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """suyuan's case rows (ids dropped) and each case's event rows, to replay bare."""
+    with d.reading() as s:
+        cases = [dict(r._mapping) for r in s.execute(select(tables.cases)
+                                                      .order_by(tables.cases.c.id))]
+        events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in s.execute(select(tables.case_events).order_by(tables.case_events.c.id)):
+            row = dict(r._mapping)
+            row.pop("id")
+            events[row["case_id"]].append(row)
+    histories = [events[c["id"]] for c in cases]
+    for c in cases:
+        c.pop("id")
+    return cases, histories
+
+
+def bulk_bare(engine: Engine, cases: list[dict[str, Any]],
+              histories: list[list[dict[str, Any]]]) -> float:
+    """Bare Core executemany: per batch, the cases (RETURNING their ids) then their events."""
+    insert_cases = bare.bare_cases.insert().returning(bare.bare_cases.c.id,
+                                                      sort_by_parameter_order=True)
+    insert_events = bare.bare_events.insert()
+    with Timer() as t:
+        for i in range(0, len(cases), BATCH):
+            with engine.begin() as conn:
+                ids = conn.execute(insert_cases, cases[i:i + BATCH]).scalars().all()
+                rows = []
+                for case_id, history in zip(ids, histories[i:i + BATCH], strict=True):
+                    for e in history:
+                        e["case_id"] = case_id
+                        rows.append(e)
+                conn.execute(insert_events, rows)
+    return len(cases) / t.seconds
+
+
+def bulk(report: Report, d: Deployment, path: Path, label: str) -> None:
+    with Timer() as t:
+        created, _ = import_file(d, path, batch_size=BATCH)
+    ours = created / t.seconds
+    cases, histories = copied_rows(d)
+    events = sum(len(h) for h in histories)
+    bare.reset(d.engine, bare.bare_events, bare.bare_cases)
+    theirs = bulk_bare(d.engine, cases, histories)
+    report.add(Line(f"bulk import, {label}", ours, theirs, "cases/s", 0.5,
+                    note=f"both write {len(cases):,} case rows + {events:,} event rows "
+                         f"(bare: {theirs * (len(cases) + events) / len(cases):,.0f} rows/s); "
+                         f"suyuan also parses the file, checks every row and its hooks, and "
+                         f"upserts the rollups"))
+    report.fact(f"bulk {label} events per case", round(events / len(cases), 2))
+
+
+def run(cases: int, per_case: int | None = None, directory: Path | None = None) -> Report:
+    directory = directory or OUT / "intake"
+    per_case = per_case or min(cases, 2500)
+    report = Report("intake", cases)
+    from bench.common import installed_plugins
+
+    report.fact("plugins", ", ".join(installed_plugins()) or "(none)", "plugins enabled (all hooks)")
+
+    # (a) one transaction per case + event
+    d = fresh_deployment(directory, "intake")
+    try:
+        bare.reset(d.engine)
+        warm = _new_cases(50, 10_000_000)
+        per_case_suyuan(d, warm[:25])
+        per_case_bare(d.engine, d, warm[25:])
+        news = _new_cases(per_case, 0)
+        c_ours, a_ours, _ = per_case_suyuan(d, news)
+        c_bare, a_bare = per_case_bare(d.engine, d, _new_cases(per_case, 20_000_000))
+        report.add(Line("per case: create (case + reported event)", c_ours, c_bare, "cases/s",
+                        0.5, note=f"{per_case:,} transactions each side"))
+        report.add(Line("per case: accept (update + event)", a_ours, a_bare, "cases/s", 0.5))
+    finally:
+        d.close()
+
+    # (b) bulk import
+    csv_path = write_file(directory / f"cases-{cases}.csv", cases, fmt="csv")
+    jsonl_path = write_file(directory / f"cases-{cases}.jsonl", cases, fmt="jsonl", history=True)
+    for label, path in (("CSV, cases only", csv_path), ("JSONL with histories", jsonl_path)):
+        d = fresh_deployment(directory, "bulk")
+        try:
+            bare.reset(d.engine)
+            bulk(report, d, path, label)
+        finally:
+            d.close()
+    report.save()
+    return report
