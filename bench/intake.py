@@ -8,15 +8,14 @@ bulk import, against bare SQLAlchemy writing the same rows into plain copies of 
     the case, updates it and adds an event.
 (b) bulk — ``suyuan_core.cases.files.import_file`` of a CSV file (parsing, validation, hooks,
     idempotency look-up, case + event rows, rollups; 5,000 rows per transaction) vs bare Core
-    executemany of *the very rows suyuan wrote* (copied from its tables after the run) into the
-    bare tables, 5,000 cases per transaction: cases with RETURNING ids, then their events. The
+    executemany of *the very rows suyuan wrote* (copied from its tables after the run, ids
+    included) into the bare tables, 5,000 cases per transaction: the cases, then their events. The
     same is done for a JSON Lines file of cases with their histories (≈4 events a case).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -101,38 +100,32 @@ def per_case_bare(engine: Engine, d: Deployment, news: list[NewCase]) -> tuple[f
     return len(news) / t_create.seconds, len(ids) / t_accept.seconds
 
 
-def copied_rows(d: Deployment) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """suyuan's case rows (ids dropped) and each case's event rows, to replay bare."""
+def copied_rows(d: Deployment) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """suyuan's case rows and event rows, exactly as it wrote them (ids included)."""
     with d.reading() as s:
         cases = [dict(r._mapping) for r in s.execute(select(tables.cases)
                                                       .order_by(tables.cases.c.id))]
-        events: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for r in s.execute(select(tables.case_events).order_by(tables.case_events.c.id)):
-            row = dict(r._mapping)
-            row.pop("id")
-            events[row["case_id"]].append(row)
-    histories = [events[c["id"]] for c in cases]
-    for c in cases:
-        c.pop("id")
-    return cases, histories
+        events = [dict(r._mapping) for r in s.execute(select(tables.case_events)
+                                                       .order_by(tables.case_events.c.id))]
+    return cases, events
 
 
-def bulk_bare(engine: Engine, cases: list[dict[str, Any]],
-              histories: list[list[dict[str, Any]]]) -> float:
-    """Bare Core executemany: per batch, the cases (RETURNING their ids) then their events."""
-    insert_cases = bare.bare_cases.insert().returning(bare.bare_cases.c.id,
-                                                      sort_by_parameter_order=True)
-    insert_events = bare.bare_events.insert()
+def bulk_bare(engine: Engine, cases: list[dict[str, Any]], events: list[dict[str, Any]]) -> float:
+    """Bare Core executemany of the same rows, ids included (so no RETURNING is needed): per
+    transaction 5,000 cases, then their events."""
+    insert_cases, insert_events = bare.bare_cases.insert(), bare.bare_events.insert()
     with Timer() as t:
+        j = 0
         for i in range(0, len(cases), BATCH):
+            chunk = cases[i:i + BATCH]
+            last = chunk[-1]["id"]
+            k = j
+            while k < len(events) and events[k]["case_id"] <= last:
+                k += 1
             with engine.begin() as conn:
-                ids = conn.execute(insert_cases, cases[i:i + BATCH]).scalars().all()
-                rows = []
-                for case_id, history in zip(ids, histories[i:i + BATCH], strict=True):
-                    for e in history:
-                        e["case_id"] = case_id
-                        rows.append(e)
-                conn.execute(insert_events, rows)
+                conn.execute(insert_cases, chunk)
+                conn.execute(insert_events, events[j:k])
+            j = k
     return len(cases) / t.seconds
 
 
@@ -140,10 +133,9 @@ def bulk(report: Report, d: Deployment, path: Path, label: str) -> None:
     with Timer() as t:
         created, _ = import_file(d, path, batch_size=BATCH)
     ours = created / t.seconds
-    cases, histories = copied_rows(d)
-    events = sum(len(h) for h in histories)
-    bare.reset(d.engine, bare.bare_events, bare.bare_cases)
-    theirs = bulk_bare(d.engine, cases, histories)
+    cases, event_rows = copied_rows(d)
+    events = len(event_rows)
+    theirs = bulk_bare(d.engine, cases, event_rows)
     report.add(Line(f"bulk import, {label}", ours, theirs, "cases/s", 0.5,
                     note=f"both write {len(cases):,} case rows + {events:,} event rows "
                          f"(bare: {theirs * (len(cases) + events) / len(cases):,.0f} rows/s); "
