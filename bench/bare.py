@@ -6,7 +6,7 @@ hand-written SQLAlchemy application would write for "a case and its event"."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +29,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 class Bare(DeclarativeBase):
     metadata = MetaData()
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class BareCase(Bare):

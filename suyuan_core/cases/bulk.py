@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core import timeutil
@@ -39,7 +39,7 @@ def _replace(inst: T, **changes: Any) -> T:
     cls = type(inst)
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in attrs.fields(cls))  # type: ignore[misc]
+        names = _FIELDS[cls] = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type, misc]
     new = object.__new__(cls)
     for name in names:
         object.__setattr__(new, name, changes[name] if name in changes else getattr(inst, name))
@@ -49,7 +49,7 @@ def _replace(inst: T, **changes: Any) -> T:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _insert_many(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def _insert_many(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """``s.execute(table.insert(), rows)``, faster on SQLite.
 
     On SQLite the rows go to the driver's executemany as tuples, each value passed through the

@@ -10,13 +10,13 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.domain.metrics import EventFacts, MetricDefinition
-from suyuan_core.storage import tables
 
 Key = tuple[str, str, str, dt.date, str, str]  # metric, area, grain, period_start, category, source
 
@@ -74,6 +74,7 @@ class Rollup:
             return
         conn = session.connection() if isinstance(session, Session) else session
         dialect = conn.dialect
+        rows: list[tuple[Any, ...]]
         if dialect.name == "sqlite":
             # SQLAlchemy's SQLite Date type stores ISO text; write exactly what it would.
             rows = [(m, a, g, p.isoformat(), c, s, num, den)
@@ -90,7 +91,7 @@ _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source"
 
 def _upsert_sql(paramstyle: str) -> str:
     mark = "?" if paramstyle == "qmark" else "%s"
-    table = tables.metric_rollups.name
+    table = "metric_rollups"  # storage.tables.metric_rollups
     return (f"INSERT INTO {table} ({', '.join(_COLUMNS)}, num, den) "
             f"VALUES ({', '.join([mark] * (len(_COLUMNS) + 2))}) "
             f"ON CONFLICT ({', '.join(_COLUMNS)}) DO UPDATE SET "
