@@ -146,12 +146,18 @@ def write_file(path: Path, n: int, *, fmt: str, history: bool = False, seed: int
 
 # -- timing and reporting ----------------------------------------------------------------------
 class Timer:
+    """Wall-clock ``seconds`` and this process's ``cpu`` seconds of a block."""
+
+    now = staticmethod(time.perf_counter)
+
     def __enter__(self) -> Timer:
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu_start
 
 
 def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 3) -> float:
@@ -202,9 +208,9 @@ class Line:
             goal = ("≥ " if self.target_kind == "min_ratio" else "≤ ") + f"{self.target:g}" \
                 if self.target else ""
         verdict = {True: "MET", False: "MISSED", None: ""}[self.ok]
-        return (f"{self.name:<44} suyuan {fmt.format(self.ours):>12} {self.unit:<7} "
-                f"baseline {fmt.format(self.bare):>12} {self.unit:<7} {rel:<16} "
-                f"{('target ' + goal) if goal else '':<14} {verdict}")
+        return (f"{self.name}\n    suyuan {fmt.format(self.ours)} {self.unit} · baseline "
+                f"{fmt.format(self.bare)} {self.unit} · {rel}"
+                + (f" · target {goal} {verdict}" if goal else ""))
 
 
 class Report:

@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.domain.metrics import EventFacts, MetricDefinition
+from suyuan_core.storage import tables
 
 Key = tuple[str, str, str, dt.date, str, str]  # metric, area, grain, period_start, category, source
 
@@ -64,6 +65,34 @@ class Rollup:
                             acc[1] += den
         return out
 
+    def sums(self, conn: Connection, metric: str, area_code: str, grain: str,
+             first: dt.date, last: dt.date, category: str | None = None,
+             source: str | None = None) -> tuple[int, int]:
+        """A figure's numerator and denominator: the sum of its rollup rows (a short range of the
+        primary key). The statements are built once and reused with new parameters, and run on
+        a plain connection: building the query and the ORM session cost more than the read."""
+        stmt = _SUMS.get((category is not None, source is not None))
+        if stmt is None:
+            r = tables.metric_rollups.c
+            stmt = select(func.coalesce(func.sum(r.num), 0), func.coalesce(func.sum(r.den), 0)
+                          ).where(r.metric == bindparam("metric"),
+                                  r.area_code == bindparam("area_code"),
+                                  r.grain == bindparam("grain"),
+                                  r.period_start.between(bindparam("first"), bindparam("last")))
+            if category is not None:
+                stmt = stmt.where(r.category == bindparam("category"))
+            if source is not None:
+                stmt = stmt.where(r.source == bindparam("source"))
+            _SUMS[(category is not None, source is not None)] = stmt
+        params: dict[str, Any] = {"metric": metric, "area_code": area_code, "grain": grain,
+                                  "first": first, "last": last}
+        if category is not None:
+            params["category"] = category
+        if source is not None:
+            params["source"] = source
+        num, den = conn.execute(stmt, params).one()
+        return int(num), int(den)
+
     def write(self, session: Session | Connection, increments: Mapping[Key, Sequence[int]]) -> None:
         """Add ``increments`` to the stored sums (an upsert per key, one executemany).
 
@@ -86,6 +115,7 @@ class Rollup:
         conn.exec_driver_sql(_upsert_sql(dialect.paramstyle), rows)  # type: ignore[arg-type]
 
 
+_SUMS: dict[tuple[bool, bool], Select[tuple[Any, Any]]] = {}
 _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source")
 
 

@@ -88,16 +88,9 @@ class MetricService:
             return Figure(key, area_code, str(period), int(num), int(den),
                           m.value(int(num), int(den)))
         grain, starts = period.rollup_keys()
-        r = tables.metric_rollups.c
-        query = select(func.coalesce(func.sum(r.num), 0), func.coalesce(func.sum(r.den), 0)).where(
-            r.metric == key, r.area_code == area_code, r.grain == grain,
-            r.period_start.between(starts[0], starts[-1]))
-        if category is not None:
-            query = query.where(r.category == category)
-        if source is not None:
-            query = query.where(r.source == source)
-        with self.deployment.reading() as session:
-            num, den = session.execute(query).one()
+        with self.deployment.read_engine.connect() as conn:
+            num, den = self.deployment.rollup.sums(conn, key, area_code, grain, starts[0],
+                                                   starts[-1], category, source)
         return Figure(key, area_code, str(period), int(num), int(den), m.value(int(num), int(den)),
                       category, source)
 
