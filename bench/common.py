@@ -181,7 +181,8 @@ class Line:
     unit: str  # "cases/s" (higher is better) or "ms" (lower is better)
     target: float | None = None  # min ratio ours/bare for rates; for ms, see ``target_kind``
     target_kind: str = "min_ratio"  # min_ratio: ours/bare ≥ t; max_ratio: ours/bare ≤ t;
-    #                                  min_speedup: bare/ours ≥ t
+    #                                  min_speedup: bare/ours ≥ t; max_value: ours ≤ t
+    baseline: str = "baseline"  # what ``bare`` is, as printed
     note: str = ""
 
     @property
@@ -196,11 +197,16 @@ class Line:
             return self.ratio >= self.target
         if self.target_kind == "max_ratio":
             return self.ratio <= self.target
+        if self.target_kind == "max_value":
+            return self.ours <= self.target
         return (self.bare / self.ours if self.ours else float("inf")) >= self.target
 
     def render(self) -> str:
         fmt = "{:,.0f}" if self.unit != "ms" else "{:,.3f}"
-        if self.target_kind == "min_speedup":
+        if self.target_kind == "max_value":
+            rel = f"×{self.ratio:.2f}"
+            goal = f"≤ {self.target:g} {self.unit}" if self.target else ""
+        elif self.target_kind == "min_speedup":
             rel = f"{self.bare / self.ours:,.0f}× faster" if self.ours else "∞"
             goal = f"≥ {self.target:g}×" if self.target else ""
         else:
@@ -208,7 +214,7 @@ class Line:
             goal = ("≥ " if self.target_kind == "min_ratio" else "≤ ") + f"{self.target:g}" \
                 if self.target else ""
         verdict = {True: "MET", False: "MISSED", None: ""}[self.ok]
-        return (f"{self.name}\n    suyuan {fmt.format(self.ours)} {self.unit} · baseline "
+        return (f"{self.name}\n    suyuan {fmt.format(self.ours)} {self.unit} · {self.baseline} "
                 f"{fmt.format(self.bare)} {self.unit} · {rel}"
                 + (f" · target {goal} {verdict}" if goal else ""))
 
@@ -233,9 +239,11 @@ class Report:
         self.facts[key] = value
         print(f"  {text or key}: {value}", flush=True)
 
-    def save(self) -> Path:
-        OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / f"{self.bench}-{self.cases}.json"
+    def save(self, directory: Path | None = None) -> Path:
+        """Write the lines as JSON (``bench/out/<bench>-<cases>.json`` by default)."""
+        directory = directory or OUT
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{self.bench}-{self.cases}.json"
         path.write_text(json.dumps({
             "bench": self.bench, "cases": self.cases, "facts": self.facts,
             "lines": [{"name": x.name, "ours": x.ours, "bare": x.bare, "unit": x.unit,
