@@ -10,12 +10,14 @@ the batch is written.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from suyuan_core import timeutil
@@ -30,6 +32,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch allocates hundreds of thousands of small objects that all stay alive until it is
+    written, so the collector ran again and again over the growing heap and found nothing: a
+    quarter of a bulk import's time. Reference counting still frees everything as usual; the
+    collector resumes (and catches up) as soon as the batch is done, so memory stays flat."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _replace(inst: T, **changes: Any) -> T:
@@ -112,15 +131,17 @@ class BulkWriter:
         self.d = deployment
 
     def write(self, records: Sequence[CaseRecord]) -> BulkResult:
+        with paused_gc():
+            return self._write(records)
+
+    def _write(self, records: Sequence[CaseRecord]) -> BulkResult:
         d = self.d
         tree = d.areas.tree
         observe = bool(d.hook.suyuan_case_after_transition.get_hookimpls())
         with d.transaction() as s:
             seen = self._existing(s, records)
-            case_rows: list[dict[str, Any]] = []
-            histories: list[list[tuple[CaseEvent, Case | None, Case]]] = []
+            todo: list[CaseRecord] = []
             skipped = 0
-            now = timeutil.now()
             for record in records:
                 new = record.case
                 if new.source_ref is not None:
@@ -129,50 +150,53 @@ class BulkWriter:
                         skipped += 1
                         continue
                     seen.add(key)
+                todo.append(record)
+            if not todo:
+                return BulkResult(0, skipped, [])
+            # With the ids known up front, every case and event is built with its own id once.
+            ids = self._allocate_ids(s, len(todo))
+            now = timeutil.now()
+            case_rows: list[dict[str, Any]] = []
+            event_rows: list[dict[str, Any]] = []
+            facts: list[EventFacts] = []
+            histories: list[list[tuple[CaseEvent, Case | None, Case]]] = []
+            for case_id, record in zip(ids, todo, strict=True):
                 try:
-                    history = self._history(s, record)
+                    history = self._history(s, record, case_id)
                 except SuyuanError as exc:
                     raise ImportFailed(record.line, exc.field, exc.message) from None
                 final = history[-1][2]
-                case_rows.append(case_columns(final, tree.path(final.area_code), now))
-                histories.append(history)
-            if not case_rows:
-                return BulkResult(0, skipped, [])
-            ids = self._insert_cases(s, case_rows)
-            event_rows: list[dict[str, Any]] = []
-            facts: list[EventFacts] = []
-            for case_id, history in zip(ids, histories, strict=True):
-                path = tree.path(history[0][2].area_code)
+                path = tree.path(final.area_code)
+                row = case_columns(final, path, now)
+                row["id"] = case_id
+                case_rows.append(row)
                 for event, before, after in history:
-                    event_rows.append(event_row(event, before, after, path, now, case_id))
-                    facts.append(facts_of(event, before, after, case_id))
+                    event_rows.append(event_row(event, before, after, path, now))
+                    facts.append(facts_of(event, before, after))
+                histories.append(history)
+            _insert_many(s, tables.cases, case_rows)
             _insert_many(s, tables.case_events, event_rows)
             d.rollup.write(s, d.rollup.increments(facts, tree))
             if observe:
-                for case_id, history in zip(ids, histories, strict=True):
+                for history in histories:
                     for event, _, after in history:
-                        d.hook.suyuan_case_after_transition(
-                            case=_replace(after, id=case_id),
-                            event=_replace(event, case_id=case_id), deployment=d, session=s)
+                        d.hook.suyuan_case_after_transition(case=after, event=event, deployment=d,
+                                                            session=s)
             return BulkResult(len(ids), skipped, ids)
 
     @staticmethod
-    def _insert_cases(s: Session, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert the batch's case rows and return their ids, in order.
+    def _allocate_ids(s: Session, count: int) -> list[int]:
+        """``count`` new case ids, reserved inside the write transaction.
 
-        SQLite cannot return the ids of a multi-row insert in parameter order, so SQLAlchemy would
-        fall back to one INSERT per row; there the ids are handed out here instead. That is safe:
-        the write transaction began IMMEDIATE, so no other writer can insert until it commits,
-        and it is the id SQLite itself would choose (the largest + 1)."""
-        if s.get_bind().dialect.name != "sqlite":
-            return list(s.execute(tables.cases.insert().returning(
-                tables.cases.c.id, sort_by_parameter_order=True), rows).scalars())
-        first = (s.scalar(select(func.max(tables.cases.c.id))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        for case_id, row in zip(ids, rows, strict=True):
-            row["id"] = case_id
-        _insert_many(s, tables.cases, rows)
-        return ids
+        SQLite: the largest id + 1 onwards, the ids SQLite itself would choose; safe because the
+        write transaction began IMMEDIATE, so no other writer can insert before it commits.
+        PostgreSQL: drawn from the id column's own sequence, as an INSERT would."""
+        if s.get_bind().dialect.name == "sqlite":
+            first = (s.scalar(select(func.max(tables.cases.c.id))) or 0) + 1
+            return list(range(first, first + count))
+        return sorted(s.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": count}))
 
     @staticmethod
     def _existing(s: Session, records: Sequence[CaseRecord]) -> set[tuple[str, str]]:
@@ -192,11 +216,12 @@ class BulkWriter:
                 found.update((source, ref) for ref in s.scalars(query))
         return found
 
-    def _history(self, s: Session, record: CaseRecord) -> list[tuple[CaseEvent, Case | None, Case]]:
+    def _history(self, s: Session, record: CaseRecord, case_id: int
+                 ) -> list[tuple[CaseEvent, Case | None, Case]]:
         cases = self.d.cases
         case = cases.prepare(record.case, s)
-        first = cases.reported_event(case, 0, record.actor)
-        current = _replace(case, version=1)
+        first = cases.reported_event(case, case_id, record.actor)
+        current = _replace(case, version=1, id=case_id)
         history: list[tuple[CaseEvent, Case | None, Case]] = [(first, None, current)]
         last = first.occurred_at
         for spec in record.events:

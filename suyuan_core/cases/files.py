@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from sqlalchemy import Select, select
 
 from suyuan_core import timeutil
-from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec
+from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec, paused_gc
 from suyuan_core.cases.service import NewCase
 from suyuan_core.domain.cases import Party
 from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
@@ -135,18 +136,15 @@ def import_file(deployment: Deployment, path: Path, *, fmt: str | None = None,
     tz = deployment.metric_service.tz
     writer = BulkWriter(deployment)
     created = skipped = 0
-    batch: list[CaseRecord] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        for line, row in read_rows(fh, fmt):
-            batch.append(record_from(row, line, tz, actor))
-            if len(batch) >= batch_size:
+        rows = read_rows(fh, fmt)
+        while True:
+            with paused_gc():  # parsing a batch allocates as much as writing it
+                batch = [record_from(row, line, tz, actor)
+                         for line, row in itertools.islice(rows, max(batch_size, 1))]
+                if not batch:
+                    break
                 result = writer.write(batch)
-                created, skipped = created + result.created, skipped + result.skipped
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            result = writer.write(batch)
             created, skipped = created + result.created, skipped + result.skipped
             if progress:
                 progress(len(batch))
