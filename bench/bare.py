@@ -108,6 +108,23 @@ class BareRollup(Bare):
     den: Mapped[int] = mapped_column(BigInteger)
 
 
+class BareRollupFull(Bare):
+    """A copy of suyuan's ``metric_rollups`` (same key): for the bulk comparison in which the bare
+    side writes the rollup rows too."""
+
+    __tablename__ = "bare_rollups_full"
+
+    metric: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    num: Mapped[int] = mapped_column(BigInteger, default=0)
+    den: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+bare_rollups_full = BareRollupFull.__table__
 bare_cases = BareCase.__table__
 bare_events = BareEvent.__table__
 bare_rollups = BareRollup.__table__

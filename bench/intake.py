@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bench import bare
@@ -100,23 +101,34 @@ def per_case_bare(engine: Engine, d: Deployment, news: list[NewCase]) -> tuple[T
     return t_create, t_accept
 
 
-def copied_rows(d: Deployment) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """suyuan's case rows and event rows, exactly as it wrote them (ids included)."""
+def copied_rows(d: Deployment) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                        list[dict[str, Any]]]:
+    """suyuan's case, event and rollup rows, exactly as it wrote them (ids included)."""
     with d.reading() as s:
         cases = [dict(r._mapping) for r in s.execute(select(tables.cases)
                                                       .order_by(tables.cases.c.id))]
         events = [dict(r._mapping) for r in s.execute(select(tables.case_events)
                                                        .order_by(tables.case_events.c.id))]
-    return cases, events
+        rollups = [dict(r._mapping) for r in s.execute(select(tables.metric_rollups))]
+    return cases, events, rollups
 
 
-def bulk_bare(engine: Engine, cases: list[dict[str, Any]], events: list[dict[str, Any]]) -> Timer:
+def bulk_bare(engine: Engine, cases: list[dict[str, Any]], events: list[dict[str, Any]],
+              rollups: list[dict[str, Any]] | None = None) -> Timer:
     """Bare Core executemany of the same rows, ids included (so no RETURNING is needed): per
-    transaction 5,000 cases, then their events."""
+    transaction 5,000 cases, then their events (then, with ``rollups``, an equal share of the
+    rollup rows, upserted the way SQLAlchemy Core spells it)."""
     insert_cases, insert_events = bare.bare_cases.insert(), bare.bare_events.insert()
+    upsert = sqlite_insert(bare.bare_rollups_full)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["metric", "area_code", "grain", "period_start", "category", "source"],
+        set_={"num": bare.bare_rollups_full.c.num + upsert.excluded.num,
+              "den": bare.bare_rollups_full.c.den + upsert.excluded.den})
+    batches = max(1, -(-len(cases) // BATCH))
+    share = -(-len(rollups or ()) // batches)
     with Timer() as t:
         j = 0
-        for i in range(0, len(cases), BATCH):
+        for b, i in enumerate(range(0, len(cases), BATCH)):
             chunk = cases[i:i + BATCH]
             last = chunk[-1]["id"]
             k = j
@@ -125,6 +137,8 @@ def bulk_bare(engine: Engine, cases: list[dict[str, Any]], events: list[dict[str
             with engine.begin() as conn:
                 conn.execute(insert_cases, chunk)
                 conn.execute(insert_events, events[j:k])
+                if rollups:
+                    conn.execute(upsert, rollups[b * share:(b + 1) * share])
             j = k
     return t
 
@@ -141,7 +155,7 @@ def rates(n: int, ours: list[Timer], theirs: list[Timer]) -> tuple[float, float,
 def bulk(report: Report, d: Deployment, path: Path, label: str) -> None:
     with Timer() as t:
         created, _ = import_file(d, path, batch_size=BATCH)
-    cases, event_rows = copied_rows(d)
+    cases, event_rows, rollups = copied_rows(d)
     events = len(event_rows)
     theirs = bulk_bare(d.engine, cases, event_rows)
     ours, bare_rate, wall = rates(created, [t], [theirs])
@@ -149,7 +163,12 @@ def bulk(report: Report, d: Deployment, path: Path, label: str) -> None:
                     note=f"both write {len(cases):,} case rows + {events:,} event rows "
                          f"(bare: {bare_rate * (len(cases) + events) / len(cases):,.0f} rows/s); "
                          f"suyuan also parses the file, checks every row and its hooks, and "
-                         f"upserts the rollups; {wall}"))
+                         f"upserts {len(rollups):,} rollup rows; {wall}"))
+    bare.reset(d.engine, bare.bare_events, bare.bare_cases)
+    with_rollups = bulk_bare(d.engine, cases, event_rows, rollups)
+    _, full_rate, wall = rates(created, [t], [with_rollups])
+    report.add(Line(f"bulk import, {label}, bare writes the rollup rows too", ours, full_rate,
+                    "cases/s", None, note=f"the same work on both sides; {wall}"))
     report.fact(f"bulk {label} events per case", round(events / len(cases), 2))
 
 

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from sqlalchemy import func, select, text
+from sqlalchemy import DateTime, func, select, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.orm import Session
 
 from suyuan_core import timeutil
@@ -68,6 +69,19 @@ def _replace(inst: T, **changes: Any) -> T:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _sqlite_datetime(value: Any) -> Any:
+    """SQLAlchemy's SQLite DATETIME text (``2026-05-03 01:30:00.000000``), without its slower
+    general-purpose formatting; anything but a naive datetime goes through SQLAlchemy's own."""
+    if type(value) is dt.datetime and value.tzinfo is None:
+        return value.isoformat(" ", "microseconds")
+    if value is None:
+        return None
+    return _SQLITE_DATETIME(value)
+
+
+_SQLITE_DATETIME: Any = DateTime().dialect_impl(sqlite_dialect()).bind_processor(sqlite_dialect())
+
+
 def _insert_many(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """``s.execute(table.insert(), rows)``, faster on SQLite.
 
@@ -85,7 +99,8 @@ def _insert_many(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     columns = [c for c in table.columns if c.name in rows[0]]
     names = [c.name for c in columns]
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
+    processors = [_sqlite_datetime if isinstance(c.type, DateTime)
+                  else c.type._cached_bind_processor(dialect) for c in columns]
     converted = [(i, p) for i, p in enumerate(processors) if p is not None]
     tuples = []
     for row in rows:
