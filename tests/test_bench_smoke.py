@@ -23,7 +23,7 @@ def _check(report, names: list[str]) -> None:
 
 def test_intake_runs(tmp_path):
     report = intake.run(60, per_case=20, directory=tmp_path)
-    _check(report, ["per case", "per case", "bulk import", "bulk import"])
+    _check(report, ["per case", "per case"] + ["bulk import"] * 4)
     assert (tmp_path / "intake-60.json").exists()
 
 
