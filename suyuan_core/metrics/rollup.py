@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core.areas.tree import AreaTree
@@ -71,7 +71,7 @@ class Rollup:
         """A figure's numerator and denominator: the sum of its rollup rows (a short range of the
         primary key). The statements are built once and reused with new parameters, and run on
         a plain connection: building the query and the ORM session cost more than the read."""
-        stmt = _SUMS.get((category is not None, source is not None))
+        stmt: Any = _SUMS.get((category is not None, source is not None))
         if stmt is None:
             r = tables.metric_rollups.c
             stmt = select(func.coalesce(func.sum(r.num), 0), func.coalesce(func.sum(r.den), 0)
@@ -115,7 +115,7 @@ class Rollup:
         conn.exec_driver_sql(_upsert_sql(dialect.paramstyle), rows)  # type: ignore[arg-type]
 
 
-_SUMS: dict[tuple[bool, bool], Select[tuple[Any, Any]]] = {}
+_SUMS: dict[tuple[bool, bool], Any] = {}  # prepared SELECTs, by (category?, source?)
 _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source")
 
 
