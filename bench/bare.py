@@ -40,6 +40,7 @@ class BareCase(Bare):
         Index("ix_bare_cases_status_deadline", "status", "deadline"),
         Index("ix_bare_cases_category", "category"),
         Index("ix_bare_cases_reported_at", "reported_at"),
+        Index("ix_bare_cases_merged_into", "merged_into"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -64,6 +65,7 @@ class BareCase(Bare):
     assignees: Mapped[list[Any]] = mapped_column(JSON, default=list)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    merged_into: Mapped[int | None] = mapped_column(Id)
 
 
 class BareEvent(Bare):
