@@ -10,7 +10,9 @@ DEFAULTS = {"intake": 50_000, "metrics": 1_000_000, "memory": 1_000_000}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("name", choices=[*DEFAULTS, "all"])
+    parser.add_argument("name", choices=[*DEFAULTS, "all", "table"],
+                        help="a benchmark, all of them, or `table`: print the saved results as "
+                             "Markdown rows")
     parser.add_argument("--cases", type=int, default=None,
                         help="cases to write / build (defaults: " +
                              ", ".join(f"{k} {v:,}" for k, v in DEFAULTS.items()) + ")")
@@ -23,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
+    if args.name == "table":
+        from bench import table
+
+        table.main()
+        return 0
     names = list(DEFAULTS) if args.name == "all" else [args.name]
     missed = []
     for name in names:
