@@ -67,12 +67,9 @@ def case_columns(case: Case, area_path: str, now: dt.datetime) -> dict[str, Any]
 
 
 def event_row(event: CaseEvent, before: Case | None, after: Case, area_path: str,
-              recorded_at: dt.datetime, case_id: int | None = None) -> dict[str, Any]:
-    """The ``case_events`` row of ``event``; ``case_id`` overrides the event's own (bulk intake
-    learns the ids only when the batch's cases are inserted)."""
+              recorded_at: dt.datetime) -> dict[str, Any]:
     return {
-        "case_id": event.case_id if case_id is None else case_id, "seq": event.seq,
-        "kind": event.kind, "actor": event.actor,
+        "case_id": event.case_id, "seq": event.seq, "kind": event.kind, "actor": event.actor,
         "occurred_at": timeutil.to_db(event.occurred_at), "recorded_at": timeutil.to_db(recorded_at),
         "data": event.data, "reason": event.reason,
         "status_before": before.status.value if before else None,
@@ -82,11 +79,9 @@ def event_row(event: CaseEvent, before: Case | None, after: Case, area_path: str
         "deadline": timeutil.to_db(after.deadline)}
 
 
-def facts_of(event: CaseEvent, before: Case | None, after: Case,
-             case_id: int | None = None) -> EventFacts:
+def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
     return EventFacts(
-        case_id=event.case_id if case_id is None else case_id, kind=event.kind,
-        occurred_at=event.occurred_at, data=event.data,
+        case_id=event.case_id, kind=event.kind, occurred_at=event.occurred_at, data=event.data,
         status_before=before.status if before else None, status_after=after.status,
         level_before=before.level if before else None, level=after.level,
         area_code=after.area_code, category=after.category, source=after.source,
