@@ -59,6 +59,7 @@ class Deployment:
                                   dict(extra_plugins or {}), config.plugin_tables)
         self.plugins: list[LoadedPlugin] = [manager.builtin(BUILTIN, "suyuan_core.builtin"),
                                             *enabled]
+        self._by_name = {p.name: p for p in self.plugins}
         self.pm: pluggy.PluginManager = manager.new_manager()
         manager.register(self.pm, self.plugins)
         if os.environ.get(TRACE_ENV):
@@ -136,10 +137,10 @@ class Deployment:
                                   hint="register them with suyuan_register_permissions")
 
     def plugin(self, name: str) -> LoadedPlugin:
-        for p in self.plugins:
-            if p.name == name:
-                return p
-        raise PluginError(f"plugin {name!r} is not enabled")
+        found = self._by_name.get(name)
+        if found is None:
+            raise PluginError(f"plugin {name!r} is not enabled")
+        return found
 
     def settings(self, name: str) -> Any:
         """The plugin's ``[plugins.<name>]`` settings, structured into its settings class."""

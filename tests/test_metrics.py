@@ -72,6 +72,13 @@ def test_property_rollup_equals_recompute(tmp_path_factory, steps):
                 towns = [d.metric_service.figure(m.key, t, p) for t in TOWNS]
                 assert county.num == sum(t.num for t in towns)
                 assert county.den == sum(t.den for t in towns)
+            # below the community, figures come from the events: they add up the same way
+            p = Period.containing("year", T0.date())
+            community = d.metric_service.figure(m.key, "C.T1.C1", p)
+            grids = [d.metric_service.figure(m.key, g, p) for g in ("C.T1.C1.G1", "C.T1.C1.G2")]
+            own = d.metric_service._from_events(m, "C.T1.C1", p, None, None)
+            assert (community.num, community.den) == own
+            assert community.num >= sum(g.num for g in grids)  # the community's own cases too
     finally:
         factory.close()
 

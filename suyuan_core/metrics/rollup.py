@@ -1,7 +1,9 @@
 """Rollups: running sums kept up to date in the same transaction as the events they count.
 
-Grain: metric × area (the case's area and every area above it) × day and month × category × source.
-A week is 7 day rows, a quarter 3 month rows and a year 12: a figure is always a short index range.
+Grain: metric × area (the case's community, town and county — every area at community level or
+above that contains the case) × day and month × category × source. A week is 7 day rows, a quarter
+3 month rows and a year 12: a figure is always a short index range. Grids and micro-grids, with a
+handful of cases each, are counted from their events on demand (see ``MetricService.figure``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Rollup:
         """The rollup increments of ``facts``, summed per key. A hot loop of bulk import: names
         are bound locally and the two grains are spelled out rather than looped over."""
         out: dict[Key, list[int]] = {}
-        by_kind, tz, ancestors, get = self.by_kind, self.tz, tree.ancestors, out.get
+        by_kind, tz, ancestors, get = self.by_kind, self.tz, tree.rollup_areas, out.get
         for f in facts:
             metrics = by_kind.get(f.kind)
             if not metrics:

@@ -11,6 +11,7 @@ import attrs
 from sqlalchemy import Row, func, select
 
 from suyuan_core import timeutil
+from suyuan_core.areas.tree import ROLLUP_LEVEL
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.lifecycle import Status
 from suyuan_core.domain.metrics import EventFacts, MetricDefinition
@@ -87,12 +88,28 @@ class MetricService:
             num, den = m.compute(self.deployment, area_code, period)
             return Figure(key, area_code, str(period), int(num), int(den),
                           m.value(int(num), int(den)))
+        if not self._rolled_up(area_code):
+            num, den = self._from_events(m, area_code, period, category, source)
+            return Figure(key, area_code, str(period), num, den, m.value(num, den),
+                          category, source)
         grain, starts = period.rollup_keys()
         with self.deployment.read_engine.connect() as conn:
             num, den = self.deployment.rollup.sums(conn, key, area_code, grain, starts[0],
                                                    starts[-1], category, source)
         return Figure(key, area_code, str(period), int(num), int(den), m.value(int(num), int(den)),
                       category, source)
+
+    def _rolled_up(self, area_code: str) -> bool:
+        return self.deployment.areas.tree.get(area_code).level >= ROLLUP_LEVEL
+
+    def _from_events(self, m: MetricDefinition, area_code: str, period: Period,
+                     category: str | None, source: str | None) -> tuple[int, int]:
+        """A grid's or micro-grid's figure, counted from its events by the metric's formula."""
+        num = den = 0
+        for f in self.events(m.kinds, area_code, period, category, source):
+            n, d = m.contribution(f)
+            num, den = num + n, den + d
+        return num, den
 
     def breakdown(self, key: str, area_code: str, period: Period, by: str) -> list[Figure]:
         """The figure split by category, source, child area, or the 12 periods up to this one."""
@@ -111,6 +128,17 @@ class MetricService:
         if m.is_computed:
             raise ValidationError(f"metric {key} is computed from {m.provider}'s records; split it "
                                   "by area or period only", field="by", rule="dimension")
+        if not self._rolled_up(area_code):
+            split: dict[str, list[int]] = {}
+            for f in self.events(m.kinds, area_code, period):
+                n, d = m.contribution(f)
+                if n or d:
+                    acc = split.setdefault(f.category if by == "category" else f.source, [0, 0])
+                    acc[0], acc[1] = acc[0] + n, acc[1] + d
+            return [Figure(key, area_code, str(period), n, d, m.value(n, d),
+                           category=v if by == "category" else None,
+                           source=v if by == "source" else None)
+                    for v, (n, d) in sorted(split.items())]
         grain, starts = period.rollup_keys()
         r = tables.metric_rollups.c
         column = r.category if by == "category" else r.source

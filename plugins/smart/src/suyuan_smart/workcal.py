@@ -8,6 +8,7 @@ A year neither knows is never guessed silently: :class:`MissingHolidayData` is r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 
@@ -71,7 +72,7 @@ class WorkCalendar:
             return False
         source = self.coverage(day.year)
         if source == "package":
-            return bool(chinese_calendar.is_workday(day))
+            return _package_workday(day)
         if source is None:
             if strict and self.missing_year == "refuse":
                 raise MissingHolidayData(
@@ -137,3 +138,10 @@ class WorkCalendar:
         """The years between two instants that neither the package nor the county covers."""
         a, b = sorted((self.local(start).year, self.local(end).year))
         return tuple(y for y in range(a, b + 1) if self.coverage(y) is None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_workday(day: dt.date) -> bool:
+    """``chinese_calendar.is_workday`` checks its whole table on every call; a deadline counts
+    many days, so remember the answers (the package's data never changes in a process)."""
+    return bool(chinese_calendar.is_workday(day))
