@@ -169,7 +169,9 @@ def test_plugins_list_json_and_bad_config_one_line(deployment, tmp_path):
     import json
 
     rows = json.loads(result.stdout)
-    assert rows[0]["name"] == "suyuan_core" and rows[0]["migration"]["head"] == "c0003_accounts"
+    head = deployment.migration_status()["suyuan_core"][1]
+    assert rows[0]["name"] == "suyuan_core" and rows[0]["migration"] == {"database": head,
+                                                                         "head": head}
     bad = tmp_path / "bad.toml"
     bad.write_text('[plugins]\nenabled = ["nope"]\n', encoding="utf-8")
     result = run_cli(None, "--config", str(bad), "plugins", "list")

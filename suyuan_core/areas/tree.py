@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from suyuan_core.domain.areas import Area, Level
+from suyuan_core.errors import NotFound, ValidationError
 
 #: the lowest level that keeps rollups (see :meth:`AreaTree.rollup_areas`).
 ROLLUP_LEVEL = Level.community
-from suyuan_core.errors import NotFound, ValidationError
 
 
 class AreaTree:
