@@ -51,6 +51,7 @@ from suyuan_core.errors import (
 )
 from suyuan_core.hookspecs import hookimpl
 from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
 
 #: Modules a plugin may import besides this one: the hook specifications (to read), the core's
@@ -58,12 +59,14 @@ from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, Plug
 PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.testing")
 
 __all__ = [
-    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "TRANSITIONS", "Area",
-    "BulkResult", "Case", "CaseEvent", "CaseFilter", "CaseRecord", "Category", "ConcurrentUpdate",
-    "Config", "ConfigError", "DashboardPanel", "Deployment", "EscalationTarget", "EventFacts",
-    "EventRule", "EventSpec", "IllegalTransition", "ImportFailed", "IntakeSource", "Label", "Level",
-    "MetricDefinition", "MigrationSource", "NewCase", "NotAuthenticated", "NotFound", "Organisation",
-    "Page", "Party", "Period", "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec",
-    "Principal", "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "Status", "Suggestion",
-    "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions", "hookimpl", "parse_period",
+    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",
+    "SIGNED_BY", "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter",
+    "CaseRecord", "Category", "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel",
+    "Deployment", "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition",
+    "ImportFailed", "IntakeSource", "Label", "Level", "MetricDefinition", "MigrationSource",
+    "NewCase", "NotAuthenticated", "NotFound", "Organisation", "Page", "Party", "Period",
+    "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal",
+    "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status",
+    "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions",
+    "hookimpl", "parse_period",
 ]

@@ -110,7 +110,27 @@ def suyuan_register_routes(deployment: Deployment) -> Sequence[Any] | None:
     """Add HTTP route handlers, mounted under ``/api/v1/<plugin>/``.
 
     Called once when the HTTP app is built. Return a list of litestar route handlers or routers.
-    They appear in the OpenAPI document and obey the same authentication and authorisation.
+    They appear in the OpenAPI document and obey the same authentication and authorisation:
+    ``opt={"permission": ...}`` names what the caller must hold; a machine-to-machine webhook
+    instead says ``opt={SIGNED_BY: verify}`` and is verified by its signature, not a user (see
+    ``suyuan_core.plugins.routes``).
+    """
+
+
+@hookspec
+def suyuan_register_root_routes(deployment: Deployment) -> Sequence[Any] | None:
+    """Mount litestar routers at the site root, outside ``/api/v1``, for protocols whose paths a
+    standard fixes (Open311 GeoReport v2 at ``/open311/v2/…``).
+
+    Called once when the HTTP app is built. Return a list of ``litestar.Router`` objects, each
+    with the full path it lives at (``Router(path="/open311/v2", route_handlers=[...])``). They
+    appear in the OpenAPI document and sit behind the same authentication, guards and
+    dependencies as ``/api/v1`` — a handler that must be reachable without signing in says so
+    with ``opt={PUBLIC_ROUTE: True}`` or ``opt={SIGNED_BY: verify}`` (see
+    ``suyuan_core.plugins.routes``). A router may carry its own ``exception_handlers`` (for a
+    standard's error format). A path whose first segment the core uses (``/api``, ``/static``,
+    ``/cases`` …), another enabled plugin's name, or a prefix another plugin already mounted is a
+    start-up error.
     """
 
 

@@ -271,6 +271,39 @@ def test_hook_suyuan_register_routes(with_hooks):
         with_hooks(suyuan_register_routes=lambda app: [])  # an argument the spec does not have
 
 
+def test_hook_suyuan_register_root_routes(with_hooks):
+    from litestar import Router, get
+
+    from suyuan_core import PUBLIC_ROUTE, PluginError
+    from suyuan_core.testing.http import ApiClient
+
+    @get("/open", opt={PUBLIC_ROUTE: True}, sync_to_thread=False)
+    def open_() -> dict[str, str]:
+        return {"open": "yes"}
+
+    @get("/closed", sync_to_thread=False)
+    def closed() -> dict[str, str]:
+        return {"closed": "yes"}
+
+    d = with_hooks(suyuan_register_root_routes=lambda deployment: [
+        Router(path="/std/v1", route_handlers=[open_, closed])])
+    with ApiClient(d) as api:
+        paths = api.get("/api/v1/schema/openapi.json").json()["paths"]
+        assert "/std/v1/open" in paths and "/std/v1/closed" in paths
+        assert api.get("/std/v1/open").json() == {"open": "yes"}
+        assert api.get("/std/v1/closed").status_code == 401  # the same authentication
+        assert api.get("/std/v1/closed", headers=api.as_role("mediator", "C")).json() == {
+            "closed": "yes"}
+    for path in ("/api/v2", "/cases/extra", "/", "/static/x"):
+        bad = with_hooks(suyuan_register_root_routes=lambda deployment, path=path: [
+            Router(path=path, route_handlers=[closed])])
+        with pytest.raises(PluginError, match="may not mount"):
+            ApiClient(bad)
+    loose = with_hooks(suyuan_register_root_routes=lambda deployment: [closed])
+    with pytest.raises(PluginError, match="Routers"):
+        ApiClient(loose)
+
+
 def test_hook_suyuan_register_sensitive_fields(with_hooks):
     from suyuan_core import NewCase, SensitiveField
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import types
 from typing import Any
 
+import pytest
 from litestar import get
 from litestar.di import NamedDependency
 
-from suyuan_core import Permission, PluginSpec, Principal, Role, SensitiveField, hookimpl
+from suyuan_core import Permission, PluginSpec, Principal, Role, SensitiveField, hookimpl, tables
 
 API = "/api/v1"
 
@@ -80,3 +81,82 @@ def test_plugin_sensitive_fields_are_masked(make_deployment):
                         headers=h).json()["case"]["data"]
         assert shown["record"] == "前科记录"
     assert d.case_query is not None
+
+
+def signed_plugin() -> types.ModuleType:
+    """A plugin with a machine-to-machine webhook: verified by an HMAC, not a user token."""
+    import hashlib
+    import hmac
+
+    from litestar import Request, Router, post
+
+    from suyuan_core import SIGNED_BY, NewCase, NotAuthenticated, PermissionDenied
+
+    mod = types.ModuleType("suyuan_signed_demo")
+    mod.plugin = PluginSpec(label=("签名示例", "Signed demo"))
+
+    def verify(deployment, headers, body: bytes) -> str:
+        if headers.get("x-sender") == "blocked":
+            raise PermissionDenied("this sender is blocked", field="x-sender", rule="allowed")
+        sent = headers.get("x-signature", "")
+        want = hmac.new(b"k", body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(sent, want):
+            raise NotAuthenticated("bad signature", field="x-signature", rule="hmac")
+        return "" if headers.get("x-sender") == "nobody" else f"hook:{headers.get('x-sender')}"
+
+    @post("/hook", opt={SIGNED_BY: verify}, status_code=201)
+    async def hook(request: Request, deployment: NamedDependency[Any],
+                   signer: NamedDependency[str]) -> dict[str, Any]:
+        body = await request.body()
+        case = deployment.cases.create(NewCase(
+            title=body.decode(), category="neighbour", source="walk_in", area_code="C.T1.C1"),
+            actor=signer)
+        return {"case": case.id, "signer": signer}
+
+    @hookimpl
+    def suyuan_register_routes():
+        return [hook]
+
+    @hookimpl
+    def suyuan_register_root_routes():
+        return [Router(path="/signed-std", route_handlers=[hook])]
+
+    mod.suyuan_register_routes = suyuan_register_routes
+    mod.suyuan_register_root_routes = suyuan_register_root_routes
+    return mod
+
+
+@pytest.mark.parametrize("path", [f"{API}/signed_demo/hook", "/signed-std/hook"])
+def test_signed_routes_are_verified_before_the_handler(make_deployment, path):
+    import hashlib
+    import hmac
+
+    from sqlalchemy import func, select
+
+    from suyuan_core.testing.http import ApiClient
+
+    d = make_deployment(extra_plugins={"signed_demo": signed_plugin()})
+
+    def cases() -> int:
+        with d.reading() as s:
+            return s.scalar(select(func.count()).select_from(tables.cases))
+
+    body = "路灯坏了".encode()
+    good = hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    with ApiClient(d) as api:
+        doc = api.get(f"{API}/schema/openapi.json").json()
+        assert path in doc["paths"]
+        for headers, status, rule in [({}, 401, "hmac"),
+                                      ({"x-signature": "0" * 64, "x-sender": "a"}, 401, "hmac"),
+                                      ({"x-signature": good, "x-sender": "blocked"}, 403, "allowed"),
+                                      ({"x-signature": good, "x-sender": "nobody"}, 401, "signed")]:
+            r = api.post(path, content=body, headers=headers)
+            assert r.status_code == status and r.json()["rule"] == rule, r.text
+        # a user's token is no substitute for the signature
+        r = api.post(path, content=body, headers=api.as_role("supervisor", "C"))
+        assert r.status_code == 401
+        assert cases() == 0
+        r = api.post(path, content=body, headers={"x-signature": good, "x-sender": "hotline"})
+        assert r.status_code == 201 and r.json()["signer"] == "hook:hotline"
+        assert cases() == 1
+        assert d.cases.get(r.json()["case"]).title == "路灯坏了"

@@ -1,6 +1,8 @@
 """The litestar application, assembled from small pieces: the API router (authentication
-middleware, permission guard, dependencies), each plugin's routes under ``/api/v1/<plugin>``,
-the error handlers and the OpenAPI document with its offline reference page."""
+middleware, permission and signature guards, dependencies), each plugin's routes under
+``/api/v1/<plugin>``, the routers plugins mount at the root for protocols whose paths a standard
+fixes (``suyuan_register_root_routes``, e.g. Open311's ``/open311/v2``) behind the same
+authentication, the error handlers and the OpenAPI document with its offline reference page."""
 
 from __future__ import annotations
 
@@ -16,9 +18,17 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
+from suyuan_core.errors import PluginError
 from suyuan_core.web import errors
 from suyuan_core.web.api import areas, cases, meta, metrics, roster
-from suyuan_core.web.auth import PUBLIC, SESSION_COOKIE, AuthMiddleware, permission_guard
+from suyuan_core.web.auth import (
+    PUBLIC,
+    SESSION_COOKIE,
+    AuthMiddleware,
+    permission_guard,
+    provide_signer,
+    signature_guard,
+)
 from suyuan_core.web.docs import OfflineDocs
 
 API = "/api/v1"
@@ -51,16 +61,59 @@ def plugin_routers(d: Deployment) -> list[Router]:
     return out
 
 
-def api_router(d: Deployment) -> Router:
+def _secured(path: str, handlers: list[Any], **kwargs: Any) -> Router:
+    """A router behind the same authentication, guards and dependencies as ``/api/v1``."""
     return Router(
-        path=API,
-        route_handlers=[*CORE_HANDLERS, *plugin_routers(d)],
+        path=path,
+        route_handlers=handlers,
         middleware=[DefineMiddleware(AuthMiddleware, exclude_from_auth_key=PUBLIC)],
-        guards=[permission_guard],
+        guards=[permission_guard, signature_guard],
         dependencies={"deployment": Provide(provide_deployment, sync_to_thread=False),
-                      "principal": Provide(provide_principal, sync_to_thread=False)},
+                      "principal": Provide(provide_principal, sync_to_thread=False),
+                      "signer": Provide(provide_signer, sync_to_thread=False)},
         security=[{"bearer": []}, {"session": []}],
+        **kwargs,
     )
+
+
+def api_router(d: Deployment) -> Router:
+    return _secured(API, [*CORE_HANDLERS, *plugin_routers(d)])
+
+
+def first_segments(routers: list[Router]) -> set[str]:
+    """The first path segments the given routers' routes use (``/cases/new`` → ``cases``)."""
+    return {route.path.strip("/").split("/", 1)[0] for r in routers for route in r.routes}
+
+
+def root_routers(d: Deployment, reserved: set[str]) -> list[Router]:
+    """Each plugin's ``suyuan_register_root_routes`` routers, each nested in a wrapper that puts
+    it behind the API's authentication, guards and dependencies; a path the core or another
+    plugin owns is refused at start-up."""
+    plugins = {p.name for p in d.plugins}
+    out: list[Router] = []
+    claimed: dict[str, str] = {}
+    for name, routers in d.call_each("suyuan_register_root_routes"):
+        for router in routers or ():
+            if not isinstance(router, Router):
+                raise PluginError(f"plugin {name!r}: suyuan_register_root_routes must return "
+                                  f"litestar Routers, not {type(router).__name__}",
+                                  hint="wrap the handlers: Router(path='/open311/v2', "
+                                       "route_handlers=[...])")
+            first = router.path.strip("/").split("/", 1)[0]
+            if not first or first in reserved or (first in plugins and first != name):
+                raise PluginError(f"plugin {name!r} may not mount routes at {router.path!r}: "
+                                  f"/{first} belongs to the "
+                                  + ("site root" if not first else
+                                     "core" if first in reserved else
+                                     f"plugin {first!r}"),
+                                  hint="mount under a prefix of your own, e.g. /open311/v2")
+            if first in claimed:
+                raise PluginError(f"plugins {claimed[first]!r} and {name!r} both mount "
+                                  f"routes under /{first}",
+                                  hint="switch one of them off in [plugins] enabled")
+            claimed[first] = name
+            out.append(_secured("/", [router], tags=[name]))
+    return out
 
 
 def openapi_config(d: Deployment) -> OpenAPIConfig:
@@ -86,8 +139,9 @@ def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
     """The whole HTTP app for one deployment."""
     from suyuan_core.web.pages import pages_router, static_router
 
+    core = [api_router(deployment), pages_router(deployment), static_router()]
     return Litestar(
-        route_handlers=[api_router(deployment), pages_router(deployment), static_router()],
+        route_handlers=[*core, *root_routers(deployment, first_segments(core))],
         state=State({"deployment": deployment}),
         exception_handlers=errors.HANDLERS,
         openapi_config=openapi_config(deployment),
