@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Deployment, Level, NotFound, ValidationError, tables
-from suyuan_smart.common import calendar, from_db, now, settings, to_db
+from suyuan_smart.common import Scope, calendar, from_db, in_scope, now, settings, to_db
 from suyuan_smart.models import alert_events, alerts
 
 SEVERITIES = ("low", "medium", "high", "critical")
+STATUSES = ("open", "acknowledged", "closed")
 
 
 def _raise(s: Session, key: str, kind: str, severity: str, message: str, at: dt.datetime, *,
@@ -156,10 +157,10 @@ def _stuck(d: Deployment, s: Session, at: dt.datetime) -> list[int | None]:
 
 
 def acknowledge(d: Deployment, alert_id: int, *, actor: str, note: str | None = None,
-                close: bool = False) -> None:
+                close: bool = False, session: Session | None = None) -> None:
     """签收预警 (and optionally close it), as an alert event."""
     at = to_db(now())
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         row = s.execute(select(alerts.c.status).where(alerts.c.id == alert_id)).first()
         if row is None:
             raise NotFound(f"no alert {alert_id}", field="alert_id", rule="exists")
@@ -174,9 +175,22 @@ def acknowledge(d: Deployment, alert_id: int, *, actor: str, note: str | None = 
                                                occurred_at=at, note=note))
 
 
+def get(d: Deployment, alert_id: int) -> dict[str, Any]:
+    """One alert, or NotFound."""
+    with d.reading() as s:
+        row = s.execute(select(alerts).where(alerts.c.id == alert_id)).first()
+    if row is None:
+        raise NotFound(f"no alert {alert_id}", field="alert_id", rule="exists")
+    return dict(row._mapping)
+
+
 def listing(d: Deployment, *, status: str | None = "open", area_code: str | None = None,
-            since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict[
-                str, Any]]:
+            since: dt.datetime | None = None, until: dt.datetime | None = None,
+            scope: Scope = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Alerts newest first; ``area_code`` keeps its subtree, ``scope`` the caller's areas."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"{status!r} is not an alert status", field="status",
+                              rule="one_of", hint="use " + ", ".join(STATUSES))
     q = select(alerts).order_by(alerts.c.raised_at.desc(), alerts.c.id.desc())
     if status:
         q = q.where(alerts.c.status == status)
@@ -190,7 +204,9 @@ def listing(d: Deployment, *, status: str | None = "open", area_code: str | None
         tree = d.areas.tree
         rows = [r for r in rows if r["area_code"] in tree
                 and area_code in tree.ancestors(r["area_code"])]
-    return rows
+    if scope is not None:
+        rows = [r for r in rows if in_scope(d, r["area_code"], scope)]
+    return rows[:limit] if limit else rows
 
 
 def history(d: Deployment, alert_id: int) -> list[dict[str, Any]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, Status, ValidationError, tables
-from suyuan_smart.common import calendar, now
+from suyuan_smart.common import Scope, calendar, now, scope_clause
 
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 AFTER_RESOLUTION = frozenset({Status.resolved, Status.unresolved, Status.referred, Status.closed})
@@ -19,7 +20,7 @@ AFTER_RESOLUTION = frozenset({Status.resolved, Status.unresolved, Status.referre
 def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
            satisfaction: str | None = None, resolved: bool | None = None,
            reason: str | None = None, reopen: bool = False,
-           at: dt.datetime | None = None) -> Case:
+           at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """One callback. ``reopen`` (only with ``dissatisfied``) brings the case back to work."""
     at = at or now()
     if satisfaction is not None and satisfaction not in RATINGS:
@@ -34,7 +35,7 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
     if reopen and satisfaction != "dissatisfied":
         raise ValidationError("only a dissatisfied callback reopens a case", field="reopen",
                               rule="dissatisfied_only")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         if case.status not in AFTER_RESOLUTION:
             raise ValidationError(f"case {case_id} is {case.status.value}: callbacks follow "
@@ -50,8 +51,8 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
         return after
 
 
-def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = None) -> list[
-        tuple[int, dt.datetime, bool]]:
+def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = None, *,
+        scope: Scope = None) -> list[tuple[int, dt.datetime, bool]]:
     """Callback tasks: resolved or closed cases with no callback since they were resolved.
     Returns ``(case_id, due_at, overdue)``; due ``callback_workdays`` after resolution."""
     at = at or now()
@@ -62,7 +63,8 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
     query = (select(e.case_id, e.kind, e.occurred_at).join(tables.cases, c.id == e.case_id)
              .where(c.merged_into.is_(None),
                     c.status.in_([Status.resolved.value, Status.closed.value]),
-                    e.kind.in_(["resolve", "callback", "reopen"]))
+                    e.kind.in_(["resolve", "callback", "reopen"]),
+                    scope_clause(c.area_path, scope))
              .order_by(e.case_id, e.seq))
     if area_code:
         query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))

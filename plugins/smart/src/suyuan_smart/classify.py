@@ -119,13 +119,14 @@ def learn(session: Session, text: str, category: str, weight: int = 1) -> None:
                             .values(count=max(0, row[0] + n * weight)))
 
 
-def confirm(d: Deployment, case_id: int, category: str, *, actor: str) -> Case:
+def confirm(d: Deployment, case_id: int, category: str, *, actor: str,
+    session: Session | None = None) -> Case:
     """The officer confirms (or changes) a case's category: an ``update`` event if it changed, a
     ``smart.category_confirmed`` event, and the terms learned, in one transaction."""
     if category not in d.categories:
         raise ValidationError(f"unknown category {category!r}", field="category", rule="exists",
                               hint="see `suyuan categories` for the codes")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         text = f"{case.title} {case.description}"
         previous = case.data.get("smart_confirmed_category")

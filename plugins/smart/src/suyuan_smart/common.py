@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Sequence
 from typing import Any
+
+import sqlalchemy as sa
 
 from suyuan_core import Case, Deployment, NotFound
 from suyuan_smart.settings import Settings
@@ -70,3 +73,25 @@ def caller_phone(case: Case) -> str | None:
         if p.phone:
             return p.phone
     return None
+
+
+#: area paths a listing is limited to (a caller's ``principal.scope(permission)``); None = all.
+Scope = Sequence[str] | None
+
+
+def scope_clause(column: Any, scope: Scope) -> Any:
+    """``column`` (an area path) lies under one of the ``scope`` paths; an empty scope: nothing."""
+    if scope is None:
+        return sa.true()
+    if not scope:
+        return sa.false()
+    return sa.or_(*(column.startswith(p) for p in scope))
+
+
+def in_scope(d: Deployment, area_code: str | None, scope: Scope) -> bool:
+    if scope is None:
+        return True
+    if area_code is None or area_code not in d.areas.tree:
+        return False
+    path = d.areas.tree.path(area_code)
+    return any(path.startswith(p) for p in scope)

@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, ValidationError, tables
-from suyuan_smart.common import calendar, iso, now, settings
+from suyuan_smart.common import Scope, calendar, iso, now, scope_clause, settings
 from suyuan_smart.settings import Limit, Settings
 from suyuan_smart.workcal import Span
 
@@ -93,14 +94,14 @@ def _open(case: Case, what: str) -> None:
 
 
 def pause(d: Deployment, case_id: int, *, actor: str, reason: str,
-          at: dt.datetime | None = None) -> Case:
+          at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """Stop the clock while waiting on the resident (补充材料 …): the deadline is cleared and the
     working time left is kept, to be given back on :func:`resume`."""
     at = at or now()
     if not reason:
         raise ValidationError("say what the office is waiting for", field="reason",
                               rule="required")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         _open(case, "pause its clock")
         if case.data.get("smart_paused"):
@@ -117,10 +118,11 @@ def pause(d: Deployment, case_id: int, *, actor: str, reason: str,
                                                                  "remaining_minutes": left}}})
 
 
-def resume(d: Deployment, case_id: int, *, actor: str, at: dt.datetime | None = None) -> Case:
+def resume(d: Deployment, case_id: int, *, actor: str, at: dt.datetime | None = None,
+    session: Session | None = None) -> Case:
     """Restart the clock: the new deadline is now plus the working time that was left."""
     at = at or now()
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         paused = case.data.get("smart_paused")
         if not paused:
@@ -133,7 +135,7 @@ def resume(d: Deployment, case_id: int, *, actor: str, at: dt.datetime | None = 
 
 
 def request_extension(d: Deployment, case_id: int, workdays: int, *, actor: str, reason: str,
-                      at: dt.datetime | None = None) -> Case:
+                      at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """延期申请: before the deadline, with a reason, at most ``max_extension_workdays``."""
     at = at or now()
     s_ = settings(d)
@@ -142,7 +144,7 @@ def request_extension(d: Deployment, case_id: int, workdays: int, *, actor: str,
     if not 1 <= workdays <= s_.max_extension_workdays:
         raise ValidationError(f"{workdays} working days is outside 1–{s_.max_extension_workdays}",
                               field="workdays", rule="range")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         _open(case, "extend its deadline")
         if case.deadline is None:
@@ -162,10 +164,11 @@ def request_extension(d: Deployment, case_id: int, workdays: int, *, actor: str,
 
 
 def decide_extension(d: Deployment, case_id: int, approve: bool, *, actor: str,
-                     reason: str | None = None, at: dt.datetime | None = None) -> Case:
+                     reason: str | None = None, at: dt.datetime | None = None,
+                     session: Session | None = None) -> Case:
     """The hotline centre approves (the deadline moves) or refuses the pending request."""
     at = at or now()
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         pending = case.data.get("smart_extension")
         if not pending:
@@ -186,21 +189,21 @@ def decide_extension(d: Deployment, case_id: int, approve: bool, *, actor: str,
 
 
 def overdue(d: Deployment, area_code: str | None = None,
-            at: dt.datetime | None = None) -> list[Case]:
+            at: dt.datetime | None = None, *, scope: Scope = None) -> list[Case]:
     """Open cases past their deadline, oldest deadline first (merged duplicates left out)."""
     at = at or now()
     return _open_cases(d, area_code, lambda c: c.deadline < at.astimezone(dt.UTC).replace(
-        tzinfo=None))
+        tzinfo=None), scope)
 
 
 def due_soon(d: Deployment, area_code: str | None = None,
-             at: dt.datetime | None = None) -> list[Case]:
+             at: dt.datetime | None = None, *, scope: Scope = None) -> list[Case]:
     """Open cases whose deadline is within ``remind_workhours`` working hours from now."""
     at = at or now()
     window = settings(d).remind_workhours * 60
     cal = calendar(d)
     candidates = _open_cases(d, area_code, lambda c: c.deadline >= at.astimezone(dt.UTC).replace(
-        tzinfo=None))
+        tzinfo=None), scope)
     return [c for c in candidates if c.deadline is not None
             and cal.work_minutes_between(at, c.deadline) <= window]
 
@@ -220,10 +223,12 @@ def remind(d: Deployment, *, actor: str, at: dt.datetime | None = None) -> list[
     return done
 
 
-def _open_cases(d: Deployment, area_code: str | None, where: Any) -> list[Case]:
+def _open_cases(d: Deployment, area_code: str | None, where: Any,
+                scope: Scope = None) -> list[Case]:
     c = tables.cases.c
     query = (select(c.id).where(c.status.in_([x.value for x in OPEN_STATUSES]),
-                                c.deadline.is_not(None), c.merged_into.is_(None), where(c))
+                                c.deadline.is_not(None), c.merged_into.is_(None), where(c),
+                                scope_clause(c.area_path, scope))
              .order_by(c.deadline))
     if area_code:
         query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))

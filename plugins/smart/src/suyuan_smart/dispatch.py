@@ -27,7 +27,17 @@ from suyuan_core import (
     ValidationError,
     tables,
 )
-from suyuan_smart.common import calendar, handler, iso, now, parse_iso, settings, unit_of
+from suyuan_smart.common import (
+    Scope,
+    calendar,
+    handler,
+    iso,
+    now,
+    parse_iso,
+    scope_clause,
+    settings,
+    unit_of,
+)
 
 RATED = ("satisfied", "basically_satisfied", "dissatisfied")
 
@@ -63,7 +73,7 @@ def _state(case: Case) -> dict[str, Any]:
 
 
 def dispatch(d: Deployment, case_id: int, lead: str, co: tuple[str, ...] = (), *, actor: str,
-             note: str | None = None, at: dt.datetime | None = None) -> Case:
+             note: str | None = None, at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """派单 (or 重新派单 after a return): accept the case if it is new, then assign it to the
     lead unit and the co-handling units, with the time by which each must sign."""
     at = at or now()
@@ -74,7 +84,7 @@ def dispatch(d: Deployment, case_id: int, lead: str, co: tuple[str, ...] = (), *
     if lead in co:
         raise ValidationError(f"{lead} cannot be both lead and co-handling unit", field="co",
                               rule="distinct")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         if case.merged_into is not None:
             raise ValidationError(f"case {case_id} is merged into {case.merged_into}",
@@ -105,10 +115,10 @@ def _dispatched(case: Case, unit: str) -> dict[str, Any]:
 
 
 def sign_off(d: Deployment, case_id: int, unit: str, *, actor: str,
-             at: dt.datetime | None = None) -> Case:
+             at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """签收: the unit takes the order; late when after ``sign_due``."""
     at = at or now()
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         state = _dispatched(case, unit)
         if unit in state["signed"]:
@@ -125,7 +135,7 @@ def sign_off(d: Deployment, case_id: int, unit: str, *, actor: str,
 
 
 def return_order(d: Deployment, case_id: int, unit: str, reason_code: str, basis: str, *,
-                 actor: str, at: dt.datetime | None = None) -> Case:
+                 actor: str, at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """退单 under DOMAIN-RULES §3: only the lead unit, only for a listed reason (not its duty,
     wrong locality) with the basis cited, before signing (首接负责), within the return window,
     and not once the centre's ruling is final."""
@@ -137,7 +147,7 @@ def return_order(d: Deployment, case_id: int, unit: str, reason_code: str, basis
     if not basis.strip():
         raise ValidationError("a return must cite its basis (职责依据)", field="basis",
                               rule="required")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         state = _dispatched(case, unit)
         if unit != state["lead"]:
@@ -163,10 +173,10 @@ def return_order(d: Deployment, case_id: int, unit: str, reason_code: str, basis
 
 
 def _order(d: Deployment, case_id: int, kind: str, unit: str | None, note: str, actor: str,
-           at: dt.datetime | None, extra: dict[str, Any]) -> Case:
+           at: dt.datetime | None, extra: dict[str, Any], session: Session | None = None) -> Case:
     if not note.strip():
         raise ValidationError("say what is urged or supervised", field="note", rule="required")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         if case.status in FINAL_STATUSES:
             raise ValidationError(f"case {case_id} is {case.status.value}", field="case_id",
@@ -181,16 +191,17 @@ def _order(d: Deployment, case_id: int, kind: str, unit: str | None, note: str, 
 
 
 def urge(d: Deployment, case_id: int, note: str, *, actor: str, unit: str | None = None,
-         at: dt.datetime | None = None) -> Case:
+         at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """催办: an urging order to the unit (the lead unit by default)."""
-    return _order(d, case_id, "smart.urge", unit, note, actor, at, {})
+    return _order(d, case_id, "smart.urge", unit, note, actor, at, {}, session=session)
 
 
 def supervise(d: Deployment, case_id: int, note: str, *, actor: str, unit: str | None = None,
-              due_workdays: int = 3, at: dt.datetime | None = None) -> Case:
+              due_workdays: int = 3, at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """督办: a supervision order with its own reply deadline."""
     due = calendar(d).add_workdays(at or now(), due_workdays).at
-    return _order(d, case_id, "smart.supervise", unit, note, actor, at, {"reply_due": iso(due)})
+    return _order(d, case_id, "smart.supervise", unit, note, actor, at, {"reply_due": iso(due)},
+                  session=session)
 
 
 @attrs.define
@@ -231,10 +242,11 @@ class UnitFigures:
                 "satisfaction_rate": self.satisfaction_rate}
 
 
-def ranking(d: Deployment, period: Period, session: Session | None = None) -> list[UnitFigures]:
+def ranking(d: Deployment, period: Period, session: Session | None = None, *,
+            scope: Scope = None) -> list[UnitFigures]:
     """考核排名: each unit's response, resolution and satisfaction rates over its lead orders in
     ``period`` (events replayed in order; merged duplicates left out), ranked on the weighted
-    score of the three."""
+    score of the three. With ``scope`` (area paths), only the orders of cases in those areas."""
     s_ = settings(d)
     names = {u.code: u.name for u in s_.units}
     figures: dict[str, UnitFigures] = {}
@@ -250,7 +262,7 @@ def ranking(d: Deployment, period: Period, session: Session | None = None) -> li
     end = dt.datetime.combine(period.end, dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
     query = (select(e.case_id, e.kind, e.data, e.occurred_at)
              .join(tables.cases, c.id == e.case_id)
-             .where(c.merged_into.is_(None),
+             .where(c.merged_into.is_(None), scope_clause(c.area_path, scope),
                     e.kind.in_(["assign", "smart.sign_off", "smart.return", "smart.urge",
                                 "callback"]))
              .order_by(e.case_id, e.seq))

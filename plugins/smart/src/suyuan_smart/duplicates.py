@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, NotFound, ValidationError, tables
-from suyuan_smart.common import caller_phone, now, settings, to_db
+from suyuan_smart.common import Scope, caller_phone, now, scope_clause, settings, to_db
 from suyuan_smart.models import duplicates
 
 WEIGHTS = {"caller": 0.35, "text": 0.35, "place": 0.15, "category": 0.15}
@@ -104,12 +104,32 @@ def scan(d: Deployment, since: dt.datetime | None = None) -> int:
     return n
 
 
-def proposals(d: Deployment, status: str | None = "proposed") -> list[dict[str, Any]]:
-    q = select(duplicates).order_by(duplicates.c.id)
+STATUSES = ("proposed", "merged", "unmerged", "rejected")
+
+
+def proposals(d: Deployment, status: str | None = "proposed", *,
+              scope: Scope = None) -> list[dict[str, Any]]:
+    """Proposals with both cases' areas; with ``scope``, only those whose two cases both lie in
+    the caller's areas."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"{status!r} is not a proposal status", field="status",
+                              rule="one_of", hint="use " + ", ".join(STATUSES))
+    new, old = tables.cases.alias("new"), tables.cases.alias("old")
+    q = (select(duplicates, new.c.area_code.label("case_area"),
+                old.c.area_code.label("candidate_area"))
+         .join(new, new.c.id == duplicates.c.case_id)
+         .join(old, old.c.id == duplicates.c.candidate_id)
+         .where(scope_clause(new.c.area_path, scope), scope_clause(old.c.area_path, scope))
+         .order_by(duplicates.c.id))
     if status:
         q = q.where(duplicates.c.status == status)
     with d.reading() as s:
         return [dict(r._mapping) for r in s.execute(q)]
+
+
+def proposal(d: Deployment, proposal_id: int) -> dict[str, Any]:
+    with d.reading() as s:
+        return dict(_proposal(s, proposal_id)._mapping)
 
 
 def _proposal(s: Session, proposal_id: int) -> Any:
@@ -120,9 +140,9 @@ def _proposal(s: Session, proposal_id: int) -> Any:
 
 
 def merge(d: Deployment, case_id: int, into: int, *, actor: str, reason: str | None = None,
-          proposal_id: int | None = None) -> Case:
+          proposal_id: int | None = None, session: Session | None = None) -> Case:
     """Merge ``case_id`` into ``into`` (accepting the proposal if one is given)."""
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         if proposal_id is not None:
             p = _proposal(s, proposal_id)
             if p.status != "proposed":
@@ -135,18 +155,18 @@ def merge(d: Deployment, case_id: int, into: int, *, actor: str, reason: str | N
                               data={"by": "smart", "proposal": proposal_id}, session=s)
 
 
-def unmerge(d: Deployment, case_id: int, *, actor: str, reason: str) -> Case:
+def unmerge(d: Deployment, case_id: int, *, actor: str, reason: str, session: Session | None = None) -> Case:
     if not reason:
         raise ValidationError("say why the merge is undone", field="reason", rule="required")
-    with d.transaction() as s:
+    with d.transaction(session) as s:
         s.execute(duplicates.update().where(duplicates.c.case_id == case_id,
                                             duplicates.c.status == "merged")
                   .values(status="unmerged", decided_by=actor, decided_at=to_db(now())))
         return d.merges.unmerge(case_id, actor=actor, reason=reason, session=s)
 
 
-def reject(d: Deployment, proposal_id: int, *, actor: str) -> None:
-    with d.transaction() as s:
+def reject(d: Deployment, proposal_id: int, *, actor: str, session: Session | None = None) -> None:
+    with d.transaction(session) as s:
         p = _proposal(s, proposal_id)
         if p.status != "proposed":
             raise ValidationError(f"proposal {proposal_id} is already {p.status}",

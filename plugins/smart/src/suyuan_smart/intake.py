@@ -45,6 +45,12 @@ class SignatureError(SuyuanError):
     status_code = 401
 
 
+class WebhookOff(SignatureError):
+    """The webhook has no shared secret configured, so it takes nothing."""
+
+    status_code = 403
+
+
 @attrs.frozen
 class Received:
     case_id: int
@@ -201,7 +207,7 @@ def sign(secret: str, body: bytes, timestamp: str) -> str:
 def verify(secret: str, body: bytes, timestamp: str | None, signature: str | None,
            max_age: int, at: dt.datetime | None = None) -> None:
     if not secret:
-        raise SignatureError("this webhook is switched off (no shared secret configured)",
+        raise WebhookOff("this webhook is switched off (no shared secret configured)",
                              field="signature", rule="configured",
                              hint="set plugins.smart.webhook_secret / messaging_secret")
     if not signature or not timestamp:
@@ -240,31 +246,59 @@ def _create(d: Deployment, new: NewCase, actor: str, session: Any) -> Received:
     return Received(case.id, True, tuple(propose_for(d, case, session)))
 
 
+TIMESTAMP_HEADER = "x-suyuan-timestamp"
+SIGNATURE_HEADER = "x-suyuan-signature"
+
+
+def verify_hotline(d: Deployment, headers: Mapping[str, str], body: bytes) -> str:
+    """The 12345 webhook's :data:`~suyuan_core.SignatureVerifier` (HMAC with ``webhook_secret``)."""
+    s = settings(d)
+    verify(s.webhook_secret, body, headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER),
+           s.signature_max_age_seconds)
+    return "webhook:12345"
+
+
+def verify_messaging(d: Deployment, headers: Mapping[str, str], body: bytes) -> str:
+    """The messaging webhook's verifier (HMAC with ``messaging_secret``)."""
+    s = settings(d)
+    verify(s.messaging_secret, body, headers.get(TIMESTAMP_HEADER),
+           headers.get(SIGNATURE_HEADER), s.signature_max_age_seconds)
+    return "webhook:messaging"
+
+
 def hotline_webhook(d: Deployment, body: bytes, *, timestamp: str | None,
                     signature: str | None, at: dt.datetime | None = None) -> list[Received]:
     """The 12345 system pushes one work order (a JSON object) or several (a list), keyed by our
     field names. All or nothing: one bad order refuses the request."""
     s = settings(d)
     verify(s.webhook_secret, body, timestamp, signature, s.signature_max_age_seconds, at)
+    return receive_orders(d, body)
+
+
+def receive_orders(d: Deployment, body: bytes, *, session: Any = None) -> list[Received]:
+    """The verified body of the 12345 webhook: one work order or a list, all or nothing (in
+    ``session``'s transaction when given)."""
     payload = _json(body)
     orders = payload if isinstance(payload, list) else [payload]
     if not all(isinstance(o, dict) for o in orders):
         raise ValidationError("each work order must be a JSON object", field="body",
                               rule="object")
-    with d.transaction() as session:
+    if not orders:
+        raise ValidationError("no work order in the body", field="body", rule="non_empty")
+    with d.transaction(session) as s:
         out = []
         for i, order in enumerate(orders):
             try:
                 new = order_case(d, order, channel="webhook")
             except SuyuanError as exc:
                 raise ValidationError(exc.message, field=f"[{i}].{exc.field}",
-                                      rule=exc.rule or "order") from None
-            out.append(_create(d, new, "webhook:12345", session))
+                                      rule=exc.rule or "order", hint=exc.hint) from None
+            out.append(_create(d, new, "webhook:12345", s))
         return out
 
 
 def mailbox_letter(d: Deployment, letter: Mapping[str, Any], *,
-                   actor: str = "mailbox") -> Received:
+                   actor: str = "mailbox", session: Any = None) -> Received:
     """书记/县长信箱: a letter (box, letter_id, subject, body, name, phone, area_code,
     received_at) as an appeal from source ``mailbox``."""
     box = letter.get("box")
@@ -282,8 +316,8 @@ def mailbox_letter(d: Deployment, letter: Mapping[str, Any], *,
     new = order_case(d, order, channel=f"mailbox:{box}")
     new = attrs.evolve(new, source="mailbox", source_ref=f"{box}:{letter_id}",
                        data={**new.data, "mailbox": box})
-    with d.transaction() as session:
-        return _create(d, new, actor, session)
+    with d.transaction(session) as s:
+        return _create(d, new, actor, s)
 
 
 def messaging_webhook(d: Deployment, body: bytes, *, timestamp: str | None,
@@ -292,6 +326,11 @@ def messaging_webhook(d: Deployment, body: bytes, *, timestamp: str | None,
     ``{"platform", "message_id", "text", "sender": {"name", "phone"}, "area_code", "sent_at"}``."""
     s = settings(d)
     verify(s.messaging_secret, body, timestamp, signature, s.signature_max_age_seconds, at)
+    return receive_message(d, body)
+
+
+def receive_message(d: Deployment, body: bytes, *, session: Any = None) -> Received:
+    """The verified body of the messaging webhook (in ``session``'s transaction when given)."""
     msg = _json(body)
     if not isinstance(msg, dict):
         raise ValidationError("the message must be a JSON object", field="body", rule="object")
@@ -311,5 +350,5 @@ def messaging_webhook(d: Deployment, body: bytes, *, timestamp: str | None,
              "reported_at": msg.get("sent_at")}
     new = order_case(d, order, channel=f"messaging:{platform}")
     new = attrs.evolve(new, source="messaging", data={**new.data, "platform": platform})
-    with d.transaction() as session:
-        return _create(d, new, f"messaging:{platform}", session)
+    with d.transaction(session) as s:
+        return _create(d, new, f"messaging:{platform}", s)

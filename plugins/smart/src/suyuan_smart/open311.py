@@ -16,10 +16,11 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from suyuan_core import FINAL_STATUSES, Case, Deployment, NewCase, Party, SuyuanError, tables
 from suyuan_smart._rows import row_to_case
-from suyuan_smart.common import calendar, now, settings, to_db
+from suyuan_smart.common import calendar, handler, now, settings, to_db
 
 
 class Open311Error(SuyuanError):
@@ -49,7 +50,10 @@ def definition(d: Deployment, service_code: str) -> dict[str, Any]:
         {"variable": True, "code": "urgency", "datatype": "singlevaluelist", "required": False,
          "order": 2, "description": "紧急程度 urgency", "values": [
              {"key": "normal", "name": "一般 normal"}, {"key": "urgent", "name": "紧急 urgent"},
-             {"key": "complex", "name": "复杂 complex"}]}]}
+             {"key": "complex", "name": "复杂 complex"}]},
+        {"variable": True, "code": "client_request_id", "datatype": "string", "required": False,
+         "datatype_description": "客户端自有编号 your own id for this request", "order": 3,
+         "description": "the same id again returns the request already filed (idempotency)"}]}
 
 
 def _float(params: Mapping[str, Any], name: str, low: float, high: float) -> float | None:
@@ -65,11 +69,44 @@ def _float(params: Mapping[str, Any], name: str, low: float, high: float) -> flo
     return value
 
 
-def create(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """POST requests.(json|xml): validate, create (idempotently), answer with the id."""
-    s = settings(d)
-    if s.open311_api_keys and params.get("api_key") not in s.open311_api_keys:
+MAX_ID = 2**62
+
+
+def check_jurisdiction(d: Deployment, params: Mapping[str, Any]) -> None:
+    """``jurisdiction_id`` is optional (this endpoint serves one jurisdiction); a wrong one is
+    refused rather than silently answered for another place."""
+    given = params.get("jurisdiction_id")
+    if given not in (None, "") and given != settings(d).open311_jurisdiction:
+        raise Open311Error(404, f"unknown jurisdiction_id {given!r}", field="jurisdiction_id")
+
+
+def check_api_key(d: Deployment, params: Mapping[str, Any]) -> str:
+    """The client's api_key, if it is one the county issued; posting is off when none is."""
+    keys = settings(d).open311_api_keys
+    if not keys:
+        raise Open311Error(403, "posting requests is switched off here (no api_key issued)",
+                           field="api_key")
+    key = params.get("api_key")
+    if not isinstance(key, str) or key not in keys:
         raise Open311Error(403, "api_key is missing or not valid", field="api_key")
+    return key
+
+
+def client(api_key: str) -> str:
+    """How a client appears as an actor and in the audit log (never the key itself)."""
+    return "open311:" + hashlib.sha256(api_key.encode()).hexdigest()[:8]
+
+
+def create(d: Deployment, params: Mapping[str, Any], *,
+           session: Session | None = None) -> list[dict[str, Any]]:
+    """POST requests.(json|xml): validate, create (idempotently), answer with the id.
+
+    Idempotent on the client's own id when it sends ``attribute[client_request_id]`` (the
+    spec's extension point for service attributes), else on everything it sent: the same POST
+    twice is one case either way."""
+    s = settings(d)
+    check_jurisdiction(d, params)
+    key = check_api_key(d, params)
     code = str(params.get("service_code") or "")
     if not code:
         raise Open311Error(400, "service_code is required", field="service_code")
@@ -91,7 +128,12 @@ def create(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     urgency = str(params.get("attribute[urgency]") or "normal")
     if urgency not in ("normal", "urgent", "complex"):
         raise Open311Error(400, f"{urgency!r} is not an urgency", field="attribute[urgency]")
-    fingerprint = json.dumps({k: str(v) for k, v in sorted(params.items())}, ensure_ascii=False)
+    own_id = str(params.get("attribute[client_request_id]") or "").strip()
+    if len(own_id) > 100:
+        raise Open311Error(400, "attribute[client_request_id] is longer than 100 characters",
+                           field="attribute[client_request_id]")
+    keyed = {"api_key": key, "client_request_id": own_id} if own_id else params
+    fingerprint = json.dumps({k: str(v) for k, v in sorted(keyed.items())}, ensure_ascii=False)
     ref = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     name = " ".join(str(params.get(k) or "") for k in ("first_name", "last_name")).strip()
     parties = []
@@ -106,17 +148,24 @@ def create(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     for k in ("email", "device_id", "account_id", "media_url"):
         if params.get(k):
             data[f"open311_{k}"] = str(params[k])
+    if own_id:
+        data["open311_client_request_id"] = own_id
     new = NewCase(title=description[:60], description=description, category=code,
                   source="open311", area_code=area, source_ref=ref, parties=parties, data=data)
     try:
-        case = d.cases.create(new, actor="open311")
+        case = d.cases.create(new, actor=client(key), session=session)
     except SuyuanError as exc:
         raise Open311Error(400, exc.one_line(), field=exc.field) from None
     return [{"service_request_id": str(case.id), "token": ref,
              "service_notice": "已受理 received", "account_id": None}]
 
 
-def _request(d: Deployment, case: Case) -> dict[str, Any]:
+def _agency(d: Deployment, handlers: tuple[str, ...]) -> str:
+    names = {handler(u.code): u.name for u in settings(d).units}
+    return ", ".join(names.get(h, h) for h in handlers)
+
+
+def _request(d: Deployment, case: Case, updated: dt.datetime | None = None) -> dict[str, Any]:
     loc = case.data.get("location") or {}
     tz = calendar(d).tz
     return {"service_request_id": str(case.id), "status":
@@ -124,10 +173,11 @@ def _request(d: Deployment, case: Case) -> dict[str, Any]:
             "status_notes": case.status.value, "service_name": d.categories[case.category].label.zh
             if case.category in d.categories else case.category,
             "service_code": case.category, "description": case.description,
-            "agency_responsible": ", ".join(case.assignees), "service_notice": "",
+            "agency_responsible": _agency(d, case.assignees), "service_notice": "",
             "requested_datetime": case.reported_at.astimezone(tz).isoformat()
             if case.reported_at else None,
-            "updated_datetime": None, "expected_datetime": case.deadline.astimezone(tz).isoformat()
+            "updated_datetime": updated.replace(tzinfo=dt.UTC).astimezone(tz).isoformat()
+            if updated else None, "expected_datetime": case.deadline.astimezone(tz).isoformat()
             if case.deadline else None, "address": case.data.get("address", ""),
             "address_id": "", "zipcode": "", "lat": loc.get("lat"), "long": loc.get("long"),
             "media_url": case.data.get("open311_media_url", "")}
@@ -147,15 +197,18 @@ def _date(d: Deployment, params: Mapping[str, Any], name: str) -> dt.datetime | 
 def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     """GET requests: filters service_request_id (comma list), service_code, start_date,
     end_date, status (open/closed); default the last 90 days, at most 1000 (the spec's)."""
+    check_jurisdiction(d, params)
     c = tables.cases.c
-    q = select(tables.cases).where(c.merged_into.is_(None)).order_by(c.reported_at.desc())
+    q = (select(tables.cases).where(c.merged_into.is_(None), _public(d))
+         .order_by(c.reported_at.desc(), c.id.desc()))
     ids = str(params.get("service_request_id") or "")
     if ids:
         try:
-            q = q.where(c.id.in_([int(x) for x in ids.split(",") if x.strip()]))
+            wanted = [int(x) for x in ids.split(",") if x.strip()]
         except ValueError:
             raise Open311Error(400, f"service_request_id {ids!r} is not a list of ids",
                                field="service_request_id") from None
+        q = q.where(c.id.in_([i for i in wanted if 0 < i <= MAX_ID]))
     else:
         codes = str(params.get("service_code") or "")
         if codes:
@@ -181,20 +234,37 @@ def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
             q = q.where(c.status.in_(finals))
     with d.reading() as s:
         rows = s.execute(q.limit(1000)).all()
-    return [_request(d, row_to_case(r)) for r in rows]
+    return [_request(d, row_to_case(r), r.updated_at) for r in rows]
 
 
-def request(d: Deployment, request_id: str) -> list[dict[str, Any]]:
+def _public(d: Deployment) -> Any:
+    return tables.cases.c.source.in_(settings(d).open311_public_sources)
+
+
+def request(d: Deployment, request_id: str,
+            params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """GET requests/{id}: one request, if it came in through a public source."""
+    check_jurisdiction(d, params or {})
+    missing = Open311Error(404, f"no service request {request_id!r}", field="service_request_id")
     try:
-        case = d.cases.get(int(request_id))
-    except (ValueError, SuyuanError):
-        raise Open311Error(404, f"no service request {request_id!r}",
-                           field="service_request_id") from None
-    return [_request(d, case)]
+        case_id = int(request_id)
+    except ValueError:
+        raise missing from None
+    if not 0 < case_id <= MAX_ID:
+        raise missing
+    c = tables.cases.c
+    with d.reading() as s:
+        row = s.execute(select(tables.cases).where(c.id == case_id, _public(d))).first()
+    if row is None:
+        raise missing
+    return [_request(d, row_to_case(row), row.updated_at)]
 
 
-def token(d: Deployment, token_id: str) -> list[dict[str, Any]]:
-    found = d.cases.find_by_source("open311", token_id)
+def token(d: Deployment, token_id: str,
+          params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """GET tokens/{token}: the request id a token became (at once: creation is synchronous)."""
+    check_jurisdiction(d, params or {})
+    found = d.cases.find_by_source("open311", token_id) if len(token_id) <= 64 else None
     if found is None:
         raise Open311Error(404, f"no request for token {token_id!r}", field="token")
     return [{"service_request_id": str(found.id), "token": token_id}]
@@ -245,7 +315,11 @@ def render(kind: str, body: Any, fmt: str) -> tuple[str, str]:
 
 
 def error_body(exc: SuyuanError, fmt: str) -> tuple[int, str, str]:
-    err = exc if isinstance(exc, Open311Error) else Open311Error(exc.status_code, exc.one_line())
+    """(status, content type, body) of the spec's error list. Open311 knows 400 (bad request),
+    403 (api_key) and 404 (not found); our 422 (a rule broken) is its 400."""
+    code = 400 if exc.status_code == 422 else exc.status_code
+    err = exc if isinstance(exc, Open311Error) else Open311Error(code, exc.one_line(),
+                                                                field=exc.field)
     ctype, text = render("errors", err.body(), fmt if fmt in ("json", "xml") else "json")
     return err.status_code, ctype, text
 

@@ -80,6 +80,15 @@ def build(d: Deployment, area_code: str, period: Period) -> dict[str, Any]:
 
 
 def to_xlsx(report: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(xlsx_bytes(report))
+    return path
+
+
+def xlsx_bytes(report: dict[str, Any]) -> bytes:
+    """The workbook as bytes (a download needs no file on the server)."""
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -107,9 +116,9 @@ def to_xlsx(report: dict[str, Any], path: Path) -> Path:
         sheet.append(header)
         for row in rows:
             sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -119,6 +128,13 @@ def _fmt(value: Any, unit: str) -> str:
 
 
 def to_html(report: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html_page(report), encoding="utf-8")
+    return path
+
+
+def html_page(report: dict[str, Any]) -> str:
+    """The printable page: one self-contained HTML document (no external assets)."""
     e = html.escape
     rows = "".join(f"<tr><td>{e(f['label_zh'])}<br><small>{e(f['label_en'])}</small></td>"
                    f"<td>{_fmt(f['value'], f['unit'])}</td><td>{_fmt(f['previous'], f['unit'])}"
@@ -156,9 +172,7 @@ h2 {{ border-bottom: 2px solid #b22; }}
 <h2>预警 Warnings raised</h2><ul>{warnings}</ul>
 </body></html>
 """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return page
 
 
 def generate(d: Deployment, area_code: str, period: Period, fmt: str, out: Path) -> Path:

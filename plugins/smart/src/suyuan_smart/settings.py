@@ -125,9 +125,12 @@ class Settings:
     signature_max_age_seconds: int = 300
     #: the area a case from a channel that does not say where lands in.
     default_area: str | None = None
-    #: Open311: API keys allowed to post, and the jurisdiction id.
+    #: Open311: API keys allowed to post (none: posting is switched off), and the jurisdiction id.
     open311_api_keys: list[str] = attrs.Factory(list)
     open311_jurisdiction: str = "suyuan"
+    #: Open311's reads are public (the spec's), so they show only cases that came in through
+    #: these sources — never a dispute filed at a mediation room — and no personal data.
+    open311_public_sources: list[str] = attrs.Factory(lambda: ["open311"])
 
     # -- classification / duplicates ---------------------------------------------------------
     keywords: dict[str, list[str]] = attrs.Factory(lambda: {k: list(v) for k, v in
