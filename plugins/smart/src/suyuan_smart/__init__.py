@@ -21,8 +21,10 @@ from suyuan_core import (
     IntakeSource,
     MetricDefinition,
     MigrationSource,
+    Permission,
     PluginSpec,
     Refusal,
+    Role,
     RouteProposal,
     Suggestion,
     hookimpl,
@@ -55,6 +57,45 @@ def suyuan_register_intake_sources() -> list[IntakeSource]:
         IntakeSource(code="open311", label=("Open311 接口", "Open311 GeoReport v2"),
                      case_kind="appeal"),
     ]
+
+
+@hookimpl
+def suyuan_register_permissions() -> list[Permission]:
+    return [
+        Permission("smart.dispatch", ("派单督办", "Dispatch, urge, supervise, approve, call back")),
+        Permission("smart.handle", ("承办工单", "Sign for, return, extend and pause orders")),
+        Permission("smart.alerts", ("排查预警", "See and handle early warnings")),
+        Permission("smart.reports", ("研判报告", "Analysis reports and unit ranking")),
+    ]
+
+
+@hookimpl
+def suyuan_register_roles() -> list[Role]:
+    """Granted per area like every role: a town's dispatcher sees her town only."""
+    perms: Any = frozenset  # Role converts its permissions; typed as Any for mypy's attrs plugin
+    return [
+        Role("hotline_dispatcher", ("热线派单员", "Hotline dispatcher"), permissions=perms({
+            "cases.read", "cases.create", "cases.transition", "cases.assign", "metrics.read",
+            "smart.dispatch", "smart.alerts", "smart.reports"})),
+        Role("unit_handler", ("承办单位经办人", "Responsible unit's handler"), permissions=perms({
+            "cases.read", "cases.transition", "smart.handle"})),
+        Role("smart_analyst", ("研判人员", "Analyst"), permissions=perms({
+            "cases.read", "metrics.read", "smart.alerts", "smart.reports"})),
+    ]
+
+
+@hookimpl
+def suyuan_register_routes() -> list[Any]:
+    from suyuan_smart.api import ROUTES
+
+    return list(ROUTES)
+
+
+@hookimpl
+def suyuan_register_root_routes() -> list[Any]:
+    from suyuan_smart.open311_http import router
+
+    return [router()]
 
 
 @hookimpl
