@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from msgspec import Meta, Struct
 from sqlalchemy.orm import Session
 
@@ -177,36 +178,44 @@ SIGNED_DOC = ("Machine-to-machine, no user token: send `X-Suyuan-Timestamp` (Uni
               "A missing, stale or wrong signature is 401 and nothing is written.")
 
 
-@post("/webhooks/12345", opt={SIGNED_BY: intake.verify_hotline}, sync_to_thread=True,
-      status_code=200, summary="12345 热线工单推送 (signed webhook)",
+@post("/webhooks/12345", opt={SIGNED_BY: intake.verify_hotline}, status_code=200,
+      summary="12345 热线工单推送 (signed webhook)",
       description="One work order (a JSON object keyed by our field names: source_ref, title, "
                   "description, category, area, caller, phone, reported_at, address, urgency, "
                   "request_type) or a list of them; all or nothing; idempotent on source_ref. "
                   + SIGNED_DOC)
-def hotline_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                    signer: NamedDependency[str], data: bytes) -> ReceivedList:
-    d = deployment
-    with d.transaction() as s:
-        got = intake.receive_orders(d, data, session=s)
-        for r in got:
-            _audit(d, s, request, signer, "smart.webhook_12345", f"case:{r.case_id}",
-                   detail={"created": r.created})
-    return _received(got)
+async def hotline_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
+                          signer: NamedDependency[str]) -> ReceivedList:
+    d, body = deployment, await request.body()  # the exact bytes that were signed
+
+    def run() -> list[intake.Received]:
+        with d.transaction() as s:
+            got = intake.receive_orders(d, body, session=s)
+            for r in got:
+                _audit(d, s, request, signer, "smart.webhook_12345", f"case:{r.case_id}",
+                       detail={"created": r.created})
+            return got
+
+    return _received(await anyio.to_thread.run_sync(run))
 
 
-@post("/webhooks/messaging", opt={SIGNED_BY: intake.verify_messaging}, sync_to_thread=True,
-      status_code=200, summary="网络平台留言推送 (signed webhook)",
+@post("/webhooks/messaging", opt={SIGNED_BY: intake.verify_messaging}, status_code=200,
+      summary="网络平台留言推送 (signed webhook)",
       description='One message: {"platform", "message_id", "text", "sender": {"name", "phone"}, '
                   '"area_code", "sent_at", "category"}; idempotent on platform + message_id. '
                   + SIGNED_DOC)
-def messaging_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                      signer: NamedDependency[str], data: bytes) -> ReceivedList:
-    d = deployment
-    with d.transaction() as s:
-        got = intake.receive_message(d, data, session=s)
-        _audit(d, s, request, signer, "smart.webhook_messaging", f"case:{got.case_id}",
-               detail={"created": got.created})
-    return _received([got])
+async def messaging_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
+                            signer: NamedDependency[str]) -> ReceivedList:
+    d, body = deployment, await request.body()
+
+    def run() -> intake.Received:
+        with d.transaction() as s:
+            got = intake.receive_message(d, body, session=s)
+            _audit(d, s, request, signer, "smart.webhook_messaging", f"case:{got.case_id}",
+                   detail={"created": got.created})
+            return got
+
+    return _received([await anyio.to_thread.run_sync(run)])
 
 
 class LetterIn(Struct, forbid_unknown_fields=True):
@@ -226,7 +235,7 @@ class LetterIn(Struct, forbid_unknown_fields=True):
 @post("/mailbox", opt={"permission": "cases.create"}, sync_to_thread=True, status_code=200,
       summary="登记领导信箱来信 (register a leader's-mailbox letter)")
 def mailbox(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-            data: LetterIn) -> ReceivedList:
+            data: JSONBody[LetterIn]) -> ReceivedList:
     d = deployment
     letter = {f: getattr(data, f) for f in data.__struct_fields__}
     with d.transaction() as s:
@@ -282,7 +291,7 @@ class ConfirmIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/classification", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Confirm or change a case's category (and learn from it)")
 def confirm_category(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                     principal: PrincipalDep, case_id: CaseId, data: ConfirmIn) -> CaseSummary:
+                     principal: PrincipalDep, case_id: CaseId, data: JSONBody[ConfirmIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -340,7 +349,7 @@ class DispatchIn(Struct, forbid_unknown_fields=True):
       status_code=200, summary="派单 / 重新派单: dispatch (again, after a return) to a lead unit "
                                "and co-handling units")
 def dispatch_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                  principal: PrincipalDep, case_id: CaseId, data: DispatchIn) -> CaseSummary:
+                  principal: PrincipalDep, case_id: CaseId, data: JSONBody[DispatchIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -360,7 +369,7 @@ class UnitIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/sign-off", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="签收: the unit takes the order (late after the sign-off time)")
 def sign_off(request: Request[Any, Any, Any], deployment: DeploymentDep,
-             principal: PrincipalDep, case_id: CaseId, data: UnitIn) -> CaseSummary:
+             principal: PrincipalDep, case_id: CaseId, data: JSONBody[UnitIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
     with d.transaction() as s:
@@ -382,7 +391,7 @@ class ReturnIn(Struct, forbid_unknown_fields=True):
       status_code=200, summary="退单: the lead unit returns a wrongly dispatched order, with the "
                                "reason and its basis")
 def return_order(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                 principal: PrincipalDep, case_id: CaseId, data: ReturnIn) -> CaseSummary:
+                 principal: PrincipalDep, case_id: CaseId, data: JSONBody[ReturnIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
     with d.transaction() as s:
@@ -407,7 +416,7 @@ class SuperviseIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/urge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="催办: an urging order to the unit (the lead unit by default)")
 def urge(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-         case_id: CaseId, data: UrgeIn) -> CaseSummary:
+         case_id: CaseId, data: JSONBody[UrgeIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -420,7 +429,7 @@ def urge(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: 
 @post("/cases/{case_id:int}/supervise", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="督办: a supervision order with its own reply deadline")
 def supervise(request: Request[Any, Any, Any], deployment: DeploymentDep,
-              principal: PrincipalDep, case_id: CaseId, data: SuperviseIn) -> CaseSummary:
+              principal: PrincipalDep, case_id: CaseId, data: JSONBody[SuperviseIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -460,7 +469,7 @@ class PauseIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/deadline/pause", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="Stop the clock while waiting on the resident")
 def pause(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-          case_id: CaseId, data: PauseIn) -> CaseSummary:
+          case_id: CaseId, data: JSONBody[PauseIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
     with d.transaction() as s:
@@ -491,7 +500,7 @@ class ExtensionIn(Struct, forbid_unknown_fields=True):
       status_code=200, summary="延期申请: ask for more working days, before the deadline")
 def request_extension(request: Request[Any, Any, Any], deployment: DeploymentDep,
                       principal: PrincipalDep, case_id: CaseId,
-                      data: ExtensionIn) -> CaseSummary:
+                      data: JSONBody[ExtensionIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
     with d.transaction() as s:
@@ -511,7 +520,7 @@ class DecisionIn(Struct, forbid_unknown_fields=True):
       sync_to_thread=True, status_code=200,
       summary="延期审批: the hotline centre approves (the deadline moves) or refuses")
 def decide_extension(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                     principal: PrincipalDep, case_id: CaseId, data: DecisionIn) -> CaseSummary:
+                     principal: PrincipalDep, case_id: CaseId, data: JSONBody[DecisionIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -564,7 +573,7 @@ class CallbackIn(Struct, forbid_unknown_fields=True):
       status_code=200, summary="回访: reached or not, satisfaction, resolved, and reopen when "
                                "dissatisfied")
 def callback(request: Request[Any, Any, Any], deployment: DeploymentDep,
-             principal: PrincipalDep, case_id: CaseId, data: CallbackIn) -> CaseSummary:
+             principal: PrincipalDep, case_id: CaseId, data: JSONBody[CallbackIn]) -> CaseSummary:
     d = deployment
     case = _case(d, principal, case_id, DISPATCH)
     if data.reopen:
@@ -621,7 +630,7 @@ def _proposal_cases(d: Deployment, principal: Principal, proposal_id: int) -> di
 @post("/duplicates/{proposal_id:int}/merge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Accept a proposal: merge the new appeal into the open one")
 def merge_proposal(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                   principal: PrincipalDep, proposal_id: RowId, data: MergeIn) -> CaseSummary:
+                   principal: PrincipalDep, proposal_id: RowId, data: JSONBody[MergeIn]) -> CaseSummary:
     d = deployment
     p = _proposal_cases(d, principal, proposal_id)
     with d.transaction() as s:
@@ -653,7 +662,7 @@ class MergeIntoIn(Struct, forbid_unknown_fields=True):
       status_code=200, summary="Merge a case into another (both histories kept; one case in the "
                                "figures)")
 def merge_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-               principal: PrincipalDep, case_id: CaseId, data: MergeIntoIn) -> CaseSummary:
+               principal: PrincipalDep, case_id: CaseId, data: JSONBody[MergeIntoIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     _case(d, principal, data.into, DISPATCH)
@@ -672,7 +681,7 @@ class UnmergeIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/unmerge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Undo a merge")
 def unmerge_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                 principal: PrincipalDep, case_id: CaseId, data: UnmergeIn) -> CaseSummary:
+                 principal: PrincipalDep, case_id: CaseId, data: JSONBody[UnmergeIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
@@ -741,14 +750,14 @@ def _alert_change(request: Request[Any, Any, Any], d: Deployment, principal: Pri
       status_code=200, summary="签收预警: acknowledge an alert")
 def acknowledge_alert(request: Request[Any, Any, Any], deployment: DeploymentDep,
                       principal: PrincipalDep, alert_id: RowId,
-                      data: AlertNoteIn) -> dict[str, Any]:
+                      data: JSONBody[AlertNoteIn]) -> dict[str, Any]:
     return _alert_change(request, deployment, principal, alert_id, data.note, False)
 
 
 @post("/alerts/{alert_id:int}/close", opt={"permission": ALERTS}, sync_to_thread=True,
       status_code=200, summary="Close an alert (with what was done)")
 def close_alert(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                principal: PrincipalDep, alert_id: RowId, data: AlertNoteIn) -> dict[str, Any]:
+                principal: PrincipalDep, alert_id: RowId, data: JSONBody[AlertNoteIn]) -> dict[str, Any]:
     return _alert_change(request, deployment, principal, alert_id, data.note, True)
 
 
