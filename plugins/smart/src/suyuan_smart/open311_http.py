@@ -48,7 +48,7 @@ def _split(value: str, what: str) -> tuple[str, str]:
 
 def _answer(kind: str, body: Any, fmt: str, status: int = 200) -> Response[str]:
     ctype, text = open311.render(kind, body, fmt)
-    return Response(text, status_code=status, media_type=f"{ctype}; charset=utf-8")
+    return Response(text, status_code=status, media_type=ctype)
 
 
 def _error(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
@@ -61,7 +61,7 @@ def _error(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
     else:  # pragma: no cover - logged by litestar
         err = Open311Error(500, "an unexpected error; it has been logged")
     status, ctype, text = open311.error_body(err, _fmt(request))
-    return Response(text, status_code=status, media_type=f"{ctype}; charset=utf-8")
+    return Response(text, status_code=status, media_type=ctype)
 
 
 @get(["/services.json", "/services.xml"], opt=PUBLIC,
