@@ -28,7 +28,7 @@ def test_package_calendar_knows_2026_make_up_days_and_holidays():
 
 
 def test_a_year_without_data_is_refused_unless_the_county_loads_it():
-    cal = WorkCalendar("Asia/Shanghai")
+    cal = WorkCalendar("Asia/Shanghai", missing_year="refuse")
     with pytest.raises(MissingHolidayData, match="no holiday data for 2027"):
         cal.add_workdays(local(2026, 12, 30, 9), 5)
     county = WorkCalendar("Asia/Shanghai", county_years=[2027],
@@ -58,7 +58,10 @@ def test_accept_sets_the_working_day_deadline_by_urgency(d):
         days=d.config.core.cases.default_deadline_days)
 
 
-def test_deadline_in_a_year_with_no_holiday_data_is_a_clear_error_and_nothing_written(d):
+def test_deadline_in_a_year_with_no_holiday_data_is_a_clear_error_and_nothing_written(
+        make_deployment):
+    d = make_deployment(plugins=["smart"], config={"plugins": {"smart": {
+        **CONFIG["plugins"]["smart"], "missing_year": "refuse"}}})
     case = appeal(d, local(2026, 12, 28, 9))
     with pytest.raises(MissingHolidayData, match="2027") as err:
         d.cases.act(case.id, "accept", actor="t", occurred_at=local(2026, 12, 28, 9))

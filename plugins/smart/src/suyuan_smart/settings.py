@@ -91,9 +91,11 @@ class Settings:
     holidays: list[str] = attrs.Factory(list)
     workdays: list[str] = attrs.Factory(list)
     county_years: list[int] = attrs.Factory(list)
-    #: a deadline in a year neither the package nor the county covers: "refuse" (a clear error,
-    #: nothing written) or "flag" (weekends-only calendar, shown flagged everywhere).
-    missing_year: str = attrs.field(default="refuse", validator=attrs.validators.in_(
+    #: a deadline in a year neither the package nor the county covers: "flag" (weekends-only
+    #: calendar, the deadline shown flagged everywhere until the county loads that year's table)
+    #: or "refuse" (a clear error, nothing written). Flag by default so that intake never stops
+    #: on 1 January while the new year's holiday package is not installed yet.
+    missing_year: str = attrs.field(default="flag", validator=attrs.validators.in_(
         ("refuse", "flag")))
     #: remind this many working hours before a deadline.
     remind_workhours: float = 8.0

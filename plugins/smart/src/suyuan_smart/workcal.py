@@ -35,7 +35,7 @@ class Span:
 
 class WorkCalendar:
     def __init__(self, tz: str, *, holidays: Iterable[str] = (), workdays: Iterable[str] = (),
-                 county_years: Iterable[int] = (), missing_year: str = "refuse") -> None:
+                 county_years: Iterable[int] = (), missing_year: str = "flag") -> None:
         self.tz = zoneinfo.ZoneInfo(tz)
         self.holidays = {self._date(d, "holidays") for d in holidays}
         self.workdays = {self._date(d, "workdays") for d in workdays}
