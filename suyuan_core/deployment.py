@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import attrs
 import pluggy
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -129,6 +130,15 @@ class Deployment:
         self.migrations = [source for _, source in owned]
         #: branch label → the plugin that ships it.
         self.migration_owners = {source.branch_label: name for name, source in owned}
+        for permission in self.permissions:
+            for code in permission.granted_to:
+                role = self.roles.get(code)
+                if role is None:
+                    raise PluginError(f"permission {permission.code!r} (from {permission.provider}) "
+                                      f"is granted to unknown role {code!r}",
+                                      hint="name a role the core or an enabled plugin registers")
+                self.roles.replace(attrs.evolve(role, permissions=role.permissions
+                                                | {permission.code}))
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))
             if missing:

@@ -81,7 +81,9 @@ def suyuan_register_roles(deployment: Deployment) -> Sequence[Role] | None:
 def suyuan_register_permissions(deployment: Deployment) -> Sequence[Permission] | None:
     """Add permissions (dotted codes, e.g. ``self_governance.sessions.record``) roles may grant.
 
-    Called once at start-up. Return a list of :class:`~suyuan_core.Permission`.
+    Called once at start-up. Return a list of :class:`~suyuan_core.Permission`. A permission's
+    ``granted_to`` adds it to roles others registered (e.g. ``("official", "supervisor")``), after
+    every plugin's roles are in; an unknown role there is a start-up error.
     """
 
 

@@ -35,6 +35,13 @@ class Registry(Generic[T]):
                               f"{provider!r}", hint="disable one of the plugins or rename the code")
         self._items[code] = item
 
+    def replace(self, item: T) -> None:
+        """Put a changed version of a registered item in its place (keeping its provider)."""
+        code = getattr(item, self._key)
+        if code not in self._items:
+            raise KeyError(code)
+        self._items[code] = item
+
     def extend(self, items: Iterable[T] | None, provider: str) -> None:
         for item in items or ():
             self.add(item, provider)

@@ -97,6 +97,19 @@ def test_hook_suyuan_register_permissions(with_hooks):
         with_hooks(suyuan_register_roles=lambda: [Role("x", ("x", "x"), permissions={"no.such"})])
 
 
+def test_permission_granted_to_existing_roles(with_hooks):
+    d = with_hooks(suyuan_register_permissions=lambda: [
+        Permission("p.reports.read", ("查看报告", "Read reports"), granted_to=("official",))])
+    assert "p.reports.read" in d.roles["official"].permissions
+    assert d.roles["official"].provider == "suyuan_core"
+    assert "p.reports.read" not in d.roles["mediator"].permissions
+    from suyuan_core import PluginError
+
+    with pytest.raises(PluginError, match="granted to unknown role 'nobody'"):
+        with_hooks(suyuan_register_permissions=lambda: [
+            Permission("p.x.y", ("x", "x"), granted_to=("nobody",))])
+
+
 def test_hook_suyuan_register_metrics(with_hooks):
     d = with_hooks(suyuan_register_metrics=lambda: [MetricDefinition(
         key="notes_written", label=("记录数", "Notes"), unit="count",

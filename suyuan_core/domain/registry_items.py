@@ -48,11 +48,17 @@ class IntakeSource:
 
 @attrs.frozen
 class Permission:
-    """A right a role may grant, e.g. ``cases.transition`` or ``roster.edit``."""
+    """A right a role may grant, e.g. ``cases.transition`` or ``roster.edit``.
+
+    ``granted_to`` names roles registered by others (the core's ``official``, ``supervisor`` …)
+    that also grant this permission, so a plugin can give existing roles its new rights without
+    redefining them; naming a role nobody registered is a start-up error.
+    """
 
     code: str = attrs.field()
     label: Label = attrs.field(converter=label)
     provider: str = "suyuan_core"
+    granted_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     @code.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
