@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -138,15 +139,16 @@ class Agreements:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
-    def draft(self, item: AgreementInput, *, actor: str) -> Agreement:
+    def draft(self, item: AgreementInput, *, actor: str,
+              session: Session | None = None) -> Agreement:
         """Draw up the agreement of a case settled by a talk-and-reason session."""
         d = self.d
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             case = d.cases.get(item.case_id, s, lock=True)
-            session = s.execute(sa.select(m.sessions).where(
+            settled = s.execute(sa.select(m.sessions).where(
                 m.sessions.c.case_id == item.case_id, m.sessions.c.outcome == "success")
                 .order_by(m.sessions.c.id.desc())).first()
-            if session is None or case.status.value not in ("resolved", "closed"):
+            if settled is None or case.status.value not in ("resolved", "closed"):
                 raise ValidationError(f"case {item.case_id} was not settled by a talk-and-reason "
                                       "session; an agreement follows a successful mediation",
                                       field="case_id", rule="successful_mediation")
@@ -179,11 +181,11 @@ class Agreements:
                                       "committee: name it", field="committee", rule="required")
             oral = item.form == "oral"
             aid = s.execute(m.agreements.insert().returning(m.agreements.c.id).values(
-                case_id=item.case_id, session_id=session.id, form=item.form,
+                case_id=item.case_id, session_id=settled.id, form=item.form,
                 parties=[dict(p) for p in parties], facts=item.facts, issues=item.issues,
                 responsibilities=dict(item.responsibilities), terms=item.terms,
                 performance_manner=item.performance_manner,
-                performance_due=item.performance_due, mediator_id=session.mediator_id,
+                performance_due=item.performance_due, mediator_id=settled.mediator_id,
                 committee_id=committee_id, reached_on=item.reached_on, signatures={},
                 effective_on=item.reached_on if oral else None,
                 status="effective" if oral else "draft")).scalar_one()
@@ -195,10 +197,11 @@ class Agreements:
                                  **({"effective_on": item.reached_on.isoformat()} if oral else {})})
             return self.get(aid, session=s)
 
-    def sign(self, agreement_id: int, signer: str, on: dt.date | str, *, actor: str) -> Agreement:
+    def sign(self, agreement_id: int, signer: str, on: dt.date | str, *, actor: str,
+             session: Session | None = None) -> Agreement:
         """A party signs (``signer`` = her name) or the mediator signs (``signer`` = "mediator")."""
         day = date_conv("on")(on)
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             a = self._writable(s, agreement_id, day)
             if signer == "mediator":
                 if a.mediator_signed_on is not None:
@@ -218,10 +221,11 @@ class Agreements:
                           .values(signatures={**a.signatures, signer: day.isoformat()}))
             return self._maybe_effective(s, agreement_id, actor)
 
-    def seal(self, agreement_id: int, on: dt.date | str, *, actor: str) -> Agreement:
+    def seal(self, agreement_id: int, on: dt.date | str, *, actor: str,
+             session: Session | None = None) -> Agreement:
         """The mediation committee applies its seal."""
         day = date_conv("on")(on)
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             a = self._writable(s, agreement_id, day)
             if a.sealed_on is not None:
                 raise ValidationError(f"sealed on {a.sealed_on}", field="agreement", rule="once")
@@ -258,7 +262,8 @@ class Agreements:
         return self.get(agreement_id, session=s)
 
     def follow_up(self, agreement_id: int, checked_on: dt.date | str, result: str, *,
-                  actor: str, note: str = "") -> tuple[Agreement, list[str]]:
+                  actor: str, note: str = "", session: Session | None = None) -> (
+            tuple[Agreement, list[str]]):
         """回访: record whether the agreement was performed. "Not performed" asks every plugin
         implementing ``suyuan_mediation_agreement_unperformed`` what to do (judicial confirmation
         in the rule_of_law pillar); their notes are kept with the check and returned."""
@@ -267,7 +272,7 @@ class Agreements:
             raise ValidationError(f"{result!r} is not one of {', '.join(RESULTS)}", field="result",
                                   rule="one_of")
         d = self.d
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             a = self.get(agreement_id, session=s)
             if a.effective_on is None:
                 raise ValidationError(f"agreement {agreement_id} has not taken effect (missing: "
@@ -342,10 +347,17 @@ class Agreements:
                 raise NotFound(f"case {case_id} has no agreement", field="case_id", rule="exists")
             return self.get(aid, session=s)
 
-    def list(self, status: str | None = None, limit: int = 100) -> list[Agreement]:
+    def list(self, status: str | None = None, limit: int = 100,
+             area_paths: Sequence[str] | None = None) -> list[Agreement]:
+        """Agreements (oldest first); with ``area_paths``, only those whose case lies under one
+        of them (the areas a caller may read)."""
         q = sa.select(m.agreements.c.id).order_by(m.agreements.c.id).limit(limit)
         if status:
             q = q.where(m.agreements.c.status == status)
+        if area_paths is not None:
+            c = tables.cases.c
+            q = q.join(tables.cases, c.id == m.agreements.c.case_id).where(
+                sa.or_(sa.false(), *(c.area_path.startswith(p) for p in area_paths)))
         with self.d.reading() as s:
             return [self.get(i, session=s) for i in s.scalars(q)]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
 from suyuan_self_governance import models as m
@@ -55,10 +56,10 @@ class Alliance:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
-    def record(self, item: MatterInput, *, actor: str) -> Case:
+    def record(self, item: MatterInput, *, actor: str, session: Session | None = None) -> Case:
         d = self.d
         at = item.handled_at
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             org = organisation(s, item.alliance, "alliance", "courtyard_alliance")
             handler = f"organisation:{org.external_id}"
             case = d.cases.create(NewCase(

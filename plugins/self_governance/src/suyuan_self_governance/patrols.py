@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NewCase, Period, ValidationError
 from suyuan_self_governance import models as m
@@ -63,7 +64,8 @@ class Patrols:
         self.d = deployment
         self.settings: Settings = deployment.settings("self_governance")
 
-    def record(self, item: PatrolInput, *, actor: str) -> dict[str, Any]:
+    def record(self, item: PatrolInput, *, actor: str,
+               session: Session | None = None) -> dict[str, Any]:
         d = self.d
         tree = d.areas.tree
         area = tree.get(item.grid_code)
@@ -71,7 +73,7 @@ class Patrols:
             raise ValidationError(f"a patrol covers a grid or micro-grid, not a {area.level.name}",
                                   field="grid_code", rule="grid_level")
         grid = tree.parent_at(item.grid_code, Level.grid) or item.grid_code
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             who = member(s, item.patroller, "patroller")
             if not set(who.roles) & set(self.settings.patrol_roles):
                 raise ValidationError(f"{who.name} ({who.external_id}) is not a grid worker or "

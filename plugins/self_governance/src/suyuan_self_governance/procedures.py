@@ -84,7 +84,8 @@ class Procedures:
         self.settings: Settings = deployment.settings("self_governance")
 
     def open(self, *, area_code: str, title: str, matter: str, proposed_on: dt.date | str,
-             content: str, actor: str, signatures: tuple[str, ...] = ()) -> Procedure:
+             content: str, actor: str, signatures: tuple[str, ...] = (),
+             session: Session | None = None) -> Procedure:
         """Step one: the Party organisation proposes."""
         area = self.d.areas.tree.get(area_code)
         if area.level is not Level.community:
@@ -95,7 +96,7 @@ class Procedures:
                                   field="matter", rule="one_of")
         if not title.strip():
             raise ValidationError("is required", field="title", rule="required")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             pid = s.execute(m.procedures.insert().returning(m.procedures.c.id).values(
                 area_code=area_code, title=title, matter=matter, status="propose")).scalar_one()
             self._write_step(s, pid, StepInput(procedure_id=pid, step="propose",
@@ -103,12 +104,12 @@ class Procedures:
                                                signatures=signatures), "party_branch", None, actor)
             return self.get(pid, session=s)
 
-    def step(self, item: StepInput, *, actor: str) -> Procedure:
+    def step(self, item: StepInput, *, actor: str, session: Session | None = None) -> Procedure:
         """Record the next step; anything else is refused and nothing is written."""
         if item.step not in STEPS:
             raise ValidationError(f"{item.step!r} is not a step ({', '.join(STEP_ORDER)})",
                                   field="step", rule="one_of")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             proc = self.get(item.procedure_id, session=s, lock=True)
             expected = proc.next_step
             if expected is None:
@@ -211,7 +212,8 @@ class Procedures:
     # -- supervision ----------------------------------------------------------------------------
     def review(self, *, committee: str, subject: str, reviewers: list[str], finding: str,
                opinion: str, reviewed_on: dt.date | str, actor: str,
-               procedure_id: int | None = None) -> dict[str, Any]:
+               procedure_id: int | None = None,
+               session: Session | None = None) -> dict[str, Any]:
         """The supervision committee's review (村务监督), by its own members, none of them barred
         by Art 32 (checked again now: a kinship recorded since the election counts)."""
         day = date_conv("reviewed_on")(reviewed_on)
@@ -223,7 +225,7 @@ class Procedures:
                                   rule="non_empty")
         if not opinion.strip():
             raise ValidationError("is required", field="opinion", rule="required")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             org = organisation(s, committee, "committee", "supervision_committee")
             area = s.execute(sa.select(m.bodies.c.area_code)
                              .where(m.bodies.c.organisation_id == org.id)).scalar_one()

@@ -239,8 +239,9 @@ class Roster:
             return self.save_mediators(items, session=s, line_of=lines)
 
     def set_availability(self, external_id: str, available: bool,
-                         until: dt.date | None = None) -> None:
-        with self.d.transaction() as s:
+                         until: dt.date | None = None, *,
+                         session: Session | None = None) -> None:
+        with self.d.transaction(session) as s:
             who = member(s, external_id, "mediator")
             result = s.execute(m.mediators.update().where(m.mediators.c.person_id == who.id)
                                .values(available=available, unavailable_until=until))
@@ -275,13 +276,14 @@ class Roster:
         return {"mediators": int(total), "full_time": int(full)}
 
     # -- relatives -----------------------------------------------------------------------------
-    def add_relative(self, person: str, relative: str, relation: str) -> None:
+    def add_relative(self, person: str, relative: str, relation: str, *,
+                     session: Session | None = None) -> None:
         """Record a close relationship (近亲属) both ways."""
         if relation not in CLOSE_RELATIONS:
             raise ValidationError(f"{relation!r} is not a close relation "
                                   f"({', '.join(CLOSE_RELATIONS)})", field="relation",
                                   rule="one_of")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             a, b = member(s, person, "person"), member(s, relative, "relative")
             if a.id == b.id:
                 raise ValidationError("a person is not her own relative", field="relative",

@@ -180,10 +180,10 @@ class Sessions:
 
     # -- writing --------------------------------------------------------------------------------
     def assign(self, case_id: int, mediator: str, *, actor: str,
-               at: dt.datetime | None = None) -> Case:
+               at: dt.datetime | None = None, session: Session | None = None) -> Case:
         """Assign a mediator to a case: she must cover its area, be available and below her
         capacity. Nothing is written otherwise."""
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             case = self.d.cases.get(case_id, s, lock=True)
             day = local_date(self.d, at or dt.datetime.now(dt.UTC))
             who = self.check_mediator(s, case, mediator, day)
@@ -255,13 +255,13 @@ class Sessions:
                                  refused_by=item.refused_by, case_status=case.status.value)
 
     def extend(self, case_id: int, until: dt.date, *, both_parties_agree: bool, actor: str,
-               reason: str = "") -> Case:
+               reason: str = "", session: Session | None = None) -> Case:
         """Continue mediation past the time limit: only when both parties agree."""
         if not both_parties_agree:
             raise ValidationError("mediation continues past its time limit only when both "
                                   "parties agree", field="both_parties_agree",
                                   rule="extension_by_agreement")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             case = self.d.cases.get(case_id, s, lock=True)
             if case.status.value not in MEDIATABLE:
                 raise ValidationError(f"case {case_id} is {case.status.value}, not under mediation",

@@ -54,10 +54,11 @@ class CitizensSunday:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
-    def record(self, item: SundayEventInput, *, actor: str) -> dict[str, Any]:
+    def record(self, item: SundayEventInput, *, actor: str,
+               session: Session | None = None) -> dict[str, Any]:
         tree = self.d.areas.tree
         tree.get(item.area_code)
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             eid = s.execute(m.sunday_events.insert().returning(m.sunday_events.c.id).values(
                 area_code=item.area_code, area_path=tree.path(item.area_code),
                 held_on=item.held_on, platform=item.platform, title=item.title,
@@ -66,10 +67,11 @@ class CitizensSunday:
                      for i, matter in enumerate(item.matters)]
         return {"event_id": eid, "cases": cases}
 
-    def raise_matter(self, event_id: int, matter: dict[str, Any], *, actor: str) -> Case:
+    def raise_matter(self, event_id: int, matter: dict[str, Any], *, actor: str,
+                     session: Session | None = None) -> Case:
         """A matter raised at an event after it was recorded."""
         (matter_,) = _matters([matter])
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             ev = s.execute(sa.select(m.sunday_events).where(m.sunday_events.c.id == event_id)).first()
             if ev is None:
                 raise NotFound(f"no Citizens' Sunday event {event_id}", field="event_id",

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError
 from suyuan_self_governance import models as m
@@ -42,7 +43,8 @@ class VillageRules:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
-    def adopt(self, item: RuleVersionInput, *, actor: str) -> dict[str, Any]:
+    def adopt(self, item: RuleVersionInput, *, actor: str,
+              session: Session | None = None) -> dict[str, Any]:
         """Record a new version (version 1 creates the document)."""
         if item.kind not in RULE_KINDS:
             raise ValidationError(f"{item.kind!r} is not one of {', '.join(RULE_KINDS)}",
@@ -79,7 +81,7 @@ class VillageRules:
         if item.filed_at is not None and item.filed_at < item.adopted_on:
             raise ValidationError("filed before it was adopted", field="filed_at", rule="period")
         d, v = m.rule_documents.c, m.rule_versions.c
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             doc = s.execute(sa.select(d.id).where(d.kind == item.kind, d.area_code == item.area_code,
                                                   d.courtyard == item.courtyard,
                                                   d.title == item.title)).scalar()
@@ -103,11 +105,12 @@ class VillageRules:
                 actor=actor))
         return {"document_id": doc, "version": number}
 
-    def file(self, document_id: int, version: int, filed_at: dt.date | str) -> None:
+    def file(self, document_id: int, version: int, filed_at: dt.date | str, *,
+             session: Session | None = None) -> None:
         """Record that the version was filed (备案) with the town government (Art 27)."""
         day = date_conv("filed_at")(filed_at)
         v = m.rule_versions.c
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             row = s.execute(sa.select(v.adopted_on, v.filed_at).where(
                 v.document_id == document_id, v.version == version)).first()
             if row is None:
