@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
@@ -46,6 +47,10 @@ class IntakeSource:
     provider: str = "suyuan_core"
 
 
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Permission:
     """A right a role may grant, e.g. ``cases.transition`` or ``roster.edit``.
@@ -58,7 +63,7 @@ class Permission:
     code: str = attrs.field()
     label: Label = attrs.field(converter=label)
     provider: str = "suyuan_core"
-    granted_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    granted_to: tuple[str, ...] = attrs.field(default=(), converter=_codes)
 
     @code.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:

@@ -59,7 +59,8 @@ class Page:
 
 @attrs.frozen
 class DashboardPanel:
-    """A panel on the county dashboard: ``render(deployment, area_code, period)`` returns HTML."""
+    """A panel on the county dashboard: ``render(deployment, area_code, period)`` returns HTML;
+    it may also take ``lang`` (``zh-Hans`` or ``en``) and ``principal`` (the viewer)."""
 
     key: str = attrs.field(validator=identifier)
     label: Label = attrs.field(converter=label)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import inspect
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -411,8 +412,10 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
     children = [d.areas.tree.get(c) for c in sorted(d.areas.tree.children.get(code, []))]
     rendered = []
     for _, panel in panels(d):
+        offered = {"deployment": d, "area_code": code, "period": period, "lang": lang,
+                   "principal": me}
         try:
-            html = panel.render(deployment=d, area_code=code, period=period)
+            html = panel.render(**accepted(panel.render, offered))
         except SuyuanError as exc:
             html = f"<p>{exc.message}</p>"
         rendered.append((panel, Markup(html)))
@@ -460,6 +463,15 @@ def admin_audit(request: Request[Any, Any, Any]) -> Response[str]:
     return render(request, "admin_audit.html", me=me, entries=entries, q=q)
 
 
+def accepted(fn: Any, offered: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments ``fn`` takes among those offered (all of them for ``**kwargs``), so a
+    plugin's render function may ask for any subset, like a hook implementation."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(offered)
+    return {k: v for k, v in offered.items() if k in params}
+
+
 def plugin_page_handler(plugin: str, page: Page) -> Any:
     """A route for a plugin's :class:`~suyuan_core.Page`; ``render`` gets any of ``deployment``,
     ``principal``, ``query`` and ``lang`` and returns HTML shown inside the site's layout."""
@@ -470,12 +482,9 @@ def plugin_page_handler(plugin: str, page: Page) -> Any:
         if page.permission and not me.has(page.permission):
             raise PermissionDenied(f"you hold no role granting {page.permission}",
                                    rule=page.permission)
-        import inspect
-
-        wanted = inspect.signature(page.render).parameters
         offered = {"deployment": deployment_of(request), "principal": me,
                    "query": dict(request.query_params), "lang": lang_of(request)}
-        html = page.render(**{k: v for k, v in offered.items() if k in wanted})
+        html = page.render(**accepted(page.render, offered))
         return render(request, "plugin_page.html", me=me, title=page.label.get(lang_of(request)),
                       body=Markup(html))
 

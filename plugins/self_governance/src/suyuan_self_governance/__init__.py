@@ -39,22 +39,31 @@ plugin = PluginSpec(
                 "rules, four deliberations two disclosures, grid patrols, courtyard alliances, "
                 "Citizens' Sunday.")
 
-PERMISSIONS = [
-    ("self_governance.roster.edit", "维护调解员与组织", "Edit mediators and bodies"),
-    ("self_governance.sessions.record", "记录说事评理", "Record talk-and-reason sessions"),
-    ("self_governance.agreements.manage", "制作调解协议", "Draw up mediation agreements"),
-    ("self_governance.rules.manage", "维护村规民约", "Maintain village rules and compacts"),
-    ("self_governance.procedures.manage", "办理四议两公开", "Run four-deliberations procedures"),
-    ("self_governance.supervision.review", "村务监督", "Review as the supervision committee"),
-    ("self_governance.patrols.record", "记录巡查", "Record patrols"),
+#: (code, zh, en, the core's roles that also grant it). Reading follows the core's cases.read and
+#: roster.read in the caller's areas; these are the rights to change things.
+PERMISSIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("self_governance.roster.edit", "维护调解员与组织", "Edit mediators and bodies",
+     ("supervisor",)),
+    ("self_governance.sessions.record", "记录说事评理", "Record talk-and-reason sessions",
+     ("mediator", "official", "supervisor")),
+    ("self_governance.agreements.manage", "制作调解协议", "Draw up mediation agreements",
+     ("mediator", "official", "supervisor")),
+    ("self_governance.rules.manage", "维护村规民约", "Maintain village rules and compacts",
+     ("official", "supervisor")),
+    ("self_governance.procedures.manage", "办理四议两公开", "Run four-deliberations procedures",
+     ("official", "supervisor")),
+    ("self_governance.supervision.review", "村务监督", "Review as the supervision committee",
+     ("supervisor",)),
+    ("self_governance.patrols.record", "记录巡查", "Record patrols",
+     ("grid_worker", "micro_grid_worker", "official", "supervisor")),
     ("self_governance.activities.record", "记录院落互助与百姓星期天",
-     "Record courtyard alliance matters and Citizens' Sunday"),
+     "Record courtyard alliance matters and Citizens' Sunday", ("official", "supervisor")),
 ]
 
 
 @hookimpl
 def suyuan_register_permissions() -> list[Permission]:
-    return [Permission(code=c, label=(zh, en)) for c, zh, en in PERMISSIONS]
+    return [Permission(code=c, label=(zh, en), granted_to=roles) for c, zh, en, roles in PERMISSIONS]
 
 
 ROLES: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -106,6 +115,20 @@ def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Co
     from suyuan_self_governance.cli import build
 
     return [build(deployment)]
+
+
+@hookimpl
+def suyuan_register_routes() -> list[Any]:
+    from suyuan_self_governance.web import routes
+
+    return routes()
+
+
+@hookimpl
+def suyuan_register_pages(deployment: Deployment) -> list[Any]:
+    from suyuan_self_governance.web.pages import pages
+
+    return pages(deployment)
 
 
 @hookimpl

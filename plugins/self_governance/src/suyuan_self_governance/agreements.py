@@ -364,7 +364,7 @@ class Agreements:
 
 # -- printing ------------------------------------------------------------------------------------
 
-def _sections(a: Agreement) -> list[tuple[str, str]]:
+def sections(a: Agreement) -> list[tuple[str, str]]:
     parties = "\n".join(
         f"{p.get('role', 'party')}: {p['name']}"
         + "".join(f"，{label}：{p[k]}" for k, label in (("id_number", "身份证号"),
@@ -383,11 +383,11 @@ def _sections(a: Agreement) -> list[tuple[str, str]]:
     ]
 
 
-def _title(a: Agreement) -> str:
+def title_of(a: Agreement) -> str:
     return "人民调解协议书" if a.form == "written" else "口头调解协议记录"
 
 
-def _signature_lines(a: Agreement) -> list[str]:
+def signature_lines(a: Agreement) -> list[str]:
     lines = [f"当事人 {p['name']}（签名、盖章或按指印）："
              f"{a.signatures.get(p['name'], '________')}" for p in a.parties]
     lines.append(f"人民调解员 {a.mediator_name}（签名）："
@@ -397,7 +397,7 @@ def _signature_lines(a: Agreement) -> list[str]:
     return lines
 
 
-def _footer(a: Agreement) -> str:
+def footer(a: Agreement) -> str:
     if a.form == "oral":
         return (f"本口头协议自达成之日（{a.reached_on.isoformat()}）起生效（《人民调解法》第三十条）。"
                 "调解员记录协议内容。")
@@ -411,24 +411,24 @@ def render_html(a: Agreement) -> str:
     """A self-contained page to print (no script, no external resource: it works offline)."""
     e = html.escape
     body = "".join(f"<h2>{e(head)}</h2><p>{e(text).replace(chr(10), '<br>')}</p>"
-                   for head, text in _sections(a))
-    signs = "".join(f"<li>{e(line)}</li>" for line in _signature_lines(a)) if a.form == "written" \
+                   for head, text in sections(a))
+    signs = "".join(f"<li>{e(line)}</li>" for line in signature_lines(a)) if a.form == "written" \
         else ""
     return f"""<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><title>{e(_title(a))} #{a.id}</title>
+<html lang="zh-Hans"><head><meta charset="utf-8"><title>{e(title_of(a))} #{a.id}</title>
 <style>
 body {{ font-family: "SimSun", "Songti SC", serif; max-width: 42em; margin: 2em auto; line-height: 1.7; }}
 h1 {{ text-align: center; letter-spacing: .3em; }} h2 {{ font-size: 1.05em; margin-bottom: .2em; }}
 .meta {{ text-align: right; color: #444; }} ul.sign {{ list-style: none; padding: 0; margin-top: 2em; }}
 @media print {{ body {{ margin: 0; }} .noprint {{ display: none; }} }}
 </style></head><body>
-<h1>{e(_title(a))}</h1>
+<h1>{e(title_of(a))}</h1>
 <p class="meta">编号 No. {a.id} · 案件 Case {a.case_id}（{e(a.case_title)}）<br>
 达成日期 Reached: {a.reached_on.isoformat()} · 调解员 Mediator: {e(a.mediator_name)}
 {(' · ' + e(a.committee_name)) if a.committee_name else ''}</p>
 {body}
 <ul class="sign">{signs}</ul>
-<p>{e(_footer(a))}</p>
+<p>{e(footer(a))}</p>
 <p class="noprint"><small>人民调解不收取任何费用。People's mediation is free of charge.</small></p>
 </body></html>
 """
@@ -446,22 +446,22 @@ def render_docx(a: Agreement) -> bytes:
     style.font.name = "SimSun"
     style.font.size = Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")  # CJK text in SimSun
-    heading = doc.add_heading(_title(a), level=0)
+    heading = doc.add_heading(title_of(a), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     meta = doc.add_paragraph(f"编号 No. {a.id}    案件 Case {a.case_id}（{a.case_title}）\n"
                              f"达成日期 Reached: {a.reached_on.isoformat()}    "
                              f"调解员 Mediator: {a.mediator_name}"
                              + (f"    {a.committee_name}" if a.committee_name else ""))
     meta.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for head, text in _sections(a):
+    for head, text in sections(a):
         doc.add_heading(head, level=2)
         for line in text.splitlines() or [""]:
             doc.add_paragraph(line)
     if a.form == "written":
         doc.add_paragraph("")
-        for line in _signature_lines(a):
+        for line in signature_lines(a):
             doc.add_paragraph(line)
-    doc.add_paragraph(_footer(a))
+    doc.add_paragraph(footer(a))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ have deadlines (settings) and late ones are listed as overdue. The supervision c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -48,6 +49,31 @@ class StepInput:
     #: consult only: merged with the proposal when one person is both Party secretary and
     #: committee director.
     merged: bool = False
+
+
+@attrs.frozen
+class ProposalInput:
+    """Step one of 四议两公开 as data (what :meth:`Procedures.open` takes)."""
+
+    area_code: str
+    title: str
+    matter: str
+    proposed_on: dt.date = attrs.field(converter=date_conv("proposed_on"))  # type: ignore[misc]
+    content: str = ""
+    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs)
+
+
+@attrs.frozen
+class ReviewInput:
+    """A supervision committee's review as data (what :meth:`Procedures.review` takes)."""
+
+    committee: str
+    subject: str
+    reviewers: tuple[str, ...] = attrs.field(converter=strs)
+    finding: str
+    opinion: str
+    reviewed_on: dt.date = attrs.field(converter=date_conv("reviewed_on"))  # type: ignore[misc]
+    procedure_id: int | None = None
 
 
 @attrs.frozen
@@ -210,7 +236,7 @@ class Procedures:
         return out
 
     # -- supervision ----------------------------------------------------------------------------
-    def review(self, *, committee: str, subject: str, reviewers: list[str], finding: str,
+    def review(self, *, committee: str, subject: str, reviewers: Sequence[str], finding: str,
                opinion: str, reviewed_on: dt.date | str, actor: str,
                procedure_id: int | None = None,
                session: Session | None = None) -> dict[str, Any]:

@@ -178,7 +178,16 @@ class Roster:
     # -- mediators ---------------------------------------------------------------------------
     def save_mediators(self, items: Sequence[MediatorInput], *, session: Session | None = None,
                        line_of: dict[str, int] | None = None) -> tuple[int, int]:
-        """Add or update mediators and their profiles in one transaction (all or nothing)."""
+        """Add or update mediators and their profiles in one transaction (all or nothing). A
+        mediator listed twice is refused with both positions; nothing is written."""
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.external_id in seen:
+                first = seen[item.external_id] + 1
+                raise ValidationError(f"{item.external_id!r} is listed twice (entries {first} and "
+                                      f"{i + 1})", field=f"mediators[{i}].external_id",
+                                      rule="unique")
+            seen[item.external_id] = i
         with self.d.transaction(session) as s:
             added, updated = self.d.roster.save([i.person() for i in items], session=s,
                                                 line_of=line_of)

@@ -101,11 +101,21 @@ class CitizensSunday:
             events, attendance = s.execute(q).one()
         return {"events": int(events), "attendance": int(attendance)}
 
-    def list(self, area_code: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    def event(self, event_id: int) -> dict[str, Any]:
+        found = self.list(event_id=event_id)
+        if not found:
+            raise NotFound(f"no Citizens' Sunday event {event_id}", field="event_id",
+                           rule="exists")
+        return found[0]
+
+    def list(self, area_code: str | None = None, limit: int = 100,
+             event_id: int | None = None) -> list[dict[str, Any]]:
         e = m.sunday_events.c
         q = sa.select(m.sunday_events).order_by(e.held_on.desc(), e.id.desc()).limit(limit)
         if area_code:
             q = q.where(e.area_path.startswith(self.d.areas.tree.path(area_code)))
+        if event_id is not None:
+            q = q.where(e.id == event_id)
         with self.d.reading() as s:
             rows = s.execute(q).all()
             links: dict[int, list[int]] = {}

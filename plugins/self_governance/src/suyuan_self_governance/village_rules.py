@@ -135,6 +135,16 @@ class VillageRules:
         with self.d.reading() as s:
             return [dict(r._mapping) for r in s.execute(q)]
 
+    def document(self, document_id: int) -> dict[str, Any]:
+        """One document's kind, area, courtyard and title."""
+        d = m.rule_documents.c
+        with self.d.reading() as s:
+            row = s.execute(sa.select(d.id, d.kind, d.area_code, d.courtyard, d.title)
+                            .where(d.id == document_id)).first()
+        if row is None:
+            raise NotFound(f"no document {document_id}", field="document_id", rule="exists")
+        return dict(row._mapping)
+
     def versions(self, document_id: int) -> list[dict[str, Any]]:
         v = m.rule_versions.c
         with self.d.reading() as s:
