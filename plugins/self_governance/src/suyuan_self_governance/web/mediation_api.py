@@ -172,10 +172,18 @@ def shown(d: Deployment, a: Agreement, reveal: bool) -> Agreement:
     if reveal:
         return a
     names = mask_names(d, [p["name"] for p in a.parties], False)
+
+    def text(value: str) -> str:  # the parties' names inside the free text too, longest first
+        for full in sorted(names, key=len, reverse=True):
+            value = value.replace(full, names[full])
+        return value
+
     return attrs.evolve(
         a, parties=tuple(d.privacy.parties(list(a.parties), False)),
-        responsibilities={names.get(k, k): v for k, v in a.responsibilities.items()},
-        signatures={names.get(k, k): v for k, v in a.signatures.items()})
+        responsibilities={names.get(k, k): text(v) for k, v in a.responsibilities.items()},
+        signatures={names.get(k, k): v for k, v in a.signatures.items()},
+        facts=text(a.facts), issues=text(a.issues), terms=text(a.terms),
+        performance_manner=text(a.performance_manner), case_title=text(a.case_title))
 
 
 def agreement_for(d: Deployment, principal: Principal, agreement_id: int, unmask: bool,
