@@ -137,8 +137,8 @@ class Deployment:
                     raise PluginError(f"permission {permission.code!r} (from {permission.provider}) "
                                       f"is granted to unknown role {code!r}",
                                       hint="name a role the core or an enabled plugin registers")
-                self.roles.replace(attrs.evolve(role, permissions=role.permissions
-                                                | {permission.code}))
+                grants: frozenset[str] = frozenset(role.permissions) | {permission.code}
+                self.roles.replace(attrs.evolve(role, permissions=grants))  # type: ignore[arg-type]
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))
             if missing:
