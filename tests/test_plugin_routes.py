@@ -160,3 +160,29 @@ def test_signed_routes_are_verified_before_the_handler(make_deployment, path):
         assert r.status_code == 201 and r.json()["signer"] == "hook:hotline"
         assert cases() == 1
         assert d.cases.get(r.json()["case"]).title == "路灯坏了"
+
+
+def test_panels_and_pages_get_the_arguments_they_ask_for(make_deployment):
+    from suyuan_core import DashboardPanel, Page
+    from suyuan_core.testing.http import ApiClient
+
+    mod = types.ModuleType("suyuan_panel_demo")
+    mod.plugin = PluginSpec(label=("面板示例", "Panel demo"))
+
+    def panel(area_code, lang):  # a subset of what is offered
+        return f"<p id='demo-panel'>{area_code}/{lang}</p>"
+
+    def page(**offered):  # everything
+        return f"<p id='demo-page'>{sorted(offered)}</p>"
+
+    mod.suyuan_register_pages = hookimpl(lambda: [DashboardPanel("demo", ("示例", "Demo"), panel),
+                                                  Page("all", ("全部", "All"), page)])
+    d = make_deployment(extra_plugins={"panel_demo": mod})
+    d.accounts.add_user("boss", "Boss", "boss-password-1", actor="t")
+    d.accounts.grant("boss", "supervisor", "C", actor="t")
+    with ApiClient(d, base_url="https://testserver.local") as site:
+        site.post("/login", data={"username": "boss", "password": "boss-password-1"})
+        site.cookies.set("suyuan_lang", "en")
+        assert "<p id='demo-panel'>C/en</p>" in site.get("/dashboard?area=C").text
+        assert "<p id='demo-page'>['deployment', 'lang', 'principal', 'query']</p>" in \
+            site.get("/panel_demo/all").text
