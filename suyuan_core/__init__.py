@@ -56,7 +56,8 @@ from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, Plug
 
 #: Modules a plugin may import besides this one: the hook specifications (to read), the core's
 #: tables (to reference in foreign keys, never to write), and the pytest fixtures.
-PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.testing")
+PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.templates",
+                  "suyuan_core.testing")
 
 __all__ = [
     "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",

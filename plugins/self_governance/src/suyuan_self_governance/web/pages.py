@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.support import NullTranslations, Translations
-from jinja2 import Environment, PackageLoader, select_autoescape
+from babel.support import NullTranslations
+from jinja2 import Environment
 
 from suyuan_core import (
     DashboardPanel,
@@ -32,6 +30,7 @@ from suyuan_core import (
     Period,
     Principal,
     ValidationError,
+    templates,
 )
 from suyuan_self_governance import agreements as agreement_text
 from suyuan_self_governance.common import today as local_today
@@ -53,24 +52,13 @@ STATUS_LABELS = {
 }
 
 
-def locale_dir() -> Path:
-    return Path(str(resources.files("suyuan_self_governance"))) / "locale"
-
-
-@functools.cache
 def translations(lang: str) -> NullTranslations:
-    if lang == "en":
-        return NullTranslations()
-    return Translations.load(str(locale_dir()), locales=["zh_Hans"], domain="messages")
+    return templates.translations("suyuan_self_governance", lang)
 
 
 @functools.cache
 def environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("suyuan_self_governance.web", "templates"),
-                      autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals["lang"] = lang
+    env = templates.page_environment("suyuan_self_governance.web", "suyuan_self_governance", lang)
 
     def pick(pair: tuple[str, str] | None, fallback: str = "") -> str:
         if not pair:
