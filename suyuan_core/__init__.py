@@ -55,9 +55,10 @@ from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifie
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
 
 #: Modules a plugin may import besides this one: the hook specifications (to read), the core's
-#: tables (to reference in foreign keys, never to write), and the pytest fixtures.
-PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.templates",
-                  "suyuan_core.testing")
+#: tables (to reference in foreign keys, never to write), the declared field bounds (to bound
+#: the plugin's own fields the same way), and the pytest fixtures.
+PUBLIC_MODULES = ("suyuan_core.bounds", "suyuan_core.hookspecs", "suyuan_core.tables",
+                  "suyuan_core.templates", "suyuan_core.testing")
 
 __all__ = [
     "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",

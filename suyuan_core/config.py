@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 ENV_CONFIG = "SUYUAN_CONFIG"
 DEFAULT_FILE = "suyuan.toml"
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class FieldError(ValueError):
@@ -46,13 +47,23 @@ def _positive(obj: object, attribute: attrs.Attribute[int], value: int) -> None:
         raise FieldError(attribute.name, f"must be at least 1, got {value}")
 
 
+#: the languages suyuan ships catalogs for (web/pages/i18n.LANGUAGES keeps the same codes).
+LANGUAGES = ("zh-Hans", "en")
+
+
+def _language(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in LANGUAGES:
+        raise FieldError(attribute.name,
+                         f"unknown language {value!r} (use {' or '.join(LANGUAGES)})")
+
+
 @attrs.frozen
 class DeploymentSection:
     name: str = "suyuan"
     #: SQLAlchemy URL; a relative SQLite path is relative to the config file.
     database: str = "sqlite:///suyuan.db"
     timezone: str = attrs.field(default="Asia/Shanghai", validator=_tz)
-    language: str = "zh-Hans"
+    language: str = attrs.field(default="zh-Hans", validator=_language)
 
 
 @attrs.frozen
@@ -89,6 +100,19 @@ class WebSection:
     #: until the window has passed (an address gets four times as many).
     login_max_failures: int = attrs.field(default=5, validator=_positive)
     login_window_minutes: int = attrs.field(default=15, validator=_positive)
+    #: addresses or networks (CIDR) of the reverse proxies in front of suyuan: only from these is
+    #: ``X-Forwarded-For`` believed when the audit log records a client's address.
+    trusted_proxies: list[str] = attrs.Factory(list)
+
+    def __attrs_post_init__(self) -> None:
+        import ipaddress
+
+        for item in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise FieldError("trusted_proxies", f"{item!r} is not an address or network "
+                                 "(e.g. 10.0.0.5 or 10.1.0.0/16)") from None
 
 
 @attrs.frozen
@@ -218,8 +242,22 @@ def load(path: str | Path) -> Config:
     if not file.exists():
         raise ConfigError(f"config file {file} does not exist",
                           hint="create one with `suyuan init` or pass --config / SUYUAN_CONFIG")
+    if not file.is_file():
+        raise ConfigError(f"config file {file} is a directory, not a file",
+                          hint=f"pass the suyuan.toml inside it: --config {file / DEFAULT_FILE}")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        raw = file.read_bytes()
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{file}: {len(raw)} bytes is too large for a configuration",
+                              hint=f"a suyuan.toml is at most {MAX_CONFIG_BYTES} bytes")
+        data = tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start})", hint="save suyuan.toml as UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: nests too deeply to be a configuration") from None
     return parse(data, file.resolve())

@@ -12,7 +12,13 @@ def now() -> dt.datetime:
 def to_db(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:  # entry points check suyuan_core.bounds first; this is the backstop
+        from suyuan_core.errors import ValidationError
+
+        raise ValidationError(f"{value.isoformat()} is outside the range suyuan stores",
+                              field="time", rule="range", hint="give a time between 1901 and 2199") from None
 
 
 def from_db(value: dt.datetime | None) -> dt.datetime | None:

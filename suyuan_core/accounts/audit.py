@@ -10,11 +10,15 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import bounds, integrity, timeutil
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
+
+
+#: the address recorded for what is done outside an HTTP request (the CLI, the scheduler).
+LOCAL = "local"
 
 
 @attrs.frozen
@@ -43,9 +47,16 @@ class AuditLog:
               detail: dict[str, Any] | None = None) -> None:
         """Append one entry; with ``session``, inside that transaction (it commits or rolls back
         with the change it records)."""
+        if ip is None:
+            from suyuan_core.web.addresses import CURRENT
+
+            ip = CURRENT.get() or LOCAL
         row = {"at": timeutil.to_db(timeutil.now()), "actor": actor, "action": action,
                "record": record, "reason": reason, "ip": ip, "detail": detail or {}}
         with self.d.transaction(session) as s:
+            conn = s.connection()
+            integrity.lock_audit_chain(conn)
+            row["digest"] = integrity.audit_digest(integrity.last_audit_digest(conn), row)
             s.execute(tables.audit_log.insert(), row)
 
     def search(self, *, actor: str | None = None, since: dt.datetime | None = None,
@@ -53,6 +64,7 @@ class AuditLog:
                limit: int = 100) -> list[AuditEntry]:
         """Newest first. ``actor`` matches ``user:<name>`` or the bare user name; ``record`` a
         record (``case:12``) or a prefix ending in ``:`` (``case:``); ``action`` a prefix."""
+        bounds.check_time(since, "since")
         a = tables.audit_log.c
         query = select(tables.audit_log).order_by(a.id.desc()).limit(max(1, min(limit, 1000)))
         if actor:

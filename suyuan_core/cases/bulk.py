@@ -21,7 +21,7 @@ from sqlalchemy import JSON, DateTime, func, select, text
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import integrity, timeutil
 from suyuan_core.cases.service import NewCase, case_columns, event_row, facts_of
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.metrics import EventFacts
@@ -203,8 +203,11 @@ class BulkWriter:
                 row = case_columns(final, path, now)
                 row["id"] = case_id
                 case_rows.append(row)
+                rows_of_case = [event_row(event, before, after, path, now)
+                                 for event, before, after in history]
+                integrity.chain_events(rows_of_case)  # a new case: its chain starts here
+                event_rows.extend(rows_of_case)
                 for event, before, after in history:
-                    event_rows.append(event_row(event, before, after, path, now))
                     facts.append(facts_of(event, before, after))
                 histories.append(history)
             _insert_many(s, tables.cases, case_rows)

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Select, select
 
-from suyuan_core import timeutil
+from suyuan_core import bounds, timeutil
 from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec, paused_gc
 from suyuan_core.cases.service import NewCase
 from suyuan_core.domain.cases import Party
 from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
+from suyuan_core.importing import csv_rows, not_utf8
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> Ca
             raise ValidationError(f"unknown column(s) {', '.join(sorted(unknown))}",
                                   field=sorted(unknown)[0], rule="columns",
                                   hint="columns: " + ", ".join(IMPORT_FIELDS))
+        if not isinstance(row.get("data") or {}, dict):
+            raise ValidationError("must be an object", field="data", rule="type")
         new = NewCase(
             title=str(row["title"]), category=str(row["category"]), source=str(row["source"]),
             area_code=str(row["area_code"]), kind=row.get("kind") or None,
@@ -93,9 +96,18 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> Ca
             occurred_at=_time(row.get("reported_at"), "reported_at", tz),
             data=dict(row.get("data") or {}))
         events = []
-        for i, e in enumerate(row.get("events") or ()):
+        raw_events = row.get("events") or []
+        if not isinstance(raw_events, list):
+            raise ValidationError("must be a list of events", field="events", rule="type",
+                                  hint='e.g. [{"kind": "accept", "occurred_at": "…"}]')
+        for i, e in enumerate(raw_events):
+            if not isinstance(e, dict):
+                raise ValidationError("must be an object", field=f"events[{i}]", rule="type")
+            if not isinstance(e.get("data") or {}, dict):
+                raise ValidationError("must be an object", field=f"events[{i}].data",
+                                      rule="type")
             at = _time(e.get("occurred_at"), f"events[{i}].occurred_at", tz)
-            if at is None or not e.get("kind"):
+            if at is None or not e.get("kind") or not isinstance(e["kind"], str):
                 raise ValidationError("every event needs kind and occurred_at",
                                       field=f"events[{i}]", rule="required")
             events.append(EventSpec(kind=e["kind"], occurred_at=at, actor=e.get("actor", actor),
@@ -106,23 +118,31 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> Ca
 
 
 def read_rows(fh: TextIO, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of an import file, numbered as an editor shows them; a file that is not UTF-8,
+    not CSV or JSON Lines, nested too deeply or with an over-long field fails naming the line."""
     if fmt == "csv":
-        reader = csv.DictReader(fh)
-        for line, row in enumerate(reader, start=2):
-            if None in row:
-                raise ImportFailed(line, None, "more values than columns")
-            yield line, {k: v for k, v in row.items() if v != ""}
+        yield from csv_rows(fh)
         return
-    for line, text in enumerate(fh, start=1):
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(line, None, f"not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise ImportFailed(line, None, "each line must be a JSON object")
-        yield line, obj
+    line = 0
+    try:
+        for line, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            if len(text) > bounds.MAX_IMPORT_FIELD * 4:
+                raise ImportFailed(line, None, f"the line is {len(text)} characters long; at "
+                                   f"most {bounds.MAX_IMPORT_FIELD * 4}")
+            if bounds.raw_json_depth(text) > bounds.MAX_JSON_DEPTH:
+                raise ImportFailed(line, None, f"nests deeper than {bounds.MAX_JSON_DEPTH} "
+                                   "levels")
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ImportFailed(line, None, f"not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise ImportFailed(line, None, "each line must be a JSON object")
+            yield line, obj
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(line + 1, None, not_utf8(exc)) from None
 
 
 def import_file(deployment: Deployment, path: Path, *, fmt: str | None = None,

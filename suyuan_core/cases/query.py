@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
 
-from suyuan_core import timeutil
+from suyuan_core import bounds, timeutil
 from suyuan_core.cases.service import row_to_case
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case
@@ -23,7 +23,7 @@ from suyuan_core.storage import tables
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
-MAX_LIMIT = 200
+MAX_LIMIT = bounds.MAX_PAGE
 
 
 def _statuses(value: object) -> tuple[str, ...]:
@@ -44,9 +44,7 @@ def _statuses(value: object) -> tuple[str, ...]:
 
 
 def _aware(obj: object, attribute: attrs.Attribute[Any], value: dt.datetime | None) -> None:
-    if value is not None and value.tzinfo is None:
-        raise ValidationError("needs a time zone", field=attribute.name, rule="aware_datetime",
-                              hint="e.g. 2026-05-01T00:00:00+08:00")
+    bounds.check_time(value, attribute.name)
 
 
 @attrs.frozen

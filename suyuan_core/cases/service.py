@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import bounds, integrity, timeutil
 from suyuan_core.cases.projection import apply, created, parse_time
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case, CaseEvent, Party
@@ -105,6 +105,21 @@ class NewCase:
     data: dict[str, Any] = attrs.Factory(dict)
 
 
+def check_new_case(new: NewCase) -> None:
+    """A new case's fields against :mod:`suyuan_core.bounds` — the same check whether it came
+    through the API, a web form, an import file or a plugin."""
+    bounds.TITLE.check(new.title, "title")
+    bounds.DESCRIPTION.check(new.description, "description")
+    for name in ("category", "source", "area_code"):
+        bounds.CODE.check(getattr(new, name), name)
+    if new.source_ref is not None:
+        bounds.SOURCE_REF.check(new.source_ref, "source_ref")
+    bounds.check_parties([p.as_dict() if isinstance(p, Party) else p for p in new.parties])
+    bounds.check_time(new.occurred_at, "occurred_at")
+    if new.data and bounds.json_depth(new.data) > bounds.MAX_JSON_DEPTH:
+        raise ValidationError("nests too deeply", field="data", rule="json_depth")
+
+
 class CaseService:
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
@@ -113,6 +128,9 @@ class CaseService:
     def get(self, case_id: int, session: Session | None = None, *, lock: bool = False) -> Case:
         """The case's current state. ``lock`` (inside a write transaction) holds its row until
         the transaction ends, so writers to one case queue instead of failing on the version."""
+        if not isinstance(case_id, int) or not 1 <= case_id <= bounds.MAX_ID:
+            raise NotFound(f"no case with id {str(case_id)[:40]}", field="case_id",
+                           rule="exists", hint=f"case ids lie between 1 and {bounds.MAX_ID}")
         query = select(tables.cases).where(tables.cases.c.id == case_id)
         if lock:
             query = query.with_for_update()
@@ -167,10 +185,8 @@ class CaseService:
         if category is None:
             raise ValidationError(f"unknown category {new.category!r}", field="category",
                                   rule="exists", hint="see `suyuan categories` for the codes")
+        check_new_case(new)
         at = new.occurred_at or timeutil.now()
-        if at.tzinfo is None:
-            raise ValidationError("occurred_at needs a time zone", field="occurred_at",
-                                  rule="aware_datetime")
         if not category.valid_on(at.date()):
             raise ValidationError(f"category {new.category!r} is not valid on {at.date()}",
                                   field="category", rule="valid_period")
@@ -314,9 +330,10 @@ class CaseService:
             tuple[CaseEvent, Case]):
         """Check one event against the lifecycle and the plugins, and return it with the case it
         leads to. Nothing is written: the per-case path and the bulk path both build on this."""
-        if at.tzinfo is None:
-            raise ValidationError("occurred_at needs a time zone", field="occurred_at",
-                                  rule="aware_datetime")
+        bounds.check_time(at, "occurred_at")
+        bounds.REASON.check(reason, "reason")
+        if kind == "note":
+            bounds.NOTE.check(data.get("text"), "text")
         if after_time is not None and at < after_time:
             raise ValidationError(f"occurred_at {at.isoformat()} is before the case's last event "
                                   f"({after_time.isoformat()})", field="occurred_at",
@@ -354,16 +371,20 @@ class CaseService:
             raise IllegalTransition(before.id or 0, action, before.status.value,
                                     self.allowed(before))
         if action == "assign":
-            assignees = data.get("assignees")
-            if not assignees or not all(isinstance(a, str) and a for a in assignees):
-                raise ValidationError("assign needs a non-empty list of handlers", field="assignees",
-                                      rule="non_empty",
-                                      hint='e.g. ["person:M0001"] or ["organisation:TC01"]')
+            bounds.check_assignees(data.get("assignees"))
         if action == "escalate":
             if not reason:
                 raise ValidationError("say why the case is escalated", field="reason",
                                       rule="required")
             data.update(self._escalation(before, reason))
+        if data.get("deadline") is not None:
+            try:
+                given = parse_time(str(data["deadline"]))
+            except ValueError:
+                raise ValidationError(f"{str(data['deadline'])[:40]!r} is not a date and time",
+                                      field="deadline", rule="datetime",
+                                      hint="e.g. 2026-06-01T18:00:00+08:00") from None
+            bounds.check_time(given, "deadline")
         if action in ("accept", "escalate", "reopen") and "deadline" not in data:
             deadline = self.d.hook.suyuan_case_deadline(case=before, action=action, now=at,
                                                         deployment=self.d)
@@ -403,8 +424,12 @@ class CaseService:
 
     def _write_event(self, s: Session, event: CaseEvent, before: Case | None, after: Case,
                      path: str, now: dt.datetime) -> None:
+        row = event_row(event, before, after, path, now)
+        previous = (integrity.last_event_digest(s.connection(), event.case_id, event.seq - 1)
+                    if event.seq > 1 else None)
+        row["digest"] = integrity.event_digest(previous, row)
         try:
-            s.execute(tables.case_events.insert(), event_row(event, before, after, path, now))
+            s.execute(tables.case_events.insert(), row)
         except IntegrityError:
             raise ConcurrentUpdate(f"case {event.case_id} already has an event {event.seq}",
                                    field="version", rule="optimistic_lock",

@@ -3,8 +3,11 @@ each enabled plugin's commands, and turns every user error into one line on stde
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import sys
+import zipfile
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -115,3 +118,29 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)
+    except (OSError, UnicodeDecodeError, csv.Error, RecursionError, zipfile.BadZipFile,
+            json.JSONDecodeError) as exc:
+        # a bad file handed to any command (the core's or a plugin's): one line, no traceback
+        fail(bad_file(exc))
+        sys.exit(1)
+
+
+def bad_file(exc: BaseException) -> str:
+    """One line saying what is wrong with a file a command was given."""
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+        return (f"the file is not UTF-8 text (byte 0x{byte} at offset {exc.start}); "
+                "save it as UTF-8 (CSV UTF-8 in Excel) and try again")
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename}: is a directory, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename}: no such file"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or 'file'}: cannot be read ({exc.strerror or exc})"
+    if isinstance(exc, csv.Error):
+        return f"the CSV file cannot be read: {exc}"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "the file is not an .xlsx workbook (not a valid zip archive)"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    return "the file nests too deeply to be read"

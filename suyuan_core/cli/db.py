@@ -6,6 +6,21 @@ import click
 
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import table
+from suyuan_core.errors import ConfigError
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a file-backed SQLite database that does not exist yet (connecting to it
+    would create it), else None."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or (
+            parsed.database == ":memory:" or parsed.database.startswith("file:")):
+        return None
+    return None if Path(parsed.database).exists() else parsed.database
 
 
 @cli.group()
@@ -27,7 +42,12 @@ def upgrade(state: State) -> None:
 @db.command()
 @pass_state
 def status(state: State) -> None:
-    """Each branch's revision in the database against its head in the code."""
+    """Each branch's revision in the database against its head in the code (reads only: a
+    missing SQLite database is reported, not created)."""
+    missing = missing_sqlite_file(state.deployment.config.database_url)
+    if missing is not None:
+        raise ConfigError(f"the database {missing} does not exist",
+                          hint="check [deployment] database, or create it with `suyuan db upgrade`")
     rows = [(branch, current or "(not applied)", head, "ok" if current == head else "upgrade")
             for branch, (current, head) in state.deployment.migration_status().items()]
     table("migrations", ["branch", "database", "code", ""], rows)

@@ -109,7 +109,10 @@ def drill(state: State, metric: str, area: str | None, period: str | None, categ
 @metrics.command()
 @pass_state
 def verify(state: State) -> None:
-    """Recompute every case and every rollup from the events; exit 1 on any difference."""
+    """Check that the events are untouched (their digest chains, as `suyuan integrity`), then
+    recompute every case and every rollup from them; exit 1 on any difference."""
+    if _integrity(state):
+        sys.exit(1)
     counts, diffs = run_verify(state.deployment)
     for diff in diffs:
         click.echo(f"DIFFERENT {diff}", err=True)
@@ -144,3 +147,27 @@ def list_(state: State) -> None:
                 formula = f"{formula} ÷ {m.denominator.doc}"
         rows.append((m.key, f"{m.label.zh} {m.label.en}", m.unit, formula, m.provider))
     table("metrics", ["key", "label", "unit", "formula", "by"], rows)
+
+
+def _integrity(state: State) -> int:
+    from suyuan_core import integrity
+
+    with state.deployment.engine.connect() as conn:
+        report = integrity.check(conn)
+    for item in report.breaks:
+        click.echo(f"BROKEN {item}", err=True)
+    if report.breaks:
+        click.echo(f"integrity: {len(report.breaks)} break(s) in the digest chains (first ones "
+                   "shown); restore from a backup (`suyuan restore`) and compare", err=True)
+        return 1
+    click.echo(f"integrity: ok — {report.events} events of {report.cases} cases and "
+               f"{report.audit_entries} audit entries chain unbroken")
+    return 0
+
+
+@cli.command("integrity")
+@pass_state
+def integrity_command(state: State) -> None:
+    """Prove that no case event and no audit entry was edited, removed or inserted: recompute
+    each case's digest chain and the audit log's; exit 1 naming the first break of each."""
+    sys.exit(_integrity(state))

@@ -7,6 +7,7 @@ import re
 
 import attrs
 
+from suyuan_core import bounds
 from suyuan_core.errors import ValidationError
 
 GRAINS = ("day", "week", "month", "quarter", "year")
@@ -89,6 +90,10 @@ def parse_period(text: str) -> Period:
             continue
         try:
             g = [int(x) for x in m.groups()]
+            if not bounds.YEARS[0] <= g[0] <= bounds.YEARS[1]:
+                raise ValidationError(f"{text!r} lies outside the years suyuan counts",
+                                      field="period", rule="range",
+                                      hint=f"give a period in {bounds.YEARS[0]}–{bounds.YEARS[1]}")
             if grain == "day":
                 return Period("day", dt.date(g[0], g[1], g[2]))
             if grain == "week":

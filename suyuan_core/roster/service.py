@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from suyuan_core.domain.registry_items import Problem
 from suyuan_core.domain.roster import Organisation, Person
 from suyuan_core.errors import ImportFailed, NotFound, SuyuanError, ValidationError
+from suyuan_core.importing import csv_rows
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class RosterService:
         orgs: list[Organisation] = []
         seen: dict[str, int] = {}
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            for line, row in enumerate(csv.DictReader(fh), start=2):
+            for line, row in csv_rows(fh):
                 try:
                     values = {k: (row.get(k) or "").strip()
                               for k in ("external_id", "name", "kind", "area_code")}
@@ -180,8 +180,7 @@ class RosterService:
         people: list[Person] = []
         lines: dict[str, int] = {}
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for line, row in enumerate(reader, start=2):
+            for line, row in csv_rows(fh):
                 try:
                     person = person_from_row(row)
                 except SuyuanError as exc:

@@ -116,6 +116,9 @@ class CaseEventRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     case_kind: Mapped[str] = mapped_column(String(16))
     deadline: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: SHA-256 of the previous event's digest and this event (a chain per case): an edited or
+    #: removed event breaks it, and `suyuan integrity` names where (suyuan_core.integrity).
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class OrganisationRow(Base):
@@ -281,6 +284,8 @@ class AuditRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: the audit log's own chain: SHA-256 of the previous entry's digest and this entry.
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 # ``Table`` (not ``FromClause``) so that ``.insert()`` and ``update(...)`` type-check.

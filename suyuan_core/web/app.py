@@ -16,10 +16,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from suyuan_core import bounds
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.errors import PluginError
-from suyuan_core.web import errors
+from suyuan_core.web import errors, guard
 from suyuan_core.web.api import areas, cases, meta, metrics, roster
 from suyuan_core.web.auth import (
     PUBLIC,
@@ -140,10 +141,17 @@ def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
     from suyuan_core.web.pages import pages_router, static_router
 
     core = [api_router(deployment), pages_router(deployment), static_router()]
-    return Litestar(
-        route_handlers=[*core, *root_routers(deployment, first_segments(core))],
-        state=State({"deployment": deployment}),
+    roots = root_routers(deployment, first_segments(core))
+    app = Litestar(
+        route_handlers=[*core, *roots],
+        state=State({"deployment": deployment,
+                     "root_prefixes": frozenset(first_segments(roots))}),
         exception_handlers=errors.HANDLERS,
         openapi_config=openapi_config(deployment),
+        before_request=guard.check_request,
+        request_max_body_size=bounds.MAX_BODY_BYTES,
         debug=debug,
     )
+    # outermost, so that litestar's own answers (404, 405, 413) carry the headers too
+    app.asgi_handler = guard.SecurityHeaders(app.asgi_handler)
+    return app

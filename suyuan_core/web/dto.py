@@ -9,14 +9,15 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
-from suyuan_core import timeutil
+from suyuan_core import bounds, timeutil
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.lifecycle import OPEN_STATUSES
 
-Text = Annotated[str, Meta(min_length=1, max_length=500)]
-LongText = Annotated[str, Meta(max_length=20000)]
-Code = Annotated[str, Meta(min_length=1, max_length=64)]
+Text = Annotated[str, bounds.TITLE.meta()]
+LongText = Annotated[str, bounds.DESCRIPTION.meta()]
+Code = Annotated[str, bounds.CODE.meta()]
+Reason = Annotated[str, bounds.REASON.meta()]
 Version = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 
 
@@ -41,8 +42,8 @@ class RoleOut(Struct):
 
 # -- accounts ---------------------------------------------------------------------------------
 class LoginIn(Struct, forbid_unknown_fields=True):
-    username: Annotated[str, Meta(min_length=1, max_length=64)]
-    password: Annotated[str, Meta(min_length=1, max_length=1024)]
+    username: Annotated[str, bounds.TEXT["username"].meta()]
+    password: Annotated[str, bounds.TEXT["password"].meta()]
 
 
 class GrantOut(Struct):
@@ -77,11 +78,11 @@ class AreaOut(Struct):
 
 # -- cases ------------------------------------------------------------------------------------
 class PartyIn(Struct, forbid_unknown_fields=True):
-    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    name: Annotated[str, bounds.PARTY["name"].meta()]
     role: Annotated[str, Meta(pattern="^(applicant|respondent|party|caller)$")] = "party"
-    phone: Annotated[str, Meta(max_length=32)] | None = None
-    id_number: Annotated[str, Meta(max_length=32)] | None = None
-    address: Annotated[str, Meta(max_length=300)] | None = None
+    phone: Annotated[str, bounds.PARTY["phone"].meta()] | None = None
+    id_number: Annotated[str, bounds.PARTY["id_number"].meta()] | None = None
+    address: Annotated[str, bounds.PARTY["address"].meta()] | None = None
     #: the party asked to stay anonymous: hidden from the handling unit.
     anonymous: bool = False
 
@@ -94,42 +95,42 @@ class NewCaseIn(Struct, forbid_unknown_fields=True):
     kind: Annotated[str, Meta(pattern="^(dispute|appeal)$")] | None = None
     level: Annotated[str, Meta(pattern="^(micro_grid|grid|community|town|county)$")] | None = None
     description: LongText = ""
-    source_ref: Annotated[str, Meta(min_length=1, max_length=128)] | None = None
-    parties: Annotated[list[PartyIn], Meta(max_length=50)] = []
+    source_ref: Annotated[str, bounds.SOURCE_REF.meta()] | None = None
+    parties: Annotated[list[PartyIn], Meta(max_length=bounds.MAX_PARTIES)] = []
     occurred_at: dt.datetime | None = None
 
 
 class ActionIn(Struct, forbid_unknown_fields=True):
     #: the case version you saw; the action is refused (409) if the case changed since.
     expected_version: Version
-    reason: Annotated[str, Meta(max_length=2000)] | None = None
-    #: for ``assign``: handlers such as ``person:M0001`` or ``organisation:TC01``.
-    assignees: Annotated[list[Annotated[str, Meta(min_length=1, max_length=128)]],
-                         Meta(max_length=20)] | None = None
+    reason: Reason | None = None
+    #: for ``assign``: handlers on the roster, such as ``person:M0001`` or ``organisation:TC01``.
+    assignees: Annotated[list[Annotated[str, bounds.ASSIGNEE.meta()]],
+                         Meta(max_length=bounds.MAX_ASSIGNEES)] | None = None
     #: for ``accept``/``escalate``/``reopen``: a deadline instead of the computed one.
     deadline: dt.datetime | None = None
 
 
 class NoteIn(Struct, forbid_unknown_fields=True):
-    text: Annotated[str, Meta(min_length=1, max_length=20000)]
+    text: Annotated[str, bounds.NOTE.meta()]
     expected_version: Version | None = None
 
 
 class AttachmentIn(Struct, forbid_unknown_fields=True):
     """Metadata of a file kept elsewhere (a document store); the API never stores the bytes."""
 
-    filename: Annotated[str, Meta(min_length=1, max_length=255)]
+    filename: Annotated[str, bounds.TEXT["filename"].meta()]
     content_type: Annotated[str, Meta(min_length=3, max_length=127, pattern=r"^[\w.+-]+/[\w.+-]+$")]
     size: Annotated[int, Meta(ge=0, le=10**12)]
     sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
-    description: Annotated[str, Meta(max_length=2000)] = ""
+    description: Annotated[str, bounds.REASON.meta()] = ""
     expected_version: Version | None = None
 
 
 class CallbackIn(Struct, forbid_unknown_fields=True):
     reached: bool
     satisfaction: Annotated[str, Meta(pattern="^(satisfied|basically_satisfied|dissatisfied)$")] | None = None
-    reason: Annotated[str, Meta(max_length=2000)] | None = None
+    reason: Reason | None = None
 
 
 class CaseOut(Struct):

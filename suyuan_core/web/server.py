@@ -33,36 +33,64 @@ def check_ready(d: Deployment) -> None:
                           hint="run `suyuan db upgrade` first")
 
 
-def banner(d: Deployment, host: str, port: int) -> list[str]:
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def banner(d: Deployment, host: str, port: int, *, tls: bool = False) -> list[str]:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    base = f"http://{shown}:{port}"
+    base = f"{'https' if tls else 'http'}://{shown}:{port}"
     lines = [f"suyuan {d.config.core.deployment.name}: serving on {base}/",
              f"  API {base}/api/v1/  ·  API reference (offline) {base}/api/v1/schema"]
     if d.accounts.check_password("admin", DEMO_PASSWORD):
         lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also town, mediator; same password)")
-    if d.config.core.web.secure_cookies and shown not in ("127.0.0.1", "localhost", "::1"):
-        lines.append("  note: session cookies are Secure; serve behind HTTPS, or set "
-                     "[web] secure_cookies = false for a plain-HTTP intranet")
+    if d.config.core.web.secure_cookies and not tls and not is_loopback(host):
+        lines.append(
+            f"  WARNING: serving plain HTTP on {host}, but session cookies are Secure: browsers "
+            "other than on this machine will drop them and sign-in will loop. Serve over TLS "
+            "(--ssl-certfile/--ssl-keyfile), or behind an HTTPS proxy (list it in [web] "
+            "trusted_proxies), or set [web] secure_cookies = false for a plain-HTTP intranet")
     return lines
 
 
 def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
-        workers: int = 1) -> None:
+        workers: int = 1, ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None) -> None:
     import uvicorn
 
     from suyuan_core.web.app import create_app
 
     if workers < 1:
         raise ConfigError("--workers must be at least 1", field="workers", rule="min")
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise ConfigError("TLS needs both --ssl-certfile and --ssl-keyfile", field="ssl",
+                          rule="required")
     check_ready(deployment)
-    for line in banner(deployment, host, port):
-        click.echo(line)
+    tls = bool(ssl_certfile)
+    for line in banner(deployment, host, port, tls=tls):
+        click.echo(line, err=line.lstrip().startswith("WARNING"))
+    # suyuan reads X-Forwarded-For itself, from [web] trusted_proxies only (uvicorn would
+    # believe it from any local peer)
+    options: dict[str, object] = {"host": host, "port": port, "log_level": "info",
+                                  "proxy_headers": False}
+    if tls:
+        options.update(ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     if workers == 1:
-        uvicorn.run(create_app(deployment), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(deployment), **options)  # type: ignore[arg-type]
         return
     if deployment.config.path is None:
         raise ConfigError("several workers need a configuration file", hint="pass --config PATH")
     os.environ[ENV_CONFIG] = str(deployment.config.path)
     deployment.close()
-    uvicorn.run("suyuan_core.web.server:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    uvicorn.run("suyuan_core.web.server:app_from_env", factory=True, workers=workers,
+                **options)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
 from suyuan_core.errors import NotFound, PermissionDenied
+from suyuan_core.web.addresses import client_address
 from suyuan_core.web.dto import CaseOut, case_out
 
 #: handler parameters filled by the API router's dependencies.
@@ -28,7 +29,11 @@ def action_permission(action: str) -> str:
 
 
 def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "-"
+    """The client's address as the audit log records it: the peer, or — when the peer is one of
+    ``[web] trusted_proxies`` — the nearest address in ``X-Forwarded-For`` that is not a proxy
+    (a client cannot forge its address by sending the header itself)."""
+    d: Deployment = request.app.state["deployment"]
+    return client_address(request.scope, d.config.core.web.trusted_proxies)
 
 
 def area_path(d: Deployment, area_code: str) -> str:

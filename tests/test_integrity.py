@@ -1,0 +1,112 @@
+"""Tamper evidence (issue 14 point 5): case_events is append-only in the database, and the digest
+chains over each case's events and over the audit log name an edited or removed row, even after
+someone dropped the triggers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from suyuan_core import integrity
+from suyuan_core.testing.factories import Factories
+from suyuan_core.testing.kit import run_cli
+
+
+def _history(d: Any) -> list[int]:
+    f = Factories(d)
+    ids = []
+    for _ in range(3):
+        case = f.case()
+        d.cases.act(case.id, "accept", actor="t")
+        d.cases.note(case.id, "called the parties", actor="t")
+        d.audit.write(None, actor="t", action="case.read", record=f"case:{case.id}")
+        ids.append(case.id)
+    return ids
+
+
+def _drop_triggers(d: Any, table: str) -> None:
+    with d.engine.begin() as conn:
+        if d.engine.dialect.name == "postgresql":
+            conn.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
+        else:
+            conn.execute(text(f"DROP TRIGGER {table}_no_update"))
+            conn.execute(text(f"DROP TRIGGER {table}_no_delete"))
+
+
+def test_a_clean_history_passes(deployment: Any) -> None:
+    _history(deployment)
+    r = run_cli(deployment, "integrity")
+    assert r.exit_code == 0, r.output
+    assert "9 events of 3 cases and 3 audit entries" in r.stdout
+    assert run_cli(deployment, "metrics", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize("sql", ["UPDATE case_events SET reason = 'x' WHERE seq = 2",
+                                 "DELETE FROM case_events WHERE seq = 3"])
+def test_the_database_refuses_edits_of_events(deployment: Any, sql: str) -> None:
+    _history(deployment)
+    with pytest.raises(DatabaseError), deployment.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+def test_an_edited_event_is_named_even_without_the_trigger(deployment: Any) -> None:
+    ids = _history(deployment)
+    _drop_triggers(deployment, "case_events")
+    with deployment.engine.begin() as conn:
+        conn.execute(text("UPDATE case_events SET actor = 'someone-else' "
+                          "WHERE case_id = :c AND seq = 2"), {"c": ids[1]})
+    r = run_cli(deployment, "integrity")
+    assert r.exit_code == 1
+    assert f"case:{ids[1]} event 2" in r.stderr and "edited" in r.stderr
+    breaks = [str(b) for b in integrity.check(deployment.engine.connect()).breaks]
+    assert breaks == [f"case:{ids[1]} event 2: does not match its digest: the event was edited "
+                      "(or one before it was)"]
+    # verify refuses too: a rebuild from edited events would agree with itself
+    assert run_cli(deployment, "metrics", "verify").exit_code == 1
+
+
+@pytest.mark.parametrize("seq,problem", [(2, "removed"), (3, "events removed")])
+def test_a_removed_event_is_named(deployment: Any, seq: int, problem: str) -> None:
+    ids = _history(deployment)
+    _drop_triggers(deployment, "case_events")
+    with deployment.engine.begin() as conn:
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = :s"),
+                     {"c": ids[2], "s": seq})
+    breaks = integrity.check(deployment.engine.connect()).breaks
+    assert len(breaks) == 1 and breaks[0].chain == f"case:{ids[2]}"
+    assert problem in breaks[0].problem
+
+
+def test_an_edited_or_removed_audit_entry_is_named(deployment: Any) -> None:
+    _history(deployment)
+    _history(deployment)  # six entries
+    with pytest.raises(DatabaseError), deployment.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    _drop_triggers(deployment, "audit_log")
+    with deployment.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM audit_log ORDER BY id"))]
+    with deployment.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET reason = 'nothing to see' WHERE id = :i"),
+                     {"i": ids[1]})
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[4]})
+    breaks = integrity.check(deployment.engine.connect()).breaks
+    # the edited entry, and the one after the removed entry
+    assert [b.at for b in breaks] == [ids[1], ids[5]]
+    assert all(b.chain == "audit" for b in breaks)
+
+
+def test_bulk_imported_events_chain_too(deployment: Any, tmp_path: Any) -> None:
+    import json
+
+    path = tmp_path / "cases.jsonl"
+    rows = [{"source": "walk_in", "title": f"t{i}", "category": "neighbour",
+             "area_code": "C.T1.C1.G1", "reported_at": "2026-05-01T09:00:00+08:00",
+             "events": [{"kind": "accept", "occurred_at": "2026-05-01T10:00:00+08:00"}]}
+            for i in range(5)]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert run_cli(deployment, "cases", "import", str(path)).exit_code == 0
+    report = integrity.check(deployment.engine.connect())
+    assert report.ok and report.events == 10
