@@ -140,7 +140,12 @@ def test_demo_matches_the_seed_mix_from_events(d):
     span = Period("year", dt.date(2026, 1, 1))
     ms = d.metric_service
     sat = ms.figure("satisfaction_rate", "C", span)
-    assert abs(sat.value - 97.73) < 0.3
+    # each caller's answer is drawn from how their order went (no quota), so ~440 ratings land
+    # within sampling noise of the seed's 97.73% (σ ≈ 0.7 points), not on it
+    assert abs(sat.value - 97.73) < 1.5 and sat.den > 400
+    months = [ms.figure("cases_received", "C", Period("month", dt.date(2026, m, 1))).num
+              for m in range(1, 7)]
+    assert sum(months[:5]) == n and min(months[:5]) > 0 and months[5] == 0  # the seed's Jan–May
     assert ms.figure("on_time_rate", "C", span).value == 100.0
     sources = {f.source: f.num for f in ms.breakdown("cases_received", "C", span, "source")}
     assert set(sources) == {"hotline_12345", "mailbox", "messaging"}
