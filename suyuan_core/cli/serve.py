@@ -49,18 +49,21 @@ def init(ctx: click.Context, directory: Path, name: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes; each opens its own connections to the database.")
+@click.option("--access-log", is_flag=True, help="Log every request (off by default: it is slow, "
+              "and the audit log records who read what).")
 @click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Serve HTTPS with this certificate (PEM); also needs --ssl-keyfile.")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The certificate's private key (PEM).")
 @pass_state
-def serve(state: State, host: str, port: int, workers: int, ssl_certfile: str | None,
-          ssl_keyfile: str | None) -> None:
-    """Serve the HTTP API and the web pages (uvicorn); prints the URL and the demo login.
+def serve(state: State, host: str, port: int, workers: int, access_log: bool,
+          ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
+    """Serve the HTTP API and the web pages (uvicorn with uvloop and httptools); prints the URL
+    and the demo login.
 
     On an address other than this machine's, serve over TLS (or behind an HTTPS proxy): the
     session cookie is Secure, and browsers drop it over plain HTTP."""
     from suyuan_core.web.server import run
 
-    run(state.deployment, host=host, port=port, workers=workers, ssl_certfile=ssl_certfile,
-        ssl_keyfile=ssl_keyfile)
+    run(state.deployment, host=host, port=port, workers=workers, access_log=access_log,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)

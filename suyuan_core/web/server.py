@@ -63,8 +63,16 @@ def banner(d: Deployment, host: str, port: int, *, tls: bool = False) -> list[st
     return lines
 
 
+def server_options(access_log: bool = False) -> dict[str, object]:
+    """uvicorn's fast stack (uvloop, httptools — both dependencies of suyuan) and no access log
+    by default: the pure-Python loop and parser and a log line per request cost more than a
+    case read. The audit log, not the access log, is the record of who read what."""
+    return {"loop": "uvloop", "http": "httptools", "access_log": access_log,
+            "log_level": "info"}
+
+
 def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
-        workers: int = 1, ssl_certfile: str | None = None,
+        workers: int = 1, access_log: bool = False, ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None) -> None:
     import uvicorn
 
@@ -81,8 +89,8 @@ def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
         click.echo(line, err=line.lstrip().startswith("WARNING"))
     # suyuan reads X-Forwarded-For itself, from [web] trusted_proxies only (uvicorn would
     # believe it from any local peer)
-    options: dict[str, object] = {"host": host, "port": port, "log_level": "info",
-                                  "proxy_headers": False}
+    options: dict[str, object] = {"host": host, "port": port, "proxy_headers": False,
+                                  **server_options(access_log)}
     if tls:
         options.update(ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     if workers == 1:

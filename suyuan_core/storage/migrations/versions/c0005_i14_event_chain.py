@@ -5,7 +5,7 @@ chain per case, and one over the audit log in id order), and puts on ``case_even
 triggers ``audit_log`` has: UPDATE and DELETE are refused by the database itself.
 
 Revision ID: c0005_i14_event_chain
-Revises: c0004_rollups_from_community
+Revises: c0005_area_paths_bytewise
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c0005_i14_event_chain"
-down_revision: str | None = "c0004_rollups_from_community"
+down_revision: str | None = "c0005_area_paths_bytewise"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
