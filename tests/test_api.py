@@ -47,6 +47,9 @@ def test_every_api_route_needs_authentication(api):
 
 
 def test_case_lifecycle_over_http_writes_events_and_audit(api, deployment):
+    from suyuan_core.testing.factories import Factories
+
+    Factories(deployment).person(external_id="M1")  # assignment names someone on the roster
     h = api.as_role("supervisor", "C.T1", username="sup")
     r = api.post(f"{API}/cases", json=new_case(), headers=h)
     assert r.status_code == 201, r.text

@@ -54,7 +54,7 @@ def endpoints(case_id: int, area: str):
         ("accept", {"cases.read+cases.transition"}, "POST", f"/cases/{case_id}/actions/accept",
          {"expected_version": 1}),
         ("assign", {"cases.read+cases.assign"}, "POST", f"/cases/{case_id}/actions/assign",
-         {"expected_version": 1, "assignees": ["person:X"]}),
+         {"expected_version": 1, "assignees": ["person:P0001"]}),
         ("escalate", {"cases.read+cases.escalate"}, "POST",
          f"/cases/{case_id}/actions/escalate", {"expected_version": 1, "reason": "矩阵测试"}),
         ("note", {"cases.read+cases.transition", "cases.read+cases.create"}, "POST",

@@ -220,3 +220,10 @@ def test_bounds_are_documented_in_one_table() -> None:
     info = msgspec.inspect.type_info(NewCaseIn)
     title = next(f for f in info.fields if f.name == "title")  # type: ignore[attr-defined]
     assert title.type.max_length == bounds.TITLE.max_length
+
+
+def test_docs_bounds_is_generated_from_the_declaration() -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).parent.parent / "docs" / "bounds.md"
+    assert doc.read_text(encoding="utf-8") == bounds.markdown()

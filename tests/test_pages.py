@@ -63,6 +63,9 @@ def test_every_page_renders_in_chinese_and_english_without_external_resources(si
 
 
 def test_case_flow_through_forms_and_dashboard_drill_down(site, deployment):
+    from suyuan_core.testing.factories import Factories
+
+    Factories(deployment).person(external_id="M1")  # assignment names someone on the roster
     sign_in(site)
     form = site.get("/cases/new").text
     r = site.post("/cases/new", data={"csrf_token": csrf(form), "title": "楼上漏水纠纷",

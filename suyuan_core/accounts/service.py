@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -370,8 +370,19 @@ class AccountService:
     def login(self, username: str, password: str, *, ip: str = "-") -> NewSession:
         """Check the password and open a session; failures are counted and throttled."""
         u = tables.users.c
-        with self.d.reading() as s:
+        now = timeutil.now()
+        # The attempt is counted *before* the password is checked, in a transaction that holds
+        # the user name's (and the address's) lock: parallel attempts queue on it and each sees
+        # the ones before it, so exactly login_max_failures are ever checked in a window. A
+        # correct password removes the user's count again (below).
+        with self.d.transaction() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                for key in sorted({f"login:user:{username[:64]}", f"login:ip:{ip[:64]}"}):
+                    s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
             self._throttle(s, username, ip)
+            s.execute(tables.login_failures.insert(),
+                      {"username": username[:64], "ip": ip[:64], "at": timeutil.to_db(now)})
+        with self.d.reading() as s:
             user = s.execute(select(tables.users).where(u.username == username)).first()
         ok = False
         try:
@@ -379,11 +390,8 @@ class AccountService:
                                 else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             ok = False
-        now = timeutil.now()
         if not ok or user is None or not user.password_hash or not user.active:
-            with self.d.transaction() as s:
-                s.execute(tables.login_failures.insert(),
-                          {"username": username[:64], "ip": ip[:64], "at": timeutil.to_db(now)})
+            with self.d.transaction() as s:  # the failure was counted before the check
                 self.d.audit.write(s, actor=f"user:{username[:64]}", action="login.failed",
                                    ip=ip)
             raise NotAuthenticated("wrong user name or password", field="password",

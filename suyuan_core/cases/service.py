@@ -372,6 +372,12 @@ class CaseService:
                                     self.allowed(before))
         if action == "assign":
             bounds.check_assignees(data.get("assignees"))
+            if (before.status is Status.assigned
+                    and sorted(data["assignees"]) == sorted(before.assignees)):
+                # a repeat would only add an event that counts twice (smart_dispatches …)
+                raise ValidationError("the case is already assigned to exactly these handlers",
+                                      field="assignees", rule="no_change",
+                                      hint="assign someone else, or leave it as it is")
         if action == "escalate":
             if not reason:
                 raise ValidationError("say why the case is escalated", field="reason",

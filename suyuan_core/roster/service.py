@@ -246,6 +246,32 @@ class RosterService:
         return tuple(Organisation(id=r.id, external_id=r.external_id, name=r.name, kind=r.kind,
                                   area_code=r.area_code) for r in rows)
 
+    def check_handlers(self, handlers: Iterable[str], field: str = "assignees") -> None:
+        """Refuse handlers that are not on the roster: ``person:<external_id>`` of a person,
+        ``organisation:<external_id>`` of an organisation (what a person or a form may assign
+        to; a typo or an injected string is never stored)."""
+        items = list(handlers)
+        wanted: dict[str, set[str]] = {"person": set(), "organisation": set()}
+        for i, h in enumerate(items):
+            kind, _, ref = str(h).partition(":")
+            if kind not in wanted or not ref:
+                raise ValidationError(f"{str(h)[:60]!r} is not a handler", field=f"{field}[{i}]",
+                                      rule="handler",
+                                      hint="write person:<roster id> or organisation:<id>")
+            wanted[kind].add(ref)
+        with self.d.reading() as s:
+            found = {
+                "person": set(s.scalars(select(tables.persons.c.external_id).where(
+                    tables.persons.c.external_id.in_(sorted(wanted["person"]))))),
+                "organisation": set(s.scalars(select(tables.organisations.c.external_id).where(
+                    tables.organisations.c.external_id.in_(sorted(wanted["organisation"])))))}
+        for i, h in enumerate(items):
+            kind, _, ref = str(h).partition(":")
+            if ref not in found[kind]:
+                raise ValidationError(f"{str(h)[:60]!r} is not on the roster", field=f"{field}[{i}]",
+                                      rule="on_roster",
+                                      hint="see GET /api/v1/roster/people and /organisations")
+
     def get(self, external_id: str) -> Person:
         for person in self.list(external_ids=[external_id]):
             return person

@@ -142,6 +142,7 @@ class CaseController(Controller):
         require_area(d, principal, action_permission(action), case.area_code)
         payload: dict[str, Any] = {}
         if data.assignees is not None:
+            d.roster.check_handlers(data.assignees)
             payload["assignees"] = list(data.assignees)
         if data.deadline is not None:
             if data.deadline.tzinfo is None:

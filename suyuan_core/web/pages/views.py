@@ -266,6 +266,7 @@ def case_act(request: Request[Any, Any, Any], case_id: FromPath[int], data: Form
     if action == "assign":
         payload["assignees"] = [a.strip() for a in str(data.get("assignees", "")).split(",")
                                 if a.strip()]
+        d.roster.check_handlers(payload["assignees"])
     reason = str(data.get("reason", "")).strip() or None
     with d.transaction() as s:
         d.cases.act(case_id, action, actor=me.actor, data=payload, reason=reason,
