@@ -217,10 +217,8 @@ def check(conn: Connection) -> Report:
 def backfill(conn: Connection, which: str) -> int:
     """Chain the rows already there (migration c0005): events per case in seq order, audit
     entries in id order. Returns how many rows were given a digest."""
-    if which == "case_events":
-        fields, order = EVENT_FIELDS, "case_id, seq"
-    else:
-        fields, order = AUDIT_FIELDS, "id"
+    fields: tuple[str, ...] = EVENT_FIELDS if which == "case_events" else AUDIT_FIELDS
+    order = "case_id, seq" if which == "case_events" else "id"
     names = ", ".join(("id", *fields))
     rows = conn.execute(text(f"SELECT {names} FROM {which} ORDER BY {order}")).mappings().all()
     previous: str | None = None

@@ -7,6 +7,7 @@ unit entirely: only an unmasking viewer sees who they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from suyuan_core.domain.labels import Label, label
 from suyuan_core.errors import ValidationError
 
 ANONYMOUS = "匿名"
-KINDS = ("name", "phone", "id_number", "address", "hidden")
+KINDS = ("name", "phone", "id_number", "address", "email", "hidden")
 
 
 def mask_name(value: str) -> str:
@@ -54,11 +55,39 @@ def mask_hidden(value: Any) -> str:
     return "***"
 
 
+def mask_email(value: str) -> str:
+    """``zhangsan@example.cn`` → ``z***@example.cn``."""
+    local, at, domain = value.strip().partition("@")
+    return (local[:1] + "***" + at + domain) if at else mask_hidden(value)
+
+
 MASKERS: Mapping[str, Callable[[Any], str]] = {
     "name": mask_name, "phone": mask_phone, "id_number": mask_id_number,
-    "address": mask_address, "hidden": mask_hidden}
+    "address": mask_address, "email": mask_email, "hidden": mask_hidden}
 
-PARTY_FIELDS = {"name": "name", "phone": "phone", "id_number": "id_number", "address": "address"}
+#: personal data a resident writes into free text (a description, a note): ID numbers (18
+#: characters, GB 11643), mobile and landline numbers, e-mail addresses.
+_IN_TEXT = [
+    (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"), mask_id_number),
+    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)"),
+     lambda v: mask_phone(re.sub(r"[^\d]", "", v)[-11:])),
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), mask_phone),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), mask_email),
+]
+
+
+def mask_free_text(text: str | None) -> str | None:
+    """Free text with the phone numbers, ID numbers and e-mail addresses found in it masked
+    (on every masked or public view of a title, description, note or reason)."""
+    if not text:
+        return text
+    for pattern, masker in _IN_TEXT:
+        text = pattern.sub(lambda m, f=masker: f(m.group(0)), text)  # type: ignore[misc]
+    return text
+
+#: a party's personal fields and how each is masked (the core's declaration of its own).
+PARTY_FIELDS = {"name": "name", "phone": "phone", "id_number": "id_number", "address": "address",
+                "email": "email"}
 
 
 def _kind(obj: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from suyuan_core.accounts.masking import SensitiveField, mask_data, mask_party
+from suyuan_core.accounts.masking import SensitiveField, mask_data, mask_free_text, mask_party
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.errors import PermissionDenied, ValidationError
 
@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
 UNMASK = "personal_data.unmask"
+#: keys of event data that hold free text a resident or an official wrote.
+FREE_TEXT = ("text", "description", "title", "summary", "content")
 
 
 class Privacy:
@@ -48,11 +50,19 @@ class Privacy:
     def data(self, data: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
         return dict(data) if reveal else mask_data(data, self.fields)
 
+    def text(self, value: str | None, reveal: bool) -> str | None:
+        """Free text as the viewer sees it: phone and ID numbers found in it masked."""
+        return value if reveal else mask_free_text(value)
+
     def event_data(self, data: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
-        """An event's data: its parties and its ``case_data`` masked like the case's."""
+        """An event's data: its parties and its ``case_data`` masked like the case's, and the
+        phone and ID numbers in its free text (a note, a description) masked."""
         if reveal:
             return dict(data)
         out = dict(data)
+        for key in FREE_TEXT:
+            if isinstance(out.get(key), str):
+                out[key] = mask_free_text(out[key])
         if isinstance(out.get("parties"), list):
             out["parties"] = [mask_party(p) for p in out["parties"] if isinstance(p, Mapping)]
         if isinstance(out.get("case_data"), Mapping):

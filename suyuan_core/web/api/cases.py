@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import attrs
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
@@ -123,7 +124,8 @@ class CaseController(Controller):
         allowed = [a for a in d.cases.allowed(case)
                    if principal.can(action_permission(a), path)]
         return CaseDetail(case=present(d, case, unmask),
-                          timeline=[event_out(e, d.privacy.event_data(e.data, unmask))
+                          timeline=[event_out(attrs.evolve(e, reason=d.privacy.text(
+                                        e.reason, unmask)), d.privacy.event_data(e.data, unmask))
                                     for e in events],
                           allowed_actions=allowed)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 from litestar import Request
 from litestar.di import NamedDependency
 
@@ -74,6 +75,11 @@ def readable_case(d: Deployment, principal: Principal, case_id: int) -> tuple[Ca
 
 
 def present(d: Deployment, case: Case, reveal: bool, now: dt.datetime | None = None) -> CaseOut:
+    """A case as the caller sees it: parties and declared sensitive fields masked, and the
+    phone and ID numbers in its title and description masked, unless ``reveal``."""
     parties = d.privacy.parties([p.as_dict() for p in case.parties], reveal)
+    if not reveal:
+        case = attrs.evolve(case, title=d.privacy.text(case.title, False) or case.title,
+                            description=d.privacy.text(case.description, False) or "")
     return case_out(case, parties=parties, data=d.privacy.data(case.data, reveal),
                     masked=not reveal, now=now or timeutil.now())

@@ -11,6 +11,7 @@ import inspect
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
@@ -243,7 +244,8 @@ def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Respon
     candidates = d.routing.propose(case)[:5] if "assign" in allowed else []
     return render(request, "case.html", me=me, case=present(d, case, unmask),
                   area=d.areas.tree.get(case.area_code), category=d.categories.get(case.category),
-                  timeline=[(e, d.privacy.event_data(e.data, unmask)) for e in events],
+                  timeline=[(attrs.evolve(e, reason=d.privacy.text(e.reason, unmask)),
+                             d.privacy.event_data(e.data, unmask)) for e in events],
                   allowed=allowed, can_note=can_note, candidates=candidates,
                   may_unmask=me.can("personal_data.unmask", path) and not unmask)
 

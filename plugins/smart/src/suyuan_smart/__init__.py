@@ -26,6 +26,7 @@ from suyuan_core import (
     Refusal,
     Role,
     RouteProposal,
+    SensitiveField,
     Suggestion,
     hookimpl,
 )
@@ -160,3 +161,16 @@ def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
 
 
 __all__ = ["Session", "plugin"]
+
+
+@hookimpl
+def suyuan_register_sensitive_fields(deployment: Deployment) -> list[SensitiveField]:
+    """What 12345 and Open311 intake put into ``case.data`` about the caller (PIPL Art 28: a
+    location is 行踪轨迹): masked for everyone without ``personal_data.unmask``."""
+    return [
+        SensitiveField("address", "address", ("诉求地址", "Caller's address")),
+        SensitiveField("location", "hidden", ("位置", "Location (lat/long)")),
+        SensitiveField("open311_email", "email", ("电子邮箱", "Caller's e-mail")),
+        SensitiveField("open311_device_id", "hidden", ("设备号", "Caller's device id")),
+        SensitiveField("open311_account_id", "hidden", ("账号", "Caller's account id")),
+    ]
