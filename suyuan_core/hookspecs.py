@@ -162,9 +162,11 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     :class:`~suyuan_core.SensitiveField` objects, e.g.
     ``SensitiveField("virtue.guardian_phone", "phone")``; a dotted path reaches into nested dicts.
     Every API output masks them (``name`` → ``张*``, ``phone`` → ``138****1234``, ``id_number``,
-    ``address``, ``email`` → ``z***@example.cn``, or ``hidden`` → ``***``) unless the viewer holds ``personal_data.unmask`` for
-    the case's area and gives a reason, which is written to the audit log. Parties' names, phones,
-    ID numbers and addresses are always masked; they need no declaration.
+    ``address``, ``email`` → ``z***@example.cn``, or ``hidden`` → ``***``) unless the viewer
+    holds ``personal_data.unmask`` for the case's area and gives a reason, which is written to
+    the audit log. Parties' names, phones, ID numbers, addresses and e-mail addresses are always
+    masked; they need no declaration. Phone and ID numbers found in free text (a description, a
+    note) are masked on every masked view too.
     """
 
 
