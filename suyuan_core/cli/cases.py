@@ -52,13 +52,19 @@ def import_(state: State, path: Path, fmt: str | None, batch_size: int, actor: s
 @click.option("--source", help="Only this intake source.")
 @click.option("--with-events", is_flag=True, help="JSON Lines: add each case's events.")
 @click.option("--personal-data", is_flag=True,
-              help="Include the parties' personal data (left out by default, PIPL Art 6).")
+              help="Include the parties' personal data (left out by default, PIPL Art 6); "
+                   "needs --reason and writes an audit entry.")
+@click.option("--reason", default=None, help="Why personal data is exported (audited).")
 @pass_state
 def export(state: State, path: Path, fmt: str | None, area: str | None, status: str | None,
            category: str | None, source: str | None, with_events: bool,
-           personal_data: bool) -> None:
+           personal_data: bool, reason: str | None) -> None:
     """Export cases to CSV, JSON Lines or XLSX (streamed: memory stays flat)."""
     d = state.deployment
+    if personal_data and (not reason or len(reason.strip()) < 4):
+        raise ValidationError("exporting personal data needs a reason", field="reason",
+                              rule="required", hint='e.g. --reason "移交法院司法确认" (at least 4 '
+                                                    "characters; it is written to the audit log)")
     fmt = detect_format(path, fmt)
     if with_events and fmt != "jsonl":
         raise ValidationError("--with-events needs JSON Lines", field="format", rule="export",
@@ -67,6 +73,14 @@ def export(state: State, path: Path, fmt: str | None, area: str | None, status: 
     rows = iter_cases(d, query, with_events=with_events, personal_data=personal_data)
     with progress(f"exporting {path.name}") as advance:
         count = export_file(d, rows, path, fmt, progress=advance)
+    if personal_data:
+        import getpass
+
+        d.audit.write(None, actor=f"cli:{getpass.getuser()}", action="cases.export.personal_data",
+                      record="case:", reason=reason,
+                      detail={"path": str(path.resolve()), "cases": count, "area": area,
+                              "status": status, "category": category, "source": source,
+                              "with_events": with_events})
     click.echo(f"exported {count} cases to {path}")
 
 

@@ -1,6 +1,7 @@
 """The ``suyuan`` console script: import every command module, then run."""
 
 from suyuan_core.cli import (  # noqa: F401 - registers
+    backup,
     cases,
     db,
     demo,
