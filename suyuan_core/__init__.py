@@ -7,7 +7,7 @@ contract in CI enforces this for the plugins in this repository).
 
 from __future__ import annotations
 
-from suyuan_core.accounts.masking import SensitiveField
+from suyuan_core.accounts.masking import SensitiveField, mask_address, mask_free_text
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.bulk import BulkResult, CaseRecord, EventSpec
 from suyuan_core.cases.query import CaseFilter
@@ -70,5 +70,5 @@ __all__ = [
     "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal",
     "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status",
     "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions",
-    "hookimpl", "parse_period",
+    "hookimpl", "mask_address", "mask_free_text", "parse_period",
 ]

@@ -66,3 +66,32 @@ def test_unknown_request_and_bad_filters(d):
         open311.requests(d, {"start_date": "last week"})
     with pytest.raises(Open311Error, match="unknown service_code"):
         open311.requests(d, {"service_code": "nope"})
+
+
+def test_public_reads_coarsen_the_address_and_mask_numbers_in_the_description(d):
+    made = open311.create(d, {**GOOD, "address_string": "四川省成都市金堂县赵镇十里社区5组12号",
+                              "lat": "30.861234", "long": "104.421987",
+                              "email": "zhangsan@example.cn",
+                              "description": "路灯不亮，请回电13812341234，身份证110101199001011234"})
+    rid = made[0]["service_request_id"]
+    for one in (open311.request(d, rid)[0],
+                *[r for r in open311.requests(d, {}) if r["service_request_id"] == rid]):
+        assert one["address"].startswith("四川省成都") and "12号" not in one["address"]
+        assert "13812341234" not in one["description"] and "138****1234" in one["description"]
+        assert "110101199001011234" not in one["description"]
+        assert (one["lat"], one["long"]) == (30.861, 104.422)
+        assert "zhangsan" not in json.dumps(one, ensure_ascii=False)
+
+
+def test_a_town_official_sees_the_callers_address_and_email_masked(d):
+    from suyuan_core.testing.http import ApiClient
+
+    made = open311.create(d, {**GOOD, "address_string": "四川省成都市金堂县赵镇十里社区5组12号",
+                              "email": "zhangsan@example.cn"})
+    rid = made[0]["service_request_id"]
+    with ApiClient(d) as api:
+        h = api.as_role("official", "C.T1")
+        case = api.get(f"/api/v1/cases/{rid}", headers=h).json()["case"]
+    assert case["data"]["open311_email"] == "z***@example.cn"
+    assert "12号" not in case["data"]["address"]
+    assert case["data"]["location"] == "***"

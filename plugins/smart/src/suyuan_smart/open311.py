@@ -18,7 +18,17 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import FINAL_STATUSES, Case, Deployment, NewCase, Party, SuyuanError, tables
+from suyuan_core import (
+    FINAL_STATUSES,
+    Case,
+    Deployment,
+    NewCase,
+    Party,
+    SuyuanError,
+    mask_address,
+    mask_free_text,
+    tables,
+)
 from suyuan_smart._rows import row_to_case
 from suyuan_smart.common import calendar, handler, now, settings, to_db
 
@@ -165,21 +175,30 @@ def _agency(d: Deployment, handlers: tuple[str, ...]) -> str:
     return ", ".join(names.get(h, h) for h in handlers)
 
 
+def _coarse(value: Any) -> float | None:
+    """A coordinate to three decimals (about 100 m): the public list shows where, not whose."""
+    return round(float(value), 3) if isinstance(value, int | float) else None
+
+
 def _request(d: Deployment, case: Case, updated: dt.datetime | None = None) -> dict[str, Any]:
+    """One request as the public Open311 reads show it: only what the spec needs, the address
+    and location coarsened, phone and ID numbers in the description masked (DOMAIN-RULES §5)."""
     loc = case.data.get("location") or {}
+    address = str(case.data.get("address") or "")
     tz = calendar(d).tz
     return {"service_request_id": str(case.id), "status":
             "closed" if case.status in FINAL_STATUSES else "open",
             "status_notes": case.status.value, "service_name": d.categories[case.category].label.zh
             if case.category in d.categories else case.category,
-            "service_code": case.category, "description": case.description,
+            "service_code": case.category, "description": mask_free_text(case.description),
             "agency_responsible": _agency(d, case.assignees), "service_notice": "",
             "requested_datetime": case.reported_at.astimezone(tz).isoformat()
             if case.reported_at else None,
             "updated_datetime": updated.replace(tzinfo=dt.UTC).astimezone(tz).isoformat()
             if updated else None, "expected_datetime": case.deadline.astimezone(tz).isoformat()
-            if case.deadline else None, "address": case.data.get("address", ""),
-            "address_id": "", "zipcode": "", "lat": loc.get("lat"), "long": loc.get("long"),
+            if case.deadline else None, "address": mask_address(address) if address else "",
+            "address_id": "", "zipcode": "", "lat": _coarse(loc.get("lat")),
+            "long": _coarse(loc.get("long")),
             "media_url": case.data.get("open311_media_url", "")}
 
 
