@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.service import row_to_case
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case
@@ -128,16 +128,16 @@ class CaseQuery:
             where.append(c.source == f.source)
         if f.level:
             where.append(c.level == Level.parse(f.level).name)
-        at = timeutil.to_db(now or timeutil.now())
+        at = times.to_db(now or times.now())
         open_ = c.status.in_([s.value for s in OPEN_STATUSES])
         if f.overdue is True:
             where.extend([open_, c.deadline.is_not(None), c.deadline < at])
         elif f.overdue is False:
             where.append(or_(~open_, c.deadline.is_(None), c.deadline >= at))
         if f.reported_from is not None:
-            where.append(c.reported_at >= timeutil.to_db(f.reported_from))
+            where.append(c.reported_at >= times.to_db(f.reported_from))
         if f.reported_to is not None:
-            where.append(c.reported_at < timeutil.to_db(f.reported_to))
+            where.append(c.reported_at < times.to_db(f.reported_to))
         if f.text and f.text.strip():
             for word in f.text.split()[:5]:
                 pattern = _like(word)

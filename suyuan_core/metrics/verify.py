@@ -17,7 +17,7 @@ from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.lifecycle import Status
 from suyuan_core.storage import tables
-from suyuan_core.timeutil import from_db
+from suyuan_core.times import from_db
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
