@@ -209,3 +209,28 @@ def _user(d: Any, role: str, area: str) -> str:
     d.accounts.add_user("u1", "U", None, actor="t")
     d.accounts.grant("u1", role, area, actor="t")
     return "u1"
+
+
+# -- roster look-ups ----------------------------------------------------------------------------
+
+def test_roster_lookups_in_a_plugins_transaction(deployment, factories):
+    from suyuan_core import NotFound as Missing
+    from suyuan_core import Organisation
+
+    deployment.roster.save_organisations([Organisation("ORG1", "调委会", "committee", "C.T1")])
+    factories.person(external_id="M1", roles=("mediator",), areas=("C.T1.C1",))
+    factories.person(external_id="G1", roles=("grid_worker",), areas=("C.T2.C1",))
+    with deployment.transaction() as s:
+        s.execute(tables.person_roles.insert(),
+                  {"person_id": deployment.roster.get("G1").id, "role": "mediator"})
+        # the same transaction sees the role just added
+        both = deployment.roster.people(s, roles=["mediator"])
+        assert [p.external_id for p in both] == ["G1", "M1"]
+        assert deployment.roster.get("G1", session=s).roles == ("grid_worker", "mediator")
+    assert [p.external_id for p in deployment.roster.people(area_code="C.T1")] == ["M1"]
+    assert deployment.roster.organisation("ORG1", kind="committee").name == "调委会"
+    with pytest.raises(Missing) as wrong_kind:
+        deployment.roster.organisation("ORG1", kind="studio", field="studio")
+    assert wrong_kind.value.field == "studio"
+    with pytest.raises(Missing):
+        deployment.roster.get("nobody")
