@@ -35,6 +35,10 @@ class AuditEntry:
 
 
 class AuditLog:
+    """The append-only audit log (``deployment.audit``). A plugin's route writes through
+    :func:`suyuan_core.http.audit` / :func:`~suyuan_core.http.audited` (which add the caller's
+    address); non-GET plugin routes are audited automatically otherwise."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 

@@ -102,10 +102,15 @@ def _like(text: str) -> str:
 
 
 class CaseQuery:
+    """Listing and counting cases by a :class:`CaseFilter` (``deployment.case_query``), the same
+    filter the API's ``GET /cases`` and the drill-downs use."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
     def conditions(self, f: CaseFilter, now: dt.datetime | None = None) -> list[ColumnElement[bool]]:
+        """The SQL conditions of a filter, to combine with a plugin's own query on
+        ``suyuan_core.tables.cases``."""
         d = self.d
         c = tables.cases.c
         where: list[ColumnElement[bool]] = []
@@ -150,6 +155,8 @@ class CaseQuery:
         return where
 
     def select(self, f: CaseFilter) -> Select[Any]:
+        """``SELECT`` of the cases matching the filter (unordered): read rows with
+        :func:`suyuan_core.row_to_case`."""
         return select(tables.cases).where(*self.conditions(f))
 
     def page(self, f: CaseFilter, *, cursor: str | None = None, limit: int = 50) -> CasePage:
@@ -168,6 +175,7 @@ class CaseQuery:
         return CasePage(cases, encode_cursor(cases[-1].id or 0) if more and cases else None)
 
     def count(self, f: CaseFilter) -> int:
+        """How many cases match the filter."""
         query = select(func.count()).select_from(tables.cases).where(*self.conditions(f))
         with self.d.reading() as s:
             return int(s.scalar(query) or 0)

@@ -106,6 +106,10 @@ class NewCase:
 
 
 class CaseService:
+    """Writing and reading cases (``deployment.cases``). Every change is an event appended in
+    the same transaction as the case row it projects to and the rollups it moves; plugins react
+    through the ``suyuan_case_*`` hooks."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
@@ -126,6 +130,7 @@ class CaseService:
         return row_to_case(row)
 
     def timeline(self, case_id: int) -> list[CaseEvent]:
+        """Every event of the case, oldest first (404 for an unknown case)."""
         self.get(case_id)
         e = tables.case_events.c
         with self.d.reading() as s:
@@ -140,6 +145,8 @@ class CaseService:
 
     def find_by_source(self, source: str, source_ref: str,
                        session: Session | None = None) -> Case | None:
+        """The case an intake source knows as ``source_ref`` (e.g. a hotline's ticket number),
+        or None: how an import or a webhook stays idempotent."""
         c = tables.cases.c
         query = select(tables.cases).where(c.source == source, c.source_ref == source_ref)
         if session is not None:
@@ -150,6 +157,8 @@ class CaseService:
         return row_to_case(row) if row else None
 
     def allowed(self, case: Case) -> list[str]:
+        """The lifecycle actions allowed from the case's status now (no ``escalate`` above the
+        county)."""
         actions = allowed_actions(case.status)
         if case.level is Level.court and "escalate" in actions:
             actions.remove("escalate")
@@ -197,6 +206,8 @@ class CaseService:
         return case
 
     def reported_event(self, case: Case, case_id: int, actor: str) -> CaseEvent:
+        """The ``reported`` event that opens a prepared case (the bulk writer's path; plugins
+        use :meth:`create`)."""
         data: dict[str, Any] = {
             "kind": case.kind, "title": case.title, "category": case.category,
             "source": case.source, "area_code": case.area_code, "level": case.level.name,
@@ -256,6 +267,7 @@ class CaseService:
                             session=session)
 
     def note(self, case_id: int, text: str, *, actor: str) -> Case:
+        """Add a free-text note to the case's timeline (an event of kind ``note``)."""
         return self.record(case_id, "note", actor=actor, data={"text": text})
 
     def callback(self, case_id: int, *, actor: str, reached: bool, satisfaction: str | None,

@@ -58,11 +58,15 @@ FACT_COLUMNS = [tables.case_events.c[n] for n in (
 
 
 class MetricService:
+    """Figures from the rollups, breakdowns, drill-downs to the cases counted, and verification
+    against the events (``deployment.metric_service``)."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self.tz = zoneinfo.ZoneInfo(deployment.config.core.deployment.timezone)
 
     def definition(self, key: str) -> MetricDefinition:
+        """The registered metric ``key``; 404 listing the known keys."""
         found = self.deployment.metrics.get(key)
         if found is None:
             raise NotFound(f"no metric {key!r}", field="metric", rule="exists",
@@ -245,6 +249,7 @@ class MetricService:
         return total
 
     def stored(self) -> dict[Key, list[int]]:
+        """Every stored rollup value (for verification)."""
         r = tables.metric_rollups
         with self.deployment.reading() as session:
             return {(x.metric, x.area_code, x.grain, x.period_start, x.category, x.source):

@@ -52,10 +52,15 @@ def person_from_row(row: dict[str, Any]) -> Person:
 
 
 class RosterService:
+    """The roster (``deployment.roster``): people and organisations, their roles and areas.
+    Saves and imports are all-or-nothing and idempotent on ``external_id``."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
     def check(self, person: Person, session: Session) -> None:
+        """Refuse a person whose roles or areas are unknown, or whom a plugin's
+        ``suyuan_validate_roster_member`` refuses."""
         for role in person.roles:
             if role not in self.d.roles:
                 raise ValidationError(f"unknown role {role!r}", field="Person.roles",
@@ -178,6 +183,8 @@ class RosterService:
         return self.save_organisations(orgs)
 
     def import_csv(self, path: Path) -> tuple[int, int]:
+        """People from CSV (columns :data:`CSV_FIELDS`), all-or-nothing; ``(added, updated)``. A
+        bad line fails naming its number."""
         people: list[Person] = []
         lines: dict[str, int] = {}
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -281,6 +288,7 @@ class RosterService:
                        hint="add them with `suyuan roster import`")
 
     def count(self, role: str | None = None) -> int:
+        """How many people are on the roster (holding ``role``, when given)."""
         with self.d.reading() as s:
             if role is None:
                 return int(s.scalar(select(func.count()).select_from(tables.persons)) or 0)
