@@ -120,7 +120,7 @@ def listing_scope(d: Deployment, principal: Principal, permission: str, area: st
                   field: str = "area") -> list[str]:
     """The area *paths* a listing covers: ``area``'s (if the caller holds ``permission`` there,
     else 403) or every path where they hold it. Filter rows with
-    :func:`suyuan_core.sql.under` (``under(table.c.area_path, paths)``)."""
+    :func:`suyuan_core.sql.within` (``within(table.c.area_path, paths)``)."""
     if area is not None:
         return [require_area(d, principal, permission, area, field)]
     return principal.scope(permission)

@@ -3,8 +3,9 @@
 A plugin reads its tables with SQLAlchemy Core inside ``deployment.reading()`` or
 ``deployment.transaction()``. Two things every pillar needs, the same way the core does them:
 
-* limit rows to the caller's areas: ``under(table.c.area_path, paths)`` with the paths from
-  :func:`suyuan_core.http.listing_scope` (a subtree is a prefix match on the materialised path);
+* limit rows to the caller's areas: ``within(table.c.area_path, paths)`` with the paths from
+  :func:`suyuan_core.http.listing_scope` (one subtree: ``suyuan_core.tables.under(column, path)``;
+  both are index ranges on an ``AREA_PATH`` column, never a LIKE);
 * look up many ids at once without exceeding a database's bound-parameter limit (SQLite allows
   999 in older builds): ``for part in chunks(ids): ...``.
 """
@@ -16,7 +17,9 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-__all__ = ["CHUNK", "chunks", "under"]
+from suyuan_core.storage.paths import under_any
+
+__all__ = ["CHUNK", "chunks", "within"]
 
 T = TypeVar("T")
 
@@ -32,11 +35,9 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
-def under(column: Any, paths: Sequence[str] | None) -> Any:
+def within(column: Any, paths: Sequence[str] | None) -> Any:
     """A clause: ``column`` (an area path) lies in the subtree of one of ``paths``. ``None``
     means no limit (every row); an empty list means no row at all (the caller covers no area)."""
     if paths is None:
         return sa.true()
-    if not paths:
-        return sa.false()
-    return sa.or_(*(column.startswith(p, autoescape=True) for p in paths))
+    return under_any(column, paths)

@@ -71,7 +71,7 @@ def test_local_day_and_period(deployment):
 
 # -- sql --------------------------------------------------------------------------------------
 
-def test_chunks_and_under(deployment, factories):
+def test_chunks_and_within(deployment, factories):
     assert [list(c) for c in sql.chunks(list(range(5)), 2)] == [[0, 1], [2, 3], [4]]
     assert list(sql.chunks([], 3)) == []
     mine = factories.case(area_code="C.T1.C1.G1")
@@ -79,7 +79,7 @@ def test_chunks_and_under(deployment, factories):
     c = tables.cases.c
     with deployment.reading() as s:
         def ids(paths: list[str] | None) -> list[int]:
-            return list(s.scalars(sa.select(c.id).where(sql.under(c.area_path, paths))))
+            return list(s.scalars(sa.select(c.id).where(sql.within(c.area_path, paths))))
         assert ids([deployment.areas.tree.path("C.T1")]) == [mine.id]
         assert ids([]) == [] and len(ids(None)) == 2
         row = s.execute(sa.select(tables.cases).where(c.id == mine.id)).one()

@@ -130,7 +130,7 @@ def _class_section(heading: str, cls: type, names: Iterable[str] | None = None) 
         doc = inspect.getdoc(_function(value)) or ""
         if doc:
             lines += ["", "  " + doc.replace("\n", "\n  "), ""]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _roles_table() -> list[str]:

@@ -27,7 +27,7 @@ from suyuan_core import (
     ValidationError,
     tables,
 )
-from suyuan_core.sql import under
+from suyuan_core.sql import within
 from suyuan_core.times import iso, now, parse_datetime
 from suyuan_smart.common import Scope, calendar, handler, settings, unit_of
 
@@ -254,7 +254,7 @@ def ranking(d: Deployment, period: Period, session: Session | None = None, *,
     end = dt.datetime.combine(period.end, dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
     query = (select(e.case_id, e.kind, e.data, e.occurred_at)
              .join(tables.cases, c.id == e.case_id)
-             .where(c.merged_into.is_(None), under(c.area_path, scope),
+             .where(c.merged_into.is_(None), within(c.area_path, scope),
                     e.kind.in_(["assign", "smart.sign_off", "smart.return", "smart.urge",
                                 "callback"]))
              .order_by(e.case_id, e.seq))

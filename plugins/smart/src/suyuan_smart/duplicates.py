@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, NotFound, ValidationError, tables
-from suyuan_core.sql import under
+from suyuan_core.sql import within
+from suyuan_core.tables import under
 from suyuan_core.times import now, to_db
 from suyuan_smart.common import Scope, caller_phone, settings
 from suyuan_smart.models import duplicates
@@ -63,7 +64,7 @@ def candidates(d: Deployment, case: Case, session: Session) -> list[tuple[Case, 
         c.id != case.id, c.merged_into.is_(None), c.reported_at >= since,
         c.reported_at <= to_db(at), c.status.in_([x.value for x in OPEN_STATUSES]))
     if town:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(town)))
+        query = query.where(under(c.area_path, d.areas.tree.path(town)))
     from suyuan_core import row_to_case
 
     out = []
@@ -121,7 +122,7 @@ def proposals(d: Deployment, status: str | None = "proposed", *,
                 old.c.area_code.label("candidate_area"))
          .join(new, new.c.id == duplicates.c.case_id)
          .join(old, old.c.id == duplicates.c.candidate_id)
-         .where(under(new.c.area_path, scope), under(old.c.area_path, scope))
+         .where(within(new.c.area_path, scope), within(old.c.area_path, scope))
          .order_by(duplicates.c.id))
     if status:
         q = q.where(duplicates.c.status == status)
