@@ -166,7 +166,9 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     holds ``personal_data.unmask`` for the case's area and gives a reason, which is written to
     the audit log. Parties' names, phones, ID numbers, addresses and e-mail addresses are always
     masked; they need no declaration. Phone and ID numbers found in free text (a description, a
-    note) are masked on every masked view too.
+    note) are masked on every masked view too. A column of the plugin's own table is declared
+    with ``table=``: ``SensitiveField("phone", "phone", table="virtue_volunteers")``, and shown
+    through ``suyuan_core.http.shown_row``.
     """
 
 

@@ -10,7 +10,7 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import bounds, integrity, timeutil
+from suyuan_core import bounds, integrity, times
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -34,11 +34,15 @@ class AuditEntry:
 
     def as_dict(self) -> dict[str, Any]:
         out = attrs.asdict(self)
-        out["at"] = timeutil.iso(self.at)
+        out["at"] = times.iso(self.at)
         return out
 
 
 class AuditLog:
+    """The append-only audit log (``deployment.audit``). A plugin's route writes through
+    :func:`suyuan_core.http.audit` / :func:`~suyuan_core.http.audited` (which add the caller's
+    address); non-GET plugin routes are audited automatically otherwise."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
@@ -51,7 +55,7 @@ class AuditLog:
             from suyuan_core.web.addresses import CURRENT
 
             ip = CURRENT.get() or LOCAL
-        row = {"at": timeutil.to_db(timeutil.now()), "actor": actor, "action": action,
+        row = {"at": times.to_db(times.now()), "actor": actor, "action": action,
                "record": record, "reason": reason, "ip": ip, "detail": detail or {}}
         with self.d.transaction(session) as s:
             conn = s.connection()
@@ -70,7 +74,7 @@ class AuditLog:
         if actor:
             query = query.where(a.actor.in_([actor, f"user:{actor}"]))
         if since is not None:
-            query = query.where(a.at >= timeutil.to_db(since))
+            query = query.where(a.at >= times.to_db(since))
         if record:
             query = query.where(a.record.startswith(record) if record.endswith(":")
                                 else a.record == record)
@@ -80,6 +84,6 @@ class AuditLog:
             query = query.where(a.id < before_id)
         with self.d.reading() as s:
             rows = s.execute(query).all()
-        return [AuditEntry(id=r.id, at=timeutil.from_db(r.at),  # type: ignore[arg-type]
+        return [AuditEntry(id=r.id, at=times.from_db(r.at),  # type: ignore[arg-type]
                            actor=r.actor, action=r.action, record=r.record, reason=r.reason,
                            ip=r.ip, detail=r.detail or {}) for r in rows]

@@ -27,10 +27,11 @@ from suyuan_core import (
     SuyuanError,
     mask_address,
     mask_free_text,
+    row_to_case,
     tables,
 )
-from suyuan_smart._rows import row_to_case
-from suyuan_smart.common import calendar, handler, now, settings, to_db
+from suyuan_core.times import now, to_db
+from suyuan_smart.common import calendar, handler, settings
 
 
 class Open311Error(SuyuanError):
