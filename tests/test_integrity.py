@@ -27,6 +27,11 @@ def _history(d: Any) -> list[int]:
     return ids
 
 
+def _check(d: Any) -> Any:
+    with d.engine.connect() as conn:  # closed: an open read would block the test's teardown
+        return integrity.check(conn)
+
+
 def _drop_triggers(d: Any, table: str) -> None:
     with d.engine.begin() as conn:
         if d.engine.dialect.name == "postgresql":
@@ -61,7 +66,7 @@ def test_an_edited_event_is_named_even_without_the_trigger(deployment: Any) -> N
     r = run_cli(deployment, "integrity")
     assert r.exit_code == 1
     assert f"case:{ids[1]} event 2" in r.stderr and "edited" in r.stderr
-    breaks = [str(b) for b in integrity.check(deployment.engine.connect()).breaks]
+    breaks = [str(b) for b in _check(deployment).breaks]
     assert breaks == [f"case:{ids[1]} event 2: does not match its digest: the event was edited "
                       "(or one before it was)"]
     # verify refuses too: a rebuild from edited events would agree with itself
@@ -75,7 +80,7 @@ def test_a_removed_event_is_named(deployment: Any, seq: int, problem: str) -> No
     with deployment.engine.begin() as conn:
         conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = :s"),
                      {"c": ids[2], "s": seq})
-    breaks = integrity.check(deployment.engine.connect()).breaks
+    breaks = _check(deployment).breaks
     assert len(breaks) == 1 and breaks[0].chain == f"case:{ids[2]}"
     assert problem in breaks[0].problem
 
@@ -92,7 +97,7 @@ def test_an_edited_or_removed_audit_entry_is_named(deployment: Any) -> None:
         conn.execute(text("UPDATE audit_log SET reason = 'nothing to see' WHERE id = :i"),
                      {"i": ids[1]})
         conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[4]})
-    breaks = integrity.check(deployment.engine.connect()).breaks
+    breaks = _check(deployment).breaks
     # the edited entry, and the one after the removed entry
     assert [b.at for b in breaks] == [ids[1], ids[5]]
     assert all(b.chain == "audit" for b in breaks)
@@ -108,5 +113,5 @@ def test_bulk_imported_events_chain_too(deployment: Any, tmp_path: Any) -> None:
             for i in range(5)]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     assert run_cli(deployment, "cases", "import", str(path)).exit_code == 0
-    report = integrity.check(deployment.engine.connect())
+    report = _check(deployment)
     assert report.ok and report.events == 10
