@@ -1,0 +1,7 @@
+"""HTTP routes (filled below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []
