@@ -50,8 +50,8 @@ def test_enabled_later_then_switched_off(tmp_path):
     assert "virtue" in d.migration_status()
     with d.engine.connect() as c:
         assert c.execute(sa.text("SELECT count(*) FROM virtue_register_records")).scalar() == 0
-    from vt_testkit import correction, record_pias
     from suyuan_virtue.registers import Registers
+    from vt_testkit import correction, record_pias
     record_pias(d)
     Registers(d).add(access(d, "sfs", ("correction_officer", "C")), correction())
     d.close()
@@ -172,7 +172,7 @@ def voting(d):
 
 
 def test_every_step_is_an_event_and_the_notice_period_holds(voting):
-    d, p, sel, sid, a, b, c = voting
+    _d, p, sel, sid, a, b, c = voting
     with pytest.raises(ValidationError) as err:
         sel.open_vote(p, sid, "2026-05-01")
     assert err.value.rule == "status"
@@ -199,7 +199,7 @@ def test_every_step_is_an_event_and_the_notice_period_holds(voting):
 
 
 def test_a_second_vote_from_the_same_household_is_refused_and_writes_nothing(voting):
-    d, p, sel, sid, a, b, c = voting
+    d, p, sel, sid, a, b, _c = voting
     sel.start_notice(p, sid, "2026-05-01")
     sel.open_vote(p, sid, "2026-05-09")
     sel.vote(p, sid, nomination_id=a, household="HH0001")
@@ -216,7 +216,7 @@ def test_a_second_vote_from_the_same_household_is_refused_and_writes_nothing(vot
 
 
 def test_the_unique_constraint_backs_the_rule(voting):
-    d, p, sel, sid, a, b, c = voting
+    d, p, sel, sid, a, b, _c = voting
     sel.start_notice(p, sid, "2026-05-01")
     sel.open_vote(p, sid, "2026-05-09")
     sel.vote(p, sid, nomination_id=a, household="HH0009")

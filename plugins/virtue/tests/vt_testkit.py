@@ -20,6 +20,7 @@ def deployment_with_keys(make_deployment, tmp_path, *, pia=True, config=None):
     cfg = {"plugins": {"virtue": {"key_file": str(key_file), "keys_env": "SUYUAN_TEST_NO_KEYS"}}}
     for k, v in (config or {}).get("plugins", {}).get("virtue", {}).items():
         cfg["plugins"]["virtue"][k] = v
+    cfg.update({k: v for k, v in (config or {}).items() if k != "plugins"})
     d = make_deployment(plugins=["virtue"], config=cfg)
     if pia:
         record_pias(d)
