@@ -116,8 +116,40 @@ def generate(deployment: Deployment, *, seed: int, scale: float) -> dict[str, in
     counts["culture_events"] = _culture(d, rng, communities, today, factor)
     counts["votes"] = _selections(d, rng, county, communities, today, factor)
     counts["marriage_cases"] = _marriage(d, rng, communities, today, factor)
+    counts["care_checks"], counts["adoption_reviews"] = _families(d, who["minzheng"], rng,
+                                                                  communities, today, factor)
     _partners(d, county)
     return counts
+
+
+def _families(d: Deployment, minzheng: Access, rng: random.Random, communities: list[str],
+              today: dt.date, factor: float) -> tuple[int, int]:
+    from suyuan_virtue.families import Families
+
+    f = Families(d)
+    items = {"home_care": ["建立服务档案", "每周探访", "紧急呼叫响应", "助餐服务", "健康监测"],
+             "day_centre": ["消防安全", "膳食卫生", "护理员持证", "活动场地", "应急预案"]}
+    f.save_standard(code="home_care", title="金堂县居家养老服务规范", items=items["home_care"])
+    f.save_standard(code="day_centre", title="社区日间照料中心服务标准",
+                    items=items["day_centre"])
+    checks = max(6, round(120 * factor))
+    for i in range(checks):
+        code = rng.choice(list(items))
+        f.check(minzheng.principal, standard=code, area_code=rng.choice(communities),
+                provider=f"{'居家养老服务站' if code == 'home_care' else '日间照料中心'}{i + 1}",
+                checked_on=today - dt.timedelta(days=rng.randrange(1, 330)),
+                met=[x for x in items[code] if rng.random() < 0.85], findings="按季度检查")
+    reviews = max(4, round(24 * factor))
+    for _ in range(reviews):
+        got = f.receive(minzheng, kind=rng.choice(["adoption", "adoption", "placement"]),
+                        area_code=rng.choice(communities),
+                        received_on=today - dt.timedelta(days=rng.randrange(1, 200)),
+                        child=_name(rng), applicants=f"{_name(rng)}、{_name(rng)}")
+        due = dt.date.fromisoformat(got["due_on"])
+        if due < today and rng.random() < 0.9:
+            f.decide(minzheng, got["id"], decision="registered" if rng.random() < 0.85
+                     else "refused", decided_on=due - dt.timedelta(days=rng.randrange(0, 20)))
+    return checks, reviews
 
 
 def _pias(dpo: Access, d: Deployment, today: dt.date) -> None:
