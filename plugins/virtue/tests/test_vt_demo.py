@@ -39,6 +39,8 @@ def test_demo_data_at_a_small_scale(d):
                              .group_by(m.channels.c.channel)).all()
         assert dict(outcomes) == {"marriage_mediator": 6, "kin_mediation_team": 6}
     assert count(d, m.culture_events) > 0 and count(d, m.brands) == 4
+    assert count(d, m.partners) == 2 and count(d, m.care_checks) > 0
+    assert count(d, m.adoption_reviews) == counts["adoption_reviews"]
 
 
 def test_the_seeds_3307_guardianship_agreements_at_scale_1(d):

@@ -12,7 +12,7 @@ from suyuan_virtue.counselling import Counselling, ReferralInput
 from suyuan_virtue.guardianship import AgreementInput, Guardianships
 from vt_testkit import access, audit, count
 
-from suyuan_core import NewCase, NotFound, ValidationError
+from suyuan_core import NewCase, NotFound, Person, ValidationError
 from suyuan_core.testing import run_cli
 
 
@@ -113,6 +113,8 @@ def test_reviews_due_and_renewals(d, mz):
 
 def test_counselling_referral_consent_sessions_and_follow_ups(d):
     who = access(d, "xl", ("counsellor", "C.T1"))
+    d.roster.save([Person(external_id="XL1", name="心理咨询师甲", roles=("counsellor",),
+                          areas=("C.T1",))])
     c = Counselling(d)
     with pytest.raises(ValidationError) as err:
         c.refer(who, ReferralInput(area_code="C.T1.C1", source="case", name="周某",
@@ -124,6 +126,9 @@ def test_counselling_referral_consent_sessions_and_follow_ups(d):
     with pytest.raises(ValidationError) as err:
         c.session(who, rid, held_on="2026-02-01", counsellor="XL1")
     assert err.value.rule == "after_consent"
+    with pytest.raises(NotFound) as err:
+        c.session(who, rid, held_on="2026-03-03", counsellor="NOBODY")
+    assert err.value.rule == "roster_role"
     out = c.session(who, rid, held_on="2026-03-03", counsellor="XL1", outcome="improved",
                     notes="认知行为疗法")
     assert out == {"status": "in_progress", "follow_up_due": "2026-04-02"}

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from suyuan_core import Deployment, NotFound, ValidationError
+from suyuan_core import Deployment, NotFound, ValidationError, tables
 from suyuan_virtue import models as m
 from suyuan_virtue.crypto import need_text, vault
 from suyuan_virtue.protection import Access, Guard, audit_refusals
@@ -29,6 +29,22 @@ SESSION_KINDS = {"session": "心理咨询", "follow_up": "回访"}
 OUTCOMES = {"improved": "好转", "stable": "稳定", "worse": "加重",
             "referred_psychiatric": "转介精神科", "closed": "结案"}
 FIELDS = {"name": "name", "phone": "phone", "concern": "hidden"}
+#: roster roles that hold counselling sessions (心理咨询师, 精神科医务人员, 社会工作者).
+COUNSELLING_ROLES = ("counsellor", "psychiatric_staff", "social_worker")
+
+
+def check_counsellor(s: Any, external_id: str) -> str:
+    """The roster member holding the session must have a counselling role."""
+    p, pr = tables.persons.c, tables.person_roles.c
+    found = s.scalar(sa.select(sa.func.count()).select_from(tables.person_roles)
+                     .join(tables.persons, p.id == pr.person_id)
+                     .where(p.external_id == external_id, pr.role.in_(COUNSELLING_ROLES)))
+    if not found:
+        raise NotFound(f"no counsellor, psychiatric staff or social worker {external_id!r} on "
+                       "the roster", field="counsellor", rule="roster_role",
+                       hint="add them with `suyuan roster import` (role counsellor, "
+                            "psychiatric_staff or social_worker)")
+    return external_id
 
 
 @attrs.frozen
@@ -106,6 +122,7 @@ class Counselling:
             self.guard.require_write(access, REGISTER, row.area_code)
             if row.status == "closed":
                 raise ValidationError("the referral is closed", field="id", rule="open")
+            check_counsellor(s, need_text(counsellor, "counsellor", 64))
             if day < row.consent_on:
                 raise ValidationError("no session before the resident's consent",
                                       field="held_on", rule="after_consent")

@@ -61,18 +61,23 @@ class Vault:
         return self._fernet.rotate(token.encode("ascii")).decode("ascii")
 
 
+def key_path(deployment: Deployment) -> Path:
+    settings: Settings = deployment.settings("virtue")
+    return Path(deployment.config.resolve(settings.key_file))
+
+
 def keys_of(deployment: Deployment) -> list[str]:
+    """The configured keys, newest first: the environment variable, else the key file (none when
+    neither exists — :func:`vault` then refuses with a hint)."""
     settings: Settings = deployment.settings("virtue")
     raw = os.environ.get(settings.keys_env, "")
     if raw.strip():
         return [k.strip() for k in raw.split(",") if k.strip()]
-    if settings.key_file:
-        path = Path(deployment.config.resolve(settings.key_file))
-        if not path.exists():
-            raise ConfigError(f"plugins.virtue.key_file: {path} does not exist", hint=HINT)
-        return [line.strip() for line in path.read_text(encoding="ascii").splitlines()
-                if line.strip() and not line.startswith("#")]
-    return []
+    path = key_path(deployment)
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="ascii").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 _VAULTS: dict[tuple[str, ...], Vault] = {}
@@ -82,6 +87,11 @@ def vault(deployment: Deployment) -> Vault:
     """The vault for the keys configured *now* (re-read each time, so a rotated key file takes
     effect at once; the Fernet objects are cached per key list)."""
     keys = tuple(keys_of(deployment))
+    if not keys:
+        settings: Settings = deployment.settings("virtue")
+        raise ConfigError("the virtue registers have no encryption key",
+                          hint=f"set {settings.keys_env} or create {key_path(deployment)} "
+                               "with `suyuan virtue keys new`")
     found = _VAULTS.get(keys)
     if found is None:
         found = _VAULTS[keys] = Vault(list(keys))

@@ -24,9 +24,8 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, Level, NewCase, Organisation, Person
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import keys_of, new_key, vault
+from suyuan_virtue.crypto import key_path, keys_of, new_key, vault
 from suyuan_virtue.protection import REGISTERS, Access
-from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import add_months, to_db, tz
 
 GUARDIANSHIP_AGREEMENTS = 3307
@@ -61,19 +60,10 @@ def _phone(rng: random.Random) -> str:
 
 def _ensure_key(d: Deployment) -> None:
     """The demo writes its own key file (beside suyuan.toml, never in the database)."""
-    settings: Settings = d.settings("virtue")
-    if keys_of_safe(d) or not settings.key_file:
+    if keys_of(d):
         return
-    path = d.config.resolve(settings.key_file)
-    path.write_text("# suyuan virtue register keys, newest first (demo)\n" + new_key() + "\n",
-                    encoding="ascii")
-
-
-def keys_of_safe(d: Deployment) -> list[str]:
-    try:
-        return keys_of(d)
-    except Exception:
-        return []
+    key_path(d).write_text("# suyuan virtue register keys, newest first (demo)\n" + new_key()
+                           + "\n", encoding="ascii")
 
 
 def _users(d: Deployment, county: str) -> dict[str, Access]:
@@ -251,6 +241,12 @@ def _counselling(d: Deployment, xinli: Access, rng: random.Random, communities: 
     from suyuan_virtue.counselling import Counselling, ReferralInput
 
     svc = Counselling(d)
+    staff = ([(f"XL{i:02d}", "counsellor", "心理咨询师") for i in range(8)]
+             + [(f"XL{i:02d}", "psychiatric_staff", "精神科医生") for i in range(8, 10)]
+             + [(f"XL{i:02d}", "social_worker", "社工") for i in range(10, 12)])
+    d.roster.save([Person(external_id=ext, name=title + _name(rng), roles=(role,),
+                          areas=(rng.choice(communities),), employment="full_time")
+                   for ext, role, title in staff])
     n = max(6, round(120 * factor))
     for i in range(n):
         consent = today - dt.timedelta(days=rng.randrange(20, 300))

@@ -20,7 +20,7 @@ def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> 
 class Settings:
     #: a file (relative to suyuan.toml) holding the Fernet keys of the sensitive registers, one a
     #: line, newest first (``suyuan virtue keys new`` prints one). Never in the database.
-    key_file: str | None = None
+    key_file: str = "virtue-keys.txt"
     #: an environment variable with the keys, comma-separated, newest first; wins over key_file.
     keys_env: str = "SUYUAN_VIRTUE_KEYS"
     #: counts about the registers below this are shown as "<N" (small-cell suppression).

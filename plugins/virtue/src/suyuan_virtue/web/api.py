@@ -389,6 +389,20 @@ def brands(deployment: DeploymentDep) -> list[dict[str, Any]]:
     return Culture(deployment).brands()
 
 
+@get("/partners", sync_to_thread=True,
+     summary="Partner organisations: the online women's federation (网上妇联), the 12355 youth "
+             "line and its 守护童年 programme")
+def partners(deployment: DeploymentDep) -> list[dict[str, Any]]:
+    import sqlalchemy as sa
+
+    from suyuan_virtue import models as m
+
+    with deployment.reading() as s:
+        rows = s.execute(sa.select(m.partners).order_by(m.partners.c.id)).all()
+    return [{"code": r.code, "kind": r.kind, "name": r.name, "area_code": r.area_code,
+             "programme": r.programme} for r in rows]
+
+
 def _case_in_scope(d: Deployment, principal: Principal, case_id: int, permission: str) -> None:
     case = d.cases.get(case_id)
     path = d.areas.tree.path(case.area_code)
@@ -438,6 +452,6 @@ def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
 ROUTES: list[Any] = [
     list_records, add_record, get_record, add_entry, figures, access_report, record_pia,
     list_pias, list_guardianships, add_guardianship, get_guardianship, review_guardianship,
-    refer, list_referrals, get_referral, add_session, list_selections, get_selection,
+    refer, list_referrals, get_referral, add_session, list_selections, get_selection, partners,
     selection_results, create_selection, nominate, review, step, vote, brands, channels,
     dispatch, outcome]
