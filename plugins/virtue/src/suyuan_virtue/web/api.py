@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import Body, Parameter
 
 from suyuan_core import Deployment, NotFound, Principal, ValidationError
+from suyuan_core.http import AUDITED
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
 
 DeploymentDep = NamedDependency[Deployment]
@@ -36,6 +37,9 @@ PERSON_WRITE = (write_perm("community_correction"), write_perm("resettlement"))
 
 
 def _access(request: AnyRequest, principal: Principal, reason: str | None = None) -> Access:
+    """Who asks, from where, why. The pillar's services write their own audit entries (in the
+    change's transaction), so the request is marked audited for the core's safety net."""
+    request.state[AUDITED] = True
     return Access(principal, ip=request.client.host if request.client else "-", reason=reason)
 
 
