@@ -14,6 +14,13 @@ from suyuan_core.cases.query import CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.config import Config
 from suyuan_core.deployment import Deployment
+from suyuan_core.domain.agreements import (
+    CONFIRMATION_OUTCOMES,
+    ConfirmationDecision,
+    CourtPlatform,
+    MediationAgreement,
+    VideoRoom,
+)
 from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level
 from suyuan_core.domain.cases import Case, CaseEvent, Party
 from suyuan_core.domain.labels import Label
@@ -53,6 +60,7 @@ from suyuan_core.hookspecs import hookimpl
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
+from suyuan_core.workcal import MissingHolidayData, Span, WorkCalendar
 
 #: Modules a plugin may import besides this one: the hook specifications (to read), the core's
 #: tables (to reference in foreign keys, never to write), and the pytest fixtures.
@@ -60,7 +68,8 @@ PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.te
                   "suyuan_core.testing")
 
 __all__ = [
-    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",
+    "COMMUNITY_LEVELS", "CONFIRMATION_OUTCOMES", "ConfirmationDecision", "CourtPlatform",
+    "MediationAgreement", "MissingHolidayData", "Span", "VideoRoom", "WorkCalendar", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",
     "SIGNED_BY", "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter",
     "CaseRecord", "Category", "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel",
     "Deployment", "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition",
