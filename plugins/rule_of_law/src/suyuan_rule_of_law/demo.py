@@ -154,6 +154,19 @@ def _advisors(d: Deployment, rng: random.Random, communities: list[str], months:
                             .join(tables.person_areas, pa.person_id == p.id)
                             .where(pr.role == "lawyer").order_by(p.external_id)).all()
     wanted = set(communities)
+    if not any(area in wanted for _, _, area in lawyers):
+        # a roster without the core demo's community lawyers: bring in the seed's 24
+        n = min(24, len(communities))
+        d.roster.save([Person(
+            external_id=f"ROL-L{i + 1:02d}", name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            roles=("lawyer", "legal_advisor"), employment="part_time",
+            areas=tuple(communities[i * len(communities) // n:(i + 1) * len(communities) // n]))
+            for i in range(n)])
+        with d.reading() as s:
+            lawyers = s.execute(sa.select(p.id, p.external_id, pa.area_code)
+                                .join(tables.person_roles, pr.person_id == p.id)
+                                .join(tables.person_areas, pa.person_id == p.id)
+                                .where(pr.role == "lawyer").order_by(p.external_id)).all()
     advisor_of: dict[str, int] = {}
     for pid, _, area in lawyers:
         if area in wanted and area not in advisor_of:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import MediaType, Response, get, post
+from litestar.params import Body as BodyParam
 from litestar.params import Parameter
 
 from suyuan_core import NotFound, ValidationError
@@ -47,7 +48,7 @@ Area = Annotated[str | None, Parameter(max_length=64, description="An area code 
 Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 Year = Annotated[int, Parameter(ge=2000, le=2100)]
 Day = Annotated[str | None, Parameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
-Body = dict[str, Any]
+Body = Annotated[dict[str, Any], BodyParam(description="a JSON object; see the service's input fields")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
