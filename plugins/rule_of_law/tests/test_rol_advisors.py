@@ -62,7 +62,7 @@ def test_work_outside_the_advisors_communities_is_refused(terms, d):
                                             speaker="L1"), actor="t")
     assert err.value.rule == "advisor_area" and err.value.field == "area_code"
     assert rows(d, m.lectures) == 0
-    with pytest.raises(ValidationError, match="after|not the advisor"):  # her term had ended
+    with pytest.raises(ValidationError, match=r"not the advisor"):  # her term had ended
         terms.advisors.record(ActivityInput(advisor="L2", area_code="C.T2.C1",
                                             kind="consultation", day="2026-03-03"), actor="t")
     with pytest.raises(ValidationError) as err:

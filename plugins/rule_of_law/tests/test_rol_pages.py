@@ -8,13 +8,12 @@ import datetime as dt
 import re
 
 import pytest
+from litestar.testing import TestClient
 from rol_testkit import agreement
 from suyuan_rule_of_law.advisors import ActivityInput, TermInput
 from suyuan_rule_of_law.confirmation import ApplicationInput
 from suyuan_rule_of_law.education import LectureInput
 from suyuan_rule_of_law.web.pages import panel
-
-from litestar.testing import TestClient
 
 from suyuan_core import Period
 from suyuan_core.testing.http import ApiClient

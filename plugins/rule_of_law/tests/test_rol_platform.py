@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -149,8 +150,8 @@ def test_figures_per_organisation_and_mediator(invited, d):
 class Platform(BaseHTTPRequestHandler):
     """A stand-in court platform on the loopback: serves delegations, takes results."""
 
-    delegations: list[dict] = []
-    received: list[dict] = []
+    delegations: ClassVar[list[dict]] = []
+    received: ClassVar[list[dict]] = []
     token = "s3cret"
 
     def _send(self, code: int, data: object) -> None:
@@ -161,12 +162,12 @@ class Platform(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.headers.get("Authorization") != f"Bearer {self.token}":
             return self._send(401, {"error": "token"})
         self._send(200, self.delegations)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         fresh = [r for r in data["results"] if r not in self.received]
         self.received.extend(fresh)

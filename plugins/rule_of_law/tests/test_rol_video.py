@@ -7,9 +7,9 @@ import types
 
 import pytest
 from rol_testkit import at
+from suyuan_rule_of_law.video import ScheduleInput
 
 from suyuan_core import NewCase, PluginSpec, ValidationError, VideoRoom, hookimpl
-from suyuan_rule_of_law.video import ScheduleInput
 
 
 def case(d):
