@@ -18,7 +18,8 @@ from suyuan_rule_of_law.advisors import ActivityInput, TermInput, report_html, r
 from suyuan_rule_of_law.common import from_dict, need_date
 from suyuan_rule_of_law.confirmation import ApplicationInput
 from suyuan_rule_of_law.courts import CircuitInput
-from suyuan_rule_of_law.education import LectureInput
+from suyuan_rule_of_law.directory import HallInput, ResourceInput
+from suyuan_rule_of_law.education import DutyInput, LectureInput
 from suyuan_rule_of_law.service import service
 from suyuan_rule_of_law.video import ScheduleInput
 from suyuan_rule_of_law.web.common import (
@@ -28,6 +29,7 @@ from suyuan_rule_of_law.web.common import (
     COURTS,
     DECIDE,
     DELEGATIONS,
+    DIRECTORY,
     EDUCATION,
     READ,
     ROSTER_READ,
@@ -353,7 +355,113 @@ def schedule_video(deployment: DeploymentDep, principal: PrincipalDep, request: 
     return v
 
 
-ROUTES = [directory, halls, coverage, add_term, add_activity, report, report_sheet, report_print,
+@post("/video-sessions/{video_id:int}/attendance", sync_to_thread=True,
+      opt={"permission": VIDEO})
+def video_attendance(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+                     video_id: Id, data: Body) -> dict[str, Any]:
+    """Who joined the remote session (a case event; the absent are named too)."""
+    v = _video(deployment, principal, video_id)
+    attended = data.get("attended")
+    if not isinstance(attended, list) or not all(isinstance(x, str) for x in attended):
+        raise ValidationError("a list of the participants' names", field="attended",
+                              rule="type")
+    with audited(deployment, principal, request, "video_attendance", f"video_session:{v['id']}"):
+        return service(deployment).video.attendance(video_id, attended, actor=principal.actor)
+
+
+@post("/video-sessions/{video_id:int}/outcome", sync_to_thread=True, opt={"permission": VIDEO})
+def video_outcome(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+                  video_id: Id, data: Body) -> dict[str, Any]:
+    v = _video(deployment, principal, video_id)
+    with audited(deployment, principal, request, "video_outcome", f"video_session:{v['id']}"):
+        return service(deployment).video.outcome(
+            video_id, _text(data, "outcome", 16), note=_text(data, "note", 2000, required=False),
+            actor=principal.actor)
+
+
+@get("/video-sessions/{video_id:int}", sync_to_thread=True, opt={"permission": READ})
+def get_video(deployment: DeploymentDep, principal: PrincipalDep, video_id: Id) -> dict[str, Any]:
+    return _video(deployment, principal, video_id, READ)
+
+
+def _video(deployment: Any, principal: Any, video_id: int,
+           permission: str = VIDEO) -> dict[str, Any]:
+    v = service(deployment).video.get(video_id)
+    case = deployment.cases.get(v["case_id"])
+    readable(deployment, principal, case.area_code, f"video session {video_id}")
+    if permission != READ:
+        require(deployment, principal, permission, case.area_code, field="video_id")
+    return v
+
+
+@get("/delegations", sync_to_thread=True, opt={"permission": READ})
+def list_delegations(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
+                     open_only: Annotated[bool, Parameter(description="only cases not yet ended")]
+                     = False) -> list[dict[str, Any]]:
+    """Delegated and entrusted cases with their deadlines and results, in the caller's areas."""
+    codes = scope(deployment, principal, READ, area)
+    tree = deployment.areas.tree
+    wanted = [tree.path(c) for c in codes]
+    out = []
+    for x in service(deployment).invited.find(open_only=open_only):
+        case = deployment.cases.get(x["case_id"])
+        if any(tree.path(case.area_code).startswith(p) for p in wanted):
+            out.append(x)
+    return out
+
+
+@post("/circuit-sessions/{session_id:int}/follow-up", sync_to_thread=True,
+      opt={"permission": COURTS})
+def circuit_follow_up(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+                      session_id: Id, data: Body) -> dict[str, Any]:
+    """What was done about the common problems a circuit session found."""
+    found = service(deployment).courts.find(session_id=session_id)
+    if not found:
+        raise NotFound(f"no circuit session {session_id}", field="session_id", rule="exists")
+    readable(deployment, principal, found[0]["area_code"], f"circuit session {session_id}")
+    require(deployment, principal, COURTS, found[0]["area_code"], field="session_id")
+    with audited(deployment, principal, request, "circuit_follow_up",
+                 f"circuit_session:{session_id}"):
+        return service(deployment).courts.follow_up(session_id, data.get("on", ""),
+                                                    _text(data, "follow_up", 2000))
+
+
+@post("/halls", sync_to_thread=True, opt={"permission": DIRECTORY})
+def save_hall(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+              data: Body) -> dict[str, Any]:
+    """Record a community's 群众工作之家: equipment, opening times, resources stationed."""
+    item = from_dict(HallInput, data)
+    require(deployment, principal, DIRECTORY, item.area_code)
+    with audited(deployment, principal, request, "hall", f"hall:{item.area_code}") as s:
+        return service(deployment).directory.save_hall(item, session=s)
+
+
+@post("/directory", sync_to_thread=True, opt={"permission": DIRECTORY})
+def save_resource(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+                  data: Body) -> dict[str, Any]:
+    """Add or update one legal service resource."""
+    item = from_dict(ResourceInput, data)
+    for code in (item.area_code, *item.serves):
+        require(deployment, principal, DIRECTORY, code)
+    with audited(deployment, principal, request, "resource", f"resource:{item.external_id}") as s:
+        service(deployment).directory.save([item], session=s)
+    return {"external_id": item.external_id}
+
+
+@post("/duties", sync_to_thread=True, opt={"permission": EDUCATION})
+def promise(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
+            data: Body) -> dict[str, Any]:
+    """谁执法谁普法: a department's promise for a year (county-level: needs the county)."""
+    item = from_dict(DutyInput, data)
+    root = deployment.areas.tree.roots()[0] if deployment.areas.tree.roots() else "C"
+    require(deployment, principal, EDUCATION, root)
+    with audited(deployment, principal, request, "duty"):
+        return {"id": service(deployment).education.promise(item)}
+
+
+ROUTES = [video_attendance, video_outcome, get_video, list_delegations, circuit_follow_up,
+          save_hall, save_resource, promise,
+          directory, halls, coverage, add_term, add_activity, report, report_sheet, report_print,
           add_lecture, list_lectures, compliance, duties, add_circuit, list_circuit,
           list_confirmations, get_confirmation, apply, accept, decide, extend,
           delegation_figures, delegation_result, schedule_video]
