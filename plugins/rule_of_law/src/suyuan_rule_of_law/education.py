@@ -25,6 +25,7 @@ from suyuan_rule_of_law.common import (
     roles_of,
     settings,
     text,
+    today,
 )
 from suyuan_rule_of_law.vocab import EDUCATION_KINDS, SEVEN_INTO
 
@@ -146,13 +147,14 @@ class Education:
 
     def held_vs_required(self, area_code: str, start: dt.date, end: dt.date) -> tuple[int, int]:
         """Lectures held (capped at the requirement per community-month) ÷ required, over the
-        whole months in [start, end)."""
+        whole months in [start, end) that have ended (the month under way is not yet due)."""
         need = settings(self.d).lectures_per_month
         codes = communities(self.d, area_code)
         lec = m.lectures.c
         months = []
         day = start.replace(day=1)
-        while day < end:
+        done = today(self.d).replace(day=1)  # the month under way is not yet due
+        while day < end and day < done:
             months.append(day)
             day = month_bounds(day)[1]
         with self.d.reading() as s:

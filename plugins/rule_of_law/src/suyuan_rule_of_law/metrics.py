@@ -53,7 +53,7 @@ METRICS = [
         key="legal_lecture_compliance_rate", label=("法治大讲堂开展率", "Legal lectures held vs required"),
         unit="percent", compute=_lectures, dimensions=AREA_PERIOD,
         compute_doc="legal lectures held per community-month, at most the required number (2), "
-                    "÷ the required number × communities × whole months of the period"),
+                    "÷ the required number × communities × the period's months that have ended"),
     MetricDefinition(
         key="circuit_sessions", label=("巡回审判及坝坝法庭场次", "Circuit and open-air sessions"),
         unit="count", compute=_circuit, dimensions=AREA_PERIOD,
