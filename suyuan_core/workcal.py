@@ -38,6 +38,9 @@ class Span:
 
 
 class WorkCalendar:
+    """Working days in a time zone: the packaged statutory calendar overlaid with a county's own
+    holidays and make-up working days; counts working-day limits and calendar-day periods."""
+
     def __init__(self, tz: str, *, holidays: Iterable[str] = (), workdays: Iterable[str] = (),
                  county_years: Iterable[int] = (), missing_year: str = "flag",
                  config_path: str = "plugins.smart") -> None:
