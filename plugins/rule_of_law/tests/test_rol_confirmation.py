@@ -155,35 +155,3 @@ def test_the_court_steps_in_order(d, rol, keeper):
         rol.confirmations.apply(ApplicationInput(
             agreement_ref=a.ref, applied_on="2026-03-06", applicants=["刘大妈", "周大爷"],
             court="c"), actor="t")
-
-
-def test_with_the_self_governance_pillar(make_deployment):
-    """The real keeper: an effective agreement of self_governance is confirmed, its state moves,
-    and "not performed" at the follow-up asks this plugin what to do."""
-    from sg_flow import effective_agreement
-    from suyuan_rule_of_law.service import service
-
-    d = make_deployment(plugins=["rule_of_law", "self_governance"])
-    sg, agreement_id, case_id = effective_agreement(d)
-    rol = service(d)
-    ref = f"self_governance:{agreement_id}"
-    app = rol.confirmations.apply(ApplicationInput(
-        agreement_ref=ref, applied_on="2026-03-20", applicants=["刘大妈", "周大爷"],
-        court="金堂县人民法院"), actor="t")
-    rol.confirmations.accept(app.id, "2026-03-21", "(2026)川0121民特1号", actor="c")
-    rol.confirmations.decide(app.id, "2026-03-25", "confirmed", actor="c")
-    assert sg.agreements.get(agreement_id).status == "court_confirmed"
-    _, notes = sg.agreements.follow_up(agreement_id, "2026-04-20", "not_performed",
-                                           actor="t")
-    assert notes and "强制执行" in notes[0]
-    assert "rule_of_law.unperformed_advice" in kinds(d, case_id)
-
-
-def test_unperformed_within_the_window_proposes_confirmation(make_deployment):
-    from sg_flow import effective_agreement
-
-    d = make_deployment(plugins=["rule_of_law", "self_governance"])
-    sg, agreement_id, _ = effective_agreement(d)
-    _, notes = sg.agreements.follow_up(agreement_id, "2026-03-25", "not_performed", actor="t")
-    assert notes == ["双方可于 2026-04-16 前共同申请司法确认 The parties may jointly apply for "
-                     "judicial confirmation by 2026-04-16"]
