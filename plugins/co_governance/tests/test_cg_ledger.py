@@ -117,9 +117,9 @@ def test_reopening_an_open_issue_is_refused(cg):
 
 
 def test_overdue_first_and_figures_per_unit(cg):
-    late, _ = cg.ledger.register(register_input(subject="A", deadline="2026-03-10"), actor="t")
-    later, _ = cg.ledger.register(register_input(subject="B", deadline="2026-03-05"), actor="t")
-    on_time, _ = cg.ledger.register(register_input(subject="C", deadline="2026-04-30",
+    _late, _ = cg.ledger.register(register_input(subject="A", deadline="2026-03-10"), actor="t")
+    _later, _ = cg.ledger.register(register_input(subject="B", deadline="2026-03-05"), actor="t")
+    _on_time, _ = cg.ledger.register(register_input(subject="C", deadline="2026-04-30",
                                                    unit="U-T1"), actor="t")
     done, _ = cg.ledger.register(register_input(subject="D"), actor="t")
     cg.ledger.close_out(done.id, close_input(), actor="t")

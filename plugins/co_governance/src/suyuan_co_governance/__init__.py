@@ -17,6 +17,8 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from suyuan_co_governance.models import metadata
+from suyuan_co_governance.settings import Settings
 from suyuan_core import (
     Case,
     CaseEvent,
@@ -30,8 +32,6 @@ from suyuan_core import (
     RouteProposal,
     hookimpl,
 )
-from suyuan_co_governance.models import metadata
-from suyuan_co_governance.settings import Settings
 
 __all__ = ["Settings", "plugin"]
 

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 import click
 
-from suyuan_core import Deployment, ValidationError, parse_period
 from suyuan_co_governance.common import from_dict
 from suyuan_co_governance.vocab import (
     DEPUTY_KINDS,
@@ -20,6 +19,7 @@ from suyuan_co_governance.vocab import (
     PARTY_KINDS,
     TEAMS,
 )
+from suyuan_core import Deployment, ValidationError, parse_period
 
 T = TypeVar("T")
 

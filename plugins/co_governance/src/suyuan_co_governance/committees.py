@@ -18,6 +18,7 @@ and each figure lists the very cases it counts.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import statistics
 from collections.abc import Sequence
@@ -27,17 +28,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import (
-    Case,
-    CaseEvent,
-    Deployment,
-    NotFound,
-    Organisation,
-    Period,
-    RouteProposal,
-    ValidationError,
-    tables,
-)
 from suyuan_co_governance import models as m
 from suyuan_co_governance.common import (
     area_path,
@@ -52,6 +42,17 @@ from suyuan_co_governance.common import (
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import COMMITTEE_FORMS
+from suyuan_core import (
+    Case,
+    CaseEvent,
+    Deployment,
+    NotFound,
+    Organisation,
+    Period,
+    RouteProposal,
+    ValidationError,
+    tables,
+)
 
 RESULT_OF = {"resolve": "resolved", "fail": "unresolved", "refer": "referred",
              "withdraw": "withdrawn"}
@@ -133,13 +134,13 @@ class Committees:
                 s.execute(m.coverage.insert(), [{"organisation_id": org.id, **c} for c in wanted])
             return self.get(external_id, s)
 
-    def _check_coverage(self, items: Sequence[Any]) -> list[dict[str, Any]]:
+    def _check_coverage(self, items: Sequence[Any]) -> builtins.list[dict[str, Any]]:
         d = self.d
         if not items:
             raise ValidationError("a committee covers at least one category in one area",
                                   field="coverage", rule="required",
                                   hint='e.g. [{"category": "medical", "area_code": "C"}]')
-        out: list[dict[str, Any]] = []
+        out: builtins.list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         for i, raw in enumerate(items):
             where = f"coverage[{i}]"
@@ -170,7 +171,7 @@ class Committees:
             out.append({"category": category, "area_code": area, "priority": priority})
         return out
 
-    def _check_conflicts(self, s: Session, org_id: int, wanted: list[dict[str, Any]]) -> None:
+    def _check_conflicts(self, s: Session, org_id: int, wanted: builtins.list[dict[str, Any]]) -> None:
         cv, o = m.coverage.c, tables.organisations.c
         for i, c in enumerate(wanted):
             rows = s.execute(sa.select(cv.priority, o.external_id, o.name)
@@ -200,7 +201,7 @@ class Committees:
 
     def list(self, *, area_paths: Sequence[str] | None = None,
              external_ids: Sequence[str] | None = None,
-             session: Session | None = None) -> list[Committee]:
+             session: Session | None = None) -> builtins.list[Committee]:
         """Committees whose own area lies in ``area_paths`` (or covers one of them)."""
         o, k, cv = tables.organisations.c, m.committees.c, m.coverage.c
         query = (sa.select(o.id, o.external_id, o.name, o.area_code, k.sponsor, k.form)
@@ -208,9 +209,9 @@ class Committees:
         if external_ids is not None:
             query = query.where(o.external_id.in_(list(external_ids)))
 
-        def run(s: Session) -> list[Committee]:
+        def run(s: Session) -> builtins.list[Committee]:
             rows = s.execute(query).all()
-            cover: dict[int, list[dict[str, Any]]] = {}
+            cover: dict[int, builtins.list[dict[str, Any]]] = {}
             if rows:
                 for c in s.execute(sa.select(m.coverage).where(
                         cv.organisation_id.in_([r.id for r in rows])).order_by(cv.id)):
@@ -234,7 +235,7 @@ class Committees:
             return run(s)
 
     # -- routing -------------------------------------------------------------------------
-    def propose(self, case: Case, session: Session) -> list[RouteProposal]:
+    def propose(self, case: Case, session: Session) -> builtins.list[RouteProposal]:
         """The committees whose declared trade covers the case (its category or a parent
         category, in its area or an area above)."""
         d = self.d
@@ -276,8 +277,8 @@ class Committees:
             out[r.external_id] = RouteProposal("organisation", r.external_id, score, reason)
         return list(out.values())
 
-    def _category_chain(self, code: str) -> list[str]:
-        chain: list[str] = []
+    def _category_chain(self, code: str) -> builtins.list[str]:
+        chain: builtins.list[str] = []
         current: str | None = code
         while current is not None and current not in chain:
             chain.append(current)
@@ -331,7 +332,7 @@ class Committees:
 
     # -- figures -------------------------------------------------------------------------
     def _rows(self, s: Session, external_id: str | None, area_paths: Sequence[str] | None,
-              period: Period | None) -> list[Any]:
+              period: Period | None) -> builtins.list[Any]:
         cc, o = m.committee_cases.c, tables.organisations.c
         query = (sa.select(cc.case_id, cc.category, cc.assigned_at, cc.result, cc.result_at,
                            o.external_id, o.name)
@@ -349,7 +350,7 @@ class Committees:
         return list(s.execute(query).all())
 
     def figures(self, *, area_paths: Sequence[str] | None = None, period: Period | None = None,
-                external_id: str | None = None) -> list[dict[str, Any]]:
+                external_id: str | None = None) -> builtins.list[dict[str, Any]]:
         """Per committee: caseload (cases assigned in the period), resolved, unresolved,
         referred, withdrawn, open, success rate and days from assignment to result (mean,
         median)."""
@@ -382,7 +383,7 @@ class Committees:
 
     def cases(self, external_id: str, *, result: str | None = None,
               area_paths: Sequence[str] | None = None,
-              period: Period | None = None) -> list[dict[str, Any]]:
+              period: Period | None = None) -> builtins.list[dict[str, Any]]:
         """The cases behind a committee's figures (``result`` = resolved / unresolved /
         referred / withdrawn / open narrows to one figure)."""
         self.get(external_id)

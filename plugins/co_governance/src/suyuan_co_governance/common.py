@@ -12,8 +12,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, ValidationError, tables
 from suyuan_co_governance.vocab import Labels
+from suyuan_core import Deployment, NotFound, ValidationError, tables
 
 T = TypeVar("T")
 MAX_TEXT = 20000
@@ -51,15 +51,15 @@ def text(value: Any, field: str, *, max_length: int = 200, required: bool = True
     if not isinstance(value, str):
         raise ValidationError(f"expected text, not {type(value).__name__}", field=field,
                               rule="type")
-    value = value.strip()
-    if required and not value:
+    found: str = value.strip()
+    if required and not found:
         raise ValidationError("must not be empty", field=field, rule="required")
-    if len(value) > max_length:
+    if len(found) > max_length:
         raise ValidationError(f"longer than {max_length} characters", field=field,
                               rule="max_length", hint=f"shorten it to {max_length} characters")
-    if "\x00" in value:
+    if "\x00" in found:
         raise ValidationError("contains a NUL character", field=field, rule="text")
-    return value
+    return found
 
 
 def code_of(labels: Labels, value: Any, field: str) -> str:

@@ -27,7 +27,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from suyuan_core import CaseRecord, Deployment, EventSpec, Level, NewCase, tables
 from suyuan_co_governance import models as m
 from suyuan_co_governance.committees import CommitteeInput
 from suyuan_co_governance.common import db_time, tz
@@ -35,6 +34,7 @@ from suyuan_co_governance.ledger import CloseOutInput, ProgressInput, RegisterIn
 from suyuan_co_governance.party import PartyOrgInput, TeamInput
 from suyuan_co_governance.service import CoGovernance
 from suyuan_co_governance.social import ForceOrgInput, ForcePersonInput, HoursInput
+from suyuan_core import CaseRecord, Deployment, EventSpec, Level, NewCase, tables
 
 ACTOR = "demo"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶"
@@ -203,7 +203,7 @@ def _cases(cg: CoGovernance, rng: random.Random, communities: list[str],
     tree = d.areas.tree
     grids = {c: sorted(x for x in tree.subtree(c) if tree.get(x).level is Level.grid) or [c]
              for c in communities}
-    party = {}
+    party: dict[str, list[str]] = {}
     for external_id, area in people.get("party_member", []):
         party.setdefault(area, []).append(external_id)
     others = [(f, x) for f in ("volunteer", "deputy", "retired_judicial", "retired_police")
@@ -241,24 +241,24 @@ def _cases(cg: CoGovernance, rng: random.Random, communities: list[str],
         forces_here: set[str] = set()
         members = party.get(community, [])
         if members and (committee is None or rng.random() < 0.45):
-            for who in rng.sample(members, min(len(members), rng.choice((1, 1, 2)))):
+            for member in rng.sample(members, min(len(members), rng.choice((1, 1, 2)))):
                 role = rng.choices([r for r, _ in ROLES_WEIGHTS],
                                    weights=[w for _, w in ROLES_WEIGHTS])[0]
                 first = "party_member" not in forces_here
                 forces_here.add("party_member")
                 events.append(EventSpec("co_governance.participation", at(rng.uniform(6, 72)),
                                         ACTOR, {"force": "party_member", "role": role,
-                                                "person": who, "first_of_force": first,
+                                                "person": member, "first_of_force": first,
                                                 "first_party": first}))
-                case_joins.append({"force": "party_member", "role": role, "person": who,
+                case_joins.append({"force": "party_member", "role": role, "person": member,
                                    "at": t})
         if rng.random() < 0.35:
+            who: str | None = None
+            org: str | None = None
             if rng.random() < 0.6 and others:
                 force, who = rng.choice(others)
-                org = None
             else:
                 force, org = rng.choice(orgs)
-                who = None
             first = force not in forces_here
             forces_here.add(force)
             data: dict[str, Any] = {"force": force, "role": rng.choice(["co_mediator", "adviser",
@@ -336,7 +336,7 @@ def _ledger(cg: CoGovernance, rng: random.Random, communities: list[str], towns:
     n = max(8, round(64 * factor))
     seen: set[tuple[str, str, str]] = set()
     with cg.d.transaction() as s:
-        for i in range(n):
+        for _i in range(n):
             community = rng.choice(communities)
             town = tree.get(community).parent_code or community
             unit = "CG-U-GZ" if rng.random() < 0.55 else (

@@ -17,6 +17,7 @@ Every step is an append-only entry; the issue row is the current state of its en
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +26,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, tables
 from suyuan_co_governance import models as m
 from suyuan_co_governance.common import (
     area_path,
@@ -40,6 +40,7 @@ from suyuan_co_governance.common import (
     under,
 )
 from suyuan_co_governance.settings import Settings
+from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, tables
 
 MAX_AFFECTED = 100000
 MAX_EVIDENCE = 20
@@ -183,7 +184,7 @@ class Ledger:
             return self._issues(s, [row], entries=entries)[0]
 
     def list(self, f: LedgerFilter = LedgerFilter(), *, on: dt.date | None = None,
-             limit: int = 2000) -> list[Issue]:
+             limit: int = 2000) -> builtins.list[Issue]:
         """Issues matching ``f``: overdue first (most overdue first), then open by deadline,
         then closed (latest first)."""
         day = on or today(self.d)
@@ -222,11 +223,11 @@ class Ledger:
         return sorted(found, key=order)
 
     def overdue(self, area_paths: Sequence[str] | None = None,
-                on: dt.date | None = None) -> list[Issue]:
+                on: dt.date | None = None) -> builtins.list[Issue]:
         return self.list(LedgerFilter(area_paths=area_paths, overdue=True), on=on)
 
     def by_unit(self, area_paths: Sequence[str] | None = None, period: Period | None = None,
-                on: dt.date | None = None) -> list[dict[str, Any]]:
+                on: dt.date | None = None) -> builtins.list[dict[str, Any]]:
         """Per responsible unit: registered, open, overdue, closed, closed on time, settled within
         the trade (closed without a lawsuit). ``period`` bounds registration (registered, and the
         issues the other counts look at) — the current state otherwise."""
@@ -437,7 +438,7 @@ class Ledger:
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
     def _entry(self, s: Session, issue_id: int, kind: str, on: dt.date, actor: str, *,
-               text: str = "", evidence: list[str] | None = None, signed_by_id: int | None = None,
+               text: str = "", evidence: builtins.list[str] | None = None, signed_by_id: int | None = None,
                signatory: str | None = None, lawsuit: bool | None = None,
                deadline: dt.date | None = None) -> None:
         s.execute(m.ledger_entries.insert(), {
@@ -446,9 +447,9 @@ class Ledger:
             "lawsuit": lawsuit, "deadline": deadline, "actor": actor,
             "recorded_at": db_time(dt.datetime.now(dt.UTC))})
 
-    def _issues(self, s: Session, rows: Sequence[Any], *, entries: bool) -> list[Issue]:
+    def _issues(self, s: Session, rows: Sequence[Any], *, entries: bool) -> builtins.list[Issue]:
         orgs = organisations_by_id(s, [r.unit_id for r in rows])
-        by_issue: dict[int, list[dict[str, Any]]] = {}
+        by_issue: dict[int, builtins.list[dict[str, Any]]] = {}
         if entries and rows:
             e = m.ledger_entries.c
             found = s.execute(sa.select(m.ledger_entries).where(

@@ -20,7 +20,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Organisation, ValidationError, tables
 from suyuan_co_governance import models as m
 from suyuan_co_governance.common import (
     area_path,
@@ -35,6 +34,7 @@ from suyuan_co_governance.common import (
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import PARTY_KINDS, TEAMS
+from suyuan_core import Deployment, Organisation, ValidationError, tables
 
 ORG_KIND = {"branch": "party_org", "group": "party_group"}
 

@@ -3,11 +3,11 @@ routes, the pages and the demo all go through it)."""
 
 from __future__ import annotations
 
-from suyuan_core import Deployment
 from suyuan_co_governance.committees import Committees
 from suyuan_co_governance.ledger import Ledger
 from suyuan_co_governance.party import Party
 from suyuan_co_governance.social import SocialForces
+from suyuan_core import Deployment
 
 
 class CoGovernance:

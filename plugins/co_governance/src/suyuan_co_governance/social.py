@@ -25,7 +25,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, tables
 from suyuan_co_governance import models as m
 from suyuan_co_governance.common import (
     area_path,
@@ -52,6 +51,7 @@ from suyuan_co_governance.vocab import (
     ORG_KINDS,
     PARTICIPATION_ROLES,
 )
+from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, tables
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
 EVENT = "co_governance.participation"

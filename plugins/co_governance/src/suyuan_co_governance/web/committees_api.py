@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import NotFound, ValidationError, parse_period
 from suyuan_co_governance.committees import CommitteeInput
 from suyuan_co_governance.service import service
 from suyuan_co_governance.web.common import (
@@ -24,6 +23,7 @@ from suyuan_co_governance.web.common import (
     scope_paths,
 )
 from suyuan_co_governance.web.inputs import body, parse
+from suyuan_core import NotFound, ValidationError, parse_period
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]

@@ -12,7 +12,6 @@ from litestar.openapi.spec import Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import Body, Parameter
 
-from suyuan_core import SuyuanError, ValidationError, parse_period
 from suyuan_co_governance.common import code_of
 from suyuan_co_governance.party import PartyOrgInput, TeamInput
 from suyuan_co_governance.service import service
@@ -41,6 +40,7 @@ from suyuan_co_governance.web.common import (
     scope_paths,
 )
 from suyuan_co_governance.web.inputs import body, object_schema, parse
+from suyuan_core import SuyuanError, ValidationError, parse_period
 
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
 PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]

@@ -1,5 +1,6 @@
 """Request bodies (the same arrangement as the self_governance pillar's; to move into the
-core's public API once it offers one): the services' own attrs input classes, documented and checked from their fields.
+core's public API once it offers one): the services' own attrs input classes, documented and
+checked from their fields.
 
 An HTTP body is read as a JSON object, checked against the input class's field types (so a wrong
 type is a 400 naming the field, never a 500 deeper down), then built with ``common.from_dict``
@@ -22,8 +23,8 @@ from litestar.openapi.spec import Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body
 
-from suyuan_core import ValidationError
 from suyuan_co_governance.common import from_dict
+from suyuan_core import ValidationError
 
 T = TypeVar("T")
 MAX_INT = 2**62

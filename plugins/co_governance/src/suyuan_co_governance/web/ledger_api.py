@@ -12,7 +12,6 @@ from urllib.parse import quote
 from litestar import Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, Principal, parse_period
 from suyuan_co_governance.common import today
 from suyuan_co_governance.export import workbook
 from suyuan_co_governance.ledger import (
@@ -40,6 +39,7 @@ from suyuan_co_governance.web.common import (
     scope_paths,
 )
 from suyuan_co_governance.web.inputs import body, parse
+from suyuan_core import Deployment, Principal, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Id = Annotated[int, Parameter(ge=1, le=2**62)]

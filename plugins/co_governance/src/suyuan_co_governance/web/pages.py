@@ -24,16 +24,6 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
-from suyuan_core import (
-    DashboardPanel,
-    Deployment,
-    NotFound,
-    Page,
-    Period,
-    Principal,
-    ValidationError,
-    templates,
-)
 from suyuan_co_governance.common import code_of, today
 from suyuan_co_governance.ledger import LedgerFilter
 from suyuan_co_governance.service import service
@@ -52,6 +42,16 @@ from suyuan_co_governance.vocab import (
     pick,
 )
 from suyuan_co_governance.web.common import READ, ROSTER_READ, in_scope, masked_names
+from suyuan_core import (
+    DashboardPanel,
+    Deployment,
+    NotFound,
+    Page,
+    Period,
+    Principal,
+    ValidationError,
+    templates,
+)
 
 PANEL_METRICS = ("cases_with_party_participation", "mediation_bodies_with_party_group",
                  "industry_committee_caseload", "industry_committee_success_rate",
@@ -239,6 +239,7 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
             continue
         m = d.metrics[key]
         f = svc.figure(key, area_code, period)
+        link: str | None
         if m.compute is None:
             link = "/cases?" + urlencode({"metric": key, "area": area_code,
                                           "period": str(period)})
