@@ -137,7 +137,9 @@ def join_team(request: AnyRequest, deployment: DeploymentDep, principal: Princip
      summary="The mediation bodies behind the figure 'mediation bodies with a Party group' "
              "(with_group=true: the numerator; false: those still without)")
 def party_bodies(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
-                 with_group: bool | None = None) -> list[dict[str, Any]]:
+                 with_group: Annotated[bool | None, Parameter(
+                     description="true: bodies with a Party group; false: those without")] = None
+                 ) -> list[dict[str, Any]]:
     cg = service(deployment)
     paths = scope_paths(deployment, principal, ROSTER_READ, area)
     found: dict[str, dict[str, Any]] = {}
