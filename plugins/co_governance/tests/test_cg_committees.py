@@ -143,3 +143,13 @@ def test_caseload_results_and_time_to_result_per_committee(cg):
     # reopening clears the result until the next one
     d.cases.act(a.id, "reopen", actor="t", occurred_at=at("2026-03-13"))
     assert [x["case_id"] for x in cg.committees.cases("IC-HEALTH", result="open")] == [a.id, c.id]
+
+
+def test_the_projection_rebuilt_from_the_events_matches(cg):
+    test_caseload_results_and_time_to_result_per_committee(cg)
+    before = cg.committees.figures()
+    from suyuan_core.testing import run_cli
+
+    r = run_cli(cg.d, "co-governance", "committees", "rebuild")
+    assert r.exit_code == 0 and "4 from the case events" in r.stdout
+    assert cg.committees.figures() == before

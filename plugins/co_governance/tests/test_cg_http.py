@@ -55,6 +55,12 @@ def test_the_ledger_flow_over_http(api):
     assert [e["kind"] for e in shown["entries"]] == ["register", "progress", "close_out", "reopen"]
     units = api.get(f"{BASE}/ledger/units", headers=h).json()
     assert units[0]["unit"] == "U-GZ" and units[0]["registered"] == 1
+    # each write audited once, in its own transaction, naming the record (no core safety-net
+    # entry on top)
+    actions = [e.action for e in api.deployment.audit.search(limit=100)]
+    assert actions.count("co_governance.ledger.register") == 2
+    assert actions.count("co_governance.ledger.close_out") == 1
+    assert "co_governance.http" not in actions
 
 
 def test_unmasking_the_people_affected_needs_the_right_and_a_reason(api):

@@ -126,8 +126,11 @@ def test_switching_the_plugin_off_and_on_again(cg):
         back.upgrade()
         again = service(back)
         assert [i.subject for i in again.ledger.list()] == ["青苗补偿标准争议"]
-        # the assignment made while the plugin was off was not projected
+        # the assignment made while the plugin was off was not projected …
         assert [c["case_id"] for c in again.committees.cases("IC-HEALTH")] == [case.id]
+        # … until the projection is rebuilt from the case events
+        assert again.committees.rebuild() == 2
+        assert [c["case_id"] for c in again.committees.cases("IC-HEALTH")] == [case.id, other.id]
     finally:
         back.close()
 

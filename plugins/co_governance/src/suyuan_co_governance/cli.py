@@ -223,6 +223,12 @@ def build(deployment: Deployment | None) -> click.Group:
         """Caseload, results and days to result per committee."""
         _json(cg().committees.figures(period=period_of(period)))
 
+    @committees.command("rebuild")
+    def committees_rebuild() -> None:
+        """Recompute the committees' cases from the case events (e.g. after enabling the plugin
+        on a deployment with history)."""
+        click.echo(f"committee cases: {cg().committees.rebuild()} from the case events")
+
     @committees.command("cases")
     @click.argument("committee")
     @click.option("--result", type=click.Choice(["resolved", "unresolved", "referred",

@@ -38,7 +38,6 @@ from suyuan_co_governance.common import (
     organisation,
     text,
     tz,
-    under,
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import COMMITTEE_FORMS
@@ -51,6 +50,7 @@ from suyuan_core import (
     Period,
     RouteProposal,
     ValidationError,
+    sql,
     tables,
 )
 
@@ -322,6 +322,47 @@ class Committees:
                 where = sa.and_(cc.case_id == case.id, cc.result.is_(None))
             session.execute(m.committee_cases.update().where(where).values(**values))
 
+    def rebuild(self) -> int:
+        """Recompute ``cg_committee_cases`` from the case events alone (after the plugin was
+        enabled on a deployment with history, or to check the projection). Returns the rows."""
+        e, c = tables.case_events.c, tables.cases.c
+        kinds = ["assign", *RESULT_OF, "reopen"]
+        with self.d.transaction() as s:
+            k, o = m.committees.c, tables.organisations.c
+            committee_ids = dict(s.execute(sa.select(o.external_id, o.id)
+                                           .join(m.committees, k.organisation_id == o.id)).all())
+            s.execute(m.committee_cases.delete())
+            rows: dict[tuple[int, int], dict[str, Any]] = {}
+            open_by_case: dict[int, list[tuple[int, int]]] = {}
+            query = (sa.select(e.case_id, e.kind, e.data, e.occurred_at, c.area_path, c.category)
+                     .join(tables.cases, c.id == e.case_id).where(e.kind.in_(kinds))
+                     .order_by(e.case_id, e.seq))
+            for r in s.execute(query):
+                if r.kind == "assign":
+                    for a in (r.data or {}).get("assignees") or ():
+                        if not (isinstance(a, str) and a.startswith("organisation:")):
+                            continue
+                        org_id = committee_ids.get(a.split(":", 1)[1])
+                        if org_id is None or (org_id, r.case_id) in rows:
+                            continue
+                        rows[(org_id, r.case_id)] = {
+                            "organisation_id": org_id, "case_id": r.case_id,
+                            "area_path": r.area_path, "category": r.category,
+                            "assigned_at": r.occurred_at, "result": None, "result_at": None}
+                        open_by_case.setdefault(r.case_id, []).append((org_id, r.case_id))
+                    continue
+                for key in open_by_case.get(r.case_id, ()):
+                    row = rows[key]
+                    if r.kind == "reopen":
+                        row["result"] = row["result_at"] = None
+                    elif row["result"] is None:
+                        row["result"] = RESULT_OF[r.kind]
+                        row["result_at"] = r.occurred_at
+            if rows:
+                s.execute(m.committee_cases.insert(), list(rows.values()))
+            s.info.pop("cg_committee_cases", None)
+            return len(rows)
+
     @staticmethod
     def _known(session: Session) -> set[int]:
         known = session.info.get("cg_committee_cases")
@@ -342,7 +383,7 @@ class Committees:
         if area_paths is not None:
             if not area_paths:
                 return []
-            query = query.where(sa.or_(*(under(cc.area_path, p) for p in area_paths)))
+            query = query.where(sql.within(cc.area_path, area_paths))
         if period is not None:
             start = db_time(dt.datetime.combine(period.start, dt.time(), tz(self.d)))
             end = db_time(dt.datetime.combine(period.end, dt.time(), tz(self.d)))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_co_governance.vocab import Labels
-from suyuan_core import Deployment, NotFound, ValidationError, tables
+from suyuan_core import Deployment, NotFound, ValidationError, tables, times
 
 T = TypeVar("T")
 MAX_TEXT = 20000
@@ -100,28 +100,28 @@ def opt_date_conv(field: str) -> Any:
 
 
 def tz(d: Deployment) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(d.config.core.deployment.timezone)
+    return times.zone(d)
 
 
 def today(d: Deployment) -> dt.date:
-    return dt.datetime.now(tz(d)).date()
+    return times.today(d)
 
 
 def noon(d: Deployment, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tz(d))
+    return times.local_time(d, day)
 
 
 def db_time(value: dt.datetime) -> dt.datetime:
     """Aware → naive UTC, as the core stores times."""
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return times.to_db(value)
 
 
 def from_db_time(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC)
+    return times.from_db(value)
 
 
 def local_date(d: Deployment, at: dt.datetime) -> dt.date:
-    return at.astimezone(tz(d)).date()
+    return times.local_date(d, at)
 
 
 def area_path(d: Deployment, area_code: str, field: str = "area_code") -> str:
@@ -177,5 +177,5 @@ def persons_by_id(s: Session, ids: Iterable[int]) -> dict[int, Any]:
 
 
 def under(column: Any, path: str) -> Any:
-    """SQL: an ``area_path`` column (``/C/C.T1/``) at ``path`` or below it."""
-    return column.startswith(path)
+    """SQL: an ``area_path`` column (``/C/C.T1/``) at ``path`` or below it (an index range)."""
+    return tables.under(column, path)

@@ -40,7 +40,7 @@ from suyuan_co_governance.common import (
     under,
 )
 from suyuan_co_governance.settings import Settings
-from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, tables
+from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, sql, tables
 
 MAX_AFFECTED = 100000
 MAX_EVIDENCE = 20
@@ -193,7 +193,7 @@ class Ledger:
         if f.area_paths is not None:
             if not f.area_paths:
                 return []
-            query = query.where(sa.or_(*(under(c.area_path, p) for p in f.area_paths)))
+            query = query.where(sql.within(c.area_path, f.area_paths))
         if f.status is not None:
             query = query.where(c.status == f.status)
         if f.overdue:

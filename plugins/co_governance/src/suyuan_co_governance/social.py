@@ -51,7 +51,7 @@ from suyuan_co_governance.vocab import (
     ORG_KINDS,
     PARTICIPATION_ROLES,
 )
-from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, tables
+from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, sql, tables
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
 EVENT = "co_governance.participation"
@@ -345,7 +345,7 @@ class SocialForces:
         if area_paths is not None:
             if not area_paths:
                 return []
-            query = query.where(sa.or_(*(under(pt.area_path, x) for x in area_paths)))
+            query = query.where(sql.within(pt.area_path, area_paths))
         if period is not None:
             start, end = self._bounds(period)
             query = query.where(pt.occurred_at >= start, pt.occurred_at < end)
@@ -423,7 +423,7 @@ class SocialForces:
         if area_paths is not None:
             if not area_paths:
                 return []
-            query = query.where(sa.or_(*(under(sh.area_path, x) for x in area_paths)))
+            query = query.where(sql.within(sh.area_path, area_paths))
         if period is not None:
             query = query.where(sh.served_on >= period.start, sh.served_on < period.end)
         if volunteer is not None:

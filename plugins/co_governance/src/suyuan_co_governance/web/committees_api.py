@@ -90,7 +90,7 @@ def save_committee(request: AnyRequest, deployment: DeploymentDep, principal: Pr
                 and c["area_code"] in deployment.areas.tree:
             require(deployment, principal, COMMITTEES, c["area_code"],
                     field=f"coverage[{i}].area_code")
-    with audited(deployment, principal, request, "committee.save",
+    with audited(deployment, principal, request, "co_governance.committee.save",
                  record=f"organisation:{item.external_id}") as s:
         saved = service(deployment).committees.save(item, session=s)
     return saved.as_dict()

@@ -91,7 +91,7 @@ def save_party_org(request: AnyRequest, deployment: DeploymentDep, principal: Pr
                    data: PartyOrgBody) -> dict[str, Any]:
     item = parse(PartyOrgInput, data)
     require(deployment, principal, PARTY, item.area_code)
-    with audited(deployment, principal, request, "party.org",
+    with audited(deployment, principal, request, "co_governance.party.org",
                  record=f"organisation:{item.external_id}") as s:
         return service(deployment).party.save_org(item, session=s)
 
@@ -105,7 +105,7 @@ def add_party_member(request: AnyRequest, deployment: DeploymentDep, principal: 
     orgs = cg.party.orgs(external_ids=[item.party_org])
     if orgs:
         require(deployment, principal, PARTY, orgs[0]["area_code"], field="party_org")
-    with audited(deployment, principal, request, "party.member",
+    with audited(deployment, principal, request, "co_governance.party.member",
                  record=f"person:{item.person}") as s:
         cg.party.add_member(item.person, item.party_org, item.joined_on, session=s)
     return attrs.asdict(item)
@@ -128,7 +128,7 @@ def join_team(request: AnyRequest, deployment: DeploymentDep, principal: Princip
     for who in deployment.roster.list(external_ids=[item.person]):
         for code in who.areas:
             require(deployment, principal, PARTY, code, field="person")
-    with audited(deployment, principal, request, "party.team",
+    with audited(deployment, principal, request, "co_governance.party.team",
                  record=f"person:{item.person}") as s:
         return cg.party.join_team(item, session=s)
 
@@ -177,7 +177,7 @@ def save_people(request: AnyRequest, deployment: DeploymentDep, principal: Princ
         for code in item.areas:
             require(deployment, principal, FORCES_PERMISSION, code, field=f"people[{i}].areas")
         items.append(item)
-    with audited(deployment, principal, request, "people.save",
+    with audited(deployment, principal, request, "co_governance.people.save",
                  record="people:" + ",".join(i.external_id for i in items)[:200]) as s:
         saved = service(deployment).forces.save_people(items, session=s)
     return {"saved": saved}
@@ -197,7 +197,7 @@ def save_org(request: AnyRequest, deployment: DeploymentDep, principal: Principa
              data: OrgBody) -> dict[str, Any]:
     item = parse(ForceOrgInput, data)
     require(deployment, principal, FORCES_PERMISSION, item.area_code)
-    with audited(deployment, principal, request, "org.save",
+    with audited(deployment, principal, request, "co_governance.org.save",
                  record=f"organisation:{item.external_id}") as s:
         service(deployment).forces.save_orgs([item], session=s)
     return attrs.asdict(item)
@@ -229,7 +229,7 @@ def participate(request: AnyRequest, deployment: DeploymentDep, principal: Princ
         require(deployment, principal, PARTICIPATION, case.area_code, field="case_id")
     elif item.area_code is not None:
         require(deployment, principal, PARTICIPATION, item.area_code)
-    with audited(deployment, principal, request, "participation",
+    with audited(deployment, principal, request, "co_governance.participation",
                  record=f"case:{item.case_id}" if item.case_id else None) as s:
         return service(deployment).forces.participate(item, actor=principal.actor, session=s)
 
@@ -260,7 +260,7 @@ def record_hours(request: AnyRequest, deployment: DeploymentDep, principal: Prin
         for who in deployment.roster.list(external_ids=[item.volunteer]):
             for code in who.areas[:1]:
                 require(deployment, principal, HOURS, code, field="volunteer")
-    with audited(deployment, principal, request, "hours",
+    with audited(deployment, principal, request, "co_governance.hours",
                  record=f"person:{item.volunteer}") as s:
         return service(deployment).forces.record_hours(item, actor=principal.actor, session=s)
 

@@ -39,7 +39,7 @@ from suyuan_co_governance.web.common import (
     scope_paths,
 )
 from suyuan_co_governance.web.inputs import body, parse
-from suyuan_core import Deployment, Principal, parse_period
+from suyuan_core import Deployment, Principal, http, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -120,9 +120,8 @@ def export_ledger(request: AnyRequest, deployment: DeploymentDep, principal: Pri
                     area_name=lambda c: tree.get(c).name_zh if c in tree else c,
                     names=lambda i: masked_names(d, i.affected, False),
                     lang="en" if lang == "en" else "zh-Hans")
-    d.audit.write(None, actor=principal.actor, action="co_governance.ledger.export",
-                  record=f"ledger:{len(issues)}", ip=request.client.host if request.client
-                  else "-")
+    http.audit(d, None, principal, request, "co_governance.ledger.export",
+               record=f"ledger:{len(issues)} issues")
     name = f"征地拆迁台账-{day.isoformat()}.xlsx"
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=\"ledger-{day.isoformat()}.xlsx\"; "
@@ -138,9 +137,8 @@ def show_issue(request: AnyRequest, deployment: DeploymentDep, principal: Princi
     readable(d, principal, READ, issue.area_code, f"ledger issue {issue_id}", "issue_id")
     reveal = may_unmask(d, principal, issue.area_code, unmask, reason)
     if reveal:
-        d.audit.write(None, actor=principal.actor, action="co_governance.ledger.unmask",
-                      record=f"ledger:{issue_id}", reason=reason,
-                      ip=request.client.host if request.client else "-")
+        http.audit(d, None, principal, request, "co_governance.ledger.unmask",
+                   record=f"ledger:{issue_id}", reason=reason)
     return shown(d, issue, reveal, today(d))
 
 
@@ -152,7 +150,7 @@ def register_issue(request: AnyRequest, deployment: DeploymentDep, principal: Pr
     d = deployment
     item = parse(RegisterInput, data)
     require(d, principal, LEDGER, item.area_code)
-    with audited(d, principal, request, "ledger.register") as s:
+    with audited(d, principal, request, "co_governance.ledger.register") as s:
         issue, outcome = service(d).ledger.register(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"ledger:{issue.id}:{outcome}"
     return {"outcome": outcome, "issue": shown(d, issue, False, today(d))}
@@ -165,7 +163,7 @@ def issue_progress(request: AnyRequest, deployment: DeploymentDep, principal: Pr
     d = deployment
     item = parse(ProgressInput, data)
     issue_for(d, principal, issue_id, LEDGER)
-    with audited(d, principal, request, "ledger.progress", record=f"ledger:{issue_id}") as s:
+    with audited(d, principal, request, "co_governance.ledger.progress", record=f"ledger:{issue_id}") as s:
         issue = service(d).ledger.progress(issue_id, item, actor=principal.actor, session=s)
     return shown(d, issue, False, today(d))
 
@@ -179,7 +177,7 @@ def issue_close_out(request: AnyRequest, deployment: DeploymentDep, principal: P
     d = deployment
     item = parse(CloseOutInput, data)
     issue_for(d, principal, issue_id, CLOSE_OUT)
-    with audited(d, principal, request, "ledger.close_out", record=f"ledger:{issue_id}") as s:
+    with audited(d, principal, request, "co_governance.ledger.close_out", record=f"ledger:{issue_id}") as s:
         issue = service(d).ledger.close_out(issue_id, item, actor=principal.actor, session=s)
     return shown(d, issue, False, today(d))
 
@@ -191,7 +189,7 @@ def issue_reopen(request: AnyRequest, deployment: DeploymentDep, principal: Prin
     d = deployment
     item = parse(ReopenInput, data)
     issue_for(d, principal, issue_id, LEDGER)
-    with audited(d, principal, request, "ledger.reopen", record=f"ledger:{issue_id}") as s:
+    with audited(d, principal, request, "co_governance.ledger.reopen", record=f"ledger:{issue_id}") as s:
         issue = service(d).ledger.reopen(issue_id, item, actor=principal.actor, session=s)
     return shown(d, issue, False, today(d))
 

@@ -5,6 +5,9 @@ participation and volunteer service hours.
 Revision ID: cg0001_initial
 Revises:
 Create Date: 2026-12-01
+
+Area paths are compared bytewise (COLLATE "C" on PostgreSQL) so that the core's subtree
+filter (an index range) serves them, as for the core's own tables.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('organisation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('area_path', sa.String(length=512), nullable=False),
+    sa.Column('area_path', sa.String(length=512).with_variant(sa.String(length=512, collation='C'), 'postgresql'), nullable=False),
     sa.Column('category', sa.String(length=64), nullable=False),
     sa.Column('assigned_at', sa.DateTime(), nullable=False),
     sa.Column('result', sa.String(length=16), nullable=True),
@@ -72,7 +75,7 @@ def upgrade() -> None:
     sa.Column('project', sa.String(length=200), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('area_code', sa.String(length=64), nullable=False),
-    sa.Column('area_path', sa.String(length=512), nullable=False),
+    sa.Column('area_path', sa.String(length=512).with_variant(sa.String(length=512, collation='C'), 'postgresql'), nullable=False),
     sa.Column('unit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('affected_count', sa.Integer(), nullable=False),
     sa.Column('affected', sa.JSON(), nullable=False),
@@ -104,7 +107,7 @@ def upgrade() -> None:
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('activity', sa.String(length=200), nullable=True),
     sa.Column('area_code', sa.String(length=64), nullable=False),
-    sa.Column('area_path', sa.String(length=512), nullable=False),
+    sa.Column('area_path', sa.String(length=512).with_variant(sa.String(length=512, collation='C'), 'postgresql'), nullable=False),
     sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('organisation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('force', sa.String(length=32), nullable=False),
@@ -156,7 +159,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('organisation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('area_code', sa.String(length=64), nullable=False),
-    sa.Column('area_path', sa.String(length=512), nullable=False),
+    sa.Column('area_path', sa.String(length=512).with_variant(sa.String(length=512, collation='C'), 'postgresql'), nullable=False),
     sa.Column('served_on', sa.Date(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('activity', sa.String(length=200), nullable=False),
