@@ -6,11 +6,25 @@ Rules for all hooks (as in pluggy/pytest and Datasette):
   hook's arguments, so adding an argument later breaks no plugin;
 * hooks marked *first result wins* stop at the first implementation that returns something other
   than ``None``; all others collect every non-``None`` result in a list;
-* order comes from ``requires``, never from install or list order: a plugin's implementations run
-  *before* those of the plugins it requires (so it can override their first-result hooks), and the
-  core's built-in implementations run last.
+* order comes from ``requires``, never from install order: a plugin's implementations run
+  *before* those of the plugins it requires (so it can override their first-result hooks),
+  plugins that do not require one another run in the order of ``[plugins] enabled``, and the
+  core's built-in implementations run **last**. Registration hooks fill the registries in the
+  reverse order (the core's items first), so lists read dependencies first;
+* there is one way to call a hook, through pluggy (``SUYUAN_TRACE_HOOKS=1`` prints every call):
+  ``deployment.hook.<name>(**kwargs)`` returns the list of non-``None`` results in that order
+  (or the first result), and ``deployment.call_each(name, **kwargs)`` the same results as
+  ``(plugin, result)`` pairs. ``deployment`` is passed for you; an unknown hook or argument is
+  a one-line error;
+* an implementation that raises a :class:`~suyuan_core.SuyuanError` (e.g. a ``ValidationError``)
+  refuses on purpose and the error goes to the user as it is; any other exception is a bug in
+  the plugin and becomes one line naming the plugin, the hook and the message (the traceback is
+  behind ``--debug``).
 
-Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec.
+Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec;
+a misspelt name or an argument the hook does not have is refused at start-up, with a
+did-you-mean, and ``suyuan plugins check`` warns about a ``suyuan_*`` function without
+``@hookimpl`` (pluggy would silently ignore it).
 """
 
 from __future__ import annotations
@@ -146,11 +160,25 @@ def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Co
 
 
 @hookspec
-def suyuan_register_pages(deployment: Deployment) -> Sequence[Page | DashboardPanel] | None:
-    """Add web pages and dashboard panels.
+def suyuan_register_pages(deployment: Deployment) -> Sequence[Page] | None:
+    """Add web pages, each mounted at ``/<plugin>/<path>`` and linked from the navigation for
+    users holding its ``permission``.
 
-    Called once when the web app is built. Return :class:`~suyuan_core.Page` and
-    :class:`~suyuan_core.DashboardPanel` objects.
+    Called once when the web app is built (not per request). Return
+    :class:`~suyuan_core.Page` objects; ``render`` is called per request with any of
+    ``deployment``, ``principal``, ``query`` and ``lang`` and returns HTML. Dashboard panels
+    come from ``suyuan_register_dashboard_panels``.
+    """
+
+
+@hookspec
+def suyuan_register_dashboard_panels(deployment: Deployment) -> Sequence[DashboardPanel] | None:
+    """Add panels to the county dashboard (``/dashboard``).
+
+    Called once when the web app is built (not per request). Return
+    :class:`~suyuan_core.DashboardPanel` objects; the dashboard shows them by ``order`` then
+    ``key``, each ``render(deployment, area_code, period)`` (and optionally ``lang``,
+    ``principal``) returning HTML for the area and period the viewer picked.
     """
 
 

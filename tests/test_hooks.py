@@ -329,11 +329,24 @@ def test_hook_suyuan_register_sensitive_fields(with_hooks):
 
 
 def test_hook_suyuan_register_pages(with_hooks):
+    from suyuan_core import Page
+    from suyuan_core.web import create_app
+
+    page = Page("sessions", ("调解", "Mediation"), render=lambda: "<p>ok</p>")
+    d = with_hooks(suyuan_register_pages=lambda: [page])
+    app = create_app(d)
+    assert app.state["pages"] == [("p", page)]
+    assert "/p/sessions" in {r.path for r in app.routes}
+
+
+def test_hook_suyuan_register_dashboard_panels(with_hooks):
     from suyuan_core import DashboardPanel
+    from suyuan_core.web import create_app
 
     panel = DashboardPanel("mediation", ("调解", "Mediation"), render=lambda **_: "<p>ok</p>")
-    d = with_hooks(suyuan_register_pages=lambda: [panel])
-    assert d.hook.suyuan_register_pages(deployment=d) == [[panel]]
+    early = DashboardPanel("first", ("先", "First"), render=lambda **_: "", order=1)
+    d = with_hooks(suyuan_register_dashboard_panels=lambda: [panel, early])
+    assert create_app(d).state["panels"] == [("p", early), ("p", panel)]
 
 
 def test_reference_docs_are_current(deployment):

@@ -76,3 +76,11 @@ def hooks() -> None:
 def metrics(state: State) -> None:
     """The metric reference for this deployment's plugins (docs/metrics.md: core only)."""
     click.echo(metrics_markdown(state), nl=False)
+
+
+@docs.command()
+def pillars() -> None:
+    """What each pillar's provider must offer (docs/pillars.md)."""
+    from suyuan_core.plugins.contracts import contracts_markdown
+
+    click.echo(contracts_markdown(), nl=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -49,13 +50,67 @@ def core_source() -> MigrationSource:
                            metadata=Base.metadata)
 
 
+def _whose(source: MigrationSource, owners: Mapping[str, str] | None) -> str:
+    owner = (owners or {}).get(source.branch_label)
+    return f"plugin {owner!r}" if owner else f"migration branch {source.branch_label!r}"
+
+
+def script_for(cfg: AlembicConfig, sources: Sequence[MigrationSource],
+               owners: Mapping[str, str] | None = None) -> ScriptDirectory:
+    """The revisions of every branch, checked first, so that a plugin's mistake is one line
+    naming the plugin, the file and the fix instead of an Alembic traceback: an empty versions
+    folder, a branch label no revision carries, a ``down_revision`` or ``depends_on`` that names
+    no revision here."""
+    script = ScriptDirectory.from_config(cfg)
+    revisions = list(script._load_revisions())  # the files, before Alembic links them
+    known = {r.revision for r in revisions}
+    labels = {label for r in revisions for label in r.branch_labels}
+    for source in sources:
+        folder = Path(_folder(source.location)).resolve()
+        mine = [r for r in revisions if Path(r.path).resolve().parent == folder]
+        who = _whose(source, owners)
+        if not mine:
+            raise ConfigError(f"{who}: its migrations folder {folder} has no revisions",
+                              hint="write the first one with `suyuan db revision --plugin "
+                                   f"{(owners or {}).get(source.branch_label, source.branch_label)}"
+                                   " -m 'first tables'`")
+        if not any(source.branch_label in r.branch_labels for r in mine):
+            raise ConfigError(f"{who}: no revision in {folder} carries the branch label "
+                              f"{source.branch_label!r}",
+                              hint=f"set branch_labels = ({source.branch_label!r},) in the "
+                                   "branch's first revision (the one with down_revision = None)")
+        for r in mine:
+            for field, names in (("down_revision", _names(r.down_revision)),
+                                 ("depends_on", _names(r.dependencies))):
+                for name in names:
+                    if name not in known and name not in labels:
+                        close = difflib.get_close_matches(name, sorted(known), n=1)
+                        mean = f"; did you mean {close[0]!r}?" if close else ""
+                        raise ConfigError(
+                            f"{who}: revision {r.revision} ({Path(r.path).name}) has "
+                            f"{field} {name!r}, which is no revision of the enabled "
+                            f"branches{mean}",
+                            hint="a plugin's first revision has down_revision = None and "
+                                 "depends_on the core revision it needs (see `suyuan db "
+                                 "status`)")
+    return script
+
+
+def _names(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def alembic_config(engine: Engine, sources: Sequence[MigrationSource]) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", _folder("suyuan_core.storage:migrations"))
     folders = [_folder(s.location) for s in sources]
     for folder in folders:
         if not Path(folder).is_dir():
-            raise ConfigError(f"migrations folder {folder} does not exist")
+            raise ConfigError(f"migrations folder {folder} does not exist",
+                              hint="MigrationSource.location is 'package:folder' or a path to "
+                                   "the versions folder")
     cfg.set_main_option("version_locations", " ".join(folders))
     cfg.set_main_option("path_separator", "space")
     metadata = MetaData()
@@ -152,14 +207,15 @@ def _remember(connection: Connection, script: ScriptDirectory,
                                                         revision=head.revision))
 
 
-def upgrade(engine: Engine, sources: Sequence[MigrationSource]) -> list[str]:
+def upgrade(engine: Engine, sources: Sequence[MigrationSource],
+            owners: Mapping[str, str] | None = None) -> list[str]:
     """Upgrade every branch in ``sources`` to its head; return the revisions now current.
 
     Branches of plugins that are installed but not enabled (or no longer installed) are left as
     they are: their tables and their row in ``alembic_version`` stay, so switching a plugin off
     and on again loses nothing."""
     cfg = alembic_config(engine, sources)
-    script = ScriptDirectory.from_config(cfg)
+    script = script_for(cfg, sources, owners)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         branch_heads.create(connection, checkfirst=True)
@@ -171,10 +227,11 @@ def upgrade(engine: Engine, sources: Sequence[MigrationSource]) -> list[str]:
         return sorted(MigrationContext.configure(connection).get_current_heads())
 
 
-def status(engine: Engine, sources: Sequence[MigrationSource]) -> dict[str, tuple[str | None, str]]:
+def status(engine: Engine, sources: Sequence[MigrationSource],
+           owners: Mapping[str, str] | None = None) -> dict[str, tuple[str | None, str]]:
     """branch → (revision in the database or None, head in the code)."""
     cfg = alembic_config(engine, sources)
-    script = ScriptDirectory.from_config(cfg)
+    script = script_for(cfg, sources, owners)
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
         remembered: dict[str, str] = {}

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 from suyuan_core import (
     Case,
     Category,
+    DashboardPanel,
     Deployment,
     IntakeSource,
     MetricDefinition,
     MigrationSource,
+    Page,
     Permission,
     PluginSpec,
     Role,
@@ -125,10 +127,17 @@ def suyuan_register_routes() -> list[Any]:
 
 
 @hookimpl
-def suyuan_register_pages(deployment: Deployment) -> list[Any]:
+def suyuan_register_pages() -> list[Page]:
     from suyuan_self_governance.web.pages import pages
 
-    return pages(deployment)
+    return pages()
+
+
+@hookimpl
+def suyuan_register_dashboard_panels() -> list[DashboardPanel]:
+    from suyuan_self_governance.web.pages import panels
+
+    return panels()
 
 
 @hookimpl
