@@ -185,6 +185,17 @@ class Deployment:
         self.areas.refresh()
         return heads
 
+    def new_revision(self, plugin: str, message: str) -> Path:
+        """``suyuan db revision --plugin NAME -m MESSAGE``: the plugin's next migration, written
+        from its tables' metadata (see :func:`suyuan_core.storage.migrate.revision`)."""
+        branches = [b for b, owner in self.migration_owners.items() if owner == plugin]
+        if not branches:
+            self.plugin(plugin)  # not enabled: says so
+            raise PluginError(f"plugin {plugin!r} has no migration branch",
+                              hint="return a MigrationSource from suyuan_register_migrations")
+        return migrate.revision(self.engine, self.migrations, branches[0], message,
+                                self.migration_owners)
+
     def migration_status(self) -> dict[str, tuple[str | None, str]]:
         return migrate.status(self.engine, self.migrations, self.migration_owners)
 

@@ -6,9 +6,11 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.util.exc import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
@@ -56,7 +58,8 @@ def _whose(source: MigrationSource, owners: Mapping[str, str] | None) -> str:
 
 
 def script_for(cfg: AlembicConfig, sources: Sequence[MigrationSource],
-               owners: Mapping[str, str] | None = None) -> ScriptDirectory:
+               owners: Mapping[str, str] | None = None,
+               starting: str | None = None) -> ScriptDirectory:
     """The revisions of every branch, checked first, so that a plugin's mistake is one line
     naming the plugin, the file and the fix instead of an Alembic traceback: an empty versions
     folder, a branch label no revision carries, a ``down_revision`` or ``depends_on`` that names
@@ -69,6 +72,8 @@ def script_for(cfg: AlembicConfig, sources: Sequence[MigrationSource],
         folder = Path(_folder(source.location)).resolve()
         mine = [r for r in revisions if Path(r.path).resolve().parent == folder]
         who = _whose(source, owners)
+        if not mine and source.branch_label == starting:
+            continue  # `suyuan db revision` is about to write the branch's first revision
         if not mine:
             raise ConfigError(f"{who}: its migrations folder {folder} has no revisions",
                               hint="write the first one with `suyuan db revision --plugin "
@@ -250,3 +255,52 @@ def status(engine: Engine, sources: Sequence[MigrationSource],
                      if source.branch_label in r.branch_labels and r.revision in applied), None)
         out[source.branch_label] = (mine, head.revision)
     return out
+
+
+def revision(engine: Engine, sources: Sequence[MigrationSource], branch: str, message: str,
+             owners: Mapping[str, str] | None = None) -> Path:
+    """``suyuan db revision --plugin NAME``: write the next revision of ``branch`` from the
+    difference between its tables' metadata and the database (Alembic autogenerate, limited to
+    the branch's own tables). The first revision of a branch gets its branch label and
+    ``depends_on`` the core's head; later ones follow the branch's head. The database is first
+    brought to every head (as ``suyuan db upgrade`` would) so that only the new change is
+    written."""
+    source = next((s for s in sources if s.branch_label == branch), None)
+    if source is None:
+        raise ConfigError(f"no enabled plugin has the migration branch {branch!r}",
+                          hint="enable the plugin; its branch is named in its MigrationSource")
+    who = _whose(source, owners)
+    if source.metadata is None:
+        raise ConfigError(f"{who}: its MigrationSource has no metadata to compare",
+                          hint="pass metadata=<the MetaData of its tables>")
+    cfg = alembic_config(engine, sources)
+    script = script_for(cfg, sources, owners, starting=branch)
+    folder = Path(_folder(source.location)).resolve()
+    mine = [r for r in script.walk_revisions() if Path(r.path).resolve().parent == folder]
+    upgrade(engine, [s for s in sources if mine or s is not source], owners)
+    cfg = alembic_config(engine, sources)
+    names = set(source.metadata.tables)
+
+    def include(obj: object, name: str | None, type_: str, reflected: bool,
+                compare_to: object) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table in names
+
+    cfg.attributes["target_metadata"] = source.metadata
+    cfg.attributes["include_object"] = include
+    rev_id = f"{branch}_{len(mine) + 1:04d}"
+    options: dict[str, Any] = {"head": f"{branch}@head", "version_path": str(folder)}
+    if not mine:
+        core = script.get_revision(f"{CORE_BRANCH}@head")
+        assert core is not None
+        options = {"head": "base", "branch_label": branch, "depends_on": core.revision,
+                   "version_path": str(folder)}
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        try:
+            written = command.revision(cfg, message, autogenerate=True, rev_id=rev_id, **options)
+        except CommandError as exc:
+            raise ConfigError(f"{who}: {exc}", hint="run `suyuan db upgrade` first, so that only "
+                                                    "the new change is written") from None
+    assert written is not None and not isinstance(written, list)
+    return Path(written.path)
