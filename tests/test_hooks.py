@@ -359,3 +359,25 @@ def test_reference_docs_are_current(deployment):
     result = run_cli(deployment, "docs", "metrics")
     assert Path("docs/metrics.md").read_text(encoding="utf-8") == result.stdout, \
         "run: suyuan --config <core-only deployment> docs metrics > docs/metrics.md"
+
+
+def test_every_hook_has_an_example_that_is_a_valid_implementation():
+    """The docs' examples (docs/hooks.md, from the hookspec docstrings) are real code: each
+    defines the hook it documents, with arguments the hook has, using the public API only."""
+    import datetime as dt_
+    import types as types_
+
+    import suyuan_core
+    from suyuan_core.cli.docs import example_of
+    from suyuan_core.plugins.calling import check_impls
+
+    for name in HOOKS:
+        code = example_of(inspect.getdoc(getattr(hookspecs, name)) or "")
+        assert code, f"{name} has no Example:: in its docstring"
+        module = types_.ModuleType(f"example_{name}")
+        namespace = {n: getattr(suyuan_core, n) for n in suyuan_core.__all__}
+        namespace.update(click=click, dt=dt_, hookimpl=hookimpl)
+        module.__dict__.update(namespace)
+        exec(compile(code, f"<example of {name}>", "exec"), module.__dict__)
+        assert hasattr(module, name), f"the example of {name} does not define it"
+        check_impls(f"example_{name}", module)  # name and arguments match the spec
