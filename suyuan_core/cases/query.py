@@ -19,6 +19,7 @@ from suyuan_core.domain.cases import Case
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, Status
 from suyuan_core.errors import ValidationError
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under, under_any
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -110,10 +111,9 @@ class CaseQuery:
         c = tables.cases.c
         where: list[ColumnElement[bool]] = []
         if f.scope is not None:
-            where.append(or_(*(c.area_path.startswith(p) for p in f.scope)) if f.scope
-                         else false())
+            where.append(under_any(c.area_path, f.scope))
         if f.area_code:
-            where.append(c.area_path.startswith(d.areas.tree.path(f.area_code)))
+            where.append(under(c.area_path, d.areas.tree.path(f.area_code)))
         if f.status:
             where.append(c.status.in_(f.status))
         if f.category:

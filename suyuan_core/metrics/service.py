@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, exists, func, select
 
 from suyuan_core import timeutil
 from suyuan_core.areas.tree import ROLLUP_LEVEL
@@ -19,6 +19,7 @@ from suyuan_core.errors import NotFound, ValidationError
 from suyuan_core.metrics.periods import Period
 from suyuan_core.metrics.rollup import Key
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -164,14 +165,19 @@ class MetricService:
 
     def events(self, kinds: frozenset[str] | None, area_code: str | None = None,
                period: Period | None = None, category: str | None = None,
-               source: str | None = None) -> Iterator[EventFacts]:
-        """Stream the events a formula looks at, oldest first."""
+               source: str | None = None, *, merged: bool = True) -> Iterator[EventFacts]:
+        """Stream the events a formula looks at, oldest first. ``merged=False`` leaves out the
+        events of cases merged into another right now (they count in no figure), in the query
+        rather than in a set held in memory."""
         e = tables.case_events.c
         query = select(*FACT_COLUMNS).order_by(e.case_id, e.seq)
+        if not merged:
+            c = tables.cases.c
+            query = query.where(~exists().where(c.id == e.case_id, c.merged_into.is_not(None)))
         if kinds is not None:
             query = query.where(e.kind.in_(sorted(kinds)))
         if area_code is not None:
-            query = query.where(e.area_path.startswith(self.deployment.areas.tree.path(area_code)))
+            query = query.where(under(e.area_path, self.deployment.areas.tree.path(area_code)))
         if period is not None:
             start, end = self._utc_bounds(period)
             query = query.where(e.occurred_at >= start, e.occurred_at < end)
@@ -218,7 +224,7 @@ class MetricService:
         assert m.gauge_where is not None
         c = tables.cases.c
         moment = timeutil.to_db(at or timeutil.now())
-        clauses = [c.area_path.startswith(self.deployment.areas.tree.path(area_code)),
+        clauses = [under(c.area_path, self.deployment.areas.tree.path(area_code)),
                    m.gauge_where(c, moment)]  # type: ignore[arg-type]
         if not m.counts_merged:
             clauses.append(c.merged_into.is_(None))
@@ -247,10 +253,7 @@ class MetricService:
                 acc[1] += d
             batch.clear()
 
-        merged = self.merged_cases()
-        for f in self.events(frozenset(rollup.by_kind)):
-            if f.case_id in merged:
-                continue
+        for f in self.events(frozenset(rollup.by_kind), merged=False):
             batch.append(f)
             if len(batch) >= 20000:
                 flush()

@@ -115,21 +115,21 @@ def test_reports_xlsx_html_and_schedule(d, tmp_path):
     from openpyxl import load_workbook
 
     generate(d, seed=3, scale=0.005)
-    period = Period("month", dt.date(2026, 9, 1))
+    period = Period("month", dt.date(2026, 4, 1))  # the demo's appeals are January–May
     data = reports.build(d, "C", period)
     received = next(f for f in data["figures"] if f["key"] == "cases_received")
     assert received["value"] > 0 and data["categories"] and data["causes"]
     xlsx = reports.generate(d, "C", period, "xlsx", tmp_path / "r.xlsx")
     wb = load_workbook(xlsx)
-    assert wb.sheetnames[0] == "概况 Summary" and wb.worksheets[0]["A1"].value.endswith("2026-09")
+    assert wb.sheetnames[0] == "概况 Summary" and wb.worksheets[0]["A1"].value.endswith("2026-04")
     page = reports.generate(d, "C.T1", period, "html", tmp_path / "r.html").read_text("utf-8")
     assert "诉求研判报告" in page and "@media print" in page and "http" not in page
     with pytest.raises(ValidationError, match="week or a month"):
         reports.build(d, "C", Period("year", dt.date(2026, 1, 1)))
-    made = reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 10, 2, 1))
+    made = reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 5, 2, 1))
     # county + two towns, xlsx and html, less the two generated on demand above
     assert len(made) == 3 * 2 - 2
-    assert reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 10, 2, 2)) == []
+    assert reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 5, 2, 2)) == []
 
 
 def test_demo_matches_the_seed_mix_from_events(d):
@@ -140,7 +140,12 @@ def test_demo_matches_the_seed_mix_from_events(d):
     span = Period("year", dt.date(2026, 1, 1))
     ms = d.metric_service
     sat = ms.figure("satisfaction_rate", "C", span)
-    assert abs(sat.value - 97.73) < 0.3
+    # each caller's answer is drawn from how their order went (no quota), so ~440 ratings land
+    # within sampling noise of the seed's 97.73% (σ ≈ 0.7 points), not on it
+    assert abs(sat.value - 97.73) < 1.5 and sat.den > 400
+    months = [ms.figure("cases_received", "C", Period("month", dt.date(2026, m, 1))).num
+              for m in range(1, 7)]
+    assert sum(months[:5]) == n and min(months[:5]) > 0 and months[5] == 0  # the seed's Jan–May
     assert ms.figure("on_time_rate", "C", span).value == 100.0
     sources = {f.source: f.num for f in ms.breakdown("cases_received", "C", span, "source")}
     assert set(sources) == {"hotline_12345", "mailbox", "messaging"}

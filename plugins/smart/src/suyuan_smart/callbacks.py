@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, Status, ValidationError, tables
+from suyuan_core.tables import under
 from suyuan_smart.common import Scope, calendar, now, scope_clause
 
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
@@ -62,7 +63,7 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
                     scope_clause(c.area_path, scope))
              .order_by(e.case_id, e.seq))
     if area_code:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))
+        query = query.where(under(c.area_path, d.areas.tree.path(area_code)))
     pending: dict[int, dt.datetime | None] = {}
     with d.reading() as s:
         for case_id, kind, occurred in s.execute(query):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, ValidationError, tables
+from suyuan_core.tables import under
 from suyuan_smart.common import Scope, calendar, iso, now, scope_clause, settings
 from suyuan_smart.settings import Limit, Settings
 from suyuan_smart.workcal import Span
@@ -231,7 +232,7 @@ def _open_cases(d: Deployment, area_code: str | None, where: Any,
                                 scope_clause(c.area_path, scope))
              .order_by(c.deadline))
     if area_code:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))
+        query = query.where(under(c.area_path, d.areas.tree.path(area_code)))
     with d.reading() as s:
         ids = list(s.scalars(query))
     return [d.cases.get(i) for i in ids]

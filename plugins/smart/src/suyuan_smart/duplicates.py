@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, NotFound, ValidationError, tables
+from suyuan_core.tables import under
 from suyuan_smart.common import Scope, caller_phone, now, scope_clause, settings, to_db
 from suyuan_smart.models import duplicates
 
@@ -61,7 +62,7 @@ def candidates(d: Deployment, case: Case, session: Session) -> list[tuple[Case, 
         c.id != case.id, c.merged_into.is_(None), c.reported_at >= since,
         c.reported_at <= to_db(at), c.status.in_([x.value for x in OPEN_STATUSES]))
     if town:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(town)))
+        query = query.where(under(c.area_path, d.areas.tree.path(town)))
     from suyuan_smart._rows import row_to_case
 
     out = []
