@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Select, select
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec, paused_gc
 from suyuan_core.cases.service import NewCase
 from suyuan_core.domain.cases import Party
@@ -167,7 +167,7 @@ def export_query(deployment: Deployment, *, area_code: str | None = None,
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return timeutil.iso(timeutil.from_db(value))
+        return times.iso(times.from_db(value))
     return value
 
 

@@ -12,7 +12,7 @@ from suyuan_core.cli.output import as_json, table
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import BY, Figure
 from suyuan_core.metrics.verify import verify as run_verify
-from suyuan_core.timeutil import now
+from suyuan_core.times import now
 
 
 def _period(state: State, text: str | None) -> Period:

@@ -9,7 +9,7 @@ import click
 
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
-from suyuan_core.plugins import checks, manager
+from suyuan_core.plugins import boundary, checks, manager
 from suyuan_core.plugins.scaffold import scaffold
 
 
@@ -95,3 +95,12 @@ def check(state: State) -> None:
     if report.problems:
         raise SystemExit(1)
     click.echo(f"{len(d.plugins)} plugins ok: {', '.join(p.name for p in d.plugins)}")
+
+
+@plugins.command()
+@click.argument("packages", nargs=-1)
+def contract(packages: tuple[str, ...]) -> None:
+    """Print the import-linter contract (.importlinter) for plugin PACKAGES (default: every
+    installed plugin's package), generated from suyuan_core.PUBLIC_MODULES."""
+    chosen = list(packages) or sorted(set(boundary.plugin_packages().values()))
+    click.echo(boundary.importlinter_config(chosen), nl=False)

@@ -23,7 +23,7 @@ from suyuan_core.metrics.periods import Period, month_start
 from suyuan_core.metrics.rollup import Key
 from suyuan_core.storage import tables
 from suyuan_core.storage.paths import under
-from suyuan_core.timeutil import from_db
+from suyuan_core.times import from_db
 
 #: ``progress(stage, count)``: called as the check goes (the CLI shows it).
 Progress = Callable[[str, int], None]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from suyuan_core.plugins import boundary
 from suyuan_core.plugins.calling import unmarked
 from suyuan_core.plugins.contracts import pillar_gaps
 
@@ -29,6 +30,10 @@ def check(d: Deployment) -> Report:
             warnings.append(f"plugin {p.name!r}: {name} has no @hookimpl, so it is never called "
                             "(decorate it with @suyuan_core.hookimpl, or rename it)")
     problems += pillar_gaps(d, d.plugins)
+    others = sorted(set(boundary.plugin_packages().values()))
+    for plugin in d.plugins:  # the import boundary (suyuan_core.PUBLIC_MODULES only)
+        if not plugin.builtin:
+            problems += [str(v) for v in boundary.check_module(plugin.module, others)]
     for branch, (current, head) in d.migration_status().items():
         if current != head:
             problems.append(f"migrations of {branch} are at {current or 'nothing'}, head is {head}"

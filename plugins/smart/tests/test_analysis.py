@@ -26,8 +26,6 @@ def appeal(d, title, text, *, phone="13800000001", area="C.T1.C1", category="urb
 
 
 def test_duplicate_is_proposed_merged_counted_once_and_unmerged(d):
-    from suyuan_core.metrics.verify import verify
-
     first = appeal(d, "路灯不亮", "幸福小区门口路灯坏了一周")
     other = appeal(d, "噪音扰民", "工地夜间施工", phone="13900000000", area="C.T2.C1",
                    category="environment")
@@ -44,10 +42,10 @@ def test_duplicate_is_proposed_merged_counted_once_and_unmerged(d):
     assert d.metric_service.figure("cases_received", "C", year).num == 2
     with pytest.raises(Exception, match="merged into"):
         d.cases.act(again.id, "accept", actor="t")
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
     duplicates.unmerge(d, again.id, actor="officer", reason="不同路段")
     assert d.metric_service.figure("cases_received", "C", year).num == 3
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
     kinds = [e.kind for e in d.cases.timeline(again.id)]
     assert kinds == ["reported", "merge", "unmerge"]
 
@@ -133,8 +131,6 @@ def test_reports_xlsx_html_and_schedule(d, tmp_path):
 
 
 def test_demo_matches_the_seed_mix_from_events(d):
-    from suyuan_core.metrics.verify import verify
-
     n = generate(d, seed=7, scale=0.02)
     assert n == round(22271 * 0.02)
     span = Period("year", dt.date(2026, 1, 1))
@@ -151,7 +147,7 @@ def test_demo_matches_the_seed_mix_from_events(d):
     assert set(sources) == {"hotline_12345", "mailbox", "messaging"}
     assert sources["hotline_12345"] > sources["messaging"] > 0
     assert generate(d, seed=7, scale=0.02) == 0  # the same seed again: idempotent
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
 
 
 def test_cli(d, tmp_path):

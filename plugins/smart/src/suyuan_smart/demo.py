@@ -11,7 +11,8 @@ import random
 from typing import Any
 
 from suyuan_core import Case, CaseRecord, Deployment, EventSpec, Level, NewCase, Party
-from suyuan_smart.common import calendar, iso, settings
+from suyuan_core.times import iso
+from suyuan_smart.common import calendar, settings
 from suyuan_smart.deadlines import limit_for
 
 SEED_VOLUME = 22_271

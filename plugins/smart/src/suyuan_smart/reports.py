@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from suyuan_core import Deployment, Level, Period, ValidationError, tables
 from suyuan_core.tables import under
+from suyuan_core.times import now, to_db
 from suyuan_smart import alerts, deadlines
-from suyuan_smart.common import calendar, now, settings, to_db
+from suyuan_smart.common import calendar, settings
 from suyuan_smart.models import reports as reports_table
 
 FIGURES = ("cases_received", "cases_closed", "on_time_rate", "satisfaction_rate",
