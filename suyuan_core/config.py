@@ -6,6 +6,7 @@ integer``, so a county developer can fix the file without reading code.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 import zoneinfo
@@ -191,7 +192,13 @@ def _messages(exc: BaseException, path: str) -> list[str]:
     """Flatten a cattrs error tree into ``path: message`` lines."""
     if isinstance(exc, ForbiddenExtraKeysError):
         keys = ", ".join(sorted(exc.extra_fields))
-        return [f"{path}: unknown key(s) {keys}" if path else f"unknown key(s) {keys}"]
+        known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        close = [f"{k!r} → {m[0]!r}" for k in sorted(exc.extra_fields)
+                 for m in [difflib.get_close_matches(k, known, n=1)] if m]
+        mean = f" (did you mean {', '.join(close)}?)" if close else (
+            f" (known: {', '.join(known)})" if known else "")
+        text = f"unknown key(s) {keys}{mean}"
+        return [f"{path}: {text}" if path else text]
     if isinstance(exc, ClassValidationError | IterableValidationError):
         out: list[str] = []
         for sub in exc.exceptions:

@@ -6,6 +6,7 @@ CLI, HTTP and tests all start from one. There is no global state: two Deployment
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -37,6 +38,8 @@ from suyuan_core.errors import PluginError
 from suyuan_core.metrics.rollup import Rollup
 from suyuan_core.metrics.service import MetricService
 from suyuan_core.plugins import manager
+from suyuan_core.plugins.calling import HookCall, HookRelay
+from suyuan_core.plugins.contracts import pillar_gaps
 from suyuan_core.plugins.spec import LoadedPlugin, MigrationSource
 from suyuan_core.registry import Registry
 from suyuan_core.roster.service import RosterService
@@ -44,6 +47,7 @@ from suyuan_core.storage import migrate
 from suyuan_core.storage.engine import make_engine
 
 BUILTIN = "suyuan_core"
+log = logging.getLogger("suyuan.plugins")
 #: set to 1 to print every hook call and its result on stderr (debugging a plugin).
 TRACE_ENV = "SUYUAN_TRACE_HOOKS"
 
@@ -66,7 +70,9 @@ class Deployment:
         if os.environ.get(TRACE_ENV):
             self.pm.trace.root.setwriter(lambda message: sys.stderr.write(f"hook: {message}"))
             self.pm.enable_tracing()
-        self.hook = self.pm.hook
+        #: the hooks, called through pluggy in the documented order: ``d.hook.<name>(**kwargs)``
+        #: (``deployment`` is passed for you); see :mod:`suyuan_core.plugins.calling`.
+        self.hook = HookRelay(self.pm, {"deployment": self})
         options = dict(engine_options or {})
         self.engine: Engine = make_engine(config.database_url, **options)
         self.read_engine: Engine = (make_engine(config.database_url, immediate=False, **options)
@@ -93,6 +99,8 @@ class Deployment:
         self.accounts = AccountService(self)
         self.audit = AuditLog(self)
         self.privacy = Privacy(self)
+        for gap in pillar_gaps(self, self.plugins):  # a warning, not a refusal: see contracts.py
+            log.warning("%s (see `suyuan plugins check`)", gap)
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------
@@ -109,16 +117,14 @@ class Deployment:
         path = (base_dir / config_mod.DEFAULT_FILE) if base_dir else None
         return cls(config_mod.parse(data, path), **kwargs)
 
-    def call_each(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        """Call a hook plugin by plugin (core first), yielding ``(plugin, result)`` for each
-        non-None result, so every result is credited to the plugin that gave it."""
-        kwargs.setdefault("deployment", self)
-        for impl in getattr(self.hook, hook).get_hookimpls():
-            result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-            if result is not None:
-                yield impl.plugin_name, result
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook (the same pluggy call as ``d.hook.<hook>(**kwargs)``) and return every
+        non-None result as ``(plugin, result)``, in the order the implementations ran: a plugin
+        before the plugins it requires, the core last."""
+        call: HookCall = getattr(self.hook, hook)
+        return call.each(**kwargs)
 
-    def _collect(self, hook: str) -> Iterator[tuple[str, Any]]:
+    def _collect(self, hook: str) -> list[tuple[str, Any]]:
         return self.call_each(hook)
 
     def _register(self) -> None:
@@ -127,9 +133,10 @@ class Deployment:
                                (self.permissions, "suyuan_register_permissions"),
                                (self.roles, "suyuan_register_roles"),
                                (self.metrics, "suyuan_register_metrics")):
-            for name, items in self._collect(hook):
+            # filled dependencies first (the core's items first), the reverse of the call order
+            for name, items in reversed(self._collect(hook)):
                 registry.extend(items, name)  # type: ignore[attr-defined]
-        owned = list(self._collect("suyuan_register_migrations"))
+        owned = list(reversed(self._collect("suyuan_register_migrations")))
         self.migrations = [source for _, source in owned]
         #: branch label → the plugin that ships it.
         self.migration_owners = {source.branch_label: name for name, source in owned}
@@ -181,13 +188,24 @@ class Deployment:
 
     def upgrade(self) -> list[str]:
         """``suyuan db upgrade``: the core's and every enabled plugin's migrations to their heads."""
-        heads = migrate.upgrade(self.engine, self.migrations)
+        heads = migrate.upgrade(self.engine, self.migrations, self.migration_owners)
         self.areas.refresh()
         return heads
 
+    def new_revision(self, plugin: str, message: str) -> Path:
+        """``suyuan db revision --plugin NAME -m MESSAGE``: the plugin's next migration, written
+        from its tables' metadata (see :func:`suyuan_core.storage.migrate.revision`)."""
+        branches = [b for b, owner in self.migration_owners.items() if owner == plugin]
+        if not branches:
+            self.plugin(plugin)  # not enabled: says so
+            raise PluginError(f"plugin {plugin!r} has no migration branch",
+                              hint="return a MigrationSource from suyuan_register_migrations")
+        return migrate.revision(self.engine, self.migrations, branches[0], message,
+                                self.migration_owners)
+
     def migration_status(self) -> dict[str, tuple[str | None, str]]:
         """Each migration branch: ``(current revision, head)``."""
-        return migrate.status(self.engine, self.migrations)
+        return migrate.status(self.engine, self.migrations, self.migration_owners)
 
     @cached_property
     def dialect(self) -> str:

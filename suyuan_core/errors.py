@@ -74,15 +74,18 @@ class IllegalTransition(SuyuanError):
 
 
 class TransitionRefused(SuyuanError):
-    """A plugin's ``suyuan_case_before_transition`` refused the change."""
+    """A plugin's ``suyuan_case_before_transition`` refused the change (``rule`` names it), or a
+    core rule did (``not_merged``: a merged duplicate's lifecycle follows the case it is merged
+    into)."""
 
     status_code = 409
     field_prefix = False
 
-    def __init__(self, case_id: int, action: str, reasons: Sequence[str]) -> None:
+    def __init__(self, case_id: int, action: str, reasons: Sequence[str],
+                 rule: str = "before_transition") -> None:
         self.reasons = tuple(reasons)
         super().__init__(f"case {case_id}: {action!r} refused: " + "; ".join(self.reasons),
-                         field="action", rule="before_transition")
+                         field="action", rule=rule)
 
 
 class ConcurrentUpdate(SuyuanError):

@@ -6,11 +6,25 @@ Rules for all hooks (as in pluggy/pytest and Datasette):
   hook's arguments, so adding an argument later breaks no plugin;
 * hooks marked *first result wins* stop at the first implementation that returns something other
   than ``None``; all others collect every non-``None`` result in a list;
-* order comes from ``requires``, never from install or list order: a plugin's implementations run
-  *before* those of the plugins it requires (so it can override their first-result hooks), and the
-  core's built-in implementations run last.
+* order comes from ``requires``, never from install order: a plugin's implementations run
+  *before* those of the plugins it requires (so it can override their first-result hooks),
+  plugins that do not require one another run in the order of ``[plugins] enabled``, and the
+  core's built-in implementations run **last**. Registration hooks fill the registries in the
+  reverse order (the core's items first), so lists read dependencies first;
+* there is one way to call a hook, through pluggy (``SUYUAN_TRACE_HOOKS=1`` prints every call):
+  ``deployment.hook.<name>(**kwargs)`` returns the list of non-``None`` results in that order
+  (or the first result), and ``deployment.call_each(name, **kwargs)`` the same results as
+  ``(plugin, result)`` pairs. ``deployment`` is passed for you; an unknown hook or argument is
+  a one-line error;
+* an implementation that raises a :class:`~suyuan_core.SuyuanError` (e.g. a ``ValidationError``)
+  refuses on purpose and the error goes to the user as it is; any other exception is a bug in
+  the plugin and becomes one line naming the plugin, the hook and the message (the traceback is
+  behind ``--debug``).
 
-Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec.
+Implement a hook with ``@suyuan_core.hookimpl`` on a module-level function named like the spec;
+a misspelt name or an argument the hook does not have is refused at start-up, with a
+did-you-mean, and ``suyuan plugins check`` warns about a ``suyuan_*`` function without
+``@hookimpl`` (pluggy would silently ignore it).
 """
 
 from __future__ import annotations
@@ -63,6 +77,12 @@ def suyuan_register_categories(deployment: Deployment) -> Sequence[Category] | N
 
     Called once at start-up. Return a list of :class:`~suyuan_core.Category`; a code that another
     plugin (or the core's default list) already registered is a start-up error naming both.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_categories():
+            return [Category("wage_arrears", ("欠薪纠纷", "Wage arrears"), parent="labour")]
     """
 
 
@@ -72,6 +92,12 @@ def suyuan_register_intake_sources(deployment: Deployment) -> Sequence[IntakeSou
 
     Called once at start-up. Return a list of :class:`~suyuan_core.IntakeSource`; duplicate codes
     are a start-up error.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_intake_sources():
+            return [IntakeSource("wechat", ("微信", "WeChat"), case_kind="appeal")]
     """
 
 
@@ -80,6 +106,13 @@ def suyuan_register_roles(deployment: Deployment) -> Sequence[Role] | None:
     """Add roster roles (``mediator``, ``grid_worker`` …), each with the permissions it grants.
 
     Called once at start-up. Return a list of :class:`~suyuan_core.Role`.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_roles():
+            return [Role("legal_advisor", ("法律顾问", "Legal advisor"),
+                         permissions={"cases.read", "acme.opinions.write"})]
     """
 
 
@@ -90,6 +123,13 @@ def suyuan_register_permissions(deployment: Deployment) -> Sequence[Permission] 
     Called once at start-up. Return a list of :class:`~suyuan_core.Permission`. A permission's
     ``granted_to`` adds it to roles others registered (e.g. ``("official", "supervisor")``), after
     every plugin's roles are in; an unknown role there is a start-up error.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_permissions():
+            return [Permission("acme.opinions.write", ("出具法律意见", "Write legal opinions"),
+                               granted_to=("official", "supervisor"))]
     """
 
 
@@ -99,6 +139,15 @@ def suyuan_register_metrics(deployment: Deployment) -> Sequence[MetricDefinition
 
     Called once at start-up. Return a list of :class:`~suyuan_core.MetricDefinition`. A flow metric's
     rollup is filled from the moment it is registered; run ``suyuan metrics rebuild`` to backfill.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_metrics():
+            return [MetricDefinition(
+                key="acme_referrals", label=("移送数", "Referrals"), unit="count",
+                numerator=EventRule({"refer"}, "refer events of labour cases",
+                                    lambda f: f.category == "labour"))]
     """
 
 
@@ -110,6 +159,15 @@ def suyuan_register_migrations(deployment: Deployment) -> MigrationSource | None
     ``"package:folder"`` version location whose first revision has ``down_revision = None`` and
     ``depends_on`` the core revision it needs, and the ``MetaData``). ``suyuan db upgrade`` applies
     the heads of the core and of every enabled plugin's branch.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_migrations():
+            from suyuan_acme.models import metadata  # sa.MetaData() holding the plugin's tables
+
+            return MigrationSource(branch_label="acme", location="suyuan_acme:migrations/versions",
+                                   metadata=metadata)
     """
 
 
@@ -122,6 +180,18 @@ def suyuan_register_routes(deployment: Deployment) -> Sequence[Any] | None:
     ``opt={"permission": ...}`` names what the caller must hold; a machine-to-machine webhook
     instead says ``opt={SIGNED_BY: verify}`` and is verified by its signature, not a user (see
     ``suyuan_core.plugins.routes``).
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_routes():
+            from litestar import get
+
+            @get("/hello", opt={"permission": "acme.opinions.write"}, sync_to_thread=False)
+            def hello() -> dict[str, str]:
+                return {"hello": "world"}  # served at /api/v1/acme/hello
+
+            return [hello]
     """
 
 
@@ -139,6 +209,18 @@ def suyuan_register_root_routes(deployment: Deployment) -> Sequence[Any] | None:
     standard's error format). A path whose first segment the core uses (``/api``, ``/static``,
     ``/cases`` …), another enabled plugin's name, or a prefix another plugin already mounted is a
     start-up error.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_root_routes():
+            from litestar import Router, get
+
+            @get("/services.json", opt={PUBLIC_ROUTE: True}, sync_to_thread=False)
+            def services() -> list[dict[str, str]]:
+                return [{"service_code": "streetlight"}]
+
+            return [Router(path="/open311/v2", route_handlers=[services])]
     """
 
 
@@ -148,15 +230,63 @@ def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Co
 
     Called once when the CLI starts (``deployment`` may be None when no configuration is found,
     e.g. for ``suyuan --help``). Return a list of ``click.Command`` or ``click.Group``.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_commands(deployment):
+            @click.group("acme", help="Acme's commands.")
+            def acme() -> None:
+                pass
+
+            @acme.command()
+            def hello() -> None:
+                click.echo(deployment.config.core.deployment.name if deployment else "no deployment")
+
+            return [acme]
     """
 
 
 @hookspec
-def suyuan_register_pages(deployment: Deployment) -> Sequence[Page | DashboardPanel] | None:
-    """Add web pages and dashboard panels.
+def suyuan_register_pages(deployment: Deployment) -> Sequence[Page] | None:
+    """Add web pages, each mounted at ``/<plugin>/<path>`` and linked from the navigation for
+    users holding its ``permission``.
 
-    Called once when the web app is built. Return :class:`~suyuan_core.Page` and
-    :class:`~suyuan_core.DashboardPanel` objects.
+    Called once when the web app is built (not per request). Return
+    :class:`~suyuan_core.Page` objects; ``render`` is called per request with any of
+    ``deployment``, ``principal``, ``query`` and ``lang`` and returns HTML. Dashboard panels
+    come from ``suyuan_register_dashboard_panels``.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_pages():
+            def render(deployment, lang):
+                return "<p>调解案件一览</p>" if lang == "zh-Hans" else "<p>Mediation cases</p>"
+
+            return [Page("overview", ("调解一览", "Mediation overview"), render,
+                         permission="cases.read")]  # at /acme/overview
+    """
+
+
+@hookspec
+def suyuan_register_dashboard_panels(deployment: Deployment) -> Sequence[DashboardPanel] | None:
+    """Add panels to the county dashboard (``/dashboard``).
+
+    Called once when the web app is built (not per request). Return
+    :class:`~suyuan_core.DashboardPanel` objects; the dashboard shows them by ``order`` then
+    ``key``, each ``render(deployment, area_code, period)`` (and optionally ``lang``,
+    ``principal``) returning HTML for the area and period the viewer picked.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_dashboard_panels():
+            def render(deployment, area_code, period):
+                figure = deployment.metric_service.figure("cases_received", area_code, period)
+                return f"<p>{figure.num}</p>"
+
+            return [DashboardPanel("acme", ("受理", "Received"), render, order=50)]
     """
 
 
@@ -175,6 +305,13 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     note) are masked on every masked view too. A column of the plugin's own table is declared
     with ``table=``: ``SensitiveField("phone", "phone", table="virtue_volunteers")``, and shown
     through ``suyuan_core.http.shown_row``.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_sensitive_fields():
+            return [SensitiveField("acme.guardian_phone", "phone"),
+                    SensitiveField("phone", "phone", table="acme_volunteers")]
     """
 
 
@@ -190,6 +327,14 @@ def suyuan_case_validate(case: Case, deployment: Deployment, session: Session) -
     Called once per new case (also per imported row). Return a list of
     :class:`~suyuan_core.Problem` (field, message); any problem refuses the case and nothing is
     written. Return None or ``[]`` when the case is fine.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_validate(case):
+            if case.category == "wage_arrears" and not case.parties:
+                return [Problem("parties", "a wage-arrears case names the employer")]
+            return None
     """
 
 
@@ -200,6 +345,14 @@ def suyuan_case_classify(text: str, case: Case | None, deployment: Deployment) -
 
     Called when an officer asks for suggestions. Return :class:`~suyuan_core.Suggestion` objects
     with a confidence in [0, 1]; the core merges and sorts all plugins' suggestions.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_classify(text):
+            if "工资" in text:
+                return [Suggestion("labour", 0.8, "mentions wages (工资)")]
+            return None
     """
 
 
@@ -211,6 +364,15 @@ def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> (
     Called when a case is to be assigned (``suyuan cases route`` / the assign form). Return
     :class:`~suyuan_core.RouteProposal` objects, each with a score in [0, 1] and a reason; the core
     sorts every plugin's proposals by score. The officer decides.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_route(case):
+            if case.category == "labour":
+                return [RouteProposal("organisation", "labour_mediation_committee", 0.9,
+                                      "labour disputes go to the labour mediation committee")]
+            return None
     """
 
 
@@ -223,6 +385,14 @@ def suyuan_case_deadline(case: Case, action: str, now: dt.datetime, deployment: 
     already carries a ``deadline``; ``now`` is when the action happens. **First result wins.**
     Return an aware datetime, or None to let the next plugin (and finally the core's default of
     ``[cases] default_deadline_days`` calendar days) decide.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_deadline(case, action, now):
+            if action == "accept" and case.kind == "dispute":
+                return now + dt.timedelta(days=30)  # People's Mediation: one month
+            return None
     """
 
 
@@ -235,6 +405,14 @@ def suyuan_case_before_transition(case: Case, action: str, data: dict[str, Any],
     Called after the core has checked the action is allowed from the current status. Return a
     :class:`~suyuan_core.Refusal` (or a list of them) to refuse, with the reason shown to the user;
     return None to allow. The transition is refused if any plugin refuses.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_before_transition(case, action, data):
+            if action == "refer" and not data.get("commission"):
+                return Refusal("移送须写明接收机构: name the receiving body (data.commission)")
+            return None
     """
 
 
@@ -246,6 +424,16 @@ def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deplo
     Called inside the same transaction, after the event and the case row are written: whatever the
     plugin writes with ``session`` commits or rolls back with the event. Raising aborts the change.
     The return value is ignored.
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_after_transition(case, event, session):
+            if event.kind == "refer":
+                from suyuan_acme.models import referrals
+
+                session.execute(referrals.insert().values(case_id=case.id,
+                                                          commission=event.data["commission"]))
     """
 
 
@@ -257,6 +445,14 @@ def suyuan_case_escalation_target(case: Case, reason: str, deployment: Deploymen
     Called when a case is escalated, before anything is written. **First result wins.**
     Return an :class:`~suyuan_core.EscalationTarget`, or None to use the default: one level up
     the area tree (grid → community → town → county → court).
+
+    Example::
+
+        @hookimpl
+        def suyuan_case_escalation_target(case, reason):
+            if case.category == "forest_land":
+                return EscalationTarget("county", "510121", "山林土地纠纷由县级处理")
+            return None
     """
 
 
@@ -271,6 +467,14 @@ def suyuan_roster_validate_member(person: Person, deployment: Deployment, sessio
 
     Called once per member, inside the writing transaction. Return
     :class:`~suyuan_core.Problem` objects to refuse; None or ``[]`` to accept.
+
+    Example::
+
+        @hookimpl
+        def suyuan_roster_validate_member(person):
+            if "lawyer" in person.roles and not person.organisation:
+                return [Problem("organisation", "a lawyer names the law firm")]
+            return None
     """
 
 
@@ -280,6 +484,14 @@ def suyuan_roster_member_changed(person: Person, change: str, deployment: Deploy
     """Observe a roster change (``change`` is ``"added"``, ``"updated"`` or ``"removed"``).
 
     Called inside the writing transaction. The return value is ignored.
+
+    Example::
+
+        @hookimpl
+        def suyuan_roster_member_changed(person, change, deployment, session):
+            if change == "removed":
+                deployment.audit.write(session, actor="acme", action="acme.member_left",
+                                       record=f"person:{person.external_id}")
     """
 
 
@@ -291,6 +503,14 @@ def suyuan_roster_candidates(case: Case, deployment: Deployment, session: Sessio
     Called with ``suyuan_case_route`` whenever proposals for a case are asked for; the core's own
     implementation proposes active members covering the case's area who have room. Return
     :class:`~suyuan_core.RouteProposal` objects with ``handler_kind = "person"``.
+
+    Example::
+
+        @hookimpl
+        def suyuan_roster_candidates(case):
+            if case.category == "labour":
+                return [RouteProposal("person", "M0042", 0.7, "labour law speciality")]
+            return None
     """
 
 
@@ -318,6 +538,13 @@ def suyuan_mediation_agreement_unperformed(case: Case, agreement: dict[str, Any]
         ``terms``, ``performance_manner``, ``performance_due`` and ``effective_on`` (ISO dates).
     :return: a one-line note of what was done (e.g. "司法确认申请 #12 已登记"), shown to the officer
         and stored with the follow-up; None when the plugin did nothing. Every note is kept.
+
+    Example::
+
+        @hookimpl
+        def suyuan_mediation_agreement_unperformed(case, agreement):
+            # People's Mediation Law Art 33: joint application within 30 days of taking effect
+            return f"可申请司法确认 (agreement {agreement['id']}, effective {agreement['effective_on']})"
     """
 
 
@@ -358,6 +585,14 @@ def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision,
     enforceable) or ``"refused"`` (the parties may re-mediate or sue). The agreement's keeper
     (``agreement.keeper``) moves the agreement's state (e.g. to ``court_confirmed``); other
     plugins may observe. Raising aborts the decision. The return value is ignored.
+
+    Example::
+
+        @hookimpl
+        def suyuan_judicial_confirmation_decided(decision, agreement, deployment, session):
+            if agreement.keeper == "acme":
+                deployment.audit.write(session, actor="acme", action="acme.agreement.court_decided",
+                                       record=agreement.ref, detail={"outcome": decision.outcome})
     """
 
 
@@ -373,6 +608,16 @@ def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform 
     :return: an object meeting :class:`~suyuan_core.CourtPlatform` (``pull()`` the delegated
         cases, ``push(results)`` the results; both idempotent), or None when ``system`` is not
         yours.
+
+    Example::
+
+        @hookimpl
+        def suyuan_court_platform(system):
+            if system != "acme_court":
+                return None
+            from suyuan_acme.court import AcmeCourtPlatform  # has pull() and push(results)
+
+            return AcmeCourtPlatform()
     """
 
 
@@ -388,6 +633,12 @@ def suyuan_video_room(case_id: int, room: str, deployment: Deployment) -> VideoR
 
     :return: a :class:`~suyuan_core.VideoRoom` (system, room, join URL), or None to let the next
         plugin answer.
+
+    Example::
+
+        @hookimpl
+        def suyuan_video_room(case_id, room):
+            return VideoRoom("acme_video", room, f"https://video.example.org/{room}?case={case_id}")
     """
 
 
@@ -403,6 +654,17 @@ def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
     events. ``seed`` makes the data deterministic (use ``random.Random(seed)``); ``scale`` is the
     requested case count divided by the default 20,000, so a quick demo stays quick. Write through
     the services (every case change an event) so the figures come from events. Return value ignored.
+
+    Example::
+
+        @hookimpl
+        def suyuan_demo_data(deployment, seed, scale):
+            import random
+
+            rng = random.Random(seed)
+            for case in deployment.case_query.page(CaseFilter(), limit=round(50 * scale)).cases:
+                if rng.random() < 0.3:
+                    deployment.cases.note(case.id, "走访当事人", actor="demo")
     """
 
 
@@ -412,4 +674,12 @@ def suyuan_startup(deployment: Deployment) -> None:
 
     Called once after every registration hook has run and the registries are complete (for each
     Deployment: CLI command, web worker, test). The return value is ignored.
+
+    Example::
+
+        @hookimpl
+        def suyuan_startup(deployment):
+            settings = deployment.settings("acme")
+            if settings.api_url and not settings.api_url.startswith("https://"):
+                raise ConfigError("plugins.acme.api_url: use https", hint="fix suyuan.toml")
     """

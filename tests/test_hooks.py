@@ -329,11 +329,24 @@ def test_hook_suyuan_register_sensitive_fields(with_hooks):
 
 
 def test_hook_suyuan_register_pages(with_hooks):
+    from suyuan_core import Page
+    from suyuan_core.web import create_app
+
+    page = Page("sessions", ("调解", "Mediation"), render=lambda: "<p>ok</p>")
+    d = with_hooks(suyuan_register_pages=lambda: [page])
+    app = create_app(d)
+    assert app.state["pages"] == [("p", page)]
+    assert "/p/sessions" in {r.path for r in app.routes}
+
+
+def test_hook_suyuan_register_dashboard_panels(with_hooks):
     from suyuan_core import DashboardPanel
+    from suyuan_core.web import create_app
 
     panel = DashboardPanel("mediation", ("调解", "Mediation"), render=lambda **_: "<p>ok</p>")
-    d = with_hooks(suyuan_register_pages=lambda: [panel])
-    assert d.hook.suyuan_register_pages(deployment=d) == [[panel]]
+    early = DashboardPanel("first", ("先", "First"), render=lambda **_: "", order=1)
+    d = with_hooks(suyuan_register_dashboard_panels=lambda: [panel, early])
+    assert create_app(d).state["panels"] == [("p", early), ("p", panel)]
 
 
 def test_reference_docs_are_current(deployment):
@@ -346,6 +359,28 @@ def test_reference_docs_are_current(deployment):
     result = run_cli(deployment, "docs", "metrics")
     assert Path("docs/metrics.md").read_text(encoding="utf-8") == result.stdout, \
         "run: suyuan --config <core-only deployment> docs metrics > docs/metrics.md"
+
+
+def test_every_hook_has_an_example_that_is_a_valid_implementation():
+    """The docs' examples (docs/hooks.md, from the hookspec docstrings) are real code: each
+    defines the hook it documents, with arguments the hook has, using the public API only."""
+    import datetime as dt_
+    import types as types_
+
+    import suyuan_core
+    from suyuan_core.cli.docs import example_of
+    from suyuan_core.plugins.calling import check_impls
+
+    for name in HOOKS:
+        code = example_of(inspect.getdoc(getattr(hookspecs, name)) or "")
+        assert code, f"{name} has no Example:: in its docstring"
+        module = types_.ModuleType(f"example_{name}")
+        namespace = {n: getattr(suyuan_core, n) for n in suyuan_core.__all__}
+        namespace.update(click=click, dt=dt_, hookimpl=hookimpl)
+        module.__dict__.update(namespace)
+        exec(compile(code, f"<example of {name}>", "exec"), module.__dict__)
+        assert hasattr(module, name), f"the example of {name} does not define it"
+        check_impls(f"example_{name}", module)  # name and arguments match the spec
 
 
 def test_hook_suyuan_mediation_agreement(with_hooks):

@@ -175,8 +175,18 @@ def test_panels_and_pages_get_the_arguments_they_ask_for(make_deployment):
     def page(**offered):  # everything
         return f"<p id='demo-page'>{sorted(offered)}</p>"
 
-    mod.suyuan_register_pages = hookimpl(lambda: [DashboardPanel("demo", ("示例", "Demo"), panel),
-                                                  Page("all", ("全部", "All"), page)])
+    calls: list[str] = []
+
+    def suyuan_register_pages():
+        calls.append("pages")
+        return [Page("all", ("全部", "All"), page)]
+
+    def suyuan_register_dashboard_panels():
+        calls.append("panels")
+        return [DashboardPanel("demo", ("示例", "Demo"), panel)]
+
+    mod.suyuan_register_pages = hookimpl(suyuan_register_pages)
+    mod.suyuan_register_dashboard_panels = hookimpl(suyuan_register_dashboard_panels)
     d = make_deployment(extra_plugins={"panel_demo": mod})
     d.accounts.add_user("boss", "Boss", "boss-password-1", actor="t")
     d.accounts.grant("boss", "supervisor", "C", actor="t")
@@ -186,3 +196,20 @@ def test_panels_and_pages_get_the_arguments_they_ask_for(make_deployment):
         assert "<p id='demo-panel'>C/en</p>" in site.get("/dashboard?area=C").text
         assert "<p id='demo-page'>['deployment', 'lang', 'principal', 'query']</p>" in \
             site.get("/panel_demo/all").text
+        site.get("/dashboard?area=C")
+    # asked once, when the app was built: not per page render, not twice per dashboard
+    assert sorted(calls) == ["pages", "panels"]
+
+
+def test_a_panel_returned_as_a_page_is_one_line_naming_the_hook(make_deployment):
+    from suyuan_core import DashboardPanel, PluginError
+    from suyuan_core.web import create_app
+
+    mod = types.ModuleType("suyuan_old_pages")
+    mod.plugin = PluginSpec(label=("旧", "Old"))
+    mod.suyuan_register_pages = hookimpl(
+        lambda: [DashboardPanel("demo", ("示例", "Demo"), lambda: "")])
+    d = make_deployment(extra_plugins={"old": mod})
+    with pytest.raises(PluginError, match=r"plugin 'old': suyuan_register_pages returned a "
+                                          r"DashboardPanel.*suyuan_register_dashboard_panels"):
+        create_app(d)

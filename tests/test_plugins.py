@@ -141,8 +141,10 @@ def test_hook_failure_in_after_transition_rolls_back_the_event(make_deployment):
     boom.suyuan_case_after_transition = suyuan_case_after_transition  # type: ignore[attr-defined]
     d = make_deployment(extra_plugins={"boom": boom})
     case = Factories(d).case("reported")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(PluginError, match=r"^plugin 'boom': suyuan_case_after_transition raised "
+                                          r"RuntimeError: observer failed") as failed:
         d.cases.act(case.id, "accept", actor="t")
+    assert isinstance(failed.value.__cause__, RuntimeError)  # the traceback behind --debug
     with d.reading() as s:
         assert s.scalar(select(func.count()).select_from(case_events)) == 1
     assert d.cases.get(case.id).status.value == "reported"
@@ -190,6 +192,45 @@ def test_config_errors_name_the_path(tmp_path):
         Deployment.from_file(bad)
     with pytest.raises(ConfigError, match="does not exist"):
         Deployment.from_file(tmp_path / "missing.toml")
+
+
+def test_hooks_run_in_the_documented_order_through_one_path(make_deployment, monkeypatch,
+                                                             capsys):
+    """A plugin before the plugins it requires, unrelated plugins in [plugins] enabled order, the
+    core last; d.hook and d.call_each are the same pluggy call (so the trace shows it)."""
+    calls: list[str] = []
+
+    def proposer(name: str) -> Any:
+        @hookimpl
+        def suyuan_case_route(case: Any) -> list[str]:
+            calls.append(name)
+            return [f"from {name}"]
+        return suyuan_case_route
+
+    extra = {}
+    for name, requires in (("base", []), ("top", ["base"]), ("side", [])):  # top requires base
+        extra[name] = make_plugin(name, requires=requires)
+        extra[name].suyuan_case_route = proposer(name)  # type: ignore[attr-defined]
+    extra["side"].suyuan_roster_candidates = hookimpl(  # type: ignore[attr-defined]
+        lambda case: [])
+    monkeypatch.setenv("SUYUAN_TRACE_HOOKS", "1")
+    d = make_deployment(extra_plugins=extra)  # enabled as base, top, side
+    case = Factories(d).case("accepted")
+    with d.reading() as s:
+        credited = d.call_each("suyuan_case_route", case=case, session=s)
+        plain = d.hook.suyuan_case_route(case=case, session=s)
+    assert [n for n, _ in credited] == ["top", "base", "side"]
+    assert calls == ["top", "base", "side"] * 2
+    assert [r for _, r in credited] == plain == [["from top"], ["from base"], ["from side"]]
+    # the core's own implementations come last
+    assert d.hook.suyuan_roster_candidates.implemented_by == ["side", "suyuan_core"]
+    err = capsys.readouterr().err
+    # start-up registration goes through pluggy too: every registration hook is traced
+    for hook in ("suyuan_register_categories", "suyuan_register_metrics",
+                 "suyuan_register_migrations", "suyuan_startup"):
+        assert re.search(rf"hook: +{hook}", err), hook
+    assert len(re.findall(r"hook: +suyuan_case_route", err)) == 2
+    d.close()
 
 
 def test_trace_switch_prints_hook_calls(deployment, factories, monkeypatch, capsys):

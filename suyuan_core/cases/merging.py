@@ -54,9 +54,10 @@ class MergeService:
                                       field="into", rule="not_merged",
                                       hint=f"merge into case {parent.merged_into} instead")
             self._adjust(s, case_id, -1)
-            return self.d.cases.record(case_id, "merge", actor=actor, reason=reason,
-                                       data={**(data or {}), "into": into},
-                                       occurred_at=occurred_at, session=s)
+            return self.d.cases._append(case_id, "merge", actor=actor, reason=reason,
+                                        data={**(data or {}), "into": into},
+                                        expected_version=None, occurred_at=occurred_at,
+                                        session=s, merging=True)
 
     def unmerge(self, case_id: int, *, actor: str, reason: str | None = None,
                 occurred_at: dt.datetime | None = None, session: Session | None = None) -> Case:
@@ -67,9 +68,10 @@ class MergeService:
                 raise ValidationError(f"case {case_id} is not merged", field="case_id",
                                       rule="merged")
             self._adjust(s, case_id, +1)
-            return self.d.cases.record(case_id, "unmerge", actor=actor, reason=reason,
-                                       data={"from": child.merged_into},
-                                       occurred_at=occurred_at, session=s)
+            return self.d.cases._append(case_id, "unmerge", actor=actor, reason=reason,
+                                        data={"from": child.merged_into},
+                                        expected_version=None, occurred_at=occurred_at,
+                                        session=s, merging=True)
 
     def _adjust(self, s: Session, case_id: int, sign: int) -> None:
         """Take back (``-1``) or put back (``+1``) every earlier event's contribution."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from suyuan_core import bounds, integrity, times
 from suyuan_core.cases.projection import apply, created, parse_time
 from suyuan_core.domain.areas import Level
-from suyuan_core.domain.cases import Case, CaseEvent, Party
+from suyuan_core.domain.cases import Case, CaseEvent, Party, check_callback
 from suyuan_core.domain.lifecycle import (
     RECORD_KINDS,
     TRANSITIONS,
@@ -37,7 +37,8 @@ from suyuan_core.storage import tables
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
-SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
+#: written only by :class:`~suyuan_core.cases.merging.MergeService`, which keeps the rollups right.
+MERGE_KINDS = frozenset({"merge", "unmerge"})
 
 
 def row_to_case(r: Any) -> Case:
@@ -288,23 +289,22 @@ class CaseService:
 
     def callback(self, case_id: int, *, actor: str, reached: bool, satisfaction: str | None,
                  reason: str | None = None, occurred_at: dt.datetime | None = None) -> Case:
-        """回访: record whether the resident was reached and how satisfied they are."""
-        if not reached and satisfaction is not None:
-            raise ValidationError("a resident who was not reached cannot give a rating",
-                                  field="satisfaction", rule="callback")
+        """回访: record whether the resident was reached and how satisfied they are (the rule is
+        :func:`~suyuan_core.domain.cases.check_callback`, met by every callback event)."""
         return self.record(case_id, "callback", actor=actor, reason=reason,
                            data={"reached": reached, "satisfaction": satisfaction},
                            occurred_at=occurred_at)
 
     def _append(self, case_id: int, kind: str, *, actor: str, data: dict[str, Any],
                 reason: str | None, expected_version: int | None,
-                occurred_at: dt.datetime | None, session: Session | None) -> Case:
+                occurred_at: dt.datetime | None, session: Session | None,
+                merging: bool = False) -> Case:
         attempts = 1 if (expected_version is not None or session is not None) else 3
         for attempt in range(attempts):
             try:
                 with self.d.transaction(session) as s:
                     return self._append_in(s, case_id, kind, actor, data, reason,
-                                           expected_version, occurred_at)
+                                           expected_version, occurred_at, merging)
             except ConcurrentUpdate:
                 if attempt == attempts - 1:
                     raise
@@ -312,7 +312,7 @@ class CaseService:
 
     def _append_in(self, s: Session, case_id: int, kind: str, actor: str, data: dict[str, Any],
                    reason: str | None, expected_version: int | None,
-                   occurred_at: dt.datetime | None) -> Case:
+                   occurred_at: dt.datetime | None, merging: bool = False) -> Case:
         before = self.get(case_id, s, lock=True)
         if expected_version is not None and before.version != expected_version:
             raise ConcurrentUpdate(
@@ -322,7 +322,7 @@ class CaseService:
         at = occurred_at or times.now()
         last = self._last_time(s, case_id)
         event, after = self.plan(s, before, kind, actor=actor, data=data, reason=reason, at=at,
-                                 after_time=last)
+                                 after_time=last, merging=merging)
         path = self.d.areas.tree.path(after.area_code)
         now = times.now()
         cols = case_columns(after, path, now)
@@ -338,10 +338,11 @@ class CaseService:
         return after
 
     def plan(self, s: Session, before: Case, kind: str, *, actor: str, data: dict[str, Any],
-             reason: str | None, at: dt.datetime, after_time: dt.datetime | None) -> (
-            tuple[CaseEvent, Case]):
-        """Check one event against the lifecycle and the plugins, and return it with the case it
-        leads to. Nothing is written: the per-case path and the bulk path both build on this."""
+             reason: str | None, at: dt.datetime, after_time: dt.datetime | None,
+             merging: bool = False) -> tuple[CaseEvent, Case]:
+        """Check one event against the lifecycle, the core's rules and the plugins, and return it
+        with the case it leads to. Nothing is written: the per-case path and the bulk path both
+        build on this, so a rule here holds on every path (API, CLI, import, plugins)."""
         bounds.check_time(at, "occurred_at")
         bounds.REASON.check(reason, "reason")
         if kind == "note":
@@ -356,16 +357,24 @@ class CaseService:
                                   hint="actions: " + ", ".join(TRANSITIONS) + "; records: "
                                   + ", ".join(sorted(RECORD_KINDS - {"reported"}))
                                   + "; plugin kinds are written <plugin>.<what>")
+        if kind in MERGE_KINDS and not merging:
+            raise ValidationError(f"{kind!r} events are written by the merge service only",
+                                  field="kind", rule="merge_service",
+                                  hint="call deployment.merges.merge(case_id, into, …) or "
+                                       "deployment.merges.unmerge(case_id, …): they keep the "
+                                       "figures right")
+        if kind in TRANSITIONS and before.merged_into is not None:
+            raise TransitionRefused(before.id or 0, kind, [
+                f"案件已合并至 {before.merged_into}: the case is merged into case "
+                f"{before.merged_into} and follows it; act on case {before.merged_into}, or "
+                "unmerge this one first"], rule="not_merged")
         if kind in TRANSITIONS:
             data = self._transition_data(before, kind, data, reason, at)
             refusals = self._refusals(before, kind, data, actor, s)
             if refusals:
                 raise TransitionRefused(before.id or 0, kind, [r.reason for r in refusals])
         elif kind == "callback":
-            rating = data.get("satisfaction")
-            if rating is not None and rating not in SATISFACTION:
-                raise ValidationError(f"{rating!r} is not a rating", field="satisfaction",
-                                      rule="one_of", hint="use " + ", ".join(SATISFACTION))
+            check_callback(data)
         event = CaseEvent(case_id=before.id or 0, seq=before.version + 1, kind=kind, actor=actor,
                           occurred_at=at, data=data, reason=reason)
         return event, apply(before, event)

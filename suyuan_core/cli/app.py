@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import sys
+import traceback
 import zipfile
 from collections.abc import Callable
 from functools import cached_property
@@ -20,6 +21,7 @@ from suyuan_core import config as config_mod
 from suyuan_core.errors import ConfigError, SuyuanError
 
 F = TypeVar("F", bound=Callable[..., Any])
+DEBUG_ENV = "SUYUAN_DEBUG"
 
 
 class State:
@@ -27,6 +29,7 @@ class State:
 
     def __init__(self, config_path: str | None) -> None:
         self.config_path = config_path
+        self.load_error: SuyuanError | None = None
 
     @cached_property
     def path(self) -> Path:
@@ -42,10 +45,19 @@ class State:
 
         return Deployment.from_file(self.path)
 
+    def config_path_found(self) -> bool:
+        try:
+            return self.path.exists()
+        except SuyuanError:
+            return False
+
     def maybe_deployment(self) -> Any | None:
+        """The deployment, or None when it does not load (the error is kept: a plugin command
+        that is missing because of it says so instead of "No such command")."""
         try:
             return self.deployment
-        except SuyuanError:
+        except SuyuanError as exc:
+            self.load_error = exc
             return None
 
 
@@ -78,15 +90,24 @@ class SuyuanGroup(click.Group):
         return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return super().get_command(ctx, cmd_name) or self._plugin_commands(ctx).get(cmd_name)
+        found = super().get_command(ctx, cmd_name) or self._plugin_commands(ctx).get(cmd_name)
+        failed = getattr(ctx.obj, "load_error", None)
+        if found is None and failed is not None and ctx.obj.config_path_found():
+            # e.g. `suyuan smart --help` with a typo in [plugins.smart]: say why, not "No such
+            # command"
+            raise ConfigError(f"`suyuan {cmd_name}` is not available because the deployment "
+                              f"did not load: {failed.message}", hint=failed.hint)
+        return found
 
 
 @click.group(cls=SuyuanGroup)
 @click.option("--config", "config_path", envvar=config_mod.ENV_CONFIG, metavar="PATH", is_eager=True,
               help="The deployment's suyuan.toml (default: $SUYUAN_CONFIG, then ./suyuan.toml).")
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV, is_eager=True,
+              help="Show the traceback behind an error (also $SUYUAN_DEBUG=1).")
 @click.version_option(package_name="suyuan")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None) -> None:
+def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """suyuan 诉源治理: prevent and settle community disputes at their source."""
     if not isinstance(ctx.obj, State):
         ctx.obj = State(config_path)
@@ -96,11 +117,20 @@ def fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
 
 
+def _debugging(argv: list[str] | None) -> bool:
+    args = sys.argv[1:] if argv is None else argv
+    return "--debug" in args or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors are one line and exit 1; never a traceback for them."""
+    """Entry point: user errors (and a plugin's mistakes) are one line and exit 1; the traceback
+    is shown only with ``--debug``. Anything else is a bug: one line saying so, exit 2."""
+    debug = _debugging(argv)
     try:
         cli.main(args=argv, prog_name="suyuan", standalone_mode=False)
     except SuyuanError as exc:
+        if debug:
+            traceback.print_exception(exc)
         fail(exc.one_line())
         sys.exit(1)
     except click.exceptions.Abort:
@@ -121,8 +151,17 @@ def main(argv: list[str] | None = None) -> None:
     except (OSError, UnicodeDecodeError, csv.Error, RecursionError, zipfile.BadZipFile,
             json.JSONDecodeError) as exc:
         # a bad file handed to any command (the core's or a plugin's): one line, no traceback
+        if debug:
+            raise
         fail(bad_file(exc))
         sys.exit(1)
+    except Exception as exc:
+        if debug:
+            raise
+        first = (str(exc).splitlines() or [""])[0]
+        fail(f"unexpected {type(exc).__name__}: {first} (a bug; run again with --debug for the "
+             "traceback and report it)")
+        sys.exit(2)
 
 
 def bad_file(exc: BaseException) -> str:

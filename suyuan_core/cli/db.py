@@ -51,3 +51,16 @@ def status(state: State) -> None:
     rows = [(branch, current or "(not applied)", head, "ok" if current == head else "upgrade")
             for branch, (current, head) in state.deployment.migration_status().items()]
     table("migrations", ["branch", "database", "code", ""], rows)
+
+
+@db.command()
+@click.option("--plugin", "plugin", required=True, metavar="NAME",
+              help="The enabled plugin whose branch gets the revision.")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@pass_state
+def revision(state: State, plugin: str, message: str) -> None:
+    """Write the next migration on a plugin's branch from its table metadata (Alembic
+    autogenerate, the plugin's tables only). Run `suyuan db upgrade` first; read the file before
+    committing it."""
+    path = state.deployment.new_revision(plugin, message)
+    click.echo(f"wrote {path}")

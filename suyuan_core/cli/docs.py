@@ -6,6 +6,7 @@ docs/api.md, docs/hooks.md and docs/metrics.md are these commands' output (a tes
 from __future__ import annotations
 
 import inspect
+import textwrap
 
 import click
 
@@ -26,8 +27,24 @@ def hooks_markdown() -> str:
         opts = getattr(fn, hookspecs.PROJECT + "_spec", {})
         first = " · **first result wins**" if opts.get("firstresult") else ""
         lines += [f"## `{name}`", "", f"`{name}{sig}`{first}", "",
-                  inspect.getdoc(fn) or "", ""]
+                  fenced(inspect.getdoc(fn) or ""), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def example_of(doc: str) -> str | None:
+    """The code of a hook docstring's ``Example::`` block (dedented), or None."""
+    if "Example::" not in doc:
+        return None
+    block = doc.split("Example::", 1)[1]
+    return textwrap.dedent(block).strip("\n") + "\n"
+
+
+def fenced(doc: str) -> str:
+    """A docstring for Markdown: its ``Example::`` block as a fenced Python block."""
+    code = example_of(doc)
+    if code is None:
+        return doc
+    return doc.split("Example::", 1)[0] + "Example:\n\n```python\n" + code + "```"
 
 
 def metrics_markdown(state: State) -> str:
@@ -86,3 +103,11 @@ def hooks() -> None:
 def metrics(state: State) -> None:
     """The metric reference for this deployment's plugins (docs/metrics.md: core only)."""
     click.echo(metrics_markdown(state), nl=False)
+
+
+@docs.command()
+def pillars() -> None:
+    """What each pillar's provider must offer (docs/pillars.md)."""
+    from suyuan_core.plugins.contracts import contracts_markdown
+
+    click.echo(contracts_markdown(), nl=False)

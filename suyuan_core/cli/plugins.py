@@ -9,7 +9,7 @@ import click
 
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
-from suyuan_core.plugins import boundary, manager
+from suyuan_core.plugins import boundary, checks, manager
 from suyuan_core.plugins.scaffold import scaffold
 
 
@@ -21,7 +21,7 @@ def describe(state: State, show_all: bool) -> list[dict[str, Any]]:
         migrations = {}
     rows: list[dict[str, Any]] = []
     for p in d.plugins:
-        hooks = sorted(impl.name for impl in d.pm.get_hookcallers(p.module) or ())
+        hooks = sorted(impl.name for impl in d.pm.get_hookcallers(d.pm.get_plugin(p.name)) or ())
         branch = next((b for b, owner in d.migration_owners.items() if owner == p.name), "")
         current, head = migrations.get(branch, (None, None))
         rows.append({"name": p.name, "version": p.version, "enabled": True,
@@ -82,23 +82,17 @@ def new(name: str, directory: Path | None, label_zh: str, label_en: str,
 @plugins.command()
 @pass_state
 def check(state: State) -> None:
-    """Load the deployment and check every plugin: metadata, hooks, settings, migrations.
+    """Load the deployment and check every plugin: metadata, hooks, settings, migrations, and
+    what each pillar's provider must offer (docs/pillars.md).
 
     A plugin's own CI can run this against a deployment that enables it; exit 1 on any problem."""
     d = state.deployment
-    d.pm.check_pending()
-    problems = []
-    for branch, (current, head) in d.migration_status().items():
-        if current != head:
-            problems.append(f"migrations of {branch} are at {current or 'nothing'}, head is {head}"
-                            " (run `suyuan db upgrade`)")
-    others = sorted(set(boundary.plugin_packages().values()))
-    for plugin in d.plugins:
-        if not plugin.builtin:
-            problems += [str(v) for v in boundary.check_module(plugin.module, others)]
-    for p in problems:
+    report = checks.check(d)
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in report.problems:
         click.echo(f"problem: {p}", err=True)
-    if problems:
+    if report.problems:
         raise SystemExit(1)
     click.echo(f"{len(d.plugins)} plugins ok: {', '.join(p.name for p in d.plugins)}")
 

@@ -15,7 +15,23 @@ from suyuan_core.errors import ValidationError
 
 CASE_KINDS = frozenset({"dispute", "appeal"})
 PARTY_ROLES = frozenset({"applicant", "respondent", "party", "caller"})
-SATISFACTION = frozenset({"satisfied", "basically_satisfied", "dissatisfied"})
+#: a callback's ratings, best first (满意 / 基本满意 / 不满意).
+RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+SATISFACTION = frozenset(RATINGS)
+
+
+def check_callback(data: dict[str, Any]) -> None:
+    """The callback rule, in one place (every path that writes a ``callback`` event meets it):
+    a rating is one of :data:`RATINGS`, and a resident who was not reached gives no rating and
+    says nothing about whether the matter is resolved."""
+    rating = data.get("satisfaction")
+    if rating is not None and rating not in SATISFACTION:
+        raise ValidationError(f"{rating!r} is not a rating", field="satisfaction", rule="one_of",
+                              hint="use " + ", ".join(RATINGS))
+    if data.get("reached") is False and (rating is not None or data.get("resolved") is not None):
+        raise ValidationError("a resident who was not reached cannot give a rating",
+                              field="satisfaction", rule="callback",
+                              hint="leave satisfaction (and resolved) empty when reached is false")
 
 
 @attrs.frozen

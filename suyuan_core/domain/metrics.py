@@ -2,7 +2,9 @@
 
 A *flow* metric counts events: ``numerator`` (and, for a rate, ``denominator``) are :class:`EventRule`s;
 each event either counts 1 or 0 towards each. A *gauge* (e.g. overdue now) is a count over the current
-case states instead, computed on demand. A *computed* metric is a period figure a plugin counts
+case states instead, computed on demand: ``gauge_where`` is a condition on the ``cases`` table, and
+the core both counts and drills down the cases that meet it (so the figure and its drill-down
+cannot disagree). A *computed* metric is a period figure a plugin counts
 from its own records (e.g. patrol coverage per grid per week): ``compute(deployment, area_code,
 period)`` returns ``(numerator, denominator)``; it has no rollup and no case drill-down.
 """
@@ -76,8 +78,15 @@ class MetricDefinition:
     unit: str = attrs.field(validator=one_of(UNITS))
     numerator: EventRule | None = None
     denominator: EventRule | None = None
-    #: for gauges: (deployment, area_code, at) → the figure; no rollup is kept for them.
+    #: for gauges: ``(c, at) →`` a SQLAlchemy condition on ``suyuan_core.tables.cases.c``; ``at``
+    #: is the moment asked about as stored (naive UTC, like ``c.deadline``). The core adds the
+    #: area and leaves out merged duplicates; it counts the matching cases and drills down to
+    #: exactly them. E.g. ``lambda c, at: c.status.in_(["assigned"]) & (c.deadline < at)``.
+    gauge_where: Callable[[Any, dt.datetime], Any] | None = None
+    #: a gauge counted by a function instead: ``(deployment, area_code, at) →`` the figure; it
+    #: must come with ``drill``: ``(deployment, area_code, at) →`` the ids of the cases counted.
     gauge: Callable[..., int] | None = None
+    drill: Callable[..., list[int]] | None = None
     gauge_doc: str = ""
     #: for computed metrics: (deployment, area_code, period) → (numerator, denominator), read from
     #: the provider's own tables on demand; split by area and period only.
@@ -89,11 +98,17 @@ class MetricDefinition:
     counts_merged: bool = False
 
     def __attrs_post_init__(self) -> None:
-        formulas = [f for f in (self.numerator, self.gauge, self.compute) if f is not None]
+        formulas = [f for f in (self.numerator, self.gauge_where, self.gauge, self.compute)
+                    if f is not None]
         if len(formulas) != 1:
-            raise ValidationError(f"metric {self.key}: give exactly one of a numerator, a gauge "
-                                  "or a compute function", field="MetricDefinition.numerator",
-                                  rule="formula")
+            raise ValidationError(f"metric {self.key}: give exactly one of a numerator, a "
+                                  "gauge_where, a gauge or a compute function",
+                                  field="MetricDefinition.numerator", rule="formula")
+        if self.gauge is not None and self.drill is None:
+            raise ValidationError(f"metric {self.key}: a gauge must drill down to the cases it "
+                                  "counts", field="MetricDefinition.drill", rule="drill",
+                                  hint="declare gauge_where=lambda c, at: <condition on cases> "
+                                       "(the core counts and drills it), or pass drill=")
         if self.compute is not None and set(self.dimensions) & {"category", "source"}:
             raise ValidationError(f"metric {self.key}: a computed metric splits by area and "
                                   "period only", field="MetricDefinition.dimensions",
@@ -108,7 +123,7 @@ class MetricDefinition:
 
     @property
     def is_gauge(self) -> bool:
-        return self.gauge is not None
+        return self.gauge is not None or self.gauge_where is not None
 
     @property
     def is_computed(self) -> bool:

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_
 
 from suyuan_core.domain.areas import COMMUNITY_LEVELS, Level
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, Status
 from suyuan_core.domain.metrics import EventFacts, EventRule, MetricDefinition
-from suyuan_core.storage import tables
-from suyuan_core.storage.paths import under
-
-if TYPE_CHECKING:
-    from suyuan_core.deployment import Deployment
 
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 RATED = SATISFIED | {"dissatisfied"}
@@ -36,24 +31,12 @@ def _settled_at(levels: frozenset[Level]) -> EventRule:
     return EventRule({"close"}, f"close events of cases resolved while handled at {names}", where)
 
 
-def _open_cases(deployment: Deployment, area_code: str, at: dt.datetime,
-                overdue: bool) -> int:
-    c = tables.cases.c
-    query = select(func.count()).where(under(c.area_path, deployment.areas.tree.path(area_code)),
-                                       c.status.in_([s.value for s in OPEN_STATUSES]),
-                                       c.merged_into.is_(None))
-    if overdue:
-        query = query.where(c.deadline < at.astimezone(dt.UTC).replace(tzinfo=None))
-    with deployment.reading() as session:
-        return int(session.scalar(query) or 0)
+def _open(c: Any, at: dt.datetime) -> Any:
+    return c.status.in_([s.value for s in OPEN_STATUSES])
 
 
-def overdue_now(deployment: Deployment, area_code: str, at: dt.datetime) -> int:
-    return _open_cases(deployment, area_code, at, overdue=True)
-
-
-def open_now(deployment: Deployment, area_code: str, at: dt.datetime) -> int:
-    return _open_cases(deployment, area_code, at, overdue=False)
+def _overdue(c: Any, at: dt.datetime) -> Any:
+    return and_(_open(c, at), c.deadline < at)
 
 
 TOWN_AND_BELOW = frozenset(COMMUNITY_LEVELS | {Level.town})
@@ -95,10 +78,10 @@ CORE_METRICS = [
         key="escalations", label=("上报升级数", "Escalations"), unit="count",
         numerator=EventRule({"escalate"}, "escalate events")),
     MetricDefinition(
-        key="overdue_now", label=("当前超期数", "Overdue now"), unit="count", gauge=overdue_now,
+        key="overdue_now", label=("当前超期数", "Overdue now"), unit="count", gauge_where=_overdue,
         gauge_doc="open cases (reported, accepted, assigned, in progress) whose deadline has passed",
         dimensions=frozenset({"area"})),
     MetricDefinition(
-        key="open_now", label=("在办案件数", "Open now"), unit="count", gauge=open_now,
+        key="open_now", label=("在办案件数", "Open now"), unit="count", gauge_where=_open,
         gauge_doc="open cases (reported, accepted, assigned, in progress)", dimensions=frozenset({"area"})),
 ]

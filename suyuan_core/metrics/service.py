@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Row, exists, func, select
+from sqlalchemy import Row, and_, exists, func, select
 
 from suyuan_core import times
 from suyuan_core.areas.tree import ROLLUP_LEVEL
@@ -103,6 +103,11 @@ class MetricService:
         m = self.definition(key)
         self.deployment.areas.tree.get(area_code)
         self._check_dims(m, category, source)
+        if m.gauge_where is not None:
+            query = select(func.count()).where(self._gauge_where(m, area_code, at))
+            with self.deployment.reading() as session:
+                value = int(session.scalar(query) or 0)
+            return Figure(key, area_code, str(period), value, 0, value, category, source)
         if m.gauge is not None:
             value = m.gauge(self.deployment, area_code, at or times.now())
             return Figure(key, area_code, str(period), value, 0, value, category, source)
@@ -235,17 +240,25 @@ class MetricService:
         with self.deployment.reading() as session:
             return frozenset(session.scalars(select(c.id).where(c.merged_into.is_not(None))))
 
-    def _drill_gauge(self, m: MetricDefinition, area_code: str, at: dt.datetime) -> list[int]:
-        from suyuan_core.domain.lifecycle import OPEN_STATUSES
-
+    def _gauge_where(self, m: MetricDefinition, area_code: str, at: dt.datetime | None) -> Any:
+        """The gauge's own condition, in the area, without merged duplicates."""
+        assert m.gauge_where is not None
         c = tables.cases.c
-        query = select(c.id).where(
-            under(c.area_path, self.deployment.areas.tree.path(area_code)),
-            c.status.in_([s.value for s in OPEN_STATUSES]), c.merged_into.is_(None)).order_by(c.id)
-        if m.key == "overdue_now":
-            query = query.where(c.deadline < times.to_db(at))
+        moment = times.to_db(at or times.now())
+        clauses = [under(c.area_path, self.deployment.areas.tree.path(area_code)),
+                   m.gauge_where(c, moment)]  # type: ignore[arg-type]
+        if not m.counts_merged:
+            clauses.append(c.merged_into.is_(None))
+        return and_(*clauses)
+
+    def _drill_gauge(self, m: MetricDefinition, area_code: str, at: dt.datetime) -> list[int]:
+        """Exactly the cases the gauge counts: its declared condition, or its drill function."""
+        if m.gauge_where is None:
+            assert m.drill is not None  # a gauge function without one is refused at definition
+            return sorted(m.drill(self.deployment, area_code, at))
+        query = select(tables.cases.c.id).where(self._gauge_where(m, area_code, at))
         with self.deployment.reading() as session:
-            return list(session.scalars(query))
+            return list(session.scalars(query.order_by(tables.cases.c.id)))
 
     def recompute(self) -> dict[Key, list[int]]:
         """Every rollup value recomputed from the events alone."""

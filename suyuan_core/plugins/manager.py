@@ -19,6 +19,7 @@ import pluggy
 from suyuan_core import hookspecs
 from suyuan_core.config import structure
 from suyuan_core.errors import PluginError
+from suyuan_core.plugins import calling
 from suyuan_core.plugins.spec import LoadedPlugin, PluginSpec
 
 GROUP = "suyuan"
@@ -128,13 +129,16 @@ def _check_relations(loaded: Mapping[str, LoadedPlugin]) -> None:
 
 
 def _order(loaded: Mapping[str, LoadedPlugin]) -> list[str]:
+    """Dependencies first: the reverse of the order the plugins' hooks run in
+    (:func:`~suyuan_core.plugins.calling.call_order`)."""
     graph = {name: set(p.spec.requires) for name, p in loaded.items()}
     try:
-        return list(TopologicalSorter(graph).static_order())
+        TopologicalSorter(graph).prepare()
     except CycleError as exc:
         cycle = " → ".join(exc.args[1])
         raise PluginError(f"plugins.enabled: dependency cycle {cycle}",
                           hint="one of these plugins must stop requiring another") from None
+    return list(reversed(calling.call_order(list(loaded), graph)))
 
 
 def _settings(plugin: LoadedPlugin, table: dict[str, Any]) -> Any:
@@ -148,12 +152,10 @@ def _settings(plugin: LoadedPlugin, table: dict[str, Any]) -> Any:
 
 
 def register(pm: pluggy.PluginManager, plugins: list[LoadedPlugin]) -> None:
-    """Register in dependency order; pluggy calls the last registered first, so a plugin's
-    implementations run before those of the plugins it requires (and can override first-result
-    hooks), and the core's built-ins run last."""
-    for plugin in plugins:
-        pm.register(plugin.module, name=plugin.name)
-    pm.check_pending()
+    """Register in dependency order (the core first); pluggy calls the last registered first, so
+    a plugin's implementations run before those of the plugins it requires (and can override
+    first-result hooks), and the core's built-ins run last."""
+    calling.register(pm, [(p.name, p.module) for p in plugins])
 
 
 def builtin(name: str, module_path: str) -> LoadedPlugin:

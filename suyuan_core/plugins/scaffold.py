@@ -17,6 +17,7 @@ FILES = {
     "README.md.tmpl": "README.md",
     "plugin.py.tmpl": "src/suyuan_{name}/__init__.py",
     "models.py.tmpl": "src/suyuan_{name}/models.py",
+    "api.py.tmpl": "src/suyuan_{name}/api.py",
     "migration.py.tmpl": "src/suyuan_{name}/migrations/versions/{name}_0001.py",
     "test_plugin.py.tmpl": "tests/test_{name}.py",
 }
@@ -36,6 +37,8 @@ def scaffold(name: str, target: Path, *, label_zh: str, label_en: str,
                               hint="choose a new directory")
     values = {"name": name, "dist": name.replace("_", "-"), "command": name.replace("_", "-"),
               "label_zh": label_zh, "label_en": label_en, "pillar": repr(pillar),
+              # a pillar's vocabulary: its provider's permissions are named after the pillar
+              "prefix": pillar or name,
               "core_version": md.version("suyuan"), "today": dt.date.today().isoformat()}
     written = []
     folder = resources.files("suyuan_core.plugins").joinpath("template")

@@ -142,13 +142,15 @@ def openapi_config(d: Deployment) -> OpenAPIConfig:
 
 def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
     """The whole HTTP app for one deployment."""
-    from suyuan_core.web.pages import pages_router, static_router
+    from suyuan_core.web.pages import pages_router, static_router, views
 
-    core = [api_router(deployment), pages_router(deployment), static_router()]
+    # the plugins' pages and panels are asked for once, here, not on every render
+    pages, panels = views.plugin_pages(deployment), views.panels(deployment)
+    core = [api_router(deployment), pages_router(deployment, pages), static_router()]
     roots = root_routers(deployment, first_segments(core))
     app = Litestar(
         route_handlers=[*core, *roots],
-        state=State({"deployment": deployment,
+        state=State({"deployment": deployment, "pages": pages, "panels": panels,
                      "root_prefixes": frozenset(first_segments(roots))}),
         exception_handlers=errors.HANDLERS,
         openapi_config=openapi_config(deployment),

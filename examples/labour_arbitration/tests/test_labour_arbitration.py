@@ -58,3 +58,26 @@ def d_new(d):
 
     return NewCase(title="拖欠工资", category="wage_arrears", source="labour_inspection",
                    area_code="C.T1.C1")
+
+
+def test_routing_proposes_the_labour_mediation_committee(d):
+    case = d.cases.create(d_new(d), actor="t")
+    best = d.routing.propose(case)[0]
+    assert (best.handler_kind, best.handler_id, best.provider) == (
+        "organisation", "labour_mediation_committee", "labour_arbitration")
+
+
+def test_the_referrals_route_needs_its_permission_in_the_area(d):
+    from suyuan_core.testing.http import ApiClient
+
+    case = d.cases.create(d_new(d), actor="t")
+    d.cases.act(case.id, "accept", actor="t")
+    d.cases.act(case.id, "refer", actor="t", data={"commission": "县仲裁委"})
+    url = "/api/v1/labour_arbitration/referrals"
+    with ApiClient(d) as api:
+        assert api.get(url).status_code == 401
+        r = api.get(url, headers=api.as_role("mediator", "C"))
+        assert r.status_code == 403 and r.json()["rule"] == "labour_arbitration.referrals.read"
+        assert api.get(url, headers=api.as_role("official", "C.T2")).json() == []
+        assert api.get(url, headers=api.as_role("official", "C.T1")).json() == [
+            {"case_id": case.id, "commission": "县仲裁委"}]

@@ -15,6 +15,8 @@ context.configure(
     target_metadata=config.attributes.get("target_metadata"),
     render_as_batch=connection.dialect.name == "sqlite",
     version_table_schema=config.attributes.get("schema"),
+    # `suyuan db revision --plugin NAME` compares only that plugin's tables
+    include_object=config.attributes.get("include_object"),
 )
 with context.begin_transaction():
     context.run_migrations()

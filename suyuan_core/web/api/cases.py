@@ -165,11 +165,6 @@ class CaseController(Controller):
         case, path = readable_case_path(d, principal, case_id)
         if not (principal.can("cases.transition", path) or principal.can("cases.create", path)):
             require_area(d, principal, "cases.transition", case.area_code)
-        if kind == "callback" and not data["reached"] and data["satisfaction"] is not None:
-            # the same rule as CaseService.callback, which cannot join our transaction
-            raise ValidationError("a resident who was not reached cannot give a rating",
-                                  field="satisfaction", rule="callback",
-                                  hint="leave satisfaction empty when reached is false")
         with d.transaction() as s:
             after = d.cases.record(case_id, kind, actor=principal.actor, data=data, reason=reason,
                                    expected_version=expected_version, session=s)

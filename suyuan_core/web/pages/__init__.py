@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 
 from suyuan_core.deployment import Deployment
 from suyuan_core.errors import SuyuanError
+from suyuan_core.plugins.spec import Page
 from suyuan_core.web.pages import views
 
 
@@ -33,14 +34,14 @@ def _error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
                         field=field, code=status)
 
 
-def pages_router(d: Deployment) -> Router:
+def pages_router(d: Deployment, pages: list[tuple[str, Page]]) -> Router:
     handlers: list[Any] = [
         views.login_form, views.login, views.logout, views.set_language, views.queue,
         views.case_list, views.new_case_form, views.new_case, views.case_page, views.case_act,
         views.case_note, views.areas_page, views.roster_page, views.dashboard,
         views.admin_users, views.admin_plugins, views.admin_audit,
     ]
-    handlers += [views.plugin_page_handler(name, page) for name, page in views.plugin_pages(d)]
+    handlers += [views.plugin_page_handler(name, page) for name, page in pages]
     return Router(path="/", route_handlers=handlers, include_in_schema=False,
                   exception_handlers={views.LoginRequired: _login, SuyuanError: _error,
                                       HTTPException: _error})

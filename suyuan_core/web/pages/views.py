@@ -26,7 +26,13 @@ from suyuan_core.cases.service import NewCase
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, TRANSITIONS, Status
-from suyuan_core.errors import NotAuthenticated, PermissionDenied, SuyuanError, ValidationError
+from suyuan_core.errors import (
+    NotAuthenticated,
+    PermissionDenied,
+    PluginError,
+    SuyuanError,
+    ValidationError,
+)
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.plugins.spec import DashboardPanel, Page
 from suyuan_core.web.api.common import (
@@ -81,7 +87,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
     principal = context.get("me")
     nav_pages = []
     if principal is not None:
-        for plugin, page in plugin_pages(d):
+        for plugin, page in request.app.state.get("pages", ()):
             if page.permission is None or principal.has(page.permission):
                 nav_pages.append((f"/{plugin}/{page.path.strip('/')}", page.label.get(lang)))
     html = environment(lang).get_template(template).render(
@@ -93,14 +99,29 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
                                                         "style-src 'self'; frame-ancestors 'none'"})
 
 
+def _collect(d: Deployment, hook: str, kind: type[Any]) -> list[tuple[str, Any]]:
+    found = []
+    for name, items in d.call_each(hook):
+        for item in items or ():
+            if not isinstance(item, kind):
+                hint = (f"return {kind.__name__} objects" if not isinstance(item, Page | DashboardPanel)
+                        else "pages come from suyuan_register_pages, panels from "
+                             "suyuan_register_dashboard_panels")
+                raise PluginError(f"plugin {name!r}: {hook} returned a {type(item).__name__}, "
+                                  f"not a {kind.__name__}", hint=hint)
+            found.append((name, item))
+    return found
+
+
 def plugin_pages(d: Deployment) -> list[tuple[str, Page]]:
-    return [(name, item) for name, items in d.call_each("suyuan_register_pages")
-            for item in items or () if isinstance(item, Page)]
+    """Every plugin's pages. Called once, when the app is built (kept in ``app.state``)."""
+    return _collect(d, "suyuan_register_pages", Page)
 
 
 def panels(d: Deployment) -> list[tuple[str, DashboardPanel]]:
-    found = [(name, item) for name, items in d.call_each("suyuan_register_pages")
-             for item in items or () if isinstance(item, DashboardPanel)]
+    """Every plugin's dashboard panels, in their order. Called once, when the app is built
+    (kept in ``app.state``)."""
+    found = _collect(d, "suyuan_register_dashboard_panels", DashboardPanel)
     return sorted(found, key=lambda x: (x[1].order, x[1].key))
 
 
@@ -414,7 +435,7 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
                             title=d.metrics["cases_received"].label.get(lang))
     children = [d.areas.tree.get(c) for c in sorted(d.areas.tree.children.get(code, []))]
     rendered = []
-    for _, panel in panels(d):
+    for _, panel in request.app.state.get("panels", ()):
         offered = {"deployment": d, "area_code": code, "period": period, "lang": lang,
                    "principal": me}
         try:

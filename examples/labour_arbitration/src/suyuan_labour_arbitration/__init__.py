@@ -18,11 +18,16 @@ from suyuan_core import (
     IntakeSource,
     MetricDefinition,
     MigrationSource,
+    Permission,
     PluginSpec,
     Refusal,
+    RouteProposal,
     hookimpl,
 )
 from suyuan_labour_arbitration.models import metadata, referrals
+
+LABOUR = ("labour", "wage_arrears")
+READ = "labour_arbitration.referrals.read"
 
 
 @attrs.frozen
@@ -33,6 +38,8 @@ class Settings:
     default_commission: str = "县劳动人事争议仲裁委员会"
     #: whether a referral must name the commission explicitly.
     require_commission: bool = True
+    #: the labour-dispute mediation committee proposed for labour cases (routing).
+    committee: str = "labour_mediation_committee"
 
 
 plugin = PluginSpec(label=("劳动仲裁衔接", "Labour arbitration referrals"), settings=Settings,
@@ -50,7 +57,28 @@ def suyuan_register_intake_sources() -> list[IntakeSource]:
 
 
 def _is_labour(f: Any) -> bool:
-    return f.category in ("labour", "wage_arrears")
+    return f.category in LABOUR
+
+
+@hookimpl
+def suyuan_register_permissions() -> list[Permission]:
+    return [Permission(READ, ("查看仲裁移送", "Read arbitration referrals"),
+                       granted_to=("official", "supervisor"))]
+
+
+@hookimpl
+def suyuan_register_routes() -> list[Any]:
+    from suyuan_labour_arbitration.api import referral_list
+
+    return [referral_list]
+
+
+@hookimpl
+def suyuan_case_route(case: Case, deployment: Deployment) -> list[RouteProposal] | None:
+    if case.category not in LABOUR:
+        return None
+    committee = deployment.settings("labour_arbitration").committee
+    return [RouteProposal("organisation", committee, 0.8, "劳动争议先由劳动争议调解委员会调解")]
 
 
 @hookimpl
@@ -81,7 +109,7 @@ def suyuan_case_before_transition(case: Case, action: str, data: dict[str, Any],
 @hookimpl
 def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deployment,
                                  session: Session) -> None:
-    if event.kind == "refer" and case.category in ("labour", "wage_arrears"):
+    if event.kind == "refer" and case.category in LABOUR:
         settings: Settings = deployment.settings("labour_arbitration")
         session.execute(referrals.insert().values(
             case_id=case.id, commission=event.data.get("commission", settings.default_commission),

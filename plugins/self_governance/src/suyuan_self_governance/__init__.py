@@ -19,11 +19,13 @@ from suyuan_core import (
     Case,
     Category,
     ConfirmationDecision,
+    DashboardPanel,
     Deployment,
     IntakeSource,
     MediationAgreement,
     MetricDefinition,
     MigrationSource,
+    Page,
     Permission,
     PluginSpec,
     Role,
@@ -127,10 +129,17 @@ def suyuan_register_routes() -> list[Any]:
 
 
 @hookimpl
-def suyuan_register_pages(deployment: Deployment) -> list[Any]:
+def suyuan_register_pages() -> list[Page]:
     from suyuan_self_governance.web.pages import pages
 
-    return pages(deployment)
+    return pages()
+
+
+@hookimpl
+def suyuan_register_dashboard_panels() -> list[DashboardPanel]:
+    from suyuan_self_governance.web.pages import panels
+
+    return panels()
 
 
 @hookimpl

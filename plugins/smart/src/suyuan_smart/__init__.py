@@ -137,10 +137,7 @@ def suyuan_case_classify(text: str, deployment: Deployment) -> list[Suggestion]:
 @hookimpl
 def suyuan_case_before_transition(case: Case, action: str,
                                   data: dict[str, Any]) -> Refusal | None:
-    """A merged duplicate follows the case it was merged into; its own lifecycle stops."""
-    if case.merged_into is not None:
-        return Refusal(f"案件已合并至 {case.merged_into}: case is merged into {case.merged_into}; "
-                       "unmerge it first")
+    """A paused clock keeps the case open (the core refuses actions on a merged duplicate)."""
     if action == "close" and case.data.get("smart_paused"):
         return Refusal("计时暂停中: the clock is paused waiting on the resident; resume it first")
     return None

@@ -26,12 +26,7 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
            at: dt.datetime | None = None, session: Session | None = None) -> Case:
     """One callback. ``reopen`` (only with ``dissatisfied``) brings the case back to work."""
     at = at or now()
-    if satisfaction is not None and satisfaction not in RATINGS:
-        raise ValidationError(f"{satisfaction!r} is not a rating", field="satisfaction",
-                              rule="one_of", hint="use " + ", ".join(RATINGS))
-    if not reached and (satisfaction is not None or resolved is not None):
-        raise ValidationError("a resident who was not reached cannot give a rating",
-                              field="satisfaction", rule="callback")
+    # the rating and the reached/not-reached rule are the core's (every callback event meets them)
     if satisfaction == "dissatisfied" and not reason:
         raise ValidationError("record why the resident is dissatisfied", field="reason",
                               rule="required")

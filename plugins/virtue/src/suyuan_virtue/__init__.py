@@ -159,6 +159,13 @@ def suyuan_register_pages(deployment: Deployment) -> list[Any]:
 
 
 @hookimpl
+def suyuan_register_dashboard_panels() -> list[Any]:
+    from suyuan_virtue.web.pages import panels
+
+    return panels()
+
+
+@hookimpl
 def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> list[RouteProposal]:
     from suyuan_virtue.marriage import propose
 

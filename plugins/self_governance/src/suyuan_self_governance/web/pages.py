@@ -186,12 +186,14 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
                   rows=rows, period=str(period), label=lambda m: m.label.get(lang))
 
 
-def pages(deployment: Deployment) -> list[Page | DashboardPanel]:
-    del deployment  # the pages read it per request
+def pages() -> list[Page]:
     return [
         Page("agreements", ("调解协议书", "Mediation agreements"), agreements_page,
              permission=READ),
         Page("procedures", ("四议两公开", "Four deliberations, two disclosures"), procedures_page,
              permission=READ),
-        DashboardPanel("self_governance", ("诉源自治", "Self-governance"), panel, order=50),
     ]
+
+
+def panels() -> list[DashboardPanel]:
+    return [DashboardPanel("self_governance", ("诉源自治", "Self-governance"), panel, order=50)]

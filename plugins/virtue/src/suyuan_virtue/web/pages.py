@@ -146,11 +146,14 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
                   small_count=figs["small_count"])
 
 
-def pages(deployment: Deployment) -> list[Page | DashboardPanel]:
+def pages(deployment: Deployment) -> list[Page]:
     del deployment  # the pages read it per request
     return [
         Page("registers", ("社区矫正与安置帮教", "Correction and resettlement registers"),
              registers_page),
         Page("selections", ("道德模范评选", "Moral-model selections"), selections_page),
-        DashboardPanel("virtue", ("诉源德治", "Virtue"), panel, order=60),
     ]
+
+
+def panels() -> list[DashboardPanel]:
+    return [DashboardPanel("virtue", ("诉源德治", "Virtue"), panel, order=60)]
