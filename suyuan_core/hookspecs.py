@@ -570,7 +570,10 @@ def suyuan_mediation_agreement(agreement_ref: str, deployment: Deployment, sessi
             plugin, _, local = agreement_ref.partition(":")
             if plugin != "self_governance":
                 return None
-            return MediationAgreement(ref=agreement_ref, ...)
+            return MediationAgreement(
+                ref=agreement_ref, case_id=42, area_code="C.T1.C1", matter="neighbour",
+                parties=({"name": "甲", "role": "applicant"}, {"name": "乙", "role": "respondent"}),
+                effective_on=None, status="effective")
     """
 
 

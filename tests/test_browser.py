@@ -9,6 +9,7 @@ import re
 import pytest
 
 from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
+from suyuan_core.testing import Factories
 from suyuan_core.testing.browser import browser_page, live_server, outside, requires_chromium, sign_in
 
 pytest.importorskip("playwright.sync_api")
@@ -20,6 +21,7 @@ def server(make_deployment):
     # Plain HTTP on 127.0.0.1 in the test, so the cookie may not be Secure.
     d = make_deployment(config={"web": {"secure_cookies": False}})
     ensure_demo_users(d)
+    Factories(d).person(external_id="M0001")  # assignment names someone on the roster
     with live_server(d) as base:
         yield base, d
 

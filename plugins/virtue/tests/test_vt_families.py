@@ -81,7 +81,8 @@ def test_the_childs_details_are_encrypted_masked_and_never_in_a_case_or_export(d
                            source="youth_12355", area_code="C.T1.C1",
                            parties=[{"name": "刘奶奶", "role": "applicant"}]), actor="t")
     out = tmp_path / "cases.jsonl"
-    r = run_cli(d, "cases", "export", str(out), "--with-events", "--personal-data")
+    r = run_cli(d, "cases", "export", str(out), "--with-events", "--personal-data",
+                "--reason", "审计导出核对")
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
     assert "youth_12355" in text

@@ -192,7 +192,7 @@ def test_registers_are_not_cases_and_no_export_contains_their_fields(d, rec, off
     plain = [*PLAIN.values(), "按时报到，思想稳定"]
     for fmt in ("csv", "jsonl", "xlsx"):
         out = tmp_path / f"cases.{fmt}"
-        r = run_cli(d, "cases", "export", str(out), "--personal-data",
+        r = run_cli(d, "cases", "export", str(out), "--personal-data", "--reason", "审计导出核对",
                     *(["--with-events"] if fmt == "jsonl" else []))
         assert r.exit_code == 0, r.output
         text = _text(out)

@@ -128,6 +128,13 @@ def suyuan_register_pages(deployment: Deployment) -> list[Any]:
 
 
 @hookimpl
+def suyuan_register_dashboard_panels() -> list[Any]:
+    from suyuan_co_governance.web.pages import panels
+
+    return panels()
+
+
+@hookimpl
 def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> list[RouteProposal]:
     from suyuan_co_governance.committees import Committees
 

@@ -146,6 +146,13 @@ def suyuan_register_pages(deployment: Deployment) -> list[Any]:
 
 
 @hookimpl
+def suyuan_register_dashboard_panels() -> list[Any]:
+    from suyuan_rule_of_law.web.pages import panels
+
+    return panels()
+
+
+@hookimpl
 def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> list[RouteProposal]:
     """治安调解: a public-security dispute goes to the community police officer."""
     from suyuan_rule_of_law.courts import police_route

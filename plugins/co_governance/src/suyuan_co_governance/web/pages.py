@@ -252,7 +252,7 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
     return render(lang, "panel.html", cells=cells)
 
 
-def pages(deployment: Deployment) -> list[Page | DashboardPanel]:
+def pages(deployment: Deployment) -> list[Page]:
     del deployment  # the pages read it per request
     return [
         Page("ledger", ("征地拆迁台账", "Land-acquisition ledger"), ledger_page, permission=READ),
@@ -260,5 +260,9 @@ def pages(deployment: Deployment) -> list[Page | DashboardPanel]:
              permission=READ),
         Page("forces", ("党建引领与社会力量", "Party and social forces"), forces_page,
              permission=ROSTER_READ),
-        DashboardPanel("co_governance", ("诉源共治", "Co-governance"), panel, order=60),
     ]
+
+
+def panels() -> list[DashboardPanel]:
+    """The pillar's dashboard panel (asked for once, through the panels hook)."""
+    return [DashboardPanel("co_governance", ("诉源共治", "Co-governance"), panel, order=60)]

@@ -130,15 +130,19 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
                   advisors_link="/rule_of_law/advisors")
 
 
-def pages(deployment: Deployment) -> list[Page | DashboardPanel]:
+def pages(deployment: Deployment) -> list[Page]:
     del deployment  # the pages read it per request
     return [
         Page("advisors", ("法律顾问", "Legal advisors"), advisors_page, permission=READ),
         Page("lectures", ("法治大讲堂", "Legal lectures"), lectures_page, permission=READ),
         Page("confirmations", ("司法确认", "Judicial confirmation"), confirmations_page,
              permission=READ),
-        DashboardPanel("rule_of_law", ("诉源法治", "Rule of law"), panel, order=40),
     ]
 
 
-__all__ = ["dt", "pages"]
+def panels() -> list[DashboardPanel]:
+    """The pillar's dashboard panel (asked for once, through the panels hook)."""
+    return [DashboardPanel("rule_of_law", ("诉源法治", "Rule of law"), panel, order=40)]
+
+
+__all__ = ["dt", "pages", "panels"]
