@@ -50,7 +50,9 @@ from suyuan_core.errors import (
     ValidationError,
 )
 from suyuan_core.hookspecs import hookimpl
+from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
 
@@ -64,8 +66,8 @@ __all__ = [
     "SIGNED_BY", "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter",
     "CaseRecord", "Category", "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel",
     "Deployment", "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition",
-    "ImportFailed", "IntakeSource", "Label", "Level", "MetricDefinition", "MigrationSource",
-    "NewCase", "NotAuthenticated", "NotFound", "Organisation", "Page", "Party", "Period",
+    "ImportFailed", "IntakeSource", "Job", "Label", "Level", "MetricDefinition", "MigrationSource",
+    "NewCase", "NotAuthenticated", "NotFound", "NotificationKind", "Organisation", "Page", "Party", "Period",
     "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal",
     "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status",
     "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions",

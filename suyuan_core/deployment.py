@@ -34,8 +34,10 @@ from suyuan_core.domain.metrics import MetricDefinition
 from suyuan_core.domain.registry_items import Category, IntakeSource, Permission
 from suyuan_core.domain.roster import Role
 from suyuan_core.errors import PluginError
+from suyuan_core.jobs.runner import JobService
 from suyuan_core.metrics.rollup import Rollup
 from suyuan_core.metrics.service import MetricService
+from suyuan_core.notifications.service import NotificationService
 from suyuan_core.plugins import manager
 from suyuan_core.plugins.spec import LoadedPlugin, MigrationSource
 from suyuan_core.registry import Registry
@@ -93,6 +95,12 @@ class Deployment:
         self.accounts = AccountService(self)
         self.audit = AuditLog(self)
         self.privacy = Privacy(self)
+        #: scheduled work the plugins declare (``suyuan_register_jobs``) and its runs.
+        self.jobs = JobService(self)
+        self.jobs.register()
+        #: the outbox: ``notifications.notify(kind, to=[…], subject=…)``; inbox and channels.
+        self.notifications = NotificationService(self)
+        self.notifications.register()
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
         Suggestion,
     )
     from suyuan_core.domain.roster import Person, Role
+    from suyuan_core.jobs.spec import Job
+    from suyuan_core.notifications.spec import NotificationKind
     from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page
 
 PROJECT = "suyuan"
@@ -165,6 +167,41 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     ``address``, or ``hidden`` → ``***``) unless the viewer holds ``personal_data.unmask`` for
     the case's area and gives a reason, which is written to the audit log. Parties' names, phones,
     ID numbers and addresses are always masked; they need no declaration.
+    """
+
+
+@hookspec
+def suyuan_register_jobs(deployment: Deployment) -> Sequence[Job] | None:
+    """Declare scheduled work: what runs and how often.
+
+    Called once at start-up. Return :class:`~suyuan_core.Job` objects; the core runs them (an
+    embedded scheduler inside ``suyuan serve`` by default, ``suyuan worker`` processes on a
+    PostgreSQL queue for several machines), records each run in ``job_runs`` — one row per job
+    and slot, so a slot never runs twice across workers — retries a failed run, and lists the
+    runs in ``suyuan jobs``. A job name declared twice is a start-up error naming both plugins.
+    Example::
+
+        @hookimpl
+        def suyuan_register_jobs():
+            def sync(deployment, slot):
+                sent = push_pending(deployment, since=slot)
+                return {"pushed": sent}          # what ``suyuan jobs`` shows as done
+            return [Job("rule_of_law.platform_sync", every="15m", run=sync,
+                        label=("平台同步", "Platform sync"))]
+    """
+
+
+@hookspec
+def suyuan_register_notification_kinds(deployment: Deployment) -> (
+        Sequence[NotificationKind] | None):
+    """Add kinds of notification (the core has dispatch, return, urge, supervision, reminder,
+    overdue, overdue_notice, callback_due, alert and judicial_window).
+
+    Called once at start-up. Return :class:`~suyuan_core.NotificationKind` objects; a code
+    registered twice is a start-up error. A plugin then emits with
+    ``deployment.notifications.notify(kind, to=[...], subject=..., case_id=...)``; every
+    notification lands in the recipients' in-app inbox and in each outside channel
+    ``[notifications.channels]`` routes that kind to.
     """
 
 

@@ -346,3 +346,28 @@ def test_reference_docs_are_current(deployment):
     result = run_cli(deployment, "docs", "metrics")
     assert Path("docs/metrics.md").read_text(encoding="utf-8") == result.stdout, \
         "run: suyuan --config <core-only deployment> docs metrics > docs/metrics.md"
+
+
+def test_hook_suyuan_register_jobs(with_hooks):
+    from suyuan_core import Job
+
+    d = with_hooks(suyuan_register_jobs=lambda: [
+        Job("p.sync", every="15m", run=lambda deployment, slot: {"slot": slot.isoformat()},
+            label=("同步", "Sync"))])
+    assert d.jobs.get("p.sync").provider == "p"
+    [run] = [r for r in d.jobs.run_due() if r.job == "p.sync"]
+    assert run.status == "succeeded" and run.summary == {"slot": run.slot}
+
+
+def test_hook_suyuan_register_notification_kinds(with_hooks):
+    from suyuan_core import NotificationKind, PluginError
+
+    d = with_hooks(suyuan_register_notification_kinds=lambda: [
+        NotificationKind("p_hearing", ("开庭提醒", "Hearing reminder"))])
+    assert d.notifications.kinds["p_hearing"].provider == "p"
+    d.accounts.add_user("wang", "王", "long-enough-pw")
+    d.notifications.notify("p_hearing", to=["wang"], subject="明日开庭")
+    assert [n.kind for n in d.notifications.inbox("wang")] == ["p_hearing"]
+    with pytest.raises(PluginError, match="notification kind 'overdue' is registered by both"):
+        with_hooks(suyuan_register_notification_kinds=lambda: [
+            NotificationKind("overdue", ("x", "x"))])

@@ -135,12 +135,19 @@ def openapi_config(d: Deployment) -> OpenAPIConfig:
     )
 
 
-def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
-    """The whole HTTP app for one deployment."""
+def create_app(deployment: Deployment, *, debug: bool = False,
+               scheduler: bool = False) -> Litestar:
+    """The whole HTTP app for one deployment. With ``scheduler`` (what ``suyuan serve`` passes
+    when ``[jobs] scheduler = "embedded"``), the app runs the declared jobs in a thread while it
+    is up."""
+    from suyuan_core.jobs.scheduler import EmbeddedScheduler
     from suyuan_core.web.pages import pages_router, static_router
 
     core = [api_router(deployment), pages_router(deployment), static_router()]
+    ticker = EmbeddedScheduler(deployment) if scheduler else None
     return Litestar(
+        on_startup=[ticker.start] if ticker else [],
+        on_shutdown=[ticker.stop] if ticker else [],
         route_handlers=[*core, *root_routers(deployment, first_segments(core))],
         state=State({"deployment": deployment}),
         exception_handlers=errors.HANDLERS,

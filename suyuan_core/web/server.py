@@ -23,7 +23,8 @@ def app_from_env() -> Litestar:
     from suyuan_core.deployment import Deployment
     from suyuan_core.web.app import create_app
 
-    return create_app(Deployment.from_file(os.environ[ENV_CONFIG]))
+    d = Deployment.from_file(os.environ[ENV_CONFIG])
+    return create_app(d, scheduler=d.config.core.jobs.scheduler == "embedded")
 
 
 def check_ready(d: Deployment) -> None:
@@ -58,7 +59,8 @@ def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
     for line in banner(deployment, host, port):
         click.echo(line)
     if workers == 1:
-        uvicorn.run(create_app(deployment), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(deployment, scheduler=deployment.config.core.jobs.scheduler
+                               == "embedded"), host=host, port=port, log_level="info")
         return
     if deployment.config.path is None:
         raise ConfigError("several workers need a configuration file", hint="pass --config PATH")
