@@ -7,6 +7,7 @@ contract in CI enforces this for the plugins in this repository).
 
 from __future__ import annotations
 
+from suyuan_core.accounts import DemoLogin
 from suyuan_core.accounts.masking import SensitiveField
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.bulk import BulkResult, CaseRecord, EventSpec
@@ -62,14 +63,13 @@ PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.te
                   "suyuan_core.testing")
 
 __all__ = [
-    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",
-    "SIGNED_BY", "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter",
-    "CaseRecord", "Category", "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel",
-    "Deployment", "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition",
-    "ImportFailed", "IntakeSource", "Job", "Label", "Level", "MetricDefinition", "MigrationSource",
-    "NewCase", "NotAuthenticated", "NotFound", "NotificationKind", "Organisation", "Page", "Party", "Period",
-    "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal",
-    "Problem", "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status",
-    "Suggestion", "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions",
-    "hookimpl", "parse_period",
+    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE", "SIGNED_BY",
+    "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter", "CaseRecord", "Category",
+    "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel", "DemoLogin", "Deployment",
+    "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition", "ImportFailed",
+    "IntakeSource", "Job", "Label", "Level", "MetricDefinition", "MigrationSource", "NewCase",
+    "NotAuthenticated", "NotFound", "NotificationKind", "Organisation", "Page", "Party", "Period",
+    "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal", "Problem",
+    "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status", "Suggestion",
+    "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions", "hookimpl", "parse_period",
 ]

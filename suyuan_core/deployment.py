@@ -46,6 +46,8 @@ from suyuan_core.storage import migrate
 from suyuan_core.storage.engine import make_engine
 
 BUILTIN = "suyuan_core"
+#: the role that grants every permission any enabled plugin registers.
+ADMIN_ROLE = "admin"
 #: set to 1 to print every hook call and its result on stderr (debugging a plugin).
 TRACE_ENV = "SUYUAN_TRACE_HOOKS"
 
@@ -147,6 +149,13 @@ class Deployment:
                                       hint="name a role the core or an enabled plugin registers")
                 grants: frozenset[str] = frozenset(role.permissions) | {permission.code}
                 self.roles.replace(attrs.evolve(role, permissions=grants))  # type: ignore[arg-type]
+        # The county administrator sees every enabled plugin's features: the ``admin`` role
+        # grants every registered permission (a plugin's reports, ranking, dispatch …), over the
+        # areas it is granted at like any role.
+        admin = self.roles.get(ADMIN_ROLE)
+        if admin is not None:
+            everything: Any = frozenset(self.permissions.codes())
+            self.roles.replace(attrs.evolve(admin, permissions=everything))
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))
             if missing:

@@ -25,6 +25,7 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
+    from suyuan_core.accounts import DemoLogin
     from suyuan_core.accounts.masking import SensitiveField
     from suyuan_core.deployment import Deployment
     from suyuan_core.domain.cases import Case, CaseEvent
@@ -360,6 +361,19 @@ def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
     events. ``seed`` makes the data deterministic (use ``random.Random(seed)``); ``scale`` is the
     requested case count divided by the default 20,000, so a quick demo stays quick. Write through
     the services (every case change an event) so the figures come from events. Return value ignored.
+    """
+
+
+@hookspec
+def suyuan_demo_logins(deployment: Deployment, root: str, town: str, community: str) -> (
+        Sequence[DemoLogin] | None):
+    """Add demo logins for the plugin's own desks (``suyuan demo``, printed with the core's
+    ``admin``, ``town`` and ``mediator``; same password).
+
+    Called once when the demo's logins are made, after the area tree is loaded; ``root``,
+    ``town`` and ``community`` are the area codes the core's own logins use. Return
+    :class:`~suyuan_core.DemoLogin` objects (user name, display name, ``(role, area)`` grants,
+    a description, and optionally what the account acts for, e.g. ``organisation:<unit>``).
     """
 
 

@@ -371,3 +371,16 @@ def test_hook_suyuan_register_notification_kinds(with_hooks):
     with pytest.raises(PluginError, match="notification kind 'overdue' is registered by both"):
         with_hooks(suyuan_register_notification_kinds=lambda: [
             NotificationKind("overdue", ("x", "x"))])
+
+
+def test_hook_suyuan_demo_logins(with_hooks):
+    from suyuan_core import DemoLogin
+    from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
+
+    d = with_hooks(suyuan_demo_logins=lambda root, town: [
+        DemoLogin("desk", "前台", (("official", town),), "front desk", acts_for="organisation:X")])
+    logins = ensure_demo_users(d)
+    assert ("desk", DEMO_PASSWORD, "front desk") in logins
+    info = d.accounts.user("desk")
+    assert info.acts_for == "organisation:X" and info.grants == (("official", "C.T1"),)
+    assert d.accounts.as_user("desk").acts_for == "organisation:X"

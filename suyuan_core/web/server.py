@@ -40,7 +40,10 @@ def banner(d: Deployment, host: str, port: int) -> list[str]:
     lines = [f"suyuan {d.config.core.deployment.name}: serving on {base}/",
              f"  API {base}/api/v1/  ·  API reference (offline) {base}/api/v1/schema"]
     if d.accounts.check_password("admin", DEMO_PASSWORD):
-        lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also town, mediator; same password)")
+        others = [u.username for u in d.accounts.users() if u.username != "admin"
+                  and u.active and d.accounts.check_password(u.username, DEMO_PASSWORD)]
+        lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also {', '.join(others)}; "
+                     "same password)")
     if d.config.core.web.secure_cookies and shown not in ("127.0.0.1", "localhost", "::1"):
         lines.append("  note: session cookies are Secure; serve behind HTTPS, or set "
                      "[web] secure_cookies = false for a plain-HTTP intranet")

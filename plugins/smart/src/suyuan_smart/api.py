@@ -41,7 +41,7 @@ from suyuan_smart import (
     intake,
     reports,
 )
-from suyuan_smart.common import iso, settings
+from suyuan_smart.common import handler, iso, settings
 
 DeploymentDep = NamedDependency[Deployment]
 PrincipalDep = NamedDependency[Principal]
@@ -57,6 +57,7 @@ DISPATCH = "smart.dispatch"  # the hotline centre: dispatch, urge, supervise, ap
 HANDLE = "smart.handle"      # a responsible unit: sign for, return, ask for time, pause the clock
 ALERTS = "smart.alerts"
 REPORTS = "smart.reports"
+CALLBACK = "smart.callback"  # the callback team: callbacks due, the satisfaction form
 
 
 # -- scope ------------------------------------------------------------------------------------
@@ -92,6 +93,32 @@ def _case(d: Deployment, principal: Principal, case_id: int, permission: str | N
     if permission:
         _require(d, principal, permission, case.area_code)
     return case
+
+
+def acts_for_unit(principal: Principal, unit: str, what: str) -> None:
+    """A handling unit's account acts for its own unit only (the ranking holds each unit to
+    account for what it signed, returned and replied): refuse anything else, naming the rule."""
+    if principal.acts_for != handler(unit):
+        mine = principal.acts_for or "no unit"
+        raise PermissionDenied(f"账号不代表 {unit}，不能{what}: your account acts for {mine}, "
+                               f"not for {unit}", field="unit", rule="acts_for_unit",
+                               hint="a handling unit's account acts for its own unit only; an "
+                                    "administrator binds it (suyuan users bind NAME "
+                                    "organisation:UNIT, or the accounts page)")
+
+
+def own_unit(principal: Principal, case: Case, what: str) -> str:
+    """The unit the caller acts for, which the case must be dispatched to."""
+    state = case.data.get("smart_dispatch") or {}
+    units = [state.get("lead"), *state.get("co", [])] if state else []
+    for unit in units:
+        if unit and principal.acts_for == handler(unit):
+            return str(unit)
+    mine = principal.acts_for or "no unit"
+    raise PermissionDenied(f"工单未派给你的单位，不能{what}: case {case.id} is not dispatched to "
+                           f"the unit your account acts for ({mine})", field="case_id",
+                           rule="acts_for_unit",
+                           hint="only the units it is dispatched to act on an order")
 
 
 def _scope(d: Deployment, principal: Principal, permission: str,
@@ -372,6 +399,7 @@ def sign_off(request: Request[Any, Any, Any], deployment: DeploymentDep,
              principal: PrincipalDep, case_id: CaseId, data: JSONBody[UnitIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
+    acts_for_unit(principal, data.unit, "签收 sign for it")
     with d.transaction() as s:
         after = dispatch.sign_off(d, case_id, data.unit, actor=principal.actor, session=s)
         _audit(d, s, request, principal.actor, "smart.sign_off", f"case:{case_id}",
@@ -394,6 +422,7 @@ def return_order(request: Request[Any, Any, Any], deployment: DeploymentDep,
                  principal: PrincipalDep, case_id: CaseId, data: JSONBody[ReturnIn]) -> CaseSummary:
     d = deployment
     _case(d, principal, case_id, HANDLE)
+    acts_for_unit(principal, data.unit, "退单 return it")
     with d.transaction() as s:
         after = dispatch.return_order(d, case_id, data.unit, data.reason, data.basis,
                                       actor=principal.actor, session=s)
@@ -471,7 +500,7 @@ class PauseIn(Struct, forbid_unknown_fields=True):
 def pause(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
           case_id: CaseId, data: JSONBody[PauseIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
+    own_unit(principal, _case(d, principal, case_id, HANDLE), "暂停计时 pause its clock")
     with d.transaction() as s:
         after = deadlines.pause(d, case_id, actor=principal.actor, reason=data.reason, session=s)
         _audit(d, s, request, principal.actor, "smart.pause", f"case:{case_id}",
@@ -484,7 +513,7 @@ def pause(request: Request[Any, Any, Any], deployment: DeploymentDep, principal:
 def resume(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
            case_id: CaseId) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
+    own_unit(principal, _case(d, principal, case_id, HANDLE), "恢复计时 resume its clock")
     with d.transaction() as s:
         after = deadlines.resume(d, case_id, actor=principal.actor, session=s)
         _audit(d, s, request, principal.actor, "smart.resume", f"case:{case_id}")
@@ -502,7 +531,7 @@ def request_extension(request: Request[Any, Any, Any], deployment: DeploymentDep
                       principal: PrincipalDep, case_id: CaseId,
                       data: JSONBody[ExtensionIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
+    own_unit(principal, _case(d, principal, case_id, HANDLE), "申请延期 ask for an extension")
     with d.transaction() as s:
         after = deadlines.request_extension(d, case_id, data.workdays, actor=principal.actor,
                                             reason=data.reason, session=s)
@@ -569,13 +598,13 @@ class CallbackIn(Struct, forbid_unknown_fields=True):
                                              "(needs cases.transition too)")] = False
 
 
-@post("/cases/{case_id:int}/callback", opt={"permission": DISPATCH}, sync_to_thread=True,
+@post("/cases/{case_id:int}/callback", opt={"permission": CALLBACK}, sync_to_thread=True,
       status_code=200, summary="回访: reached or not, satisfaction, resolved, and reopen when "
                                "dissatisfied")
 def callback(request: Request[Any, Any, Any], deployment: DeploymentDep,
              principal: PrincipalDep, case_id: CaseId, data: JSONBody[CallbackIn]) -> CaseSummary:
     d = deployment
-    case = _case(d, principal, case_id, DISPATCH)
+    case = _case(d, principal, case_id, CALLBACK)
     if data.reopen:
         _require(d, principal, "cases.transition", case.area_code)
     with d.transaction() as s:

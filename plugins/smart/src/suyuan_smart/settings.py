@@ -103,6 +103,14 @@ class Settings:
     max_extension_workdays: int = 15
     #: callback (回访) due this many working days after the case is resolved.
     callback_workdays: int = 1
+    #: 通报: an order this many working days past its deadline is reported (``overdue_notice``)
+    #: to the hotline centre and the channels that take it (e.g. the county's robot group).
+    notice_after_workdays: int = attrs.field(default=5, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(60)))
+    #: from this month on, warn when next year's holiday table is not loaded (the State Council
+    #: publishes it in November).
+    calendar_warning_month: int = attrs.field(default=11, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(12)))
 
     # -- dispatch (派单, 签收, 退单) --------------------------------------------------------
     units: list[Unit] = attrs.Factory(list)
