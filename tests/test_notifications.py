@@ -138,3 +138,31 @@ def test_the_core_job_delivers_the_outbox(make_deployment):
         [run] = [r for r in d.jobs.run_due() if r.job == "core.notifications_deliver"]
         assert run.status == "succeeded" and run.summary == {"sent": 1, "failed": 0, "gave_up": 0}
         assert len(robot.requests) == 1
+
+
+def test_the_inbox_page_and_the_case_page_show_notifications(deployment):
+    import re
+
+    from litestar.testing import TestClient
+
+    from suyuan_core.testing.http import ApiClient
+
+    d = deployment
+    d.accounts.add_user("wang", "王主任", "long-enough-pw")
+    d.accounts.grant("wang", "official", "C")
+    case = Factories(d).case(area_code="C.T1.C1")
+    d.notifications.notify("urge", to=["wang"], subject="催办：请加快办理", case_id=case.id,
+                           area_code="C.T1.C1")
+    with TestClient(ApiClient(d).app, base_url="https://testserver.local") as c:
+        c.post("/login", data={"username": "wang", "password": "long-enough-pw", "next": "/"})
+        page = c.get("/inbox").text
+        assert "催办：请加快办理" in page and "消息" in page and 'class="badge">1<' in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert c.post("/inbox/read", data={"csrf_token": "bad"}).status_code == 403
+        assert d.notifications.unread_count("wang") == 1
+        c.post("/inbox/read", data={"csrf_token": token, "id": "x"})
+        assert d.notifications.unread_count("wang") == 1
+        c.post("/inbox/read", data={"csrf_token": token})
+        assert d.notifications.unread_count("wang") == 0
+        shown = c.get(f"/cases/{case.id}").text
+        assert "通知记录" in shown and "催办：请加快办理" in shown and "已发送" in shown

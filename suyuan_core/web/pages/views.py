@@ -81,8 +81,9 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
     nav_pages = []
     if principal is not None:
         for plugin, page in plugin_pages(d):
-            if page.permission is None or principal.has(page.permission):
+            if page.nav and (page.permission is None or principal.has(page.permission)):
                 nav_pages.append((f"/{plugin}/{page.path.strip('/')}", page.label.get(lang)))
+        context.setdefault("unread", d.notifications.unread_count(principal.username))
     html = environment(lang).get_template(template).render(
         request_path=request.url.path, deployment_name=d.config.core.deployment.name,
         nav_pages=nav_pages, label=lambda item: item.label.get(lang) if item else "",
@@ -242,6 +243,7 @@ def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Respon
     can_note = me.can("cases.transition", path) or me.can("cases.create", path)
     candidates = d.routing.propose(case)[:5] if "assign" in allowed else []
     return render(request, "case.html", me=me, case=present(d, case, unmask),
+                  notifications=d.notifications.for_case(case_id),
                   area=d.areas.tree.get(case.area_code), category=d.categories.get(case.category),
                   timeline=[(e, d.privacy.event_data(e.data, unmask)) for e in events],
                   allowed=allowed, can_note=can_note, candidates=candidates,
@@ -489,3 +491,58 @@ def plugin_page_handler(plugin: str, page: Page) -> Any:
                       body=Markup(html))
 
     return get(path, sync_to_thread=True, name=f"page:{plugin}:{page.path}")(handler)
+
+
+def plugin_submit_handler(plugin: str, page: Page) -> Any:
+    """The POST route of a page with ``submit``: sign-in, CSRF and permission checked here, once
+    for every plugin, then the plugin's ``submit`` makes the change and says where to go."""
+    path = f"/{plugin}/{page.path.strip('/')}"
+    submit = page.submit
+    assert submit is not None
+
+    def handler(request: Request[Any, Any, Any], data: Form) -> Redirect:
+        me = signed_in(request)
+        check_csrf(me, data)
+        if page.permission and not me.has(page.permission):
+            raise PermissionDenied(f"you hold no role granting {page.permission}",
+                                   rule=page.permission)
+        form = {k: v for k, v in data.items() if k != "csrf_token"}
+        offered = {"deployment": deployment_of(request), "principal": me, "form": form,
+                   "query": dict(request.query_params), "lang": lang_of(request),
+                   "ip": client_ip(request)}
+        target = submit(**accepted(submit, offered))
+        return Redirect(_safe_next(str(target or path)), status_code=303)
+
+    return post(path, sync_to_thread=True, status_code=303,
+                name=f"submit:{plugin}:{page.path}")(handler)
+
+
+# -- inbox --------------------------------------------------------------------------------------
+@get("/inbox", sync_to_thread=True)
+def inbox_page(request: Request[Any, Any, Any]) -> Response[str]:
+    """The in-app inbox: what the signed-in user was told (the default channel)."""
+    me = signed_in(request)
+    d = deployment_of(request)
+    found = d.notifications.inbox(me.username, limit=200)
+    lang = lang_of(request)
+
+    def kind_label(code: str) -> str:
+        kind = d.notifications.kinds.get(code)
+        return kind.label.get(lang) if kind else code
+
+    return render(request, "inbox.html", me=me, notifications=found, kind_label=kind_label)
+
+
+@post("/inbox/read", sync_to_thread=True, status_code=303)
+def inbox_read(request: Request[Any, Any, Any], data: Form) -> Redirect:
+    me = signed_in(request)
+    check_csrf(me, data)
+    raw = str(data.get("id", "")).strip()
+    ids = None
+    if raw:
+        try:
+            ids = [int(raw)]
+        except ValueError:
+            raise ValidationError(f"{raw!r} is not a number", field="id", rule="integer") from None
+    deployment_of(request).notifications.mark_read(me.username, ids)
+    return Redirect("/inbox", status_code=303)

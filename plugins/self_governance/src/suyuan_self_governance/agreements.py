@@ -27,7 +27,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, ValidationError, tables
+from suyuan_core import Deployment, NotFound, ValidationError, tables, templates
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, organisation, refuse_fees
 
@@ -364,9 +364,15 @@ class Agreements:
 
 # -- printing ------------------------------------------------------------------------------------
 
+def role_label(role: str, lang: str = "zh-Hans") -> str:
+    """A party's role in the document's language, from the core's catalog (``applicant`` →
+    申请人): the agreement is a Chinese legal document, so Chinese unless asked otherwise."""
+    return templates.translations("suyuan_core", lang).gettext(role)
+
+
 def sections(a: Agreement) -> list[tuple[str, str]]:
     parties = "\n".join(
-        f"{p.get('role', 'party')}: {p['name']}"
+        f"{role_label(p.get('role') or 'party')}：{p['name']}"
         + "".join(f"，{label}：{p[k]}" for k, label in (("id_number", "身份证号"),
                                                         ("address", "住址"), ("phone", "电话"))
                   if p.get(k))

@@ -152,6 +152,13 @@ def suyuan_case_before_transition(case: Case, action: str,
 
 
 @hookimpl
+def suyuan_register_pages() -> list[Any]:
+    from suyuan_smart.web.pages import pages
+
+    return list(pages())
+
+
+@hookimpl
 def suyuan_register_jobs() -> list[Job]:
     from suyuan_smart.schedule import JOBS
 

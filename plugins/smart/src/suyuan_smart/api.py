@@ -370,6 +370,7 @@ class DispatchIn(Struct, forbid_unknown_fields=True):
     lead: Annotated[Unit, Meta(description="主办单位 lead unit")]
     co: Annotated[list[Unit], Meta(max_length=10, description="协办单位 co-handling units")] = []
     note: Annotated[str, Meta(max_length=2000)] | None = None
+    final: Annotated[bool, Meta(description="终审: the centre rules who owns it; no more returns")] = False
 
 
 @post("/cases/{case_id:int}/dispatch", opt={"permission": DISPATCH}, sync_to_thread=True,
@@ -381,7 +382,7 @@ def dispatch_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
     _case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = dispatch.dispatch(d, case_id, data.lead, tuple(data.co), actor=principal.actor,
-                                  note=data.note, session=s)
+                                  note=data.note, session=s, final=data.final)
         state = after.data.get("smart_dispatch") or {}
         _audit(d, s, request, principal.actor, "smart.dispatch", f"case:{case_id}",
                reason=data.note, detail={"lead": data.lead, "co": list(data.co),
@@ -391,6 +392,28 @@ def dispatch_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
 
 class UnitIn(Struct, forbid_unknown_fields=True):
     unit: Unit
+
+
+class ReplyIn(Struct, forbid_unknown_fields=True):
+    unit: Unit
+    text: Annotated[str, Meta(min_length=1, max_length=4000, description="答复内容")]
+    resolved: bool = True
+
+
+@post("/cases/{case_id:int}/reply", opt={"permission": HANDLE}, sync_to_thread=True,
+      status_code=200, summary="答复: the lead unit replies with what it did (the case is resolved)")
+def reply(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
+          case_id: CaseId, data: JSONBody[ReplyIn]) -> CaseSummary:
+    d = deployment
+    _case(d, principal, case_id, HANDLE)
+    _require(d, principal, "cases.transition", d.cases.get(case_id).area_code)
+    acts_for_unit(principal, data.unit, "答复 reply")
+    with d.transaction() as s:
+        after = dispatch.reply(d, case_id, data.unit, data.text, actor=principal.actor,
+                               resolved=data.resolved, session=s)
+        _audit(d, s, request, principal.actor, "smart.reply", f"case:{case_id}",
+               detail={"unit": data.unit, "resolved": data.resolved})
+    return summary(after)
 
 
 @post("/cases/{case_id:int}/sign-off", opt={"permission": HANDLE}, sync_to_thread=True,
@@ -839,7 +862,7 @@ def report_html(request: Request[Any, Any, Any], deployment: DeploymentDep,
 
 ROUTES = [
     hotline_webhook, messaging_webhook, mailbox, classify_text, case_classification,
-    confirm_category, units, dispatch_view, dispatch_case, sign_off, return_order, urge,
+    confirm_category, units, dispatch_view, dispatch_case, sign_off, return_order, reply, urge,
     supervise, ranking, deadline, pause, resume, request_extension, decide_extension, overdue,
     reminders, callback, callbacks_due, duplicate_proposals, merge_proposal, reject_proposal,
     merge_case, unmerge_case, alert_list, alert_detail, acknowledge_alert, close_alert,
