@@ -3,6 +3,9 @@ subprocess (the real CLI, as a user runs it), peak RSS read from ``wait4``'s rus
 that child. Run at N/10 and at N: streaming means the peak must not grow with the file
 (target ≤ 250 MB at 1M cases, and flat).
 
+Verify: ``suyuan metrics verify`` on the CSV import's database (issue 15: under 300 MB at any
+size; it streams cases in id order and rollups a month at a time).
+
 Import: a CSV file and a JSON Lines file of N cases (one ``reported`` event each), each into a
 fresh database, 5,000 rows per transaction (the CLI default). Export: every case of the CSV
 import's database to CSV, JSON Lines and XLSX.
@@ -60,7 +63,7 @@ def run(cases: int, formats: list[str] | None = None, directory: Path | None = N
             config = str(write_config(directory, name))
             peak, seconds, said = measure(["--config", config, "cases", "import", str(path)],
                                           directory)
-            peaks[(f"import {fmt}", n)] = peak
+            peaks[(f"cases import {fmt}", n)] = peak
             report.fact(f"import {fmt} {n}", f"{peak:.0f} MB peak, {seconds:.0f} s "
                         f"({n / seconds:,.0f} cases/s) — {said}", f"cases import {fmt}, {n:,} cases")
         config = str(write_config(directory, f"import-csv-{n}"))
@@ -68,13 +71,19 @@ def run(cases: int, formats: list[str] | None = None, directory: Path | None = N
             out = directory / f"export-{n}.{fmt}"
             peak, seconds, said = measure(["--config", config, "cases", "export", str(out)],
                                           directory)
-            peaks[(f"export {fmt}", n)] = peak
+            peaks[(f"cases export {fmt}", n)] = peak
             report.fact(f"export {fmt} {n}", f"{peak:.0f} MB peak, {seconds:.0f} s "
                         f"({n / seconds:,.0f} cases/s) — {said}", f"cases export {fmt}, {n:,} cases")
             out.unlink(missing_ok=True)
+        peak, seconds, said = measure(["--config", config, "metrics", "verify", "--quiet"],
+                                      directory)
+        peaks[("metrics verify", n)] = peak
+        report.fact(f"verify {n}", f"{peak:.0f} MB peak, {seconds:.0f} s — {said}",
+                    f"metrics verify (streaming, a month at a time), {n:,} cases")
     small, big = sizes[0], sizes[-1]
-    for what in [f"import {f}" for f in ("csv", "jsonl")] + [f"export {f}" for f in formats]:
-        report.add(Line(f"peak RSS, suyuan cases {what}, {big:,} cases", peaks[(what, big)],
+    for what in ([f"cases import {f}" for f in ("csv", "jsonl")]
+                 + [f"cases export {f}" for f in formats] + ["metrics verify"]):
+        report.add(Line(f"peak RSS, suyuan {what}, {big:,} cases", peaks[(what, big)],
                         peaks[(what, small)], "MB", TARGET_MB, "max_value",
                         baseline=f"at {small:,} cases"))
     report.save(directory)

@@ -8,11 +8,17 @@ contract in CI enforces this for the plugins in this repository).
 from __future__ import annotations
 
 from suyuan_core.accounts import DemoLogin
+from suyuan_core.accounts.audit import AuditEntry, AuditLog
 from suyuan_core.accounts.masking import SensitiveField
-from suyuan_core.accounts.principal import Principal
-from suyuan_core.cases.bulk import BulkResult, CaseRecord, EventSpec
-from suyuan_core.cases.query import CaseFilter
-from suyuan_core.cases.service import NewCase
+from suyuan_core.accounts.principal import Grant, Principal
+from suyuan_core.accounts.privacy import Privacy
+from suyuan_core.areas.service import AreaService
+from suyuan_core.areas.tree import AreaTree
+from suyuan_core.cases.bulk import BulkResult, BulkWriter, CaseRecord, EventSpec
+from suyuan_core.cases.merging import MergeService
+from suyuan_core.cases.query import CaseFilter, CasePage, CaseQuery
+from suyuan_core.cases.routing import RoutingService
+from suyuan_core.cases.service import CaseService, NewCase, row_to_case
 from suyuan_core.config import Config
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level
@@ -53,23 +59,34 @@ from suyuan_core.errors import (
 from suyuan_core.hookspecs import hookimpl
 from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
+from suyuan_core.roster.service import RosterService
 
-#: Modules a plugin may import besides this one: the hook specifications (to read), the core's
-#: tables (to reference in foreign keys, never to write), and the pytest fixtures.
-PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.tables", "suyuan_core.templates",
-                  "suyuan_core.testing")
+#: Modules a plugin may import besides this one (and their submodules): the hook specifications
+#: (to read), the core's tables (to reference in foreign keys and read, never to write), page
+#: templates, route helpers (``http``), time (``times``), query helpers (``sql``), import files
+#: (``imports``) and the testing kit. Everything else under ``suyuan_core`` is internal: the
+#: import contract (.importlinter, generated from this tuple) and ``suyuan plugins check`` refuse
+#: a plugin that imports it.
+PUBLIC_MODULES = ("suyuan_core.hookspecs", "suyuan_core.http", "suyuan_core.imports",
+                  "suyuan_core.sql", "suyuan_core.tables", "suyuan_core.templates",
+                  "suyuan_core.testing", "suyuan_core.times")
 
 __all__ = [
-    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE", "SIGNED_BY",
-    "TRANSITIONS", "Area", "BulkResult", "Case", "CaseEvent", "CaseFilter", "CaseRecord", "Category",
-    "ConcurrentUpdate", "Config", "ConfigError", "DashboardPanel", "DemoLogin", "Deployment",
-    "EscalationTarget", "EventFacts", "EventRule", "EventSpec", "IllegalTransition", "ImportFailed",
-    "IntakeSource", "Job", "Label", "Level", "MetricDefinition", "MigrationSource", "NewCase",
-    "NotAuthenticated", "NotFound", "NotificationKind", "Organisation", "Page", "Party", "Period",
-    "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal", "Problem",
-    "Refusal", "Role", "RouteProposal", "SensitiveField", "SignatureVerifier", "Status", "Suggestion",
-    "SuyuanError", "TransitionRefused", "ValidationError", "allowed_actions", "hookimpl", "parse_period",
+    "COMMUNITY_LEVELS", "FINAL_STATUSES", "OPEN_STATUSES", "PUBLIC_MODULES", "PUBLIC_ROUTE",
+    "SIGNED_BY", "TRANSITIONS", "Area", "AreaService", "AreaTree", "AuditEntry", "AuditLog",
+    "BulkResult", "BulkWriter", "Case", "CaseEvent", "CaseFilter", "CasePage", "CaseQuery",
+    "CaseRecord", "CaseService", "Category", "ConcurrentUpdate", "Config", "ConfigError",
+    "DashboardPanel", "DemoLogin", "Deployment", "EscalationTarget", "EventFacts", "EventRule",
+    "EventSpec", "Figure", "Grant", "IllegalTransition", "ImportFailed", "IntakeSource", "Job",
+    "Label", "Level", "MergeService", "MetricDefinition", "MetricService", "MigrationSource",
+    "NewCase", "NotAuthenticated", "NotFound", "NotificationKind", "Organisation", "Page", "Party",
+    "Period", "Permission", "PermissionDenied", "Person", "PluginError", "PluginSpec", "Principal",
+    "Privacy", "Problem", "Refusal", "Role", "RosterService", "RouteProposal", "RoutingService",
+    "SensitiveField", "SignatureVerifier", "Status", "Suggestion", "SuyuanError",
+    "TransitionRefused", "ValidationError", "allowed_actions", "hookimpl", "parse_period",
+    "row_to_case",
 ]

@@ -22,7 +22,7 @@ from suyuan_core.metrics.core_metrics import CORE_METRICS
 from suyuan_core.plugins.spec import MigrationSource, PluginSpec
 from suyuan_core.storage import tables
 from suyuan_core.storage.migrate import core_source
-from suyuan_core.timeutil import now
+from suyuan_core.times import now
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment

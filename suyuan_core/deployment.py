@@ -108,11 +108,14 @@ class Deployment:
     # -- construction ------------------------------------------------------------------------
     @classmethod
     def from_file(cls, path: str | Path, **kwargs: Any) -> Deployment:
+        """A deployment from a ``suyuan.toml``."""
         return cls(config_mod.load(path), **kwargs)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None,
                   **kwargs: Any) -> Deployment:
+        """A deployment from configuration data (as parsed TOML); ``base_dir`` resolves relative
+        paths."""
         path = (base_dir / config_mod.DEFAULT_FILE) if base_dir else None
         return cls(config_mod.parse(data, path), **kwargs)
 
@@ -164,6 +167,8 @@ class Deployment:
                                   hint="register them with suyuan_register_permissions")
 
     def plugin(self, name: str) -> LoadedPlugin:
+        """The enabled plugin ``name`` (its spec, module and settings); PluginError when not
+        enabled."""
         found = self._by_name.get(name)
         if found is None:
             raise PluginError(f"plugin {name!r} is not enabled")
@@ -186,6 +191,8 @@ class Deployment:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A read-only session (on SQLite, one that never takes the write lock): for queries of
+        a plugin's own tables."""
         with Session(self.read_engine) as s, s.begin():
             yield s
 
@@ -196,13 +203,16 @@ class Deployment:
         return heads
 
     def migration_status(self) -> dict[str, tuple[str | None, str]]:
+        """Each migration branch: ``(current revision, head)``."""
         return migrate.status(self.engine, self.migrations)
 
     @cached_property
     def dialect(self) -> str:
+        """The database's dialect name: ``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
     def close(self) -> None:
+        """Dispose of the database connections."""
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()

@@ -4,47 +4,30 @@ figure change and drill down to the case — and prove no page asks anything of 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 
 import pytest
 
 from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
+from suyuan_core.testing.browser import (
+    browser_page,
+    live_server,
+    outside,
+    requires_chromium,
+    sign_in,
+)
 
-CHROMIUM = os.environ.get("SUYUAN_CHROMIUM", "/usr/bin/chromium")
-playwright = pytest.importorskip("playwright.sync_api")
-# CI sets SUYUAN_REQUIRE_BROWSER=1: there a missing Chromium fails instead of skipping quietly.
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM)
-                                and not os.environ.get("SUYUAN_REQUIRE_BROWSER"),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytest.importorskip("playwright.sync_api")
+pytestmark = requires_chromium
 
 
 @pytest.fixture
 def server(make_deployment):
-    import uvicorn
-
-    from suyuan_core.web import create_app
-
     # Plain HTTP on 127.0.0.1 in the test, so the cookie may not be Secure.
     d = make_deployment(config={"web": {"secure_cookies": False}})
     ensure_demo_users(d)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(d), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", d
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(d) as base:
+        yield base, d
 
 
 def figure(page, metric: str) -> int:
@@ -54,17 +37,10 @@ def figure(page, metric: str) -> int:
 
 def test_official_works_a_case_end_to_end_in_chromium(server):
     base, _ = server
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
+    with browser_page(base) as (page, requested):
         page.goto(f"{base}/")
         assert "/login" in page.url
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, "admin", DEMO_PASSWORD)
         assert page.locator("h1").inner_text() == "我的工作"
 
         page.goto(f"{base}/dashboard?area=C")
@@ -101,8 +77,4 @@ def test_official_works_a_case_end_to_end_in_chromium(server):
         page.click("text=English")
         page.wait_for_load_state()
         assert "Timeline" in page.content()
-        browser.close()
-
-    assert requested, "no requests seen"
-    outside = [u for u in requested if not u.startswith(base)]
-    assert not outside, outside
+    assert not outside(requested, base)

@@ -42,3 +42,28 @@ def test_cli_reference_covers_every_command():
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"`suyuan {name}" in doc, f"suyuan {name} is undocumented"
+
+
+def test_api_reference_is_generated_and_current():
+    from suyuan_core.cli.apidoc import api_markdown
+
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert doc == api_markdown(), "regenerate: suyuan docs api > docs/api.md"
+
+
+def test_every_public_service_method_and_helper_is_documented():
+    from suyuan_core.cli.apidoc import undocumented
+
+    assert undocumented() == []
+
+
+def test_api_reference_covers_every_service_and_public_module():
+    import suyuan_core
+    from suyuan_core.cli.apidoc import SERVICES, api_markdown
+
+    doc = api_markdown()
+    for where, cls in SERVICES:
+        assert f"### `{where}` — `{cls.__name__}`" in doc
+    for module in suyuan_core.PUBLIC_MODULES:
+        assert f"### `{module}`" in doc
+    assert "| `supervisor` |" in doc and "`personal_data.unmask`" in doc

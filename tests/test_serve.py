@@ -49,6 +49,20 @@ def test_serve_prints_url_and_demo_login_and_serves(deployment, workers):
         out, _ = proc.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in out
     assert f"demo login: admin / {DEMO_PASSWORD}" in out
+    assert "POST /api/v1/auth/login" not in out  # no access log by default (it is slow)
+
+
+def test_serve_runs_on_the_fast_stack():
+    """uvloop and httptools are installed with suyuan and chosen, not uvicorn's pure-Python
+    fallbacks."""
+    import httptools  # noqa: F401
+    import uvloop  # noqa: F401
+
+    from suyuan_core.web.server import server_options
+
+    options = server_options()
+    assert options["loop"] == "uvloop" and options["http"] == "httptools"
+    assert options["access_log"] is False and server_options(True)["access_log"] is True
 
 
 def test_serve_refuses_an_unmigrated_database(make_deployment, tmp_path):

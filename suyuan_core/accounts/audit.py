@@ -10,7 +10,7 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -30,11 +30,15 @@ class AuditEntry:
 
     def as_dict(self) -> dict[str, Any]:
         out = attrs.asdict(self)
-        out["at"] = timeutil.iso(self.at)
+        out["at"] = times.iso(self.at)
         return out
 
 
 class AuditLog:
+    """The append-only audit log (``deployment.audit``). A plugin's route writes through
+    :func:`suyuan_core.http.audit` / :func:`~suyuan_core.http.audited` (which add the caller's
+    address); non-GET plugin routes are audited automatically otherwise."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
@@ -43,7 +47,7 @@ class AuditLog:
               detail: dict[str, Any] | None = None) -> None:
         """Append one entry; with ``session``, inside that transaction (it commits or rolls back
         with the change it records)."""
-        row = {"at": timeutil.to_db(timeutil.now()), "actor": actor, "action": action,
+        row = {"at": times.to_db(times.now()), "actor": actor, "action": action,
                "record": record, "reason": reason, "ip": ip, "detail": detail or {}}
         with self.d.transaction(session) as s:
             s.execute(tables.audit_log.insert(), row)
@@ -58,7 +62,7 @@ class AuditLog:
         if actor:
             query = query.where(a.actor.in_([actor, f"user:{actor}"]))
         if since is not None:
-            query = query.where(a.at >= timeutil.to_db(since))
+            query = query.where(a.at >= times.to_db(since))
         if record:
             query = query.where(a.record.startswith(record) if record.endswith(":")
                                 else a.record == record)
@@ -68,6 +72,6 @@ class AuditLog:
             query = query.where(a.id < before_id)
         with self.d.reading() as s:
             rows = s.execute(query).all()
-        return [AuditEntry(id=r.id, at=timeutil.from_db(r.at),  # type: ignore[arg-type]
+        return [AuditEntry(id=r.id, at=times.from_db(r.at),  # type: ignore[arg-type]
                            actor=r.actor, action=r.action, record=r.record, reason=r.reason,
                            ip=r.ip, detail=r.detail or {}) for r in rows]

@@ -16,6 +16,9 @@ UNMASK = "personal_data.unmask"
 
 
 class Privacy:
+    """Masking personal data by declaration (``deployment.privacy``): parties, the ``case.data``
+    keys and the plugin table columns the plugins declare sensitive."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
         self._fields: list[SensitiveField] | None = None
@@ -43,9 +46,12 @@ class Privacy:
                                   hint="say why, e.g. 回访当事人 (at least 4 characters)")
 
     def parties(self, parties: Sequence[Mapping[str, Any]], reveal: bool) -> list[dict[str, Any]]:
+        """Case parties as a viewer sees them: masked (``王*``, ``139****5678``) unless
+        ``reveal``."""
         return [dict(p) for p in parties] if reveal else [mask_party(p) for p in parties]
 
     def data(self, data: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
+        """A case's ``data`` with every declared sensitive key masked unless ``reveal``."""
         return dict(data) if reveal else mask_data(data, self.fields)
 
     def event_data(self, data: Mapping[str, Any], reveal: bool) -> dict[str, Any]:

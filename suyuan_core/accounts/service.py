@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.accounts.principal import Grant, Principal
 from suyuan_core.errors import (
     NotAuthenticated,
@@ -81,7 +81,7 @@ class UserInfo:
                 "active": self.active, "person_external_id": self.person_external_id,
                 "acts_for": self.acts_for,
                 "grants": [{"role": r, "area_code": a} for r, a in self.grants],
-                "created_at": timeutil.iso(self.created_at)}
+                "created_at": times.iso(self.created_at)}
 
 
 @attrs.frozen
@@ -150,7 +150,7 @@ class AccountService:
                 "username": username, "display_name": display_name.strip(),
                 "password_hash": digest, "person_external_id": person_external_id,
                 "acts_for": acts_for,
-                "active": True, "created_at": timeutil.to_db(timeutil.now())}).scalar_one()
+                "active": True, "created_at": times.to_db(times.now())}).scalar_one()
             self.d.audit.write(s, actor=actor, action="user.add", record=f"user:{username}",
                                detail={"acts_for": acts_for} if acts_for else None)
         return int(user_id)
@@ -208,7 +208,7 @@ class AccountService:
                          active=bool(r.active), person_external_id=r.person_external_id,
                          acts_for=r.acts_for,
                          grants=tuple(grants.get(r.id, ())),
-                         created_at=timeutil.from_db(r.created_at))  # type: ignore[arg-type]
+                         created_at=times.from_db(r.created_at))  # type: ignore[arg-type]
                 for r in rows]
 
     def user(self, username: str) -> UserInfo:
@@ -296,13 +296,13 @@ class AccountService:
         if days is not None and days < 1:
             raise ValidationError("must be at least 1", field="days", rule="min")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        now = timeutil.now()
+        now = times.now()
         with self.d.transaction() as s:
             user_id = self._user_id(s, username)
             s.execute(tables.api_tokens.insert(), {
                 "user_id": user_id, "name": name, "token_hash": _sha256(token),
-                "prefix": token[:8], "created_at": timeutil.to_db(now),
-                "expires_at": timeutil.to_db(now + dt.timedelta(days=days)) if days else None,
+                "prefix": token[:8], "created_at": times.to_db(now),
+                "expires_at": times.to_db(now + dt.timedelta(days=days)) if days else None,
                 "revoked_at": None})
             self.d.audit.write(s, actor=actor, action="token.create", record=f"user:{username}",
                                detail={"name": name, "prefix": token[:8], "days": days})
@@ -315,8 +315,8 @@ class AccountService:
             rows = s.execute(select(tables.api_tokens).where(t.user_id == user_id)
                              .order_by(t.id)).all()
         return [TokenInfo(id=r.id, name=r.name, prefix=r.prefix,
-                          created_at=timeutil.from_db(r.created_at),  # type: ignore[arg-type]
-                          expires_at=timeutil.from_db(r.expires_at),
+                          created_at=times.from_db(r.created_at),  # type: ignore[arg-type]
+                          expires_at=times.from_db(r.expires_at),
                           revoked=r.revoked_at is not None) for r in rows]
 
     def revoke_token(self, username: str, token_id: int, *, actor: str = "cli") -> None:
@@ -325,7 +325,7 @@ class AccountService:
             user_id = self._user_id(s, username)
             done = s.execute(update(tables.api_tokens)  # type: ignore[attr-defined]
                              .where(t.id == token_id, t.user_id == user_id, t.revoked_at.is_(None))
-                             .values(revoked_at=timeutil.to_db(timeutil.now()))).rowcount
+                             .values(revoked_at=times.to_db(times.now()))).rowcount
             if not done:
                 raise NotFound(f"{username} has no active token {token_id}", field="token_id",
                                rule="exists", hint=f"see `suyuan users token {username} --list`")
@@ -347,7 +347,7 @@ class AccountService:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             raise invalid
         t = tables.api_tokens.c
-        now = timeutil.to_db(timeutil.now())
+        now = times.to_db(times.now())
         with self.d.reading() as s:
             row = s.execute(select(t.user_id, t.expires_at, t.revoked_at)
                             .where(t.token_hash == _sha256(token))).first()
@@ -385,7 +385,7 @@ class AccountService:
 
     def _throttle(self, s: Session, username: str, ip: str) -> None:
         web = self.d.config.core.web
-        since = timeutil.to_db(timeutil.now() - dt.timedelta(minutes=web.login_window_minutes))
+        since = times.to_db(times.now() - dt.timedelta(minutes=web.login_window_minutes))
         f = tables.login_failures.c
         by_name = s.scalar(select(func.count()).where(f.username == username, f.at >= since)) or 0
         by_ip = s.scalar(select(func.count()).where(f.ip == ip, f.at >= since)) or 0
@@ -409,11 +409,11 @@ class AccountService:
                                 else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             ok = False
-        now = timeutil.now()
+        now = times.now()
         if not ok or user is None or not user.password_hash or not user.active:
             with self.d.transaction() as s:
                 s.execute(tables.login_failures.insert(),
-                          {"username": username[:64], "ip": ip[:64], "at": timeutil.to_db(now)})
+                          {"username": username[:64], "ip": ip[:64], "at": times.to_db(now)})
                 self.d.audit.write(s, actor=f"user:{username[:64]}", action="login.failed",
                                    ip=ip)
             raise NotAuthenticated("wrong user name or password", field="password",
@@ -427,12 +427,12 @@ class AccountService:
             # sessions that have expired
             f = tables.login_failures.c
             s.execute(delete(tables.login_failures).where(
-                (f.username == username) | (f.at < timeutil.to_db(now - window))))
+                (f.username == username) | (f.at < times.to_db(now - window))))
             s.execute(delete(tables.web_sessions)
-                      .where(tables.web_sessions.c.expires_at < timeutil.to_db(now)))
+                      .where(tables.web_sessions.c.expires_at < times.to_db(now)))
             s.execute(tables.web_sessions.insert(), {
                 "id": _sha256(sid), "user_id": user.id, "csrf_token": csrf,
-                "created_at": timeutil.to_db(now), "expires_at": timeutil.to_db(expires)})
+                "created_at": times.to_db(now), "expires_at": times.to_db(expires)})
             self.d.audit.write(s, actor=f"user:{username}", action="login", ip=ip)
             if _hasher.check_needs_rehash(user.password_hash):
                 s.execute(update(tables.users).where(u.id == user.id)
@@ -470,7 +470,7 @@ class AccountService:
         with self.d.reading() as s:
             row = s.execute(select(w.user_id, w.csrf_token, w.expires_at)
                             .where(w.id == key)).first()
-            if row is None or row.expires_at <= timeutil.to_db(timeutil.now()):  # type: ignore[operator]
+            if row is None or row.expires_at <= times.to_db(times.now()):  # type: ignore[operator]
                 raise expired
             return self.principal(row.user_id, via="session", csrf_token=row.csrf_token,
                                   session=s)

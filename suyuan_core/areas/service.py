@@ -21,21 +21,27 @@ FIELDS = ("code", "parent_code", "level", "name_zh", "name_en")
 
 
 class AreaService:
+    """The area tree of the county (``deployment.areas``): loaded once, refreshed after an
+    import."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self._tree: AreaTree | None = None
 
     @property
     def tree(self) -> AreaTree:
+        """The :class:`AreaTree` (cached; see :meth:`refresh`)."""
         if self._tree is None:
             self._tree = self.load()
         return self._tree
 
     def refresh(self) -> AreaTree:
+        """Reload the tree from the database (after another process imported areas)."""
         self._tree = None
         return self.tree
 
     def load(self) -> AreaTree:
+        """Read the tree from the database, without caching it."""
         with self.deployment.reading() as session:
             rows = session.execute(select(tables.areas)).mappings().all()
         return AreaTree(Area(code=r["code"], name_zh=r["name_zh"], level=r["level"],

@@ -12,6 +12,9 @@ ROLLUP_LEVEL = Level.community
 
 
 class AreaTree:
+    """The county's areas in memory: county → town → community → grid → micro-grid. ``code in
+    tree`` tells whether an area exists; paths make a subtree a prefix match."""
+
     def __init__(self, areas: Iterable[Area]) -> None:
         self.areas: dict[str, Area] = {a.code: a for a in areas}
         self.children: dict[str, list[str]] = {}
@@ -29,6 +32,7 @@ class AreaTree:
         return len(self.areas)
 
     def get(self, code: str) -> Area:
+        """The area with ``code``; 404 naming ``area_code`` when there is none."""
         try:
             return self.areas[code]
         except KeyError:
@@ -75,9 +79,11 @@ class AreaTree:
         return None
 
     def roots(self) -> list[str]:
+        """The codes of the top areas (usually the one county)."""
         return [a.code for a in self.areas.values() if a.parent_code is None]
 
     def subtree(self, code: str) -> list[str]:
+        """``code`` and every area below it."""
         out, stack = [], [code]
         while stack:
             c = stack.pop()

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Select, select
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec, paused_gc
 from suyuan_core.cases.service import NewCase
 from suyuan_core.domain.cases import Party
 from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -157,7 +158,7 @@ def export_query(deployment: Deployment, *, area_code: str | None = None,
     c = tables.cases.c
     query = select(tables.cases).order_by(c.id)
     if area_code:
-        query = query.where(c.area_path.startswith(deployment.areas.tree.path(area_code)))
+        query = query.where(under(c.area_path, deployment.areas.tree.path(area_code)))
     for column, value in ((c.status, status), (c.category, category), (c.source, source)):
         if value:
             query = query.where(column == value)
@@ -166,7 +167,7 @@ def export_query(deployment: Deployment, *, area_code: str | None = None,
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return timeutil.iso(timeutil.from_db(value))
+        return times.iso(times.from_db(value))
     return value
 
 

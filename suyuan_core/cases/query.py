@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.service import row_to_case
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, Status
 from suyuan_core.errors import ValidationError
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under, under_any
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -102,18 +103,22 @@ def _like(text: str) -> str:
 
 
 class CaseQuery:
+    """Listing and counting cases by a :class:`CaseFilter` (``deployment.case_query``), the same
+    filter the API's ``GET /cases`` and the drill-downs use."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
     def conditions(self, f: CaseFilter, now: dt.datetime | None = None) -> list[ColumnElement[bool]]:
+        """The SQL conditions of a filter, to combine with a plugin's own query on
+        ``suyuan_core.tables.cases``."""
         d = self.d
         c = tables.cases.c
         where: list[ColumnElement[bool]] = []
         if f.scope is not None:
-            where.append(or_(*(c.area_path.startswith(p) for p in f.scope)) if f.scope
-                         else false())
+            where.append(under_any(c.area_path, f.scope))
         if f.area_code:
-            where.append(c.area_path.startswith(d.areas.tree.path(f.area_code)))
+            where.append(under(c.area_path, d.areas.tree.path(f.area_code)))
         if f.status:
             where.append(c.status.in_(f.status))
         if f.category:
@@ -128,16 +133,16 @@ class CaseQuery:
             where.append(c.source == f.source)
         if f.level:
             where.append(c.level == Level.parse(f.level).name)
-        at = timeutil.to_db(now or timeutil.now())
+        at = times.to_db(now or times.now())
         open_ = c.status.in_([s.value for s in OPEN_STATUSES])
         if f.overdue is True:
             where.extend([open_, c.deadline.is_not(None), c.deadline < at])
         elif f.overdue is False:
             where.append(or_(~open_, c.deadline.is_(None), c.deadline >= at))
         if f.reported_from is not None:
-            where.append(c.reported_at >= timeutil.to_db(f.reported_from))
+            where.append(c.reported_at >= times.to_db(f.reported_from))
         if f.reported_to is not None:
-            where.append(c.reported_at < timeutil.to_db(f.reported_to))
+            where.append(c.reported_at < times.to_db(f.reported_to))
         if f.text and f.text.strip():
             for word in f.text.split()[:5]:
                 pattern = _like(word)
@@ -150,6 +155,8 @@ class CaseQuery:
         return where
 
     def select(self, f: CaseFilter) -> Select[Any]:
+        """``SELECT`` of the cases matching the filter (unordered): read rows with
+        :func:`suyuan_core.row_to_case`."""
         return select(tables.cases).where(*self.conditions(f))
 
     def page(self, f: CaseFilter, *, cursor: str | None = None, limit: int = 50) -> CasePage:
@@ -168,6 +175,7 @@ class CaseQuery:
         return CasePage(cases, encode_cursor(cases[-1].id or 0) if more and cases else None)
 
     def count(self, f: CaseFilter) -> int:
+        """How many cases match the filter."""
         query = select(func.count()).select_from(tables.cases).where(*self.conditions(f))
         with self.d.reading() as s:
             return int(s.scalar(query) or 0)

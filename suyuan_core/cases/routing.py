@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 
 class RoutingService:
+    """Who should handle a case, and what it is about (``deployment.routing``): the answers of
+    every plugin's routing and classification hooks, merged and ranked."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.projection import apply, created, parse_time
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case, CaseEvent, Party
@@ -47,8 +47,8 @@ def row_to_case(r: Any) -> Case:
         area_code=m["area_code"], level=m["level"], handling_area_code=m["handling_area_code"],
         status=m["status"], version=m["version"], description=m["description"] or "",
         source_ref=m["source_ref"], parties=m["parties"] or (),
-        deadline=timeutil.from_db(m["deadline"]), reported_at=timeutil.from_db(m["reported_at"]),
-        closed_at=timeutil.from_db(m["closed_at"]), outcome=m["outcome"],
+        deadline=times.from_db(m["deadline"]), reported_at=times.from_db(m["reported_at"]),
+        closed_at=times.from_db(m["closed_at"]), outcome=m["outcome"],
         satisfaction=m["satisfaction"], assignees=tuple(m["assignees"] or ()),
         data=m["data"] or {}, merged_into=m.get("merged_into"))
 
@@ -59,24 +59,24 @@ def case_columns(case: Case, area_path: str, now: dt.datetime) -> dict[str, Any]
         "category": case.category, "source": case.source, "source_ref": case.source_ref,
         "area_code": case.area_code, "area_path": area_path, "level": case.level.name,
         "handling_area_code": case.handling_area_code, "status": case.status.value,
-        "version": case.version, "deadline": timeutil.to_db(case.deadline),
-        "reported_at": timeutil.to_db(case.reported_at), "closed_at": timeutil.to_db(case.closed_at),
+        "version": case.version, "deadline": times.to_db(case.deadline),
+        "reported_at": times.to_db(case.reported_at), "closed_at": times.to_db(case.closed_at),
         "outcome": case.outcome, "satisfaction": case.satisfaction,
         "parties": [p.as_dict() for p in case.parties], "assignees": list(case.assignees),
-        "data": case.data, "updated_at": timeutil.to_db(now), "merged_into": case.merged_into}
+        "data": case.data, "updated_at": times.to_db(now), "merged_into": case.merged_into}
 
 
 def event_row(event: CaseEvent, before: Case | None, after: Case, area_path: str,
               recorded_at: dt.datetime) -> dict[str, Any]:
     return {
         "case_id": event.case_id, "seq": event.seq, "kind": event.kind, "actor": event.actor,
-        "occurred_at": timeutil.to_db(event.occurred_at), "recorded_at": timeutil.to_db(recorded_at),
+        "occurred_at": times.to_db(event.occurred_at), "recorded_at": times.to_db(recorded_at),
         "data": event.data, "reason": event.reason,
         "status_before": before.status.value if before else None,
         "status_after": after.status.value, "level_before": before.level.name if before else None,
         "level": after.level.name, "area_code": after.area_code, "area_path": area_path,
         "category": after.category, "source": after.source, "case_kind": after.kind,
-        "deadline": timeutil.to_db(after.deadline)}
+        "deadline": times.to_db(after.deadline)}
 
 
 def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
@@ -106,6 +106,10 @@ class NewCase:
 
 
 class CaseService:
+    """Writing and reading cases (``deployment.cases``). Every change is an event appended in
+    the same transaction as the case row it projects to and the rollups it moves; plugins react
+    through the ``suyuan_case_*`` hooks."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
@@ -126,13 +130,14 @@ class CaseService:
         return row_to_case(row)
 
     def timeline(self, case_id: int) -> list[CaseEvent]:
+        """Every event of the case, oldest first (404 for an unknown case)."""
         self.get(case_id)
         e = tables.case_events.c
         with self.d.reading() as s:
             rows = s.execute(select(tables.case_events).where(e.case_id == case_id)
                              .order_by(e.seq)).all()
         return [CaseEvent(case_id=r.case_id, seq=r.seq, kind=r.kind, actor=r.actor,
-                          occurred_at=timeutil.from_db(r.occurred_at),  # type: ignore[arg-type]
+                          occurred_at=times.from_db(r.occurred_at),  # type: ignore[arg-type]
                           data=r.data or {},
                           status_before=Status(r.status_before) if r.status_before else None,
                           status_after=Status(r.status_after), level=Level[r.level],
@@ -140,6 +145,8 @@ class CaseService:
 
     def find_by_source(self, source: str, source_ref: str,
                        session: Session | None = None) -> Case | None:
+        """The case an intake source knows as ``source_ref`` (e.g. a hotline's ticket number),
+        or None: how an import or a webhook stays idempotent."""
         c = tables.cases.c
         query = select(tables.cases).where(c.source == source, c.source_ref == source_ref)
         if session is not None:
@@ -150,6 +157,8 @@ class CaseService:
         return row_to_case(row) if row else None
 
     def allowed(self, case: Case) -> list[str]:
+        """The lifecycle actions allowed from the case's status now (no ``escalate`` above the
+        county)."""
         actions = allowed_actions(case.status)
         if case.level is Level.court and "escalate" in actions:
             actions.remove("escalate")
@@ -167,7 +176,7 @@ class CaseService:
         if category is None:
             raise ValidationError(f"unknown category {new.category!r}", field="category",
                                   rule="exists", hint="see `suyuan categories` for the codes")
-        at = new.occurred_at or timeutil.now()
+        at = new.occurred_at or times.now()
         if at.tzinfo is None:
             raise ValidationError("occurred_at needs a time zone", field="occurred_at",
                                   rule="aware_datetime")
@@ -197,6 +206,8 @@ class CaseService:
         return case
 
     def reported_event(self, case: Case, case_id: int, actor: str) -> CaseEvent:
+        """The ``reported`` event that opens a prepared case (the bulk writer's path; plugins
+        use :meth:`create`)."""
         data: dict[str, Any] = {
             "kind": case.kind, "title": case.title, "category": case.category,
             "source": case.source, "area_code": case.area_code, "level": case.level.name,
@@ -224,7 +235,7 @@ class CaseService:
                     return existing
             case = self.prepare(new, s)
             path = self.d.areas.tree.path(case.area_code)
-            now = timeutil.now()
+            now = times.now()
             row = case_columns(attrs.evolve(case, version=1), path, now)
             case_id = s.execute(tables.cases.insert().returning(tables.cases.c.id), row).scalar_one()
             event = self.reported_event(case, case_id, actor)
@@ -256,6 +267,7 @@ class CaseService:
                             session=session)
 
     def note(self, case_id: int, text: str, *, actor: str) -> Case:
+        """Add a free-text note to the case's timeline (an event of kind ``note``)."""
         return self.record(case_id, "note", actor=actor, data={"text": text})
 
     def callback(self, case_id: int, *, actor: str, reached: bool, satisfaction: str | None,
@@ -291,12 +303,12 @@ class CaseService:
                 f"case {case_id} is at version {before.version}, not {expected_version}: someone "
                 "changed it since you read it", field="expected_version", rule="optimistic_lock",
                 hint="reload the case and try again")
-        at = occurred_at or timeutil.now()
+        at = occurred_at or times.now()
         last = self._last_time(s, case_id)
         event, after = self.plan(s, before, kind, actor=actor, data=data, reason=reason, at=at,
                                  after_time=last)
         path = self.d.areas.tree.path(after.area_code)
-        now = timeutil.now()
+        now = times.now()
         cols = case_columns(after, path, now)
         c = tables.cases.c
         updated = s.execute(tables.cases.update()  # type: ignore[attr-defined]
@@ -345,7 +357,7 @@ class CaseService:
         e = tables.case_events.c
         value = s.scalar(select(e.occurred_at).where(e.case_id == case_id)
                          .order_by(e.seq.desc()).limit(1))
-        return timeutil.from_db(value)  # type: ignore[return-value]
+        return times.from_db(value)  # type: ignore[return-value]
 
     def _transition_data(self, before: Case, action: str, data: dict[str, Any],
                          reason: str | None, at: dt.datetime) -> dict[str, Any]:
@@ -369,7 +381,7 @@ class CaseService:
                                                         deployment=self.d)
             if deadline is None:
                 deadline = at + dt.timedelta(days=self.d.config.core.cases.default_deadline_days)
-            data["deadline"] = timeutil.iso(deadline)
+            data["deadline"] = times.iso(deadline)
         elif "deadline" in data and parse_time(data["deadline"]) is None:
             data.pop("deadline")
         return data

@@ -17,7 +17,7 @@ from suyuan_core.cases.files import (
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, console, progress, table
 from suyuan_core.errors import ValidationError
-from suyuan_core.timeutil import iso
+from suyuan_core.times import iso
 
 
 @cli.group()

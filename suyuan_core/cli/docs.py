@@ -1,6 +1,6 @@
 """``suyuan docs``: print reference pages generated from the code, so docs cannot drift.
 
-docs/hooks.md and docs/metrics.md are these commands' output (a test checks they are current).
+docs/api.md, docs/hooks.md and docs/metrics.md are these commands' output (a test checks they are current).
 """
 
 from __future__ import annotations
@@ -62,7 +62,15 @@ def metrics_markdown(state: State) -> str:
 
 @cli.group()
 def docs() -> None:
-    """Reference pages generated from the code (hooks, metrics)."""
+    """Reference pages generated from the code (api, hooks, metrics)."""
+
+
+@docs.command()
+def api() -> None:
+    """The plugin API reference (docs/api.md): services, public modules, roles."""
+    from suyuan_core.cli.apidoc import api_markdown
+
+    click.echo(api_markdown(), nl=False)
 
 
 @docs.command()

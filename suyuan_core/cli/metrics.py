@@ -12,7 +12,7 @@ from suyuan_core.cli.output import as_json, table
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import BY, Figure
 from suyuan_core.metrics.verify import verify as run_verify
-from suyuan_core.timeutil import now
+from suyuan_core.times import now
 
 
 def _period(state: State, text: str | None) -> Period:
@@ -107,10 +107,24 @@ def drill(state: State, metric: str, area: str | None, period: str | None, categ
 
 
 @metrics.command()
+@click.option("--area", help="Check only this area's subtree (default: everything).")
+@click.option("--period", help="Check only the months this period touches (2026-05, 2026-Q2, 2026 …).")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @pass_state
-def verify(state: State) -> None:
-    """Recompute every case and every rollup from the events; exit 1 on any difference."""
-    counts, diffs = run_verify(state.deployment)
+def verify(state: State, area: str | None, period: str | None, quiet: bool) -> None:
+    """Recompute every case and every rollup from the events; exit 1 on any difference.
+
+    Streams (cases in id order, rollups a month at a time), so it runs in flat memory at any
+    size; --area and --period check a slice."""
+    if area:
+        state.deployment.areas.tree.get(area)
+
+    def progress(stage: str, count: int) -> None:
+        click.echo(f"verify: {stage} … {count} checked", err=True)
+
+    counts, diffs = run_verify(state.deployment, area_code=area,
+                               period=parse_period(period) if period else None,
+                               progress=None if quiet else progress)
     for diff in diffs:
         click.echo(f"DIFFERENT {diff}", err=True)
     if diffs:

@@ -9,7 +9,7 @@ import click
 
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
-from suyuan_core.plugins import manager
+from suyuan_core.plugins import boundary, manager
 from suyuan_core.plugins.scaffold import scaffold
 
 
@@ -92,8 +92,21 @@ def check(state: State) -> None:
         if current != head:
             problems.append(f"migrations of {branch} are at {current or 'nothing'}, head is {head}"
                             " (run `suyuan db upgrade`)")
+    others = sorted(set(boundary.plugin_packages().values()))
+    for plugin in d.plugins:
+        if not plugin.builtin:
+            problems += [str(v) for v in boundary.check_module(plugin.module, others)]
     for p in problems:
         click.echo(f"problem: {p}", err=True)
     if problems:
         raise SystemExit(1)
     click.echo(f"{len(d.plugins)} plugins ok: {', '.join(p.name for p in d.plugins)}")
+
+
+@plugins.command()
+@click.argument("packages", nargs=-1)
+def contract(packages: tuple[str, ...]) -> None:
+    """Print the import-linter contract (.importlinter) for plugin PACKAGES (default: every
+    installed plugin's package), generated from suyuan_core.PUBLIC_MODULES."""
+    chosen = list(packages) or sorted(set(boundary.plugin_packages().values()))
+    click.echo(boundary.importlinter_config(chosen), nl=False)

@@ -49,9 +49,12 @@ def init(ctx: click.Context, directory: Path, name: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes; each opens its own connections to the database.")
+@click.option("--access-log", is_flag=True, help="Log every request (off by default: it is slow, "
+              "and the audit log records who read what).")
 @pass_state
-def serve(state: State, host: str, port: int, workers: int) -> None:
-    """Serve the HTTP API and the web pages (uvicorn); prints the URL and the demo login."""
+def serve(state: State, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the HTTP API and the web pages (uvicorn with uvloop and httptools); prints the URL
+    and the demo login."""
     from suyuan_core.web.server import run
 
-    run(state.deployment, host=host, port=port, workers=workers)
+    run(state.deployment, host=host, port=port, workers=workers, access_log=access_log)

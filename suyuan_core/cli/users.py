@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
 from suyuan_core.errors import ValidationError
@@ -112,8 +112,8 @@ def token(state: State, username: str, name: str, days: int | None, list_tokens:
     accounts = state.deployment.accounts
     if list_tokens:
         table(f"tokens of {username}", ["id", "name", "starts", "created", "expires", "revoked"],
-              [(t.id, t.name, t.prefix + "…", timeutil.iso(t.created_at),
-                timeutil.iso(t.expires_at) or "never", "yes" if t.revoked else "")
+              [(t.id, t.name, t.prefix + "…", times.iso(t.created_at),
+                times.iso(t.expires_at) or "never", "yes" if t.revoked else "")
                for t in accounts.tokens(username)])
         return
     if revoke_id is not None:
@@ -176,5 +176,5 @@ def audit(state: State, user: str | None, since: str | None, record: str | None,
         as_json([e.as_dict() for e in entries])
         return
     table(f"audit log ({len(entries)})", ["#", "when", "who", "what", "record", "reason"],
-          [(e.id, timeutil.iso(e.at), e.actor, e.action, e.record or "", e.reason or "")
+          [(e.id, times.iso(e.at), e.actor, e.action, e.record or "", e.reason or "")
            for e in entries])

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.cases.bulk import CaseRecord, EventSpec
 from suyuan_core.cases.service import NewCase
@@ -174,7 +174,7 @@ class History:
         deadline = None
         if deadline_days is not None:
             deadline = self.t + deadline_days * DAY
-            data["deadline"] = timeutil.iso(deadline)
+            data["deadline"] = times.iso(deadline)
         self.events.append(EventSpec(kind=kind, occurred_at=self.t, actor=actor, data=data,
                                      reason=reason))
         return deadline or self.t
@@ -387,5 +387,5 @@ class Generator:
 
 def until_of(tz: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:
     """The start of today in the deployment's time zone: the end of the generated history."""
-    today = (now or timeutil.now()).astimezone(tz).date()
+    today = (now or times.now()).astimezone(tz).date()
     return dt.datetime.combine(today, dt.time(), tz)

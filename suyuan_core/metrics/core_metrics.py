@@ -11,6 +11,7 @@ from suyuan_core.domain.areas import COMMUNITY_LEVELS, Level
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, Status
 from suyuan_core.domain.metrics import EventFacts, EventRule, MetricDefinition
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -38,7 +39,7 @@ def _settled_at(levels: frozenset[Level]) -> EventRule:
 def _open_cases(deployment: Deployment, area_code: str, at: dt.datetime,
                 overdue: bool) -> int:
     c = tables.cases.c
-    query = select(func.count()).where(c.area_path.startswith(deployment.areas.tree.path(area_code)),
+    query = select(func.count()).where(under(c.area_path, deployment.areas.tree.path(area_code)),
                                        c.status.in_([s.value for s in OPEN_STATUSES]),
                                        c.merged_into.is_(None))
     if overdue:

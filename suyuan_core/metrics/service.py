@@ -8,9 +8,9 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, exists, func, select
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.areas.tree import ROLLUP_LEVEL
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.lifecycle import Status
@@ -19,6 +19,7 @@ from suyuan_core.errors import NotFound, ValidationError
 from suyuan_core.metrics.periods import Period
 from suyuan_core.metrics.rollup import Key
 from suyuan_core.storage import tables
+from suyuan_core.storage.paths import under
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
@@ -44,12 +45,12 @@ class Figure:
 def facts_from_row(r: Row[Any] | Mapping[str, Any]) -> EventFacts:
     m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r  # type: ignore[assignment]
     return EventFacts(
-        case_id=m["case_id"], kind=m["kind"], occurred_at=timeutil.from_db(m["occurred_at"]),  # type: ignore[arg-type]
+        case_id=m["case_id"], kind=m["kind"], occurred_at=times.from_db(m["occurred_at"]),  # type: ignore[arg-type]
         data=m["data"] or {}, status_before=Status(m["status_before"]) if m["status_before"] else None,
         status_after=Status(m["status_after"]) if m["status_after"] else None,
         level_before=Level[m["level_before"]] if m["level_before"] else None,
         level=Level[m["level"]], area_code=m["area_code"], category=m["category"],
-        source=m["source"], case_kind=m["case_kind"], deadline=timeutil.from_db(m["deadline"]))
+        source=m["source"], case_kind=m["case_kind"], deadline=times.from_db(m["deadline"]))
 
 
 FACT_COLUMNS = [tables.case_events.c[n] for n in (
@@ -58,11 +59,15 @@ FACT_COLUMNS = [tables.case_events.c[n] for n in (
 
 
 class MetricService:
+    """Figures from the rollups, breakdowns, drill-downs to the cases counted, and verification
+    against the events (``deployment.metric_service``)."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self.tz = zoneinfo.ZoneInfo(deployment.config.core.deployment.timezone)
 
     def definition(self, key: str) -> MetricDefinition:
+        """The registered metric ``key``; 404 listing the known keys."""
         found = self.deployment.metrics.get(key)
         if found is None:
             raise NotFound(f"no metric {key!r}", field="metric", rule="exists",
@@ -82,7 +87,7 @@ class MetricService:
         self.deployment.areas.tree.get(area_code)
         self._check_dims(m, category, source)
         if m.gauge is not None:
-            value = m.gauge(self.deployment, area_code, at or timeutil.now())
+            value = m.gauge(self.deployment, area_code, at or times.now())
             return Figure(key, area_code, str(period), value, 0, value, category, source)
         if m.compute is not None:
             num, den = m.compute(self.deployment, area_code, period)
@@ -155,18 +160,23 @@ class MetricService:
     def _utc_bounds(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime.combine(period.start, dt.time(), self.tz)
         end = dt.datetime.combine(period.end, dt.time(), self.tz)
-        return timeutil.to_db(start), timeutil.to_db(end)  # type: ignore[return-value]
+        return times.to_db(start), times.to_db(end)  # type: ignore[return-value]
 
     def events(self, kinds: frozenset[str] | None, area_code: str | None = None,
                period: Period | None = None, category: str | None = None,
-               source: str | None = None) -> Iterator[EventFacts]:
-        """Stream the events a formula looks at, oldest first."""
+               source: str | None = None, *, merged: bool = True) -> Iterator[EventFacts]:
+        """Stream the events a formula looks at, oldest first. ``merged=False`` leaves out the
+        events of cases merged into another right now (they count in no figure), in the query
+        rather than in a set held in memory."""
         e = tables.case_events.c
         query = select(*FACT_COLUMNS).order_by(e.case_id, e.seq)
+        if not merged:
+            c = tables.cases.c
+            query = query.where(~exists().where(c.id == e.case_id, c.merged_into.is_not(None)))
         if kinds is not None:
             query = query.where(e.kind.in_(sorted(kinds)))
         if area_code is not None:
-            query = query.where(e.area_path.startswith(self.deployment.areas.tree.path(area_code)))
+            query = query.where(under(e.area_path, self.deployment.areas.tree.path(area_code)))
         if period is not None:
             start, end = self._utc_bounds(period)
             query = query.where(e.occurred_at >= start, e.occurred_at < end)
@@ -188,7 +198,7 @@ class MetricService:
             raise ValidationError(f"{part!r} is not a part of a figure", field="part",
                                   rule="one_of", hint="use numerator or denominator")
         if m.is_gauge:
-            return self._drill_gauge(m, area_code, at or timeutil.now())
+            return self._drill_gauge(m, area_code, at or times.now())
         if m.is_computed:
             raise ValidationError(f"metric {key} counts {m.compute_doc or 'records'}, not cases: it "
                                   "has no case drill-down", field="metric", rule="drill",
@@ -213,10 +223,10 @@ class MetricService:
 
         c = tables.cases.c
         query = select(c.id).where(
-            c.area_path.startswith(self.deployment.areas.tree.path(area_code)),
+            under(c.area_path, self.deployment.areas.tree.path(area_code)),
             c.status.in_([s.value for s in OPEN_STATUSES]), c.merged_into.is_(None)).order_by(c.id)
         if m.key == "overdue_now":
-            query = query.where(c.deadline < timeutil.to_db(at))
+            query = query.where(c.deadline < times.to_db(at))
         with self.deployment.reading() as session:
             return list(session.scalars(query))
 
@@ -234,10 +244,7 @@ class MetricService:
                 acc[1] += d
             batch.clear()
 
-        merged = self.merged_cases()
-        for f in self.events(frozenset(rollup.by_kind)):
-            if f.case_id in merged:
-                continue
+        for f in self.events(frozenset(rollup.by_kind), merged=False):
             batch.append(f)
             if len(batch) >= 20000:
                 flush()
@@ -245,6 +252,7 @@ class MetricService:
         return total
 
     def stored(self) -> dict[Key, list[int]]:
+        """Every stored rollup value (for verification)."""
         r = tables.metric_rollups
         with self.deployment.reading() as session:
             return {(x.metric, x.area_code, x.grain, x.period_start, x.category, x.source):
@@ -258,3 +266,11 @@ class MetricService:
             session.execute(tables.metric_rollups.delete())
             self.deployment.rollup.write(session, fresh)
         return len(fresh)
+
+    def verify(self) -> tuple[dict[str, int], list[Any]]:
+        """``suyuan metrics verify``: replay every case from its events and recompute every
+        rollup; ``(counts checked, differences)`` — a plugin's tests assert no difference after
+        writing through its own paths."""
+        from suyuan_core.metrics.verify import verify
+
+        return verify(self.deployment)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from suyuan_core.domain.registry_items import Problem
 from suyuan_core.domain.roster import Organisation, Person
 from suyuan_core.errors import ImportFailed, NotFound, SuyuanError, ValidationError
+from suyuan_core.sql import chunks
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -51,10 +52,15 @@ def person_from_row(row: dict[str, Any]) -> Person:
 
 
 class RosterService:
+    """The roster (``deployment.roster``): people and organisations, their roles and areas.
+    Saves and imports are all-or-nothing and idempotent on ``external_id``."""
+
     def __init__(self, deployment: Deployment) -> None:
         self.d = deployment
 
     def check(self, person: Person, session: Session) -> None:
+        """Refuse a person whose roles or areas are unknown, or whom a plugin's
+        ``suyuan_validate_roster_member`` refuses."""
         for role in person.roles:
             if role not in self.d.roles:
                 raise ValidationError(f"unknown role {role!r}", field="Person.roles",
@@ -177,6 +183,8 @@ class RosterService:
         return self.save_organisations(orgs)
 
     def import_csv(self, path: Path) -> tuple[int, int]:
+        """People from CSV (columns :data:`CSV_FIELDS`), all-or-nothing; ``(added, updated)``. A
+        bad line fails naming its number."""
         people: list[Person] = []
         lines: dict[str, int] = {}
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -197,41 +205,50 @@ class RosterService:
     def list(self, *, role: str | None = None, area_code: str | None = None,
              external_ids: Collection[str] | None = None,
              limit: int | None = None) -> Iterator[Person]:
-        p = tables.persons.c
+        """Roster members, by ``external_id``: those holding ``role``, covering an area in
+        ``area_code``'s subtree, or with the given ids."""
+        yield from self.people(roles=[role] if role else None, area_code=area_code,
+                               external_ids=external_ids, limit=limit)
+
+    def people(self, session: Session | None = None, *,
+               external_ids: Collection[str] | None = None, ids: Collection[int] | None = None,
+               roles: Collection[str] | None = None, area_code: str | None = None,
+               limit: int | None = None) -> tuple[Person, ...]:
+        """Roster members with their roles and areas, by ``external_id``; read in ``session``
+        (a plugin's own transaction, to see what it just wrote) or in a fresh read. Filters
+        combine: ``external_ids`` / ``ids`` (database ids), holding any of ``roles``, covering an
+        area in ``area_code``'s subtree. Roles and areas are fetched in chunks of
+        :data:`suyuan_core.sql.CHUNK` ids, so a county-sized roster stays within SQLite's limit."""
+        p, pr, pa = tables.persons.c, tables.person_roles.c, tables.person_areas.c
         query = select(tables.persons).order_by(p.external_id)
         if external_ids is not None:
             query = query.where(p.external_id.in_(sorted(external_ids)))
-        if role:
-            query = query.where(p.id.in_(select(tables.person_roles.c.person_id)
-                                         .where(tables.person_roles.c.role == role)))
+        if ids is not None:
+            query = query.where(p.id.in_(sorted(ids)))
+        if roles is not None:
+            query = query.where(p.id.in_(select(pr.person_id).where(pr.role.in_(sorted(roles)))))
         if area_code:
             codes = self.d.areas.tree.subtree(area_code)
-            query = query.where(p.id.in_(select(tables.person_areas.c.person_id)
-                                         .where(tables.person_areas.c.area_code.in_(codes))))
+            query = query.where(p.id.in_(select(pa.person_id).where(pa.area_code.in_(codes))))
         if limit:
             query = query.limit(limit)
-        with self.d.reading() as s:
+        with self.d.transaction(session) if session is not None else self.d.reading() as s:
             rows = s.execute(query).all()
-            ids = [r.id for r in rows]
-            roles: dict[int, list[str]] = {}
-            areas: dict[int, list[str]] = {}
-            for chunk in range(0, len(ids), 900):
-                part = ids[chunk:chunk + 900]
-                for pid, r in s.execute(select(tables.person_roles.c.person_id,
-                                               tables.person_roles.c.role)
-                                        .where(tables.person_roles.c.person_id.in_(part))):
-                    roles.setdefault(pid, []).append(r)
-                for pid, a in s.execute(select(tables.person_areas.c.person_id,
-                                               tables.person_areas.c.area_code)
-                                        .where(tables.person_areas.c.person_id.in_(part))):
-                    areas.setdefault(pid, []).append(a)
-        for r in rows:
-            yield Person(id=r.id, external_id=r.external_id, name=r.name,
-                         roles=tuple(sorted(roles.get(r.id, ()))),
-                         areas=tuple(sorted(areas.get(r.id, ()))), gender=r.gender,
-                         employment=r.employment, specialities=tuple(r.specialities or ()),
-                         capacity=r.capacity, phone=r.phone, active_from=r.active_from,
-                         active_to=r.active_to)
+            role_of: dict[int, list[str]] = {}
+            area_of: dict[int, list[str]] = {}
+            for part in chunks([r.id for r in rows]):
+                for pid, r in s.execute(select(pr.person_id, pr.role)
+                                        .where(pr.person_id.in_(part))):
+                    role_of.setdefault(pid, []).append(r)
+                for pid, a in s.execute(select(pa.person_id, pa.area_code)
+                                        .where(pa.person_id.in_(part))):
+                    area_of.setdefault(pid, []).append(a)
+        return tuple(Person(id=r.id, external_id=r.external_id, name=r.name,
+                        roles=tuple(sorted(role_of.get(r.id, ()))),
+                        areas=tuple(sorted(area_of.get(r.id, ()))), gender=r.gender,
+                        employment=r.employment, specialities=tuple(r.specialities or ()),
+                        capacity=r.capacity, phone=r.phone, active_from=r.active_from,
+                        active_to=r.active_to) for r in rows)
 
     def organisations(self, *, area_codes: Collection[str] | None = None,
                       limit: int | None = None) -> tuple[Organisation, ...]:
@@ -247,12 +264,31 @@ class RosterService:
         return tuple(Organisation(id=r.id, external_id=r.external_id, name=r.name, kind=r.kind,
                                   area_code=r.area_code) for r in rows)
 
-    def get(self, external_id: str) -> Person:
-        for person in self.list(external_ids=[external_id]):
+    def organisation(self, external_id: str, *, kind: str | None = None,
+                     session: Session | None = None, field: str = "organisation") -> Organisation:
+        """One organisation by its ``external_id`` (and, when given, of ``kind``); 404 naming
+        ``field`` otherwise."""
+        o = tables.organisations.c
+        query = select(tables.organisations).where(o.external_id == external_id)
+        with self.d.transaction(session) if session is not None else self.d.reading() as s:
+            r = s.execute(query).first()
+        if r is None or (kind is not None and r.kind != kind):
+            what = f"{kind} " if kind else ""
+            raise NotFound(f"no {what}organisation {external_id!r}", field=field, rule="exists",
+                           hint="add it with `suyuan roster import-organisations`")
+        return Organisation(id=r.id, external_id=r.external_id, name=r.name, kind=r.kind,
+                            area_code=r.area_code)
+
+    def get(self, external_id: str, *, session: Session | None = None,
+            field: str = "external_id") -> Person:
+        """One roster member by ``external_id``; 404 naming ``field`` otherwise."""
+        for person in self.people(session, external_ids=[external_id]):
             return person
-        raise NotFound(f"no roster member {external_id!r}", field="external_id", rule="exists")
+        raise NotFound(f"no roster member {external_id!r}", field=field, rule="exists",
+                       hint="add them with `suyuan roster import`")
 
     def count(self, role: str | None = None) -> int:
+        """How many people are on the roster (holding ``role``, when given)."""
         with self.d.reading() as s:
             if role is None:
                 return int(s.scalar(select(func.count()).select_from(tables.persons)) or 0)

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from suyuan_core.storage.paths import AREA_PATH
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -49,7 +51,7 @@ class AreaRow(Base):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     #: materialised path "/county/town/…/code/" so a subtree is one prefix match.
-    path: Mapped[str] = mapped_column(String(512), index=True)
+    path: Mapped[str] = mapped_column(AREA_PATH, index=True)
 
 
 class CaseRow(Base):
@@ -68,7 +70,7 @@ class CaseRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     source_ref: Mapped[str | None] = mapped_column(String(128))
     area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
-    area_path: Mapped[str] = mapped_column(String(512))
+    area_path: Mapped[str] = mapped_column(AREA_PATH)
     level: Mapped[str] = mapped_column(String(16))
     handling_area_code: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
@@ -111,7 +113,7 @@ class CaseEventRow(Base):
     level_before: Mapped[str | None] = mapped_column(String(16))
     level: Mapped[str] = mapped_column(String(16))
     area_code: Mapped[str] = mapped_column(String(64))
-    area_path: Mapped[str] = mapped_column(String(512))
+    area_path: Mapped[str] = mapped_column(AREA_PATH)
     category: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(64))
     case_kind: Mapped[str] = mapped_column(String(16))
@@ -297,7 +299,7 @@ audit_log = cast(Table, AuditRow.__table__)
 
 
 # ---------------------------------------------------------------------------------------------
-# Scheduled work and notifications (migration c0005_i16_jobs_notifications).
+# Scheduled work and notifications (migration c0006_i16_jobs_notifications).
 # ---------------------------------------------------------------------------------------------
 
 class JobRunRow(Base):

@@ -118,6 +118,8 @@ class DeploymentFactory:
 
 @attrs.frozen
 class CliResult:
+    """What `run_cli` saw: the exit code and what went to stdout and stderr."""
+
     exit_code: int
     stdout: str
     stderr: str

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.lifecycle import OPEN_STATUSES
@@ -193,14 +193,14 @@ def case_out(case: Case, *, parties: list[dict[str, Any]], data: dict[str, Any],
         source=case.source, area_code=case.area_code, level=case.level.name,
         handling_area_code=case.handling_area_code, status=case.status.value,
         version=case.version, description=case.description, source_ref=case.source_ref,
-        parties=parties, deadline=timeutil.iso(case.deadline),
-        reported_at=timeutil.iso(case.reported_at), closed_at=timeutil.iso(case.closed_at),
+        parties=parties, deadline=times.iso(case.deadline),
+        reported_at=times.iso(case.reported_at), closed_at=times.iso(case.closed_at),
         outcome=case.outcome, satisfaction=case.satisfaction, assignees=list(case.assignees),
         data=data, overdue=is_overdue(case, now), masked=masked)
 
 
 def event_out(e: CaseEvent, data: dict[str, Any]) -> EventOut:
-    return EventOut(seq=e.seq, kind=e.kind, actor=e.actor, occurred_at=timeutil.iso(e.occurred_at),
+    return EventOut(seq=e.seq, kind=e.kind, actor=e.actor, occurred_at=times.iso(e.occurred_at),
                     status_before=e.status_before.value if e.status_before else None,
                     status_after=e.status_after.value if e.status_after else None,
                     level=e.level.name if e.level is not None else None, reason=e.reason,

@@ -50,8 +50,16 @@ def banner(d: Deployment, host: str, port: int) -> list[str]:
     return lines
 
 
+def server_options(access_log: bool = False) -> dict[str, object]:
+    """uvicorn's fast stack (uvloop, httptools — both dependencies of suyuan) and no access log
+    by default: the pure-Python loop and parser and a log line per request cost more than a
+    case read. The audit log, not the access log, is the record of who read what."""
+    return {"loop": "uvloop", "http": "httptools", "access_log": access_log,
+            "log_level": "info"}
+
+
 def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
-        workers: int = 1) -> None:
+        workers: int = 1, access_log: bool = False) -> None:
     import uvicorn
 
     from suyuan_core.web.app import create_app
@@ -63,11 +71,12 @@ def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
         click.echo(line)
     if workers == 1:
         uvicorn.run(create_app(deployment, scheduler=deployment.config.core.jobs.scheduler
-                               == "embedded"), host=host, port=port, log_level="info")
+                               == "embedded"), host=host, port=port,
+                    **server_options(access_log))  # type: ignore[arg-type]
         return
     if deployment.config.path is None:
         raise ConfigError("several workers need a configuration file", hint="pass --config PATH")
     os.environ[ENV_CONFIG] = str(deployment.config.path)
     deployment.close()
     uvicorn.run("suyuan_core.web.server:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+                workers=workers, **server_options(access_log))  # type: ignore[arg-type]

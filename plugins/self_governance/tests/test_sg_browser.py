@@ -5,31 +5,26 @@ carries the agreement, and no request leaves the server."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-
 import pytest
 from sg_testkit import MEDIATORS, committee_input, new_case, session_input
 from suyuan_self_governance.service import service
 from test_sg_agreements import agreement_input
 
-CHROMIUM = os.environ.get("SUYUAN_CHROMIUM", "/usr/bin/chromium")
-playwright = pytest.importorskip("playwright.sync_api")
-# CI sets SUYUAN_REQUIRE_BROWSER=1: there a missing Chromium fails instead of skipping quietly.
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM)
-                                and not os.environ.get("SUYUAN_REQUIRE_BROWSER"),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+from suyuan_core.testing.browser import (
+    browser_page,
+    live_server,
+    outside,
+    requires_chromium,
+    sign_in,
+)
+
+pytest.importorskip("playwright.sync_api")
+pytestmark = requires_chromium
 PASSWORD = "browser-test-123"
 
 
 @pytest.fixture
 def server(make_deployment):
-    import uvicorn
-
-    from suyuan_core.testing.http import ApiClient
-
     d = make_deployment(plugins=["self_governance"], config={"web": {"secure_cookies": False}})
     sg = service(d)
     sg.roster.save_mediators(MEDIATORS)
@@ -39,34 +34,14 @@ def server(make_deployment):
     a = sg.agreements.draft(agreement_input(case.id), actor="t")
     d.accounts.add_user("wang", "王秀英", PASSWORD, actor="t")
     d.accounts.grant("wang", "mediator", "C.T1.C1", actor="t")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(ApiClient(d).app, host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", a.id
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(d) as base:
+        yield base, a.id
 
 
 def test_a_mediator_prints_an_agreement_in_chromium(server):
     base, agreement_id = server
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
-        page.goto(f"{base}/self_governance/agreements")
-        page.fill("input[name=username]", "wang")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/self_governance/agreements")
+    with browser_page(base) as (page, requested):
+        sign_in(page, base, "wang", PASSWORD, then="/self_governance/agreements")
         page.click(f'tr[data-agreement="{agreement_id}"] a >> nth=0')
         page.wait_for_url(f"{base}/self_governance/agreements?id={agreement_id}")
         assert page.locator("#agreement h2").inner_text() == "人民调解协议书"
@@ -85,6 +60,4 @@ def test_a_mediator_prints_an_agreement_in_chromium(server):
         page.click("text=打印版")
         page.wait_for_load_state()
         assert "人民调解协议书" in page.locator("h1").inner_text()
-        browser.close()
-    outside = [u for u in requested if not u.startswith(base)]
-    assert requested and not outside, outside
+    assert not outside(requested, base)

@@ -28,7 +28,7 @@ def test_registers_pillar_roles_sources_metrics_and_branch(d):
         assert d.metrics[key].provider == "self_governance"
         assert d.metrics[key].label.zh and d.metrics[key].label.en
     branch, head = d.migration_status()["self_governance"]
-    assert branch == head == "sg0001_initial"
+    assert branch == head == "sg0002_paths_bytewise"
 
 
 def test_settings_are_validated(make_deployment):

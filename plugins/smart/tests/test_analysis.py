@@ -26,8 +26,6 @@ def appeal(d, title, text, *, phone="13800000001", area="C.T1.C1", category="urb
 
 
 def test_duplicate_is_proposed_merged_counted_once_and_unmerged(d):
-    from suyuan_core.metrics.verify import verify
-
     first = appeal(d, "路灯不亮", "幸福小区门口路灯坏了一周")
     other = appeal(d, "噪音扰民", "工地夜间施工", phone="13900000000", area="C.T2.C1",
                    category="environment")
@@ -44,10 +42,10 @@ def test_duplicate_is_proposed_merged_counted_once_and_unmerged(d):
     assert d.metric_service.figure("cases_received", "C", year).num == 2
     with pytest.raises(Exception, match="merged into"):
         d.cases.act(again.id, "accept", actor="t")
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
     duplicates.unmerge(d, again.id, actor="officer", reason="不同路段")
     assert d.metric_service.figure("cases_received", "C", year).num == 3
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
     kinds = [e.kind for e in d.cases.timeline(again.id)]
     assert kinds == ["reported", "merge", "unmerge"]
 
@@ -115,38 +113,41 @@ def test_reports_xlsx_html_and_schedule(d, tmp_path):
     from openpyxl import load_workbook
 
     generate(d, seed=3, scale=0.005)
-    period = Period("month", dt.date(2026, 9, 1))
+    period = Period("month", dt.date(2026, 4, 1))  # the demo's appeals are January–May
     data = reports.build(d, "C", period)
     received = next(f for f in data["figures"] if f["key"] == "cases_received")
     assert received["value"] > 0 and data["categories"] and data["causes"]
     xlsx = reports.generate(d, "C", period, "xlsx", tmp_path / "r.xlsx")
     wb = load_workbook(xlsx)
-    assert wb.sheetnames[0] == "概况 Summary" and wb.worksheets[0]["A1"].value.endswith("2026-09")
+    assert wb.sheetnames[0] == "概况 Summary" and wb.worksheets[0]["A1"].value.endswith("2026-04")
     page = reports.generate(d, "C.T1", period, "html", tmp_path / "r.html").read_text("utf-8")
     assert "诉求研判报告" in page and "@media print" in page and "http" not in page
     with pytest.raises(ValidationError, match="week or a month"):
         reports.build(d, "C", Period("year", dt.date(2026, 1, 1)))
-    made = reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 10, 2, 1))
+    made = reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 5, 2, 1))
     # county + two towns, xlsx and html, less the two generated on demand above
     assert len(made) == 3 * 2 - 2
-    assert reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 10, 2, 2)) == []
+    assert reports.scheduled(d, "month", tmp_path / "auto", at=local(2026, 5, 2, 2)) == []
 
 
 def test_demo_matches_the_seed_mix_from_events(d):
-    from suyuan_core.metrics.verify import verify
-
     n = generate(d, seed=7, scale=0.02)
     assert n == round(22271 * 0.02)
     span = Period("year", dt.date(2026, 1, 1))
     ms = d.metric_service
     sat = ms.figure("satisfaction_rate", "C", span)
-    assert abs(sat.value - 97.73) < 0.3
+    # each caller's answer is drawn from how their order went (no quota), so ~440 ratings land
+    # within sampling noise of the seed's 97.73% (σ ≈ 0.7 points), not on it
+    assert abs(sat.value - 97.73) < 1.5 and sat.den > 400
+    months = [ms.figure("cases_received", "C", Period("month", dt.date(2026, m, 1))).num
+              for m in range(1, 7)]
+    assert sum(months[:5]) == n and min(months[:5]) > 0 and months[5] == 0  # the seed's Jan–May
     assert ms.figure("on_time_rate", "C", span).value == 100.0
     sources = {f.source: f.num for f in ms.breakdown("cases_received", "C", span, "source")}
     assert set(sources) == {"hotline_12345", "mailbox", "messaging"}
     assert sources["hotline_12345"] > sources["messaging"] > 0
     assert generate(d, seed=7, scale=0.02) == 0  # the same seed again: idempotent
-    assert verify(d)[1] == []
+    assert d.metric_service.verify()[1] == []
 
 
 def test_cli(d, tmp_path):

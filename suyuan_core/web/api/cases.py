@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.query import CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.deployment import Deployment
@@ -22,7 +22,7 @@ from suyuan_core.web.api.common import (
     action_permission,
     client_ip,
     present,
-    readable_case,
+    readable_case_path,
     require_area,
 )
 from suyuan_core.web.dto import (
@@ -75,7 +75,7 @@ class CaseController(Controller):
                           reported_from=reported_from, reported_to=reported_to, text=q,
                           assignee=assignee)
         page = d.case_query.page(f, cursor=cursor, limit=limit)
-        now = timeutil.now()
+        now = times.now()
         return CaseList(items=[present(d, c, False, now) for c in page.cases],
                         next_cursor=page.next_cursor)
 
@@ -113,7 +113,7 @@ class CaseController(Controller):
         reason: Annotated[str | None, Parameter(max_length=500)] = None,
     ) -> CaseDetail:
         d = deployment
-        case, path = readable_case(d, principal, case_id)
+        case, path = readable_case_path(d, principal, case_id)
         if unmask:
             d.privacy.check_unmask(principal, path, reason)
         events = d.cases.timeline(case_id)
@@ -138,7 +138,7 @@ class CaseController(Controller):
         if action not in TRANSITIONS:
             raise ValidationError(f"unknown action {action!r}", field="action", rule="one_of",
                                   hint="use one of " + ", ".join(TRANSITIONS))
-        case, _ = readable_case(d, principal, case_id)
+        case, _ = readable_case_path(d, principal, case_id)
         require_area(d, principal, action_permission(action), case.area_code)
         payload: dict[str, Any] = {}
         if data.assignees is not None:
@@ -147,7 +147,7 @@ class CaseController(Controller):
             if data.deadline.tzinfo is None:
                 raise ValidationError("needs a time zone", field="deadline", rule="aware_datetime",
                                       hint="e.g. 2026-06-01T18:00:00+08:00")
-            payload["deadline"] = timeutil.iso(data.deadline)
+            payload["deadline"] = times.iso(data.deadline)
         with d.transaction() as s:
             after = d.cases.act(case_id, action, actor=principal.actor, data=payload,
                                 reason=data.reason, expected_version=data.expected_version,
@@ -159,7 +159,7 @@ class CaseController(Controller):
     def _record(self, request: Request[Any, Any, Any], d: Deployment, principal: PrincipalDep,
                 case_id: int, kind: str, data: dict[str, Any], expected_version: int | None,
                 reason: str | None = None) -> CaseOut:
-        case, path = readable_case(d, principal, case_id)
+        case, path = readable_case_path(d, principal, case_id)
         if not (principal.can("cases.transition", path) or principal.can("cases.create", path)):
             require_area(d, principal, "cases.transition", case.area_code)
         if kind == "callback" and not data["reached"] and data["satisfaction"] is not None:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from litestar import Request
-from litestar.di import NamedDependency
-
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
-from suyuan_core.errors import NotFound, PermissionDenied
+from suyuan_core.http import (
+    DeploymentDep,
+    PrincipalDep,
+    client_ip,
+    default_area,
+    readable_case,
+    require_area,
+)
 from suyuan_core.web.dto import CaseOut, case_out
-
-#: handler parameters filled by the API router's dependencies.
-DeploymentDep = NamedDependency[Deployment]
-PrincipalDep = NamedDependency[Principal]
 
 #: which permission each lifecycle action needs.
 ACTION_PERMISSION = {"assign": "cases.assign", "escalate": "cases.escalate"}
@@ -27,48 +26,17 @@ def action_permission(action: str) -> str:
     return ACTION_PERMISSION.get(action, "cases.transition")
 
 
-def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "-"
-
-
-def area_path(d: Deployment, area_code: str) -> str:
-    return d.areas.tree.path(area_code)
-
-
-def require_area(d: Deployment, principal: Principal, permission: str, area_code: str) -> str:
-    """The area's path, if the caller holds ``permission`` there; else 403 naming both."""
-    path = area_path(d, area_code)
-    if not principal.can(permission, path):
-        raise PermissionDenied(f"you may not {permission} in area {area_code}",
-                               field="area_code", rule=permission,
-                               hint="your roles cover: " + (", ".join(
-                                   f"{g.role}@{g.area_code}" for g in principal.grants) or "nothing"))
-    return path
-
-
-def default_area(d: Deployment, principal: Principal, permission: str) -> str:
-    """The highest area where the caller holds ``permission`` (their natural starting point)."""
-    best = None
-    for g in principal.grants:
-        if permission in g.permissions and (best is None or len(g.area_path) < len(best[1])):
-            best = (g.area_code, g.area_path)
-    if best is None:
-        raise PermissionDenied(f"you hold {permission} for no area", field="area_code",
-                               rule=permission, hint="ask an administrator for a role")
-    return best[0]
-
-
-def readable_case(d: Deployment, principal: Principal, case_id: int) -> tuple[Case, str]:
-    """The case and its area path, or 404 when it does not exist *or* lies outside the caller's
-    areas (so that ids outside one's remit reveal nothing)."""
-    case = d.cases.get(case_id)
-    path = area_path(d, case.area_code)
-    if not principal.can("cases.read", path):
-        raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists")
-    return case, path
+def readable_case_path(d: Deployment, principal: Principal, case_id: int) -> tuple[Case, str]:
+    """:func:`suyuan_core.http.readable_case`, with the case's area path (to check more rights)."""
+    case = readable_case(d, principal, case_id)
+    return case, d.areas.tree.path(case.area_code)
 
 
 def present(d: Deployment, case: Case, reveal: bool, now: dt.datetime | None = None) -> CaseOut:
     parties = d.privacy.parties([p.as_dict() for p in case.parties], reveal)
     return case_out(case, parties=parties, data=d.privacy.data(case.data, reveal),
-                    masked=not reveal, now=now or timeutil.now())
+                    masked=not reveal, now=now or times.now())
+
+
+__all__ = ["DeploymentDep", "PrincipalDep", "action_permission", "client_ip", "default_area",
+           "present", "readable_case_path", "require_area"]

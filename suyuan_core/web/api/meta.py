@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.errors import PermissionDenied, ValidationError
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, client_ip
 from suyuan_core.web.auth import PUBLIC, SESSION_COOKIE
@@ -84,7 +84,7 @@ def login(request: Request[Any, Any, Any], deployment: DeploymentDep,
     new = d.accounts.login(data.username, data.password, ip=client_ip(request))
     cookie = Cookie(key=SESSION_COOKIE, value=new.cookie, path="/", httponly=True,
                     secure=d.config.core.web.secure_cookies, samesite="lax",
-                    max_age=int((new.expires_at - timeutil.now()).total_seconds()))
+                    max_age=int((new.expires_at - times.now()).total_seconds()))
     return Response(me_out(new.principal), cookies=[cookie])
 
 
@@ -119,7 +119,7 @@ def audit(deployment: DeploymentDep, principal: PrincipalDep,
     if since is not None and since.tzinfo is None:
         raise ValidationError("needs a time zone", field="since", rule="aware_datetime",
                               hint="e.g. 2026-05-01T00:00:00+08:00")
-    return [AuditOut(e.id, timeutil.iso(e.at), e.actor, e.action, e.record, e.reason, e.ip,
+    return [AuditOut(e.id, times.iso(e.at), e.actor, e.action, e.record, e.reason, e.ip,
                      e.detail)
             for e in d.audit.search(actor=user, since=since, record=record, action=action,
                                     before_id=before, limit=limit)]

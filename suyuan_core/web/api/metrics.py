@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.cases.query import CaseFilter, decode_cursor, encode_cursor
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.metrics import MetricDefinition
@@ -37,12 +37,12 @@ def _where(d: Deployment, principal: PrincipalDep, area: str | None,
     if area is not None and area not in d.areas.tree:
         raise ValidationError(f"no area with code {area!r}", field="area", rule="exists",
                               hint="see GET /api/v1/areas")
-    code = area or default_area(d, principal, READ)
+    code = area or default_area(principal, READ)
     require_area(d, principal, READ, code)
     if period:
         p = parse_period(period)
     else:
-        today = timeutil.now().astimezone(d.metric_service.tz).date()
+        today = times.now().astimezone(d.metric_service.tz).date()
         p = Period.containing("month", today)
     return code, p
 
@@ -114,7 +114,7 @@ class MetricController(Controller):
                                               scope=tuple(principal.scope("cases.read"))),
                                    limit=max(len(chosen), 1)).cases if chosen else [])
         more = len(ids_after) > limit
-        now = timeutil.now()
+        now = times.now()
         return DrillOut(metric=key, area_code=code, period=str(p), part=part, count=len(ids),
                         items=[present(d, c, False, now) for c in cases],
                         next_cursor=encode_cursor(chosen[-1]) if more and chosen else None)

@@ -11,7 +11,7 @@ from suyuan_core.accounts.masking import mask_phone
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.roster import Person
 from suyuan_core.errors import ValidationError
-from suyuan_core.timeutil import now
+from suyuan_core.times import now
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, require_area
 from suyuan_core.web.dto import CoverageOut, LabelOut, OrganisationOut, PersonOut, RoleOut
 

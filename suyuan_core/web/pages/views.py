@@ -18,7 +18,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from markupsafe import Markup
 
-from suyuan_core import timeutil
+from suyuan_core import times
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.query import CaseFilter, decode_cursor, encode_cursor
 from suyuan_core.cases.service import NewCase
@@ -33,7 +33,7 @@ from suyuan_core.web.api.common import (
     client_ip,
     default_area,
     present,
-    readable_case,
+    readable_case_path,
     require_area,
 )
 from suyuan_core.web.auth import SESSION_COOKIE
@@ -125,7 +125,7 @@ def login(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
                       next=_safe_next(str(data.get("next", "/"))), error=exc.message)
     cookie = Cookie(key=SESSION_COOKIE, value=new.cookie, path="/", httponly=True,
                     secure=d.config.core.web.secure_cookies, samesite="lax",
-                    max_age=int((new.expires_at - timeutil.now()).total_seconds()))
+                    max_age=int((new.expires_at - times.now()).total_seconds()))
     return Redirect(_safe_next(str(data.get("next", "/"))), status_code=303, cookies=[cookie])
 
 
@@ -151,7 +151,7 @@ def set_language(request: Request[Any, Any, Any], code: FromPath[str]) -> Redire
 
 # -- the work queue and the case list -----------------------------------------------------------
 def _rows(d: Deployment, cases: list[Case]) -> list[dict[str, Any]]:
-    now = timeutil.now()
+    now = times.now()
     out = []
     for c in cases:
         view = present(d, c, False, now)
@@ -172,7 +172,7 @@ def queue(request: Request[Any, Any, Any]) -> Response[str]:
 
     def ordered(f: CaseFilter) -> list[Case]:
         found = d.case_query.page(f, limit=200).cases
-        now = timeutil.now()
+        now = times.now()
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
         return sorted(found, key=lambda c: (not (c.deadline and c.deadline < now),
                                             c.deadline or far, c.id or 0))
@@ -230,7 +230,7 @@ def case_list(request: Request[Any, Any, Any]) -> Response[str]:
 def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Response[str]:
     me = signed_in(request)
     d = deployment_of(request)
-    case, path = readable_case(d, me, case_id)
+    case, path = readable_case_path(d, me, case_id)
     unmask = request.query_params.get("unmask") == "1"
     reason = request.query_params.get("reason")
     if unmask:
@@ -258,7 +258,7 @@ def case_act(request: Request[Any, Any, Any], case_id: FromPath[int], data: Form
     action = str(data.get("action", ""))
     if action not in TRANSITIONS:
         raise ValidationError(f"unknown action {action!r}", field="action", rule="one_of")
-    case, _ = readable_case(d, me, case_id)
+    case, _ = readable_case_path(d, me, case_id)
     require_area(d, me, action_permission(action), case.area_code)
     try:
         version = int(str(data.get("expected_version", "")))
@@ -282,7 +282,7 @@ def case_note(request: Request[Any, Any, Any], case_id: FromPath[int], data: For
     me = signed_in(request)
     check_csrf(me, data)
     d = deployment_of(request)
-    _, path = readable_case(d, me, case_id)
+    _, path = readable_case_path(d, me, case_id)
     if not (me.can("cases.transition", path) or me.can("cases.create", path)):
         raise PermissionDenied("you may not add notes here", rule="cases.transition")
     text = str(data.get("text", "")).strip()
@@ -371,11 +371,11 @@ def _area_period(d: Deployment, me: Principal, area: str | None,
                  period: str | None) -> tuple[str, Period]:
     if area and area not in d.areas.tree:
         raise ValidationError(f"no area with code {area!r}", field="area", rule="exists")
-    code = area or default_area(d, me, "metrics.read")
+    code = area or default_area(me, "metrics.read")
     require_area(d, me, "metrics.read", code)
     if period:
         return code, parse_period(period)
-    today = timeutil.now().astimezone(d.metric_service.tz).date()
+    today = times.now().astimezone(d.metric_service.tz).date()
     return code, Period.containing("month", today)
 
 

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, ValidationError, tables, templates
+from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, organisation, refuse_fees
 
@@ -357,7 +358,7 @@ class Agreements:
         if area_paths is not None:
             c = tables.cases.c
             q = q.join(tables.cases, c.id == m.agreements.c.case_id).where(
-                sa.or_(sa.false(), *(c.area_path.startswith(p) for p in area_paths)))
+                under_any(c.area_path, area_paths))
         with self.d.reading() as s:
             return [self.get(i, session=s) for i in s.scalars(q)]
 

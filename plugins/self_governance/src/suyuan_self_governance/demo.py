@@ -64,6 +64,16 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
+def _two_names(rng: random.Random) -> tuple[str, str]:
+    """Two different people: an agreement needs two distinct parties, and a draw from a few
+    hundred names repeats often enough to fail about half the seeds at the default size."""
+    a = _name(rng)
+    b = _name(rng)
+    while b == a:
+        b = _name(rng)
+    return a, b
+
+
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
@@ -193,7 +203,7 @@ def _sessions(d: Deployment, sg: SelfGovernance, rng: random.Random, communities
         category = rng.choice(MATTER_CATEGORIES[matter])
         area = rng.choice(grids[c]) if grids[c] else c
         at = anchor - dt.timedelta(days=rng.randint(20, 330), hours=rng.randint(0, 8))
-        a, b = _name(rng), _name(rng)
+        a, b = _two_names(rng)
         case = d.cases.create(NewCase(
             title=TITLES[category], category=category,
             source=rng.choice(("application", "self_initiated", "walk_in")), area_code=area,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NewCase, Period, ValidationError
+from suyuan_core.tables import under
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import (
     area_names,
@@ -116,7 +117,7 @@ class Patrols:
         p = m.patrols.c
         with self.d.reading() as s:
             rows = s.execute(sa.select(p.grid_code, p.started_at).where(
-                p.grid_path.startswith(tree.path(area_code)), p.started_at >= db_time(start),
+                under(p.grid_path, tree.path(area_code)), p.started_at >= db_time(start),
                 p.started_at < db_time(end))).all()
         covered = set()
         for grid, started in rows:
@@ -128,7 +129,7 @@ class Patrols:
         p = m.patrols.c
         q = sa.select(m.patrols).order_by(p.id.desc()).limit(limit)
         if grid_code:
-            q = q.where(p.grid_path.startswith(self.d.areas.tree.path(grid_code)))
+            q = q.where(under(p.grid_path, self.d.areas.tree.path(grid_code)))
         with self.d.reading() as s:
             rows = s.execute(q).all()
             links: dict[int, list[int]] = {}

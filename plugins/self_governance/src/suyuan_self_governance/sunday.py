@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
+from suyuan_core.tables import under
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, refuse_fees, tz
 from suyuan_self_governance.vocab import PLATFORMS
@@ -95,7 +96,7 @@ class CitizensSunday:
     def totals(self, area_code: str, period: Period) -> dict[str, int]:
         e = m.sunday_events.c
         q = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(e.attendance), 0)).where(
-            e.area_path.startswith(self.d.areas.tree.path(area_code)),
+            under(e.area_path, self.d.areas.tree.path(area_code)),
             e.held_on >= period.start, e.held_on < period.end)
         with self.d.reading() as s:
             events, attendance = s.execute(q).one()
@@ -113,7 +114,7 @@ class CitizensSunday:
         e = m.sunday_events.c
         q = sa.select(m.sunday_events).order_by(e.held_on.desc(), e.id.desc()).limit(limit)
         if area_code:
-            q = q.where(e.area_path.startswith(self.d.areas.tree.path(area_code)))
+            q = q.where(under(e.area_path, self.d.areas.tree.path(area_code)))
         if event_id is not None:
             q = q.where(e.id == event_id)
         with self.d.reading() as s:

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Deployment, Level, NotFound, ValidationError, tables
-from suyuan_smart.common import Scope, calendar, from_db, in_scope, now, settings, to_db
+from suyuan_core.times import from_db, now, to_db
+from suyuan_smart.common import Scope, calendar, in_scope, settings
 from suyuan_smart.models import alert_events, alerts
 
 SEVERITIES = ("low", "medium", "high", "critical")

@@ -19,7 +19,6 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from msgspec import Meta, Struct
-from sqlalchemy.orm import Session
 
 from suyuan_core import (
     SIGNED_BY,
@@ -28,9 +27,10 @@ from suyuan_core import (
     NotFound,
     PermissionDenied,
     Principal,
-    ValidationError,
+    http,
     parse_period,
 )
+from suyuan_core.times import iso
 from suyuan_smart import (
     alerts,
     callbacks,
@@ -41,10 +41,8 @@ from suyuan_smart import (
     intake,
     reports,
 )
-from suyuan_smart.common import handler, iso, settings
+from suyuan_smart.common import handler, settings
 
-DeploymentDep = NamedDependency[Deployment]
-PrincipalDep = NamedDependency[Principal]
 CaseId = Annotated[int, Parameter(ge=1, le=2**62, description="案件编号 case id")]
 RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="区域代码: its whole subtree")]
@@ -58,41 +56,6 @@ HANDLE = "smart.handle"      # a responsible unit: sign for, return, ask for tim
 ALERTS = "smart.alerts"
 REPORTS = "smart.reports"
 CALLBACK = "smart.callback"  # the callback team: callbacks due, the satisfaction form
-
-
-# -- scope ------------------------------------------------------------------------------------
-
-def _ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "-"
-
-
-def _path(d: Deployment, area_code: str) -> str:
-    if area_code not in d.areas.tree:
-        raise ValidationError(f"no area with code {area_code!r}", field="area", rule="exists",
-                              hint="see GET /api/v1/areas")
-    return d.areas.tree.path(area_code)
-
-
-def _require(d: Deployment, principal: Principal, permission: str, area_code: str) -> None:
-    if not principal.can(permission, _path(d, area_code)):
-        raise PermissionDenied(f"you may not {permission} in area {area_code}", field="area_code",
-                               rule=permission, hint="your roles cover: " + (", ".join(
-                                   f"{g.role}@{g.area_code}" for g in principal.grants)
-                                   or "nothing"))
-
-
-def _case(d: Deployment, principal: Principal, case_id: int, permission: str | None = None) -> Case:
-    """The case if the caller may read it (else 404, revealing nothing) and, when given, holds
-    ``permission`` in its area (else 403)."""
-    try:
-        case = d.cases.get(case_id)
-    except NotFound:
-        case = None
-    if case is None or not principal.can(READ, d.areas.tree.path(case.area_code)):
-        raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists")
-    if permission:
-        _require(d, principal, permission, case.area_code)
-    return case
 
 
 def acts_for_unit(principal: Principal, unit: str, what: str) -> None:
@@ -119,23 +82,6 @@ def own_unit(principal: Principal, case: Case, what: str) -> str:
                            f"the unit your account acts for ({mine})", field="case_id",
                            rule="acts_for_unit",
                            hint="only the units it is dispatched to act on an order")
-
-
-def _scope(d: Deployment, principal: Principal, permission: str,
-           area: str | None) -> list[str]:
-    """Area paths a listing covers: the given area (if the caller holds ``permission`` there)
-    or every area where they hold it."""
-    if area is not None:
-        _require(d, principal, permission, area)
-        return [d.areas.tree.path(area)]
-    return principal.scope(permission)
-
-
-def _audit(d: Deployment, s: Session | None, request: Request[Any, Any, Any], actor: str,
-           action: str, record: str, reason: str | None = None,
-           detail: dict[str, Any] | None = None) -> None:
-    d.audit.write(s, actor=actor, action=action, record=record, reason=reason, ip=_ip(request),
-                  detail=detail)
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -211,7 +157,7 @@ SIGNED_DOC = ("Machine-to-machine, no user token: send `X-Suyuan-Timestamp` (Uni
                   "description, category, area, caller, phone, reported_at, address, urgency, "
                   "request_type) or a list of them; all or nothing; idempotent on source_ref. "
                   + SIGNED_DOC)
-async def hotline_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
+async def hotline_webhook(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
                           signer: NamedDependency[str]) -> ReceivedList:
     d, body = deployment, await request.body()  # the exact bytes that were signed
 
@@ -219,7 +165,7 @@ async def hotline_webhook(request: Request[Any, Any, Any], deployment: Deploymen
         with d.transaction() as s:
             got = intake.receive_orders(d, body, session=s)
             for r in got:
-                _audit(d, s, request, signer, "smart.webhook_12345", f"case:{r.case_id}",
+                http.audit(d, s, signer, request, "smart.webhook_12345", f"case:{r.case_id}",
                        detail={"created": r.created})
             return got
 
@@ -231,14 +177,14 @@ async def hotline_webhook(request: Request[Any, Any, Any], deployment: Deploymen
       description='One message: {"platform", "message_id", "text", "sender": {"name", "phone"}, '
                   '"area_code", "sent_at", "category"}; idempotent on platform + message_id. '
                   + SIGNED_DOC)
-async def messaging_webhook(request: Request[Any, Any, Any], deployment: DeploymentDep,
+async def messaging_webhook(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
                             signer: NamedDependency[str]) -> ReceivedList:
     d, body = deployment, await request.body()
 
     def run() -> intake.Received:
         with d.transaction() as s:
             got = intake.receive_message(d, body, session=s)
-            _audit(d, s, request, signer, "smart.webhook_messaging", f"case:{got.case_id}",
+            http.audit(d, s, signer, request, "smart.webhook_messaging", f"case:{got.case_id}",
                    detail={"created": got.created})
             return got
 
@@ -261,15 +207,15 @@ class LetterIn(Struct, forbid_unknown_fields=True):
 
 @post("/mailbox", opt={"permission": "cases.create"}, sync_to_thread=True, status_code=200,
       summary="登记领导信箱来信 (register a leader's-mailbox letter)")
-def mailbox(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
+def mailbox(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
             data: JSONBody[LetterIn]) -> ReceivedList:
     d = deployment
     letter = {f: getattr(data, f) for f in data.__struct_fields__}
     with d.transaction() as s:
         got = intake.mailbox_letter(d, letter, actor=principal.actor, session=s)
         case = d.cases.get(got.case_id, s)
-        _require(d, principal, "cases.create", case.area_code)  # else all rolls back
-        _audit(d, s, request, principal.actor, "smart.mailbox", f"case:{got.case_id}",
+        http.require_area(d, principal, "cases.create", case.area_code)  # else all rolls back
+        http.audit(d, s, principal.actor, request, "smart.mailbox", f"case:{got.case_id}",
                detail={"created": got.created, "box": data.box})
     return _received([got])
 
@@ -287,7 +233,7 @@ def _suggestions(d: Deployment, found: list[Any]) -> list[SuggestionOut]:
 
 @get("/classify", opt={"permission": READ}, sync_to_thread=True,
      summary="智能分类: categories suggested for a text, with confidence")
-def classify_text(deployment: DeploymentDep,
+def classify_text(deployment: http.DeploymentDep,
                   text: Annotated[str, Parameter(min_length=1, max_length=5000)]) -> list[
                       SuggestionOut]:
     return _suggestions(deployment, deployment.routing.classify(text))
@@ -302,10 +248,10 @@ class Classification(Struct):
 
 @get("/cases/{case_id:int}/classification", opt={"permission": READ}, sync_to_thread=True,
      summary="A case's category, whether it was confirmed, and the suggestions for its text")
-def case_classification(deployment: DeploymentDep, principal: PrincipalDep,
+def case_classification(deployment: http.DeploymentDep, principal: http.PrincipalDep,
                         case_id: CaseId) -> Classification:
     d = deployment
-    case = _case(d, principal, case_id)
+    case = http.readable_case(d, principal, case_id)
     found = d.routing.classify(f"{case.title} {case.description}", case)
     return Classification(case_id, case.category, case.data.get("smart_confirmed_category"),
                           _suggestions(d, found))
@@ -317,13 +263,13 @@ class ConfirmIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/classification", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Confirm or change a case's category (and learn from it)")
-def confirm_category(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                     principal: PrincipalDep, case_id: CaseId, data: JSONBody[ConfirmIn]) -> CaseSummary:
+def confirm_category(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                     principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[ConfirmIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = classify.confirm(d, case_id, data.category, actor=principal.actor, session=s)
-        _audit(d, s, request, principal.actor, "smart.category_confirmed", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.category_confirmed", f"case:{case_id}",
                detail={"category": data.category})
     return summary(after)
 
@@ -339,7 +285,7 @@ class UnitOut(Struct):
 
 @get("/units", opt={"permission": READ}, sync_to_thread=False,
      summary="承办单位: the responsible units and what they answer for")
-def units(deployment: DeploymentDep) -> list[UnitOut]:
+def units(deployment: http.DeploymentDep) -> list[UnitOut]:
     return [UnitOut(u.code, u.name, list(u.categories), list(u.areas))
             for u in settings(deployment).units]
 
@@ -357,10 +303,10 @@ class DispatchView(Struct):
 
 @get("/cases/{case_id:int}/dispatch", opt={"permission": READ}, sync_to_thread=True,
      summary="Where a case is dispatched now, and the proposed units (and people)")
-def dispatch_view(deployment: DeploymentDep, principal: PrincipalDep,
+def dispatch_view(deployment: http.DeploymentDep, principal: http.PrincipalDep,
                   case_id: CaseId) -> DispatchView:
     d = deployment
-    case = _case(d, principal, case_id)
+    case = http.readable_case(d, principal, case_id)
     return DispatchView(summary(case), [
         ProposalOut(f"{p.handler_kind}:{p.handler_id}", p.score, p.reason)
         for p in d.routing.propose(case)])
@@ -376,15 +322,15 @@ class DispatchIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/dispatch", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="派单 / 重新派单: dispatch (again, after a return) to a lead unit "
                                "and co-handling units")
-def dispatch_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                  principal: PrincipalDep, case_id: CaseId, data: JSONBody[DispatchIn]) -> CaseSummary:
+def dispatch_case(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                  principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[DispatchIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = dispatch.dispatch(d, case_id, data.lead, tuple(data.co), actor=principal.actor,
                                   note=data.note, session=s, final=data.final)
         state = after.data.get("smart_dispatch") or {}
-        _audit(d, s, request, principal.actor, "smart.dispatch", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.dispatch", f"case:{case_id}",
                reason=data.note, detail={"lead": data.lead, "co": list(data.co),
                                          "returns": state.get("returns", 0)})
     return summary(after)
@@ -402,30 +348,30 @@ class ReplyIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/reply", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="答复: the lead unit replies with what it did (the case is resolved)")
-def reply(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-          case_id: CaseId, data: JSONBody[ReplyIn]) -> CaseSummary:
+def reply(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+          principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[ReplyIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
-    _require(d, principal, "cases.transition", d.cases.get(case_id).area_code)
+    case = http.readable_case(d, principal, case_id, HANDLE)
+    http.require_area(d, principal, "cases.transition", case.area_code)
     acts_for_unit(principal, data.unit, "答复 reply")
     with d.transaction() as s:
         after = dispatch.reply(d, case_id, data.unit, data.text, actor=principal.actor,
                                resolved=data.resolved, session=s)
-        _audit(d, s, request, principal.actor, "smart.reply", f"case:{case_id}",
-               detail={"unit": data.unit, "resolved": data.resolved})
+        http.audit(d, s, principal.actor, request, "smart.reply", f"case:{case_id}",
+                   detail={"unit": data.unit, "resolved": data.resolved})
     return summary(after)
 
 
 @post("/cases/{case_id:int}/sign-off", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="签收: the unit takes the order (late after the sign-off time)")
-def sign_off(request: Request[Any, Any, Any], deployment: DeploymentDep,
-             principal: PrincipalDep, case_id: CaseId, data: JSONBody[UnitIn]) -> CaseSummary:
+def sign_off(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+             principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[UnitIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
+    http.readable_case(d, principal, case_id, HANDLE)
     acts_for_unit(principal, data.unit, "签收 sign for it")
     with d.transaction() as s:
         after = dispatch.sign_off(d, case_id, data.unit, actor=principal.actor, session=s)
-        _audit(d, s, request, principal.actor, "smart.sign_off", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.sign_off", f"case:{case_id}",
                detail={"unit": data.unit})
     return summary(after)
 
@@ -441,15 +387,15 @@ class ReturnIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/return", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="退单: the lead unit returns a wrongly dispatched order, with the "
                                "reason and its basis")
-def return_order(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                 principal: PrincipalDep, case_id: CaseId, data: JSONBody[ReturnIn]) -> CaseSummary:
+def return_order(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                 principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[ReturnIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, HANDLE)
+    http.readable_case(d, principal, case_id, HANDLE)
     acts_for_unit(principal, data.unit, "退单 return it")
     with d.transaction() as s:
         after = dispatch.return_order(d, case_id, data.unit, data.reason, data.basis,
                                       actor=principal.actor, session=s)
-        _audit(d, s, request, principal.actor, "smart.return", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.return", f"case:{case_id}",
                reason=data.basis, detail={"unit": data.unit, "reason": data.reason})
     return summary(after)
 
@@ -467,27 +413,27 @@ class SuperviseIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/urge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="催办: an urging order to the unit (the lead unit by default)")
-def urge(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
+def urge(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
          case_id: CaseId, data: JSONBody[UrgeIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = dispatch.urge(d, case_id, data.note, actor=principal.actor, unit=data.unit,
                               session=s)
-        _audit(d, s, request, principal.actor, "smart.urge", f"case:{case_id}", reason=data.note)
+        http.audit(d, s, principal.actor, request, "smart.urge", f"case:{case_id}", reason=data.note)
     return summary(after)
 
 
 @post("/cases/{case_id:int}/supervise", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="督办: a supervision order with its own reply deadline")
-def supervise(request: Request[Any, Any, Any], deployment: DeploymentDep,
-              principal: PrincipalDep, case_id: CaseId, data: JSONBody[SuperviseIn]) -> CaseSummary:
+def supervise(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+              principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[SuperviseIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = dispatch.supervise(d, case_id, data.note, actor=principal.actor, unit=data.unit,
                                    due_workdays=data.due_workdays, session=s)
-        _audit(d, s, request, principal.actor, "smart.supervise", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.supervise", f"case:{case_id}",
                reason=data.note)
     return summary(after)
 
@@ -495,12 +441,12 @@ def supervise(request: Request[Any, Any, Any], deployment: DeploymentDep,
 @get("/ranking", opt={"permission": REPORTS}, sync_to_thread=True,
      summary="考核排名: units ranked on response, resolution and satisfaction rates (over the "
              "cases in your areas)")
-def ranking(deployment: DeploymentDep, principal: PrincipalDep,
+def ranking(deployment: http.DeploymentDep, principal: http.PrincipalDep,
             period: Annotated[str, Parameter(min_length=4, max_length=16,
                                              description="2026-10, 2026-Q3, 2026-W40 …")],
             area: AreaQ = None) -> list[dict[str, Any]]:
     d = deployment
-    scope = _scope(d, principal, REPORTS, area)
+    scope = http.listing_scope(d, principal, REPORTS, area)
     return [f.as_dict() for f in dispatch.ranking(d, parse_period(period), scope=scope)]
 
 
@@ -508,10 +454,10 @@ def ranking(deployment: DeploymentDep, principal: PrincipalDep,
 
 @get("/cases/{case_id:int}/deadline", opt={"permission": READ}, sync_to_thread=True,
      summary="办理时限: where a case stands against its working-day deadline")
-def deadline(deployment: DeploymentDep, principal: PrincipalDep,
+def deadline(deployment: http.DeploymentDep, principal: http.PrincipalDep,
              case_id: CaseId) -> dict[str, Any]:
     d = deployment
-    return deadlines.status(d, _case(d, principal, case_id))
+    return deadlines.status(d, http.readable_case(d, principal, case_id))
 
 
 class PauseIn(Struct, forbid_unknown_fields=True):
@@ -520,26 +466,28 @@ class PauseIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/deadline/pause", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="Stop the clock while waiting on the resident")
-def pause(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
+def pause(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
           case_id: CaseId, data: JSONBody[PauseIn]) -> CaseSummary:
     d = deployment
-    own_unit(principal, _case(d, principal, case_id, HANDLE), "暂停计时 pause its clock")
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "暂停计时 pause its clock")
     with d.transaction() as s:
         after = deadlines.pause(d, case_id, actor=principal.actor, reason=data.reason, session=s)
-        _audit(d, s, request, principal.actor, "smart.pause", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.pause", f"case:{case_id}",
                reason=data.reason)
     return summary(after)
 
 
 @post("/cases/{case_id:int}/deadline/resume", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="Restart the clock with the working time that was left")
-def resume(request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
+def resume(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
            case_id: CaseId) -> CaseSummary:
     d = deployment
-    own_unit(principal, _case(d, principal, case_id, HANDLE), "恢复计时 resume its clock")
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "恢复计时 resume its clock")
     with d.transaction() as s:
         after = deadlines.resume(d, case_id, actor=principal.actor, session=s)
-        _audit(d, s, request, principal.actor, "smart.resume", f"case:{case_id}")
+        http.audit(d, s, principal.actor, request, "smart.resume", f"case:{case_id}")
     return summary(after)
 
 
@@ -550,15 +498,16 @@ class ExtensionIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/extension", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="延期申请: ask for more working days, before the deadline")
-def request_extension(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                      principal: PrincipalDep, case_id: CaseId,
+def request_extension(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                      principal: http.PrincipalDep, case_id: CaseId,
                       data: JSONBody[ExtensionIn]) -> CaseSummary:
     d = deployment
-    own_unit(principal, _case(d, principal, case_id, HANDLE), "申请延期 ask for an extension")
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "申请延期 ask for an extension")
     with d.transaction() as s:
         after = deadlines.request_extension(d, case_id, data.workdays, actor=principal.actor,
                                             reason=data.reason, session=s)
-        _audit(d, s, request, principal.actor, "smart.extension_request", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.extension_request", f"case:{case_id}",
                reason=data.reason, detail={"workdays": data.workdays})
     return summary(after)
 
@@ -571,14 +520,15 @@ class DecisionIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/extension/decision", opt={"permission": DISPATCH},
       sync_to_thread=True, status_code=200,
       summary="延期审批: the hotline centre approves (the deadline moves) or refuses")
-def decide_extension(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                     principal: PrincipalDep, case_id: CaseId, data: JSONBody[DecisionIn]) -> CaseSummary:
+def decide_extension(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                     principal: http.PrincipalDep, case_id: CaseId,
+                     data: JSONBody[DecisionIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = deadlines.decide_extension(d, case_id, data.approve, actor=principal.actor,
                                            reason=data.reason, session=s)
-        _audit(d, s, request, principal.actor, "smart.extension_decision", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.extension_decision", f"case:{case_id}",
                reason=data.reason, detail={"approved": data.approve})
     return summary(after)
 
@@ -595,18 +545,18 @@ def _due_list(d: Deployment, cases: list[Case], overdue: bool) -> list[DueCase]:
 
 @get("/overdue", opt={"permission": READ}, sync_to_thread=True,
      summary="超期: open cases past their deadline in your areas, oldest first")
-def overdue(deployment: DeploymentDep, principal: PrincipalDep,
+def overdue(deployment: http.DeploymentDep, principal: http.PrincipalDep,
             area: AreaQ = None) -> list[DueCase]:
     d = deployment
-    return _due_list(d, deadlines.overdue(d, scope=_scope(d, principal, READ, area)), True)
+    return _due_list(d, deadlines.overdue(d, scope=http.listing_scope(d, principal, READ, area)), True)
 
 
 @get("/reminders", opt={"permission": READ}, sync_to_thread=True,
      summary="临期提醒: open cases due within the reminder window, in your areas")
-def reminders(deployment: DeploymentDep, principal: PrincipalDep,
+def reminders(deployment: http.DeploymentDep, principal: http.PrincipalDep,
               area: AreaQ = None) -> list[DueCase]:
     d = deployment
-    return _due_list(d, deadlines.due_soon(d, scope=_scope(d, principal, READ, area)), False)
+    return _due_list(d, deadlines.due_soon(d, scope=http.listing_scope(d, principal, READ, area)), False)
 
 
 # -- callbacks --------------------------------------------------------------------------------
@@ -624,17 +574,17 @@ class CallbackIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/callback", opt={"permission": CALLBACK}, sync_to_thread=True,
       status_code=200, summary="回访: reached or not, satisfaction, resolved, and reopen when "
                                "dissatisfied")
-def callback(request: Request[Any, Any, Any], deployment: DeploymentDep,
-             principal: PrincipalDep, case_id: CaseId, data: JSONBody[CallbackIn]) -> CaseSummary:
+def callback(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+             principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[CallbackIn]) -> CaseSummary:
     d = deployment
-    case = _case(d, principal, case_id, CALLBACK)
+    case = http.readable_case(d, principal, case_id, CALLBACK)
     if data.reopen:
-        _require(d, principal, "cases.transition", case.area_code)
+        http.require_area(d, principal, "cases.transition", case.area_code)
     with d.transaction() as s:
         after = callbacks.record(d, case_id, actor=principal.actor, reached=data.reached,
                                  satisfaction=data.satisfaction, resolved=data.resolved,
                                  reason=data.reason, reopen=data.reopen, session=s)
-        _audit(d, s, request, principal.actor, "smart.callback", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.callback", f"case:{case_id}",
                reason=data.reason, detail={"reached": data.reached,
                                            "satisfaction": data.satisfaction,
                                            "reopen": data.reopen})
@@ -643,10 +593,10 @@ def callback(request: Request[Any, Any, Any], deployment: DeploymentDep,
 
 @get("/callbacks/due", opt={"permission": READ}, sync_to_thread=True,
      summary="回访任务: resolved cases still waiting for their callback, in your areas")
-def callbacks_due(deployment: DeploymentDep, principal: PrincipalDep,
+def callbacks_due(deployment: http.DeploymentDep, principal: http.PrincipalDep,
                   area: AreaQ = None) -> list[DueCase]:
     d = deployment
-    rows = callbacks.due(d, scope=_scope(d, principal, READ, area))
+    rows = callbacks.due(d, scope=http.listing_scope(d, principal, READ, area))
     return [DueCase(case_id, iso(at), late) for case_id, at, late in rows]
 
 
@@ -655,7 +605,7 @@ def callbacks_due(deployment: DeploymentDep, principal: PrincipalDep,
 @get("/duplicates", opt={"permission": READ}, sync_to_thread=True,
      summary="重复诉求: merge proposals whose two cases both lie in your areas")
 def duplicate_proposals(
-        deployment: DeploymentDep, principal: PrincipalDep,
+        deployment: http.DeploymentDep, principal: http.PrincipalDep,
         status: Annotated[str | None, Parameter(
             pattern="^(proposed|merged|unmerged|rejected)$")] = "proposed") -> list[dict[str, Any]]:
     d = deployment
@@ -672,7 +622,7 @@ def _proposal_cases(d: Deployment, principal: Principal, proposal_id: int) -> di
     p = duplicates.proposal(d, proposal_id)
     for case_id in (p["case_id"], p["candidate_id"]):
         try:
-            _case(d, principal, case_id, DISPATCH)
+            http.readable_case(d, principal, case_id, DISPATCH)
         except NotFound:
             raise NotFound(f"no duplicate proposal {proposal_id}", field="proposal",
                            rule="exists") from None
@@ -681,27 +631,27 @@ def _proposal_cases(d: Deployment, principal: Principal, proposal_id: int) -> di
 
 @post("/duplicates/{proposal_id:int}/merge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Accept a proposal: merge the new appeal into the open one")
-def merge_proposal(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                   principal: PrincipalDep, proposal_id: RowId, data: JSONBody[MergeIn]) -> CaseSummary:
+def merge_proposal(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                   principal: http.PrincipalDep, proposal_id: RowId, data: JSONBody[MergeIn]) -> CaseSummary:
     d = deployment
     p = _proposal_cases(d, principal, proposal_id)
     with d.transaction() as s:
         after = duplicates.merge(d, p["case_id"], p["candidate_id"], actor=principal.actor,
                                  reason=data.reason, proposal_id=proposal_id, session=s)
-        _audit(d, s, request, principal.actor, "smart.merge", f"case:{p['case_id']}",
+        http.audit(d, s, principal.actor, request, "smart.merge", f"case:{p['case_id']}",
                reason=data.reason, detail={"into": p["candidate_id"], "proposal": proposal_id})
     return summary(after)
 
 
 @post("/duplicates/{proposal_id:int}/reject", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Reject a proposal: the two appeals stay separate")
-def reject_proposal(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                    principal: PrincipalDep, proposal_id: RowId) -> dict[str, Any]:
+def reject_proposal(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                    principal: http.PrincipalDep, proposal_id: RowId) -> dict[str, Any]:
     d = deployment
     _proposal_cases(d, principal, proposal_id)
     with d.transaction() as s:
         duplicates.reject(d, proposal_id, actor=principal.actor, session=s)
-        _audit(d, s, request, principal.actor, "smart.merge_rejected", f"duplicate:{proposal_id}")
+        http.audit(d, s, principal.actor, request, "smart.merge_rejected", f"duplicate:{proposal_id}")
     return {"proposal": proposal_id, "status": "rejected"}
 
 
@@ -713,15 +663,15 @@ class MergeIntoIn(Struct, forbid_unknown_fields=True):
 @post("/cases/{case_id:int}/merge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Merge a case into another (both histories kept; one case in the "
                                "figures)")
-def merge_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-               principal: PrincipalDep, case_id: CaseId, data: JSONBody[MergeIntoIn]) -> CaseSummary:
+def merge_case(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+               principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[MergeIntoIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
-    _case(d, principal, data.into, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, data.into, DISPATCH)
     with d.transaction() as s:
         after = duplicates.merge(d, case_id, data.into, actor=principal.actor,
                                  reason=data.reason, session=s)
-        _audit(d, s, request, principal.actor, "smart.merge", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.merge", f"case:{case_id}",
                reason=data.reason, detail={"into": data.into})
     return summary(after)
 
@@ -732,14 +682,14 @@ class UnmergeIn(Struct, forbid_unknown_fields=True):
 
 @post("/cases/{case_id:int}/unmerge", opt={"permission": DISPATCH}, sync_to_thread=True,
       status_code=200, summary="Undo a merge")
-def unmerge_case(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                 principal: PrincipalDep, case_id: CaseId, data: JSONBody[UnmergeIn]) -> CaseSummary:
+def unmerge_case(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                 principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[UnmergeIn]) -> CaseSummary:
     d = deployment
-    _case(d, principal, case_id, DISPATCH)
+    http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = duplicates.unmerge(d, case_id, actor=principal.actor, reason=data.reason,
                                    session=s)
-        _audit(d, s, request, principal.actor, "smart.unmerge", f"case:{case_id}",
+        http.audit(d, s, principal.actor, request, "smart.unmerge", f"case:{case_id}",
                reason=data.reason)
     return summary(after)
 
@@ -752,13 +702,13 @@ def _alert_out(row: dict[str, Any]) -> dict[str, Any]:
 
 @get("/alerts", opt={"permission": ALERTS}, sync_to_thread=True,
      summary="排查预警: alerts in your areas, newest first")
-def alert_list(deployment: DeploymentDep, principal: PrincipalDep,
+def alert_list(deployment: http.DeploymentDep, principal: http.PrincipalDep,
                status: Annotated[str | None, Parameter(
                    pattern="^(open|acknowledged|closed)$")] = "open",
                area: AreaQ = None,
                limit: Annotated[int, Parameter(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
     d = deployment
-    rows = alerts.listing(d, status=status, scope=_scope(d, principal, ALERTS, area),
+    rows = alerts.listing(d, status=status, scope=http.listing_scope(d, principal, ALERTS, area),
                           limit=limit)
     return [_alert_out(r) for r in rows]
 
@@ -774,7 +724,7 @@ def _alert(d: Deployment, principal: Principal, alert_id: int) -> dict[str, Any]
 
 @get("/alerts/{alert_id:int}", opt={"permission": ALERTS}, sync_to_thread=True,
      summary="One alert with its history (raised, acknowledged, closed)")
-def alert_detail(deployment: DeploymentDep, principal: PrincipalDep,
+def alert_detail(deployment: http.DeploymentDep, principal: http.PrincipalDep,
                  alert_id: RowId) -> dict[str, Any]:
     d = deployment
     row = _alert(d, principal, alert_id)
@@ -792,24 +742,24 @@ def _alert_change(request: Request[Any, Any, Any], d: Deployment, principal: Pri
     _alert(d, principal, alert_id)
     with d.transaction() as s:
         alerts.acknowledge(d, alert_id, actor=principal.actor, note=note, close=close, session=s)
-        _audit(d, s, request, principal.actor,
-               "smart.alert_closed" if close else "smart.alert_acknowledged",
-               f"alert:{alert_id}", reason=note)
+        http.audit(d, s, principal, request,
+                   "smart.alert_closed" if close else "smart.alert_acknowledged",
+                   f"alert:{alert_id}", reason=note)
     return _alert_out(alerts.get(d, alert_id))
 
 
 @post("/alerts/{alert_id:int}/acknowledge", opt={"permission": ALERTS}, sync_to_thread=True,
       status_code=200, summary="签收预警: acknowledge an alert")
-def acknowledge_alert(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                      principal: PrincipalDep, alert_id: RowId,
+def acknowledge_alert(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                      principal: http.PrincipalDep, alert_id: RowId,
                       data: JSONBody[AlertNoteIn]) -> dict[str, Any]:
     return _alert_change(request, deployment, principal, alert_id, data.note, False)
 
 
 @post("/alerts/{alert_id:int}/close", opt={"permission": ALERTS}, sync_to_thread=True,
       status_code=200, summary="Close an alert (with what was done)")
-def close_alert(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                principal: PrincipalDep, alert_id: RowId, data: JSONBody[AlertNoteIn]) -> dict[str, Any]:
+def close_alert(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                principal: http.PrincipalDep, alert_id: RowId, data: JSONBody[AlertNoteIn]) -> dict[str, Any]:
     return _alert_change(request, deployment, principal, alert_id, data.note, True)
 
 
@@ -822,9 +772,9 @@ AreaPath = Annotated[str, Parameter(min_length=1, max_length=64)]
 
 def _report(request: Request[Any, Any, Any], d: Deployment, principal: Principal,
             area_code: str, period: str, fmt: str) -> dict[str, Any]:
-    _require(d, principal, REPORTS, area_code)
+    http.require_area(d, principal, REPORTS, area_code)
     built = reports.build(d, area_code, parse_period(period))
-    _audit(d, None, request, principal.actor, "smart.report", f"report:{area_code}:{period}",
+    http.audit(d, None, principal.actor, request, "smart.report", f"report:{area_code}:{period}",
            detail={"format": fmt})
     return built
 
@@ -832,16 +782,16 @@ def _report(request: Request[Any, Any, Any], d: Deployment, principal: Principal
 @get("/reports/{area_code:str}/{period:str}", opt={"permission": REPORTS}, sync_to_thread=True,
      summary="研判报告 (JSON): volumes, categories and trend, causes, hot spots, overdue, "
              "escalated, satisfaction, warnings")
-def report_json(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                principal: PrincipalDep, area_code: AreaPath, period: Period) -> dict[str, Any]:
+def report_json(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                principal: http.PrincipalDep, area_code: AreaPath, period: Period) -> dict[str, Any]:
     return _report(request, deployment, principal, area_code, period, "json")
 
 
 @get("/reports/{area_code:str}/{period:str}/xlsx", opt={"permission": REPORTS},
      sync_to_thread=True, summary="研判报告 as an XLSX workbook", media_type=(
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-def report_xlsx(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                principal: PrincipalDep, area_code: AreaPath, period: Period) -> Response[bytes]:
+def report_xlsx(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                principal: http.PrincipalDep, area_code: AreaPath, period: Period) -> Response[bytes]:
     built = _report(request, deployment, principal, area_code, period, "xlsx")
     name = f"{area_code}-{built['period']}.xlsx"
     return Response(reports.xlsx_bytes(built), media_type=(
@@ -852,8 +802,8 @@ def report_xlsx(request: Request[Any, Any, Any], deployment: DeploymentDep,
 @get("/reports/{area_code:str}/{period:str}/html", opt={"permission": REPORTS},
      sync_to_thread=True, summary="研判报告 as a printable page (self-contained HTML)",
      media_type="text/html")
-def report_html(request: Request[Any, Any, Any], deployment: DeploymentDep,
-                principal: PrincipalDep, area_code: AreaPath, period: Period) -> Response[str]:
+def report_html(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                principal: http.PrincipalDep, area_code: AreaPath, period: Period) -> Response[str]:
     built = _report(request, deployment, principal, area_code, period, "html")
     return Response(reports.html_page(built), media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy":

@@ -11,7 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, Status, ValidationError, tables
-from suyuan_smart.common import Scope, calendar, now, scope_clause
+from suyuan_core.sql import within
+from suyuan_core.tables import under
+from suyuan_core.times import now
+from suyuan_smart.common import Scope, calendar
 
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 AFTER_RESOLUTION = frozenset({Status.resolved, Status.unresolved, Status.referred, Status.closed})
@@ -64,10 +67,10 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
              .where(c.merged_into.is_(None),
                     c.status.in_([Status.resolved.value, Status.closed.value]),
                     e.kind.in_(["resolve", "callback", "reopen"]),
-                    scope_clause(c.area_path, scope))
+                    within(c.area_path, scope))
              .order_by(e.case_id, e.seq))
     if area_code:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))
+        query = query.where(under(c.area_path, d.areas.tree.path(area_code)))
     pending: dict[int, dt.datetime | None] = {}
     with d.reading() as s:
         for case_id, kind, occurred in s.execute(query):

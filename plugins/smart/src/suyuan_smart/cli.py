@@ -291,7 +291,7 @@ def build(deployment: Deployment | None) -> click.Group:
     @dup.command("scan")
     @click.option("--days", type=int)
     def dup_scan(days: int | None) -> None:
-        from suyuan_smart.common import now
+        from suyuan_core.times import now
         from suyuan_smart.duplicates import scan
 
         since = now() - dt.timedelta(days=days) if days else None

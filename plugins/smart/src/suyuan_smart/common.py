@@ -1,13 +1,11 @@
-"""Small helpers every service of the plugin shares."""
+"""Small helpers every service of the plugin shares (time, SQL scope and route helpers come from
+the core's public API: suyuan_core.times, .sql, .http)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import weakref
 from collections.abc import Sequence
 from typing import Any
-
-import sqlalchemy as sa
 
 from suyuan_core import Case, Deployment, NotFound
 from suyuan_smart.settings import Settings
@@ -34,27 +32,6 @@ def calendar(d: Deployment) -> WorkCalendar:
     return found
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def iso(at: dt.datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
-
-
-def parse_iso(value: Any) -> dt.datetime | None:
-    return None if value in (None, "") else dt.datetime.fromisoformat(str(value))
-
-
-def to_db(at: dt.datetime) -> dt.datetime:
-    """The core stores naive UTC."""
-    return at.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def from_db(at: dt.datetime | None) -> dt.datetime | None:
-    return None if at is None else at.replace(tzinfo=dt.UTC)
-
-
 def handler(unit: str) -> str:
     return f"organisation:{unit}"
 
@@ -77,15 +54,6 @@ def caller_phone(case: Case) -> str | None:
 
 #: area paths a listing is limited to (a caller's ``principal.scope(permission)``); None = all.
 Scope = Sequence[str] | None
-
-
-def scope_clause(column: Any, scope: Scope) -> Any:
-    """``column`` (an area path) lies under one of the ``scope`` paths; an empty scope: nothing."""
-    if scope is None:
-        return sa.true()
-    if not scope:
-        return sa.false()
-    return sa.or_(*(column.startswith(p) for p in scope))
 
 
 def in_scope(d: Deployment, area_code: str | None, scope: Scope) -> bool:

@@ -12,7 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, ValidationError, tables
-from suyuan_smart.common import Scope, calendar, iso, now, scope_clause, settings
+from suyuan_core.sql import within
+from suyuan_core.tables import under
+from suyuan_core.times import iso, now
+from suyuan_smart.common import Scope, calendar, settings
 from suyuan_smart.settings import Limit, Settings
 from suyuan_smart.workcal import Span
 
@@ -228,10 +231,10 @@ def _open_cases(d: Deployment, area_code: str | None, where: Any,
     c = tables.cases.c
     query = (select(c.id).where(c.status.in_([x.value for x in OPEN_STATUSES]),
                                 c.deadline.is_not(None), c.merged_into.is_(None), where(c),
-                                scope_clause(c.area_path, scope))
+                                within(c.area_path, scope))
              .order_by(c.deadline))
     if area_code:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(area_code)))
+        query = query.where(under(c.area_path, d.areas.tree.path(area_code)))
     with d.reading() as s:
         ids = list(s.scalars(query))
     return [d.cases.get(i) for i in ids]

@@ -27,17 +27,9 @@ from suyuan_core import (
     ValidationError,
     tables,
 )
-from suyuan_smart.common import (
-    Scope,
-    calendar,
-    handler,
-    iso,
-    now,
-    parse_iso,
-    scope_clause,
-    settings,
-    unit_of,
-)
+from suyuan_core.sql import within
+from suyuan_core.times import iso, now, parse_datetime
+from suyuan_smart.common import Scope, calendar, handler, settings, unit_of
 
 RATED = ("satisfied", "basically_satisfied", "dissatisfied")
 
@@ -126,7 +118,7 @@ def sign_off(d: Deployment, case_id: int, unit: str, *, actor: str,
         if unit in state["signed"]:
             raise ValidationError(f"{unit} has already signed for case {case_id}", field="unit",
                                   rule="once")
-        due = parse_iso(state["sign_due"])
+        due = parse_datetime(state["sign_due"]) if state["sign_due"] else None
         late = due is not None and at > due
         state["signed"] = [*state["signed"], unit]
         role = "lead" if unit == state["lead"] else "co"
@@ -162,7 +154,7 @@ def return_order(d: Deployment, case_id: int, unit: str, reason_code: str, basis
             raise ValidationError(f"the centre ruled case {case_id} belongs to {unit} after "
                                   f"{state['returns']} returns (终审)", field="case_id",
                                   rule="max_returns")
-        since = parse_iso(state["at"])
+        since = parse_datetime(state["at"])
         assert since is not None
         if calendar(d).work_minutes_between(since, at) > s_.return_window_workhours * 60:
             raise ValidationError(f"the return window ({s_.return_window_workhours:g} working "
@@ -293,7 +285,7 @@ def ranking(d: Deployment, period: Period, session: Session | None = None, *,
     end = dt.datetime.combine(period.end, dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
     query = (select(e.case_id, e.kind, e.data, e.occurred_at)
              .join(tables.cases, c.id == e.case_id)
-             .where(c.merged_into.is_(None), scope_clause(c.area_path, scope),
+             .where(c.merged_into.is_(None), within(c.area_path, scope),
                     e.kind.in_(["assign", "smart.sign_off", "smart.return", "smart.urge",
                                 "callback"]))
              .order_by(e.case_id, e.seq))

@@ -13,7 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core import OPEN_STATUSES, Case, Deployment, NotFound, ValidationError, tables
-from suyuan_smart.common import Scope, caller_phone, now, scope_clause, settings, to_db
+from suyuan_core.sql import within
+from suyuan_core.tables import under
+from suyuan_core.times import now, to_db
+from suyuan_smart.common import Scope, caller_phone, settings
 from suyuan_smart.models import duplicates
 
 WEIGHTS = {"caller": 0.35, "text": 0.35, "place": 0.15, "category": 0.15}
@@ -61,8 +64,8 @@ def candidates(d: Deployment, case: Case, session: Session) -> list[tuple[Case, 
         c.id != case.id, c.merged_into.is_(None), c.reported_at >= since,
         c.reported_at <= to_db(at), c.status.in_([x.value for x in OPEN_STATUSES]))
     if town:
-        query = query.where(c.area_path.startswith(d.areas.tree.path(town)))
-    from suyuan_smart._rows import row_to_case
+        query = query.where(under(c.area_path, d.areas.tree.path(town)))
+    from suyuan_core import row_to_case
 
     out = []
     for row in session.execute(query.limit(2000)):
@@ -92,7 +95,7 @@ def scan(d: Deployment, since: dt.datetime | None = None) -> int:
     """Propose merges for every open case reported since ``since`` (default: the window)."""
     since = since or now() - dt.timedelta(days=settings(d).duplicate_window_days)
     c = tables.cases.c
-    from suyuan_smart._rows import row_to_case
+    from suyuan_core import row_to_case
 
     n = 0
     with d.transaction() as s:
@@ -119,7 +122,7 @@ def proposals(d: Deployment, status: str | None = "proposed", *,
                 old.c.area_code.label("candidate_area"))
          .join(new, new.c.id == duplicates.c.case_id)
          .join(old, old.c.id == duplicates.c.candidate_id)
-         .where(scope_clause(new.c.area_path, scope), scope_clause(old.c.area_path, scope))
+         .where(within(new.c.area_path, scope), within(old.c.area_path, scope))
          .order_by(duplicates.c.id))
     if status:
         q = q.where(duplicates.c.status == status)

@@ -28,7 +28,8 @@ from suyuan_core import (
     SuyuanError,
     ValidationError,
 )
-from suyuan_smart.common import calendar, now, settings
+from suyuan_core.times import now
+from suyuan_smart.common import calendar, settings
 
 URGENCY_WORDS = {"紧急": "urgent", "特急": "urgent", "加急": "urgent", "一般": "normal",
                  "普通": "normal", "复杂": "complex", "urgent": "urgent", "normal": "normal",

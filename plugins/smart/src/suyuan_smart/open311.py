@@ -18,9 +18,9 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import FINAL_STATUSES, Case, Deployment, NewCase, Party, SuyuanError, tables
-from suyuan_smart._rows import row_to_case
-from suyuan_smart.common import calendar, handler, now, settings, to_db
+from suyuan_core import FINAL_STATUSES, Case, Deployment, NewCase, Party, SuyuanError, row_to_case, tables
+from suyuan_core.times import now, to_db
+from suyuan_smart.common import calendar, handler, settings
 
 
 class Open311Error(SuyuanError):

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from suyuan_core import Deployment, Level, Period, ValidationError, tables
+from suyuan_core.tables import under
+from suyuan_core.times import now, to_db
 from suyuan_smart import alerts, deadlines
-from suyuan_smart.common import calendar, now, settings, to_db
+from suyuan_smart.common import calendar, settings
 from suyuan_smart.models import reports as reports_table
 
 FIGURES = ("cases_received", "cases_closed", "on_time_rate", "satisfaction_rate",
@@ -57,10 +59,10 @@ def build(d: Deployment, area_code: str, period: Period) -> dict[str, Any]:
     c = tables.cases.c
     with d.reading() as s:
         texts = s.execute(select(c.title, c.description).where(
-            c.area_path.startswith(tree.path(area_code)), c.reported_at >= to_db(start),
+            under(c.area_path, tree.path(area_code)), c.reported_at >= to_db(start),
             c.reported_at < to_db(end), c.merged_into.is_(None)).limit(5000)).all()
         escalated = list(s.scalars(select(c.id).where(
-            c.area_path.startswith(tree.path(area_code)), c.level != area.level.name,
+            under(c.area_path, tree.path(area_code)), c.level != area.level.name,
             c.reported_at >= to_db(start), c.reported_at < to_db(end),
             c.level.in_([lv.name for lv in Level if lv > Level.community])).limit(50)))
     from suyuan_smart.classify import tokens

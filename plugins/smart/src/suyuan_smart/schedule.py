@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from suyuan_core import OPEN_STATUSES, Deployment, Job
+from suyuan_core.times import iso
 from suyuan_smart import alerts, callbacks, deadlines, reports
-from suyuan_smart.common import calendar, iso, settings
+from suyuan_smart.common import calendar, settings
 from suyuan_smart.notices import DISPATCHERS, tell
 
 ACTOR = "job:smart"

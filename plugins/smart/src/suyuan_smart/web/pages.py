@@ -38,9 +38,11 @@ from suyuan_core import (
     tables,
     templates,
 )
+from suyuan_core.sql import within
+from suyuan_core.times import now
 from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates
 from suyuan_smart.api import acts_for_unit, own_unit
-from suyuan_smart.common import calendar, handler, now, scope_clause, settings
+from suyuan_smart.common import calendar, handler, settings
 
 READ, DISPATCH, HANDLE, CALLBACK, REPORTS = ("cases.read", "smart.dispatch", "smart.handle",
                                              "smart.callback", "smart.reports")
@@ -152,7 +154,7 @@ def _open_smart(d: Deployment, me: Principal, permission: str) -> list[Case]:
     query = (select(c.id).where(c.status.in_([s.value for s in OPEN_STATUSES]),
                                 c.merged_into.is_(None),
                                 c.source.in_(settings(d).deadline_sources),
-                                scope_clause(c.area_path, scope))
+                                within(c.area_path, scope))
              .order_by(c.deadline.is_(None), c.deadline, c.id).limit(500))
     with d.reading() as s:
         ids = list(s.scalars(query))

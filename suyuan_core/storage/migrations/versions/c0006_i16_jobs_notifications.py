@@ -1,7 +1,7 @@
 """scheduled work and notifications: job_runs (one row per job and slot), the notifications outbox, users.acts_for
 
-Revision ID: c0005_i16_jobs_notifications
-Revises: c0004_rollups_from_community
+Revision ID: c0006_i16_jobs_notifications
+Revises: c0005_area_paths_bytewise
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "c0005_i16_jobs_notifications"
-down_revision: str | None = "c0004_rollups_from_community"
+revision: str = "c0006_i16_jobs_notifications"
+down_revision: str | None = "c0005_area_paths_bytewise"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

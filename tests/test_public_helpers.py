@@ -1,0 +1,236 @@
+"""The public helpers plugins stand on (suyuan_core.http, .times, .sql, .imports): what they
+refuse, what they write, and that a plugin's route built on them behaves like the core's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any
+
+import pytest
+import sqlalchemy as sa
+from litestar import get, post
+from litestar.params import JSONBody, Parameter
+
+from suyuan_core import (
+    ImportFailed,
+    NotFound,
+    Permission,
+    PermissionDenied,
+    PluginSpec,
+    Role,
+    ValidationError,
+    hookimpl,
+    http,
+    imports,
+    row_to_case,
+    sql,
+    tables,
+    times,
+)
+from suyuan_core.testing.http import ApiClient
+
+API = "/api/v1/helper_demo"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+# -- times ------------------------------------------------------------------------------------
+
+def test_times_store_naive_utc_and_show_utc():
+    local = dt.datetime(2026, 5, 3, 9, 30, tzinfo=SHANGHAI)
+    stored = times.to_db(local)
+    assert stored == dt.datetime(2026, 5, 3, 1, 30) and stored.tzinfo is None
+    assert times.from_db(stored) == local and times.from_db(stored).tzinfo is dt.UTC
+    # smart's old iso() kept +08:00; the API shows every time in UTC
+    assert times.iso(local) == "2026-05-03T01:30:00+00:00"
+    assert times.to_db(None) is None and times.iso(None) is None
+    with pytest.raises(ValueError, match="aware"):
+        times.to_db(dt.datetime(2026, 5, 3, 9, 30))
+
+
+def test_times_parse_names_the_field():
+    assert times.parse_datetime("2026-05-03T09:30+08:00").utcoffset() == dt.timedelta(hours=8)
+    with pytest.raises(ValidationError) as naive:
+        times.parse_datetime("2026-05-03T09:30", field="held_at")
+    assert naive.value.field == "held_at" and naive.value.rule == "aware_datetime"
+    with pytest.raises(ValidationError) as bad:
+        times.parse_date("3 May", field="signed_on")
+    assert bad.value.field == "signed_on" and bad.value.rule == "date"
+    assert times.parse_date("2026-05-03") == dt.date(2026, 5, 3)
+
+
+def test_local_day_and_period(deployment):
+    late = dt.datetime(2026, 5, 3, 16, 30, tzinfo=dt.UTC)  # 00:30 on 4 May in Shanghai
+    assert str(times.zone(deployment)) == "Asia/Shanghai"
+    assert times.local_date(deployment, late) == dt.date(2026, 5, 4)
+    assert str(times.period_of(deployment, "month", late)) == "2026-05"
+    assert times.local_time(deployment, dt.date(2026, 5, 4)).hour == 12
+
+
+# -- sql --------------------------------------------------------------------------------------
+
+def test_chunks_and_within(deployment, factories):
+    assert [list(c) for c in sql.chunks(list(range(5)), 2)] == [[0, 1], [2, 3], [4]]
+    assert list(sql.chunks([], 3)) == []
+    mine = factories.case(area_code="C.T1.C1.G1")
+    factories.case(area_code="C.T2.C1.G1")
+    c = tables.cases.c
+    with deployment.reading() as s:
+        def ids(paths: list[str] | None) -> list[int]:
+            return list(s.scalars(sa.select(c.id).where(sql.within(c.area_path, paths))))
+        assert ids([deployment.areas.tree.path("C.T1")]) == [mine.id]
+        assert ids([]) == [] and len(ids(None)) == 2
+        row = s.execute(sa.select(tables.cases).where(c.id == mine.id)).one()
+    assert row_to_case(row) == deployment.cases.get(mine.id)
+
+
+# -- imports ----------------------------------------------------------------------------------
+
+def _csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "people.csv"
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+def _person(row: dict[str, str]) -> tuple[str, int]:
+    if not row["name"]:
+        raise ValidationError("a name is required", field="name", rule="required")
+    return row["id"], int(row["age"] or 0)
+
+
+def test_csv_import_names_the_line(tmp_path):
+    ok = imports.read_csv(_csv(tmp_path, "id,name,age\nA1,王,30\nA2,李,\n"), _person,
+                          required=("id", "name"), key=lambda p: p[0])
+    assert ok.items == [("A1", 30), ("A2", 0)] and ok.line_of == {"A1": 2, "A2": 3}
+    with pytest.raises(ImportFailed) as empty:
+        imports.read_csv(_csv(tmp_path, "id,name,age\nA1,王,30\nA2,,1\n"), _person)
+    assert empty.value.line == 3 and empty.value.field == "name"
+    assert str(empty.value).startswith("line 3, field 'name': a name is required")
+    with pytest.raises(ImportFailed) as twice:
+        imports.read_csv(_csv(tmp_path, "id,name,age\nA1,王,30\nA1,李,2\n"), _person,
+                         key=lambda p: p[0])
+    assert twice.value.line == 3 and "line 2" in str(twice.value)
+    with pytest.raises(ImportFailed) as header:
+        imports.read_csv(_csv(tmp_path, "id,age\nA1,3\n"), _person, required=("id", "name"))
+    assert header.value.line == 1 and header.value.field == "name"
+
+
+# -- http: a plugin route built on the helpers -------------------------------------------------
+
+def helper_plugin() -> types.ModuleType:
+    mod = types.ModuleType("suyuan_helper_demo")
+    mod.plugin = PluginSpec(label=("助手示例", "Helper demo"))
+
+    @get("/cases/{case_id:int}", opt={"permission": "cases.read"}, sync_to_thread=False)
+    def show(case_id: Annotated[int, Parameter(ge=1)], deployment: http.DeploymentDep,
+             principal: http.PrincipalDep) -> dict[str, Any]:
+        case = http.readable_case(deployment, principal, case_id, "helper_demo.note")
+        return {"id": case.id}
+
+    @post("/notes", opt={"permission": "helper_demo.note"}, sync_to_thread=False)
+    def note(data: JSONBody[dict[str, Any]], deployment: http.DeploymentDep, principal: http.PrincipalDep,
+             request: http.AnyRequest) -> dict[str, Any]:
+        http.require_area(deployment, principal, "helper_demo.note", str(data["area_code"]))
+        with http.audited(deployment, principal, request, "helper_demo.note.add") as s:
+            s.info["audit_record"] = f"helper_demo_note:{data['n']}"
+            if data.get("fail"):
+                raise ValidationError("told to fail", field="fail", rule="test")
+        return {"ok": True}
+
+    @hookimpl
+    def suyuan_register_permissions():
+        return [Permission("helper_demo.note", ("记录", "Take notes"))]
+
+    @hookimpl
+    def suyuan_register_roles():
+        return [Role("note_taker", ("记录员", "Note taker"),
+                     permissions={"helper_demo.note", "cases.read"})]
+
+    @hookimpl
+    def suyuan_register_routes():
+        return [show, note]
+
+    for name, value in list(locals().items()):
+        if name.startswith("suyuan_"):
+            setattr(mod, name, value)
+    return mod
+
+
+def test_plugin_route_guards_like_the_core(make_deployment):
+    d = make_deployment(extra_plugins={"helper_demo": helper_plugin()})
+    from suyuan_core.testing.factories import Factories
+
+    case = Factories(d).case(area_code="C.T1.C1.G1")
+    with ApiClient(d) as api:
+        taker = api.as_role("note_taker", "C.T1")
+        reader = api.as_role("note_taker", "C.T2", ("mediator", "C.T1"))
+        assert api.get(f"{API}/cases/{case.id}", headers=taker).json() == {"id": case.id}
+        # reads there but may not act: 403 naming the permission and what the caller holds
+        r = api.get(f"{API}/cases/{case.id}", headers=reader)
+        assert r.status_code == 403 and r.json()["rule"] == "helper_demo.note"
+        assert "note_taker@C.T2" in r.json()["hint"]
+        outsider = api.as_role("note_taker", "C.T2")
+        assert api.get(f"{API}/cases/{case.id}", headers=outsider).status_code == 404
+        assert api.get(f"{API}/cases/999999", headers=taker).status_code == 404
+
+        r = api.post(f"{API}/notes", json={"area_code": "NOPE", "n": 1}, headers=taker)
+        assert r.status_code == 422 and r.json()["field"] == "area_code"
+        r = api.post(f"{API}/notes", json={"area_code": "C.T2", "n": 1}, headers=taker)
+        assert r.status_code == 403
+        assert api.post(f"{API}/notes", json={"area_code": "C.T1", "n": 7},
+                        headers=taker).status_code == 201
+        assert api.post(f"{API}/notes", json={"area_code": "C.T1", "n": 8, "fail": True},
+                        headers=taker).status_code == 422
+    entries = d.audit.search(action="helper_demo.note")
+    # the failed write left no entry: the audit entry rolls back with the change
+    assert [(e.record, e.ip) for e in entries] == [("helper_demo_note:7", "testclient")]
+
+
+def test_helpers_refuse_without_a_web_request(deployment, factories):
+    principal = deployment.accounts.as_user(_user(deployment, "mediator", "C.T1"))
+    case = factories.case(area_code="C.T2.C1.G1")
+    with pytest.raises(NotFound):
+        http.readable_case(deployment, principal, case.id)
+    assert http.listing_scope(deployment, principal, "cases.read", None) == ["/C/C.T1/"]
+    assert http.area_codes(deployment, principal, "cases.read", None) == ["C.T1"]
+    assert http.default_area(principal, "cases.read") == "C.T1"
+    with pytest.raises(PermissionDenied):
+        http.area_codes(deployment, principal, "cases.read", "C.T2")
+    assert not http.in_scope(deployment, principal, "cases.read", "C.T2")
+    assert not http.may_unmask(deployment, principal, "C.T1", False, None)
+    with pytest.raises(PermissionDenied):
+        http.may_unmask(deployment, principal, "C.T1", True, "回访当事人")
+    assert http.mask_names(deployment, ["王小二"], False) == {"王小二": "王**"}
+
+
+def _user(d: Any, role: str, area: str) -> str:
+    d.accounts.add_user("u1", "U", None, actor="t")
+    d.accounts.grant("u1", role, area, actor="t")
+    return "u1"
+
+
+# -- roster look-ups ----------------------------------------------------------------------------
+
+def test_roster_lookups_in_a_plugins_transaction(deployment, factories):
+    from suyuan_core import NotFound as Missing
+    from suyuan_core import Organisation
+
+    deployment.roster.save_organisations([Organisation("ORG1", "调委会", "committee", "C.T1")])
+    factories.person(external_id="M1", roles=("mediator",), areas=("C.T1.C1",))
+    factories.person(external_id="G1", roles=("grid_worker",), areas=("C.T2.C1",))
+    with deployment.transaction() as s:
+        s.execute(tables.person_roles.insert(),
+                  {"person_id": deployment.roster.get("G1").id, "role": "mediator"})
+        # the same transaction sees the role just added
+        both = deployment.roster.people(s, roles=["mediator"])
+        assert [p.external_id for p in both] == ["G1", "M1"]
+        assert deployment.roster.get("G1", session=s).roles == ("grid_worker", "mediator")
+    assert [p.external_id for p in deployment.roster.people(area_code="C.T1")] == ["M1"]
+    assert deployment.roster.organisation("ORG1", kind="committee").name == "调委会"
+    with pytest.raises(Missing) as wrong_kind:
+        deployment.roster.organisation("ORG1", kind="studio", field="studio")
+    assert wrong_kind.value.field == "studio"
+    with pytest.raises(Missing):
+        deployment.roster.get("nobody")
