@@ -142,3 +142,22 @@ def retry(state: State, notification_id: int) -> None:
     """Queue a failed notification again."""
     state.deployment.notifications.retry(notification_id)
     click.echo(f"notification {notification_id} queued again")
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Work off what is queued, then stop.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 32))
+@pass_state
+def worker_command(state: State, once: bool, concurrency: int) -> None:
+    """Run the scheduled jobs from the job queue in PostgreSQL (procrastinate): start one on each
+    machine (set ``[jobs] scheduler = "worker"`` so the serve processes leave the jobs to it); a
+    slot runs once however many workers there are."""
+    from suyuan_core.jobs import worker
+
+    d = state.deployment
+    worker.conninfo(d)  # PostgreSQL only: a clear error on SQLite
+    if worker.apply_schema(d):
+        click.echo("created the job queue's tables (procrastinate)")
+    click.echo(f"worker: {len(d.jobs.registry)} job(s); ticking every minute"
+               + (" (once)" if once else "; Ctrl-C to stop"))
+    worker.run(d, once=once, concurrency=concurrency)

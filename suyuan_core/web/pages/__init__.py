@@ -38,7 +38,7 @@ def pages_router(d: Deployment) -> Router:
         views.login_form, views.login, views.logout, views.set_language, views.queue,
         views.case_list, views.new_case_form, views.new_case, views.case_page, views.case_act,
         views.case_note, views.areas_page, views.roster_page, views.dashboard,
-        views.admin_users, views.admin_plugins, views.admin_audit, views.inbox_page,
+        views.admin_users, views.admin_users_change, views.admin_plugins, views.admin_audit, views.inbox_page,
         views.inbox_read,
     ]
     for name, page in views.plugin_pages(d):

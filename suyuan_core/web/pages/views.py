@@ -437,8 +437,78 @@ def _admin(request: Request[Any, Any, Any]) -> Principal:
 
 @get("/admin/users", sync_to_thread=True)
 def admin_users(request: Request[Any, Any, Any]) -> Response[str]:
+    return _admin_users_page(request, _admin(request))
+
+@post("/admin/users", sync_to_thread=True)
+def admin_users_change(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Accounts, role grants, what an account acts for, tokens and areas, in the browser: each
+    change through the account service (audited there, or here for areas), refused with a 4xx
+    naming the field and writing nothing."""
+    from suyuan_core.domain.areas import Area
+
     me = _admin(request)
-    return render(request, "admin_users.html", me=me, users=deployment_of(request).accounts.users())
+    check_csrf(me, data)
+    d = deployment_of(request)
+    f = {k: str(v).strip() for k, v in data.items() if isinstance(v, str)}
+    op, who = f.get("op", ""), f.get("username", "")
+    actor = me.actor
+    new_token = None
+    if op == "add":
+        d.accounts.add_user(who, f.get("display_name") or who, f.get("password") or None,
+                            acts_for=f.get("acts_for") or None, actor=actor)
+    elif op in ("grant", "revoke"):
+        if op == "grant":
+            d.accounts.grant(who, f.get("role", ""), f.get("area_code", ""), actor=actor)
+        else:
+            d.accounts.revoke(who, f.get("role", ""), f.get("area_code", ""), actor=actor)
+    elif op == "bind":
+        d.accounts.set_acts_for(who, f.get("acts_for") or None, actor=actor)
+    elif op in ("disable", "enable"):
+        if who == me.username and op == "disable":
+            raise ValidationError("you cannot disable your own account", field="username",
+                                  rule="not_self")
+        d.accounts.set_active(who, op == "enable", actor=actor)
+    elif op == "token":
+        raw = f.get("days") or ""
+        try:
+            days = int(raw) if raw else None
+        except ValueError:
+            raise ValidationError(f"{raw!r} is not a number of days", field="days",
+                                  rule="integer") from None
+        new_token = d.accounts.make_token(who, f.get("name") or "web", days=days, actor=actor)
+    elif op == "revoke_token":
+        raw = f.get("token_id", "")
+        if not raw.isdigit():
+            raise ValidationError(f"{raw!r} is not a token id", field="token_id", rule="integer")
+        d.accounts.revoke_token(who, int(raw), actor=actor)
+    elif op == "area":
+        area = Area(code=f.get("code", ""), name_zh=f.get("name_zh", ""),
+                    level=f.get("level", ""), parent_code=f.get("parent_code") or None,
+                    name_en=f.get("name_en") or None)
+        if area.code in d.areas.tree:
+            raise ValidationError(f"area {area.code} already exists", field="code",
+                                  rule="unique", hint="choose another code")
+        d.areas.import_areas([area])  # checks the parent and the level; all or nothing
+        d.audit.write(None, actor=actor, action="area.add", record=f"area:{area.code}",
+                      ip=client_ip(request), detail={"parent": area.parent_code,
+                                                     "level": area.level.name})
+    else:
+        raise ValidationError(f"unknown operation {op!r}", field="op", rule="one_of")
+    if new_token is None:
+        return Redirect("/admin/users", status_code=303)
+    return _admin_users_page(request, me, new_token=(who, new_token))
+
+
+def _admin_users_page(request: Request[Any, Any, Any], me: Principal,
+                      new_token: tuple[str, str] | None = None) -> Response[str]:
+    d = deployment_of(request)
+    found = d.accounts.users()
+    tokens = {u.username: d.accounts.tokens(u.username) for u in found}
+    return render(request, "admin_users.html", me=me, users=found, tokens=tokens,
+                  roles=list(d.roles), areas=sorted(d.areas.tree.areas.values(),
+                                                    key=lambda a: d.areas.tree.path(a.code)),
+                  new_token=new_token)
+
 
 
 @get("/admin/plugins", sync_to_thread=True)

@@ -168,11 +168,16 @@ def suyuan_register_jobs() -> list[Job]:
 @hookimpl
 def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deployment,
                                  session: Session) -> None:
-    """Tell the unit, the hotline centre or both (dispatch, return, urge, reminder …)."""
+    """Tell the unit, the hotline centre or both (dispatch, return, urge, reminder …), and queue
+    what the hotline platform must hear back (reply, completion, callback result)."""
     if event.kind == "assign" or event.kind.startswith("smart."):
         from suyuan_smart.notices import after_event
 
         after_event(deployment, case, event, session)
+    if event.kind in ("smart.reply", "close", "callback"):
+        from suyuan_smart.platform import queue
+
+        queue(deployment, case, event, session)
 
 
 @hookimpl

@@ -129,7 +129,16 @@ def calendar_check(deployment: Deployment, now: dt.datetime) -> dict[str, Any]:
     return {"year": year, "covered_by": None, "warned": True}
 
 
+def platform_push(deployment: Deployment, now: dt.datetime) -> dict[str, Any]:
+    """回传: push the replies, completions and callback results due to the hotline platform."""
+    from suyuan_smart import platform
+
+    return platform.push(deployment, now)
+
+
 JOBS = (
+    Job("smart.platform_push", every="5m", run=platform_push, retries=0,
+        label=("回传热线平台", "Replies back to the hotline platform")),
     Job("smart.deadline_reminders", every="1h", run=remind,
         label=("临期提醒", "Deadline reminders")),
     Job("smart.overdue", every="1h", run=mark_overdue,

@@ -161,6 +161,15 @@ class Settings:
     repeat_caller_days: int = 30
     stuck_workdays: int = 10
 
+    # -- replies back to the hotline platform (答复, 办结, 回访结果) ---------------------------
+    #: where the signed pushes go (empty: no push; the file export still works).
+    platform_push_url: str = ""
+    #: HMAC-SHA256 key of the pushes (X-Suyuan-Signature over ``timestamp.body``).
+    platform_push_secret: str = ""
+    platform_retries: int = attrs.field(default=5, validator=attrs.validators.and_(
+        attrs.validators.ge(0), attrs.validators.le(50)))
+    platform_timeout_seconds: float = 10.0
+
     # -- reports ---------------------------------------------------------------------------
     report_dir: str = "reports"
     report_levels: list[str] = attrs.Factory(lambda: ["county", "town"])
