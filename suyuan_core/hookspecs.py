@@ -167,7 +167,9 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     Every API output masks them (``name`` → ``张*``, ``phone`` → ``138****1234``, ``id_number``,
     ``address``, or ``hidden`` → ``***``) unless the viewer holds ``personal_data.unmask`` for
     the case's area and gives a reason, which is written to the audit log. Parties' names, phones,
-    ID numbers and addresses are always masked; they need no declaration.
+    ID numbers and addresses are always masked; they need no declaration. A column of the
+    plugin's own table is declared with ``table=``: ``SensitiveField("phone", "phone",
+    table="virtue_volunteers")``, and shown through ``suyuan_core.http.shown_row``.
     """
 
 

@@ -23,7 +23,7 @@ is **422** naming the field. Every refusal says what the caller holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,7 +38,7 @@ from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 
 __all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
-           "listing_scope", "mask_names", "may_unmask", "readable_case", "require_area"]
+           "listing_scope", "mask_names", "may_unmask", "readable_case", "require_area", "shown_row"]
 
 #: a handler parameter the router fills with the :class:`~suyuan_core.Deployment`.
 DeploymentDep = NamedDependency[Deployment]
@@ -180,6 +180,20 @@ def may_unmask(d: Deployment, principal: Principal, area_code: str, unmask: bool
         return False
     d.privacy.check_unmask(principal, d.areas.tree.path(area_code), reason)
     return True
+
+
+def shown_row(d: Deployment, principal: Principal, request: AnyRequest | None, table: str,
+              row: Mapping[str, Any], *, area_code: str, record: str, unmask: bool = False,
+              reason: str | None = None) -> dict[str, Any]:
+    """A row of the plugin's ``table`` for the response: its declared sensitive columns
+    (``SensitiveField(column, kind, table=table)``) masked — or, when the caller asks
+    (``unmask``), holds ``personal_data.unmask`` in ``area_code`` and gives a ``reason``, shown
+    whole, with the ``personal_data.unmask`` audit entry naming ``record``."""
+    if not unmask:
+        return d.privacy.row(table, row, False)
+    d.privacy.unmask(principal, area_path(d, area_code), reason, record=record,
+                     ip=client_ip(request) if request is not None else None)
+    return d.privacy.row(table, row, True)
 
 
 def mask_names(d: Deployment, names: Sequence[str], reveal: bool) -> dict[str, str]:

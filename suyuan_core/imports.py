@@ -80,7 +80,8 @@ def read_csv(path: Path, build: Callable[[dict[str, str]], T], *,
             k = key(item)
             if k in line_of:
                 raise ImportFailed(line, key_field,
-                                   f"{k!r} already appears on line {line_of[k]}")
+                                   f"{k!r} is a duplicate: it already appears on line "
+                                   f"{line_of[k]}")
             line_of[k] = line
         items.append(item)
     return Imported(items, line_of)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import pytest
 import sqlalchemy as sa
 from litestar import get, post
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
 from suyuan_core import (
     ImportFailed,
@@ -234,3 +234,116 @@ def test_roster_lookups_in_a_plugins_transaction(deployment, factories):
     assert wrong_kind.value.field == "studio"
     with pytest.raises(Missing):
         deployment.roster.get("nobody")
+
+
+# -- writes through a plugin's routes are audited by default -------------------------------------
+
+def forgetful_plugin() -> types.ModuleType:
+    mod = types.ModuleType("suyuan_forgetful")
+    mod.plugin = PluginSpec(label=("健忘", "Forgetful"))
+
+    @post("/things", opt={"permission": "cases.read"}, sync_to_thread=False)
+    def add(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        if data.get("bad"):
+            raise ValidationError("bad thing", field="bad", rule="test")
+        return {"ok": True}
+
+    @get("/things", opt={"permission": "cases.read"}, sync_to_thread=False)
+    def listing() -> list[str]:
+        return []
+
+    @hookimpl
+    def suyuan_register_routes():
+        return [add, listing]
+
+    mod.suyuan_register_routes = suyuan_register_routes
+    return mod
+
+
+def test_a_plugin_write_is_audited_without_the_plugin_asking(make_deployment):
+    d = make_deployment(extra_plugins={"forgetful": forgetful_plugin(),
+                                       "helper_demo": helper_plugin()})
+    with ApiClient(d) as api:
+        headers = api.as_role("mediator", "C.T1", username="wang")
+        assert api.post("/api/v1/forgetful/things", json={}, headers=headers).status_code == 201
+        assert api.get("/api/v1/forgetful/things", headers=headers).status_code == 200
+        assert api.post("/api/v1/forgetful/things", json={"bad": 1},
+                        headers=headers).status_code == 422
+        taker = api.as_role("note_taker", "C.T1", username="li")
+        assert api.post(f"{API}/notes", json={"area_code": "C.T1", "n": 3},
+                        headers=taker).status_code == 201
+    auto = d.audit.search(action="forgetful.")
+    # one entry: the successful write (not the read, not the refused write)
+    assert [(e.actor, e.action, e.record, e.detail) for e in auto] == [
+        ("user:wang", "forgetful.http", "/api/v1/forgetful/things",
+         {"method": "POST", "status": 201})]
+    # a handler that audited itself is not audited twice
+    assert [e.action for e in d.audit.search(actor="li")
+            if e.action.startswith("helper_demo")] == ["helper_demo.note.add"]
+
+
+# -- a plugin's own table declares its sensitive columns ----------------------------------------
+
+VOLUNTEERS = sa.Table("vol_volunteers", sa.MetaData(),
+                      sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("name", sa.String(64)), sa.Column("phone", sa.String(32)),
+                      sa.Column("area_code", sa.String(64)))
+
+
+def volunteer_plugin() -> types.ModuleType:
+    from suyuan_core import SensitiveField
+
+    mod = types.ModuleType("suyuan_vol")
+    mod.plugin = PluginSpec(label=("志愿者", "Volunteers"))
+
+    @get("/volunteers/{vid:int}", opt={"permission": "cases.read"}, sync_to_thread=False)
+    def show(vid: Annotated[int, Parameter(ge=1)], deployment: http.DeploymentDep,
+             principal: http.PrincipalDep, request: http.AnyRequest, unmask: FromQuery[bool] = False,
+             reason: FromQuery[str | None] = None) -> dict[str, Any]:
+        with deployment.reading() as s:
+            row = s.execute(sa.select(VOLUNTEERS).where(VOLUNTEERS.c.id == vid)).mappings().one()
+        http.require_area(deployment, principal, "cases.read", row["area_code"])
+        return http.shown_row(deployment, principal, request, "vol_volunteers", row,
+                              area_code=row["area_code"], record=f"vol_volunteers:{vid}",
+                              unmask=unmask, reason=reason)
+
+    @hookimpl
+    def suyuan_register_sensitive_fields():
+        return [SensitiveField("name", "name", table="vol_volunteers"),
+                SensitiveField("phone", "phone", table="vol_volunteers")]
+
+    @hookimpl
+    def suyuan_register_routes():
+        return [show]
+
+    mod.suyuan_register_sensitive_fields = suyuan_register_sensitive_fields
+    mod.suyuan_register_routes = suyuan_register_routes
+    return mod
+
+
+def test_a_plugin_tables_sensitive_columns_are_masked_unless_unmasked_with_a_reason(
+        make_deployment):
+    d = make_deployment(extra_plugins={"vol": volunteer_plugin()})
+    VOLUNTEERS.create(d.engine)
+    with d.transaction() as s:
+        s.execute(VOLUNTEERS.insert(), {"id": 1, "name": "王秀英", "phone": "13912345678",
+                                        "area_code": "C.T1.C1"})
+    assert [f.path for f in d.privacy.columns("vol_volunteers")] == ["name", "phone"]
+    assert d.privacy.fields == []  # table columns are not case.data keys
+    with ApiClient(d) as api:
+        mediator = api.as_role("mediator", "C.T1", username="wang-m")
+        chief = api.as_role("supervisor", "C", username="chief")
+        shown = api.get("/api/v1/vol/volunteers/1", headers=mediator).json()
+        assert shown["name"] == "王**" and shown["phone"] == "139****5678"
+        assert shown["area_code"] == "C.T1.C1"
+        refused = api.get("/api/v1/vol/volunteers/1?unmask=true&reason=回访当事人",
+                          headers=mediator)
+        assert refused.status_code == 403 and refused.json()["rule"] == "personal_data.unmask"
+        no_reason = api.get("/api/v1/vol/volunteers/1?unmask=true", headers=chief)
+        assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
+        whole = api.get("/api/v1/vol/volunteers/1?unmask=true&reason=回访当事人",
+                        headers=chief).json()
+        assert whole["phone"] == "13912345678"
+    entries = d.audit.search(action="personal_data.unmask")
+    assert [(e.actor, e.record, e.reason) for e in entries] == [
+        ("user:chief", "vol_volunteers:1", "回访当事人")]

@@ -25,7 +25,7 @@ def test_bad_roster_rows_write_nothing(deployment, tmp_path):
     f = tmp_path / "r.csv"
     for body, expected in [
         ("M1,甲,mediator,C.T1.C1,female,full_time,,3\nM1,乙,mediator,C.T1.C1,female,,,3\n",
-         "line 3, field 'external_id': 'M1' already appears on line 2"),
+         "line 3, field 'external_id': 'M1' is a duplicate: it already appears on line 2"),
         ("M1,甲,wizard,C.T1.C1,female,full_time,,3\n", "unknown role 'wizard'"),
         ("M1,甲,mediator,X.Y,female,full_time,,3\n", "unknown area 'X.Y'"),
         ("M1,甲,mediator,C.T1.C1,female,full_time,,many\n", "'many' is not a whole number"),

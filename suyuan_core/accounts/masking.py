@@ -70,13 +70,17 @@ def _kind(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
 
 @attrs.frozen
 class SensitiveField:
-    """A key of ``case.data`` (dotted for nested dicts, e.g. ``virtue.correction.id_number``)
-    that holds personal data; registered by ``suyuan_register_sensitive_fields``."""
+    """Personal data, declared by ``suyuan_register_sensitive_fields``: a key of ``case.data``
+    (dotted for nested dicts, e.g. ``virtue.correction.id_number``) or, with ``table``, a column
+    of the plugin's own table (``SensitiveField("phone", "phone", table="virtue_volunteers")``),
+    masked by ``deployment.privacy.row(table, row, reveal)`` and ``suyuan_core.http.shown_row``."""
 
     path: str
     kind: str = attrs.field(validator=_kind)
     label: Label = attrs.field(default=Label("个人信息", "Personal data"), converter=label)
     provider: str = "suyuan_core"
+    #: the plugin table whose column ``path`` is; None for a key of ``case.data``.
+    table: str | None = attrs.field(default=None, kw_only=True)
 
 
 def mask_party(party: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,6 +92,13 @@ def mask_party(party: Mapping[str, Any]) -> dict[str, Any]:
         if out.get(key):
             out[key] = MASKERS[kind](str(out[key]))
     return out
+
+
+def mask_value(kind: str, value: Any) -> Any:
+    """One value as a viewer without the unmask right sees it (empty values stay empty)."""
+    if value in (None, ""):
+        return value
+    return MASKERS[kind](value) if isinstance(value, str) or kind == "hidden" else "***"
 
 
 def mask_data(data: Mapping[str, Any], fields: Iterable[SensitiveField]) -> dict[str, Any]:
@@ -104,8 +115,6 @@ def mask_data(data: Mapping[str, Any], fields: Iterable[SensitiveField]) -> dict
             node = node[key]
         else:
             last = parts[-1]
-            if node.get(last) not in (None, ""):
-                value = node[last]
-                node[last] = (MASKERS[f.kind](value) if isinstance(value, str) or f.kind == "hidden"
-                              else "***")
+            if last in node:
+                node[last] = mask_value(f.kind, node[last])
     return out

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from suyuan_core.accounts.masking import SensitiveField, mask_data, mask_party
+from sqlalchemy.orm import Session
+
+from suyuan_core.accounts.masking import SensitiveField, mask_data, mask_party, mask_value
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.errors import PermissionDenied, ValidationError
 
@@ -24,15 +26,45 @@ class Privacy:
         self._fields: list[SensitiveField] | None = None
 
     @property
-    def fields(self) -> list[SensitiveField]:
-        """The sensitive ``case.data`` fields the core and the plugins declared."""
+    def declared(self) -> list[SensitiveField]:
+        """Everything the core and the plugins declared sensitive (``case.data`` keys and plugin
+        table columns), each credited to its plugin."""
         if self._fields is None:
             found: list[SensitiveField] = []
             for name, items in self.d.call_each("suyuan_register_sensitive_fields"):
                 for item in items or ():
-                    found.append(SensitiveField(item.path, item.kind, item.label, provider=name))
+                    found.append(SensitiveField(item.path, item.kind, item.label, provider=name,
+                                                table=item.table))
             self._fields = found
         return self._fields
+
+    @property
+    def fields(self) -> list[SensitiveField]:
+        """The sensitive ``case.data`` fields the core and the plugins declared."""
+        return [f for f in self.declared if f.table is None]
+
+    def columns(self, table: str) -> list[SensitiveField]:
+        """The declared sensitive columns of a plugin's ``table``."""
+        return [f for f in self.declared if f.table == table]
+
+    def row(self, table: str, row: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
+        """A row of a plugin's ``table`` (a mapping, e.g. ``result.mappings()``) as a viewer
+        sees it: every declared sensitive column masked unless ``reveal``."""
+        out = dict(row)
+        if not reveal:
+            for f in self.columns(table):
+                if f.path in out:
+                    out[f.path] = mask_value(f.kind, out[f.path])
+        return out
+
+    def unmask(self, principal: Principal, area_path: str, reason: str | None, *, record: str,
+               session: Session | None = None, ip: str | None = None) -> None:
+        """Check the right to unmask here and the reason (:meth:`check_unmask`), then write the
+        ``personal_data.unmask`` audit entry naming ``record`` — the one way to show personal
+        data unmasked."""
+        self.check_unmask(principal, area_path, reason)
+        self.d.audit.write(session, actor=principal.actor, action="personal_data.unmask",
+                           record=record, reason=reason, ip=ip)
 
     def check_unmask(self, principal: Principal, area_path: str, reason: str | None) -> None:
         """Refuse unmasking without the right for this area, or without a reason."""

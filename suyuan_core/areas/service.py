@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from suyuan_core import imports
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.domain.areas import Area
-from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
+from suyuan_core.errors import ValidationError
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -78,18 +78,8 @@ class AreaService:
 
 def read_csv(path: Path) -> list[Area]:
     """Areas from a CSV with the header ``code,parent_code,level,name_zh,name_en``."""
-    out: list[Area] = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(FIELDS[:4]) - set(reader.fieldnames or ())
-        if missing:
-            raise ImportFailed(1, None, f"missing columns {', '.join(sorted(missing))}")
-        for line, row in enumerate(reader, start=2):
-            try:
-                out.append(Area(code=row["code"].strip(), name_zh=row["name_zh"].strip(),
-                                level=row["level"].strip(),
-                                parent_code=(row.get("parent_code") or "").strip() or None,
-                                name_en=(row.get("name_en") or "").strip() or None))
-            except SuyuanError as exc:
-                raise ImportFailed(line, exc.field, exc.message) from None
-    return out
+    def build(row: dict[str, str]) -> Area:
+        return Area(code=row["code"], name_zh=row["name_zh"], level=row["level"],
+                    parent_code=row.get("parent_code") or None, name_en=row.get("name_en") or None)
+
+    return imports.read_csv(path, build, required=FIELDS[:4]).items

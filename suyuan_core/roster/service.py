@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from suyuan_core import imports
 from suyuan_core.domain.registry_items import Problem
 from suyuan_core.domain.roster import Organisation, Person
 from suyuan_core.errors import ImportFailed, NotFound, SuyuanError, ValidationError
@@ -161,46 +161,22 @@ class RosterService:
 
     def import_organisations_csv(self, path: Path) -> int:
         """Organisations from CSV ``external_id,name,kind,area_code`` (all-or-nothing)."""
-        orgs: list[Organisation] = []
-        seen: dict[str, int] = {}
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for line, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    values = {k: (row.get(k) or "").strip()
-                              for k in ("external_id", "name", "kind", "area_code")}
-                    org = Organisation(external_id=values["external_id"], name=values["name"],
-                                       kind=values["kind"], area_code=values["area_code"])
-                    if org.area_code not in self.d.areas.tree:
-                        raise ValidationError(f"unknown area {org.area_code!r}",
-                                              field="Organisation.area_code", rule="exists")
-                except SuyuanError as exc:
-                    raise ImportFailed(line, exc.field, exc.message) from None
-                if org.external_id in seen:
-                    raise ImportFailed(line, "external_id", f"{org.external_id!r} already appears "
-                                       f"on line {seen[org.external_id]}")
-                seen[org.external_id] = line
-                orgs.append(org)
-        return self.save_organisations(orgs)
+        def build(row: dict[str, str]) -> Organisation:
+            org = Organisation(external_id=row.get("external_id", ""), name=row.get("name", ""),
+                               kind=row.get("kind", ""), area_code=row.get("area_code", ""))
+            if org.area_code not in self.d.areas.tree:
+                raise ValidationError(f"unknown area {org.area_code!r}",
+                                      field="Organisation.area_code", rule="exists")
+            return org
+
+        read = imports.read_csv(path, build, key=lambda o: o.external_id)
+        return self.save_organisations(read.items)
 
     def import_csv(self, path: Path) -> tuple[int, int]:
-        """People from CSV (columns :data:`CSV_FIELDS`), all-or-nothing; ``(added, updated)``. A
-        bad line fails naming its number."""
-        people: list[Person] = []
-        lines: dict[str, int] = {}
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for line, row in enumerate(reader, start=2):
-                try:
-                    person = person_from_row(row)
-                except SuyuanError as exc:
-                    raise ImportFailed(line, exc.field, exc.message) from None
-                if person.external_id in lines:
-                    raise ImportFailed(line, "external_id",
-                                       f"{person.external_id!r} already appears on line "
-                                       f"{lines[person.external_id]}")
-                lines[person.external_id] = line
-                people.append(person)
-        return self.save(people, line_of=lines)
+        """People from CSV (columns :data:`CSV_FIELDS`), all-or-nothing; ``(added, updated)``.
+        A bad line fails naming its number."""
+        read = imports.read_csv(path, person_from_row, key=lambda p: p.external_id)
+        return self.save(read.items, line_of=read.line_of)
 
     def list(self, *, role: str | None = None, area_code: str | None = None,
              external_ids: Collection[str] | None = None,

@@ -30,6 +30,7 @@ from suyuan_core.web.auth import (
     signature_guard,
 )
 from suyuan_core.web.docs import OfflineDocs
+from suyuan_core.web.write_audit import audit_writes
 
 API = "/api/v1"
 SCHEMA_PATH = f"{API}/schema"
@@ -57,16 +58,19 @@ def plugin_routers(d: Deployment) -> list[Router]:
     out = []
     for name, handlers in d.call_each("suyuan_register_routes"):
         if handlers:
-            out.append(Router(path=f"/{name}", route_handlers=list(handlers), tags=[name]))
+            out.append(Router(path=f"/{name}", route_handlers=list(handlers), tags=[name],
+                              middleware=[audit_writes(name)]))
     return out
 
 
-def _secured(path: str, handlers: list[Any], **kwargs: Any) -> Router:
-    """A router behind the same authentication, guards and dependencies as ``/api/v1``."""
+def _secured(path: str, handlers: list[Any], audit: str | None = None, **kwargs: Any) -> Router:
+    """A router behind the same authentication, guards and dependencies as ``/api/v1`` (and, for
+    a plugin's root routes, ``audit``: the plugin whose writes are audited)."""
     return Router(
         path=path,
         route_handlers=handlers,
-        middleware=[DefineMiddleware(AuthMiddleware, exclude_from_auth_key=PUBLIC)],
+        middleware=[DefineMiddleware(AuthMiddleware, exclude_from_auth_key=PUBLIC),
+                    *([audit_writes(audit)] if audit else [])],
         guards=[permission_guard, signature_guard],
         dependencies={"deployment": Provide(provide_deployment, sync_to_thread=False),
                       "principal": Provide(provide_principal, sync_to_thread=False),
@@ -112,7 +116,7 @@ def root_routers(d: Deployment, reserved: set[str]) -> list[Router]:
                                   f"routes under /{first}",
                                   hint="switch one of them off in [plugins] enabled")
             claimed[first] = name
-            out.append(_secured("/", [router], tags=[name]))
+            out.append(_secured("/", [router], tags=[name], audit=name))
     return out
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from suyuan_core import Deployment, NotFound, ValidationError, tables, templates
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import date_conv, event_time, organisation, refuse_fees
+from suyuan_self_governance.common import date_conv, event_time, refuse_fees
 
 FORMS = ("written", "oral")
 RESULTS = ("performed", "partly_performed", "not_performed")
@@ -175,8 +175,8 @@ class Agreements:
                                       rule="mediation_law_art29")
             committee_id = None
             if item.committee:
-                committee_id = organisation(s, item.committee, "committee",
-                                            "mediation_committee").id
+                committee_id = self.d.roster.organisation(
+                    item.committee, kind="mediation_committee", session=s, field="committee").id
             elif item.form == "written":
                 raise ValidationError("a written agreement carries the seal of a mediation "
                                       "committee: name it", field="committee", rule="required")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import organisation, strs, time_conv
+from suyuan_self_governance.common import strs, time_conv
 from suyuan_self_governance.vocab import ALLIANCE_MATTERS
 
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
@@ -60,7 +60,8 @@ class Alliance:
         d = self.d
         at = item.handled_at
         with d.transaction(session) as s:
-            org = organisation(s, item.alliance, "alliance", "courtyard_alliance")
+            org = self.d.roster.organisation(
+                item.alliance, kind="courtyard_alliance", session=s, field="alliance")
             handler = f"organisation:{org.external_id}"
             case = d.cases.create(NewCase(
                 title=item.title, category=item.category, source="courtyard_alliance",
@@ -94,7 +95,8 @@ class Alliance:
              .join(tables.cases, c.id == a.case_id))
         if alliance:
             with self.d.reading() as s:
-                org = organisation(s, alliance, "alliance", "courtyard_alliance")
+                org = self.d.roster.organisation(
+                    alliance, kind="courtyard_alliance", session=s, field="alliance")
             q = q.where(a.alliance_id == org.id)
         with self.d.reading() as s:
             rows = s.execute(q).all()

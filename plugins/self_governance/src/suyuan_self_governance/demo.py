@@ -18,10 +18,10 @@ import attrs
 import sqlalchemy as sa
 
 from suyuan_core import Deployment, Level, NewCase, Person, ValidationError, tables
+from suyuan_core.times import zone
 from suyuan_self_governance import models as m
 from suyuan_self_governance.agreements import AgreementInput
 from suyuan_self_governance.alliance import MatterInput
-from suyuan_self_governance.common import members, tz
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.procedures import StepInput
 from suyuan_self_governance.roster import BodyInput, MediatorInput
@@ -83,8 +83,8 @@ def _anchor(d: Deployment) -> dt.datetime:
         newest = s.scalar(sa.select(sa.func.max(tables.cases.c.reported_at)))
     now = dt.datetime.now(dt.UTC)
     base = min(newest.replace(tzinfo=dt.UTC), now) if newest else now
-    local = base.astimezone(tz(d))
-    return dt.datetime.combine(local.date() - dt.timedelta(days=1), dt.time(18), tz(d))
+    local = base.astimezone(zone(d))
+    return dt.datetime.combine(local.date() - dt.timedelta(days=1), dt.time(18), zone(d))
 
 
 def generate(d: Deployment, *, seed: int, scale: float) -> dict[str, int]:
@@ -115,7 +115,7 @@ def _mediators(d: Deployment, sg: SelfGovernance, rng: random.Random, communitie
     target = max(3 * min(len(communities), 12), round(MEDIATORS * factor))
     full_target = round(FULL_TIME * factor)
     with d.reading() as s:
-        existing = members(s, roles=["mediator"])
+        existing = d.roster.people(s, roles=["mediator"])
         profiled = set(s.scalars(sa.select(m.mediators.c.person_id)))
     with d.transaction() as s:
         rows = [{"person_id": w.id, "background": _weighted(rng, BACKGROUND_WEIGHTS),
@@ -138,7 +138,7 @@ def _mediators(d: Deployment, sg: SelfGovernance, rng: random.Random, communitie
     if items:
         sg.roster.save_mediators(items)
     with d.reading() as s:
-        everyone = members(s, roles=["mediator"])
+        everyone = d.roster.people(s, roles=["mediator"])
     by_community: dict[str, list[tuple[str, str]]] = {c: [] for c in communities}
     for w in everyone:
         for a in w.areas:
@@ -174,7 +174,7 @@ def _bodies(d: Deployment, sg: SelfGovernance, rng: random.Random, communities: 
         if studios < 20 and len(people) >= 4 and rng.random() < 0.5:
             lead = others[0]
             with d.reading() as s:
-                lead_name = members(s, external_ids=[lead[0]])[0].name
+                lead_name = d.roster.people(s, external_ids=[lead[0]])[0].name
             sg.roster.save_body(BodyInput(
                 external_id=f"ST-{c}", name=f"{lead_name[0]}{'大姐' if lead[1] == 'female' else '大爷'}"
                                            "调解室",
@@ -230,7 +230,7 @@ def _sessions(d: Deployment, sg: SelfGovernance, rng: random.Random, communities
         d.cases.act(cid, "close", actor=ACTOR, occurred_at=closed_at)
         if outcome != "success" or rng.random() > 0.7:
             continue
-        reached = held.astimezone(tz(d)).date()
+        reached = held.astimezone(zone(d)).date()
         written = rng.random() < 0.6 and c in committees
         agreement = sg.agreements.draft(AgreementInput(
             case_id=cid, form="written" if written else "oral",
@@ -267,7 +267,7 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
     settings = d.settings("self_governance")
     tree = d.areas.tree
     with d.reading() as s:
-        workers = members(s, roles=list(settings.patrol_roles))
+        workers = d.roster.people(s, roles=list(settings.patrol_roles))
     by_area: dict[str, str] = {}
     for w in workers:
         for a in w.areas:
@@ -296,7 +296,7 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
             if rng.random() > 0.86:
                 continue
             start = dt.datetime.combine(start_day + dt.timedelta(days=rng.randint(0, 6)),
-                                        dt.time(rng.choice((8, 9, 15, 19))), tz(d))
+                                        dt.time(rng.choice((8, 9, 15, 19))), zone(d))
             found = []
             if rng.random() < 0.05:
                 title, category = rng.choice(HAZARDS)

@@ -16,17 +16,9 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NewCase, Period, ValidationError
 from suyuan_core.tables import under
+from suyuan_core.times import local_date, to_db, zone
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import (
-    area_names,
-    covers,
-    db_time,
-    local_date,
-    member,
-    refuse_fees,
-    time_conv,
-    tz,
-)
+from suyuan_self_governance.common import area_names, covers, refuse_fees, time_conv
 from suyuan_self_governance.settings import Settings
 
 
@@ -75,7 +67,7 @@ class Patrols:
                                   field="grid_code", rule="grid_level")
         grid = tree.parent_at(item.grid_code, Level.grid) or item.grid_code
         with d.transaction(session) as s:
-            who = member(s, item.patroller, "patroller")
+            who = self.d.roster.get(item.patroller, session=s, field="patroller")
             if not set(who.roles) & set(self.settings.patrol_roles):
                 raise ValidationError(f"{who.name} ({who.external_id}) is not a grid worker or "
                                       "patrol volunteer", field="patroller", rule="patrol_role")
@@ -85,7 +77,7 @@ class Patrols:
                                       field="patroller", rule="covers_area")
             pid = s.execute(m.patrols.insert().returning(m.patrols.c.id).values(
                 grid_code=grid, grid_path=tree.path(grid), person_id=who.id,
-                started_at=db_time(item.started_at), ended_at=db_time(item.ended_at),
+                started_at=to_db(item.started_at), ended_at=to_db(item.ended_at),
                 route=item.route, hazards=len(item.hazards))).scalar_one()
             cases = []
             for i, h in enumerate(item.hazards):
@@ -111,14 +103,14 @@ class Patrols:
         days = (period.end - period.start).days
         weeks = sorted({period.start + dt.timedelta(days=i) - dt.timedelta(
             days=(period.start + dt.timedelta(days=i)).weekday()) for i in range(days)})
-        zone = tz(self.d)
-        start = dt.datetime.combine(period.start, dt.time(), zone)
-        end = dt.datetime.combine(period.end, dt.time(), zone)
+        here = zone(self.d)
+        start = dt.datetime.combine(period.start, dt.time(), here)
+        end = dt.datetime.combine(period.end, dt.time(), here)
         p = m.patrols.c
         with self.d.reading() as s:
             rows = s.execute(sa.select(p.grid_code, p.started_at).where(
-                under(p.grid_path, tree.path(area_code)), p.started_at >= db_time(start),
-                p.started_at < db_time(end))).all()
+                under(p.grid_path, tree.path(area_code)), p.started_at >= to_db(start),
+                p.started_at < to_db(end))).all()
         covered = set()
         for grid, started in rows:
             day = local_date(self.d, started.replace(tzinfo=dt.UTC))

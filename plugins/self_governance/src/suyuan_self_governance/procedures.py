@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
+from suyuan_core.times import today
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import date_conv, member, organisation, strs, today
+from suyuan_self_governance.common import date_conv, strs
 from suyuan_self_governance.quorum import Meeting, meeting_from, passed, quorum, require_quorum
 from suyuan_self_governance.roster import Roster
 from suyuan_self_governance.settings import Settings
@@ -252,13 +253,14 @@ class Procedures:
         if not opinion.strip():
             raise ValidationError("is required", field="opinion", rule="required")
         with self.d.transaction(session) as s:
-            org = organisation(s, committee, "committee", "supervision_committee")
+            org = self.d.roster.organisation(
+                committee, kind="supervision_committee", session=s, field="committee")
             area = s.execute(sa.select(m.bodies.c.area_code)
                              .where(m.bodies.c.organisation_id == org.id)).scalar_one()
             seats = set(s.execute(sa.select(m.body_members.c.person_id).where(
                 m.body_members.c.organisation_id == org.id)).scalars())
             for i, ext in enumerate(reviewers):
-                who = member(s, ext, f"reviewers[{i}]")
+                who = self.d.roster.get(ext, session=s, field=f"reviewers[{i}]")
                 if who.id not in seats:
                     raise ValidationError(f"{who.name} ({ext}) is not a member of {org.name}",
                                           field=f"reviewers[{i}]", rule="committee_member")

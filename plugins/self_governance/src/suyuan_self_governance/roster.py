@@ -14,7 +14,6 @@ background and availability, and the bodies of self-governance with their member
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,12 +30,12 @@ from suyuan_core import (
     NotFound,
     Organisation,
     Person,
-    SuyuanError,
     ValidationError,
+    imports,
     tables,
 )
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import Member, member, members, opt_date_conv
+from suyuan_self_governance.common import opt_date_conv
 from suyuan_self_governance.vocab import BACKGROUNDS, BODY_KINDS, CLOSE_RELATIONS, INVERSE_RELATION, POSITIONS
 
 #: Art 8: a mediation committee has three to nine members.
@@ -205,34 +204,20 @@ class Roster:
         """Import a mediator roster. A member listed twice (the same ``external_id``, or the same
         name and phone under two ids) stops the import with both line numbers; nothing is written.
         Importing the same file again updates the members in place."""
-        items: list[MediatorInput] = []
-        lines: dict[str, int] = {}
-        phones: dict[tuple[str, str], tuple[str, int]] = {}
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = {"external_id", "name", "background", "areas"} - set(reader.fieldnames or ())
-            if missing:
-                raise ImportFailed(1, sorted(missing)[0],
-                                   f"the header lacks {', '.join(sorted(missing))}")
-            for line, row in enumerate(reader, start=2):
-                try:
-                    item = _mediator_from_row(row)
-                except SuyuanError as exc:
-                    raise ImportFailed(line, exc.field, exc.message) from None
-                if item.external_id in lines:
-                    raise ImportFailed(line, "external_id",
-                                       f"{item.external_id!r} is a duplicate: it already appears "
-                                       f"on line {lines[item.external_id]}")
-                if item.phone:
-                    key = (item.name, item.phone)
-                    if key in phones:
-                        other, other_line = phones[key]
-                        raise ImportFailed(line, "external_id",
-                                           f"{item.name} ({item.phone}) is a duplicate of "
-                                           f"{other!r} on line {other_line}")
-                    phones[key] = (item.external_id, line)
-                lines[item.external_id] = line
-                items.append(item)
+        read = imports.read_csv(path, _mediator_from_row,
+                                required=("external_id", "name", "background", "areas"),
+                                key=lambda item: item.external_id)
+        items, lines = read.items, read.line_of
+        phones: dict[tuple[str, str], str] = {}
+        for item in items:
+            if item.phone:
+                key = (item.name, item.phone)
+                if key in phones:
+                    other = phones[key]
+                    raise ImportFailed(lines[item.external_id], "external_id",
+                                       f"{item.name} ({item.phone}) is a duplicate of "
+                                       f"{other!r} on line {lines[other]}")
+                phones[key] = item.external_id
         with self.d.transaction() as s:
             p = tables.persons.c
             for item in items:
@@ -251,7 +236,7 @@ class Roster:
                          until: dt.date | None = None, *,
                          session: Session | None = None) -> None:
         with self.d.transaction(session) as s:
-            who = member(s, external_id, "mediator")
+            who = self.d.roster.get(external_id, session=s, field="mediator")
             result = s.execute(m.mediators.update().where(m.mediators.c.person_id == who.id)
                                .values(available=available, unavailable_until=until))
             if not getattr(result, "rowcount", 0):
@@ -261,7 +246,7 @@ class Roster:
     def mediators(self, area_code: str | None = None) -> list[dict[str, Any]]:
         with self.d.reading() as s:
             profiles = {r.person_id: r for r in s.execute(sa.select(m.mediators))}
-            found = members(s, ids=list(profiles))
+            found = self.d.roster.people(s, ids=list(profiles))
         out = []
         for who in found:
             if area_code and not any(a in self.d.areas.tree.subtree(area_code) or
@@ -293,7 +278,8 @@ class Roster:
                                   f"({', '.join(CLOSE_RELATIONS)})", field="relation",
                                   rule="one_of")
         with self.d.transaction(session) as s:
-            a, b = member(s, person, "person"), member(s, relative, "relative")
+            a = self.d.roster.get(person, session=s, field="person")
+            b = self.d.roster.get(relative, session=s, field="relative")
             if a.id == b.id:
                 raise ValidationError("a person is not her own relative", field="relative",
                                       rule="distinct")
@@ -301,7 +287,7 @@ class Roster:
                 s.execute(sa.delete(m.relatives).where(m.relatives.c.person_id == x,
                                                        m.relatives.c.relative_id == y))
                 s.execute(m.relatives.insert().values(person_id=x, relative_id=y, relation=rel))
-            self._check_supervision_bar(s, [a.id, b.id])
+            self._check_supervision_bar(s, [i for i in (a.id, b.id) if i is not None])
 
     # -- bodies --------------------------------------------------------------------------------
     def save_body(self, body: BodyInput, *, session: Session | None = None) -> Body:
@@ -329,10 +315,10 @@ class Roster:
                 {"organisation_id": oid, "person_id": who.id, "position": bm.position,
                  "minority": bm.minority} for bm, who in zip(body.members, people, strict=True)])
             if body.kind in ("supervision_committee", "villagers_committee"):
-                self._check_supervision_bar(s, [who.id for who in people])
+                self._check_supervision_bar(s, [who.id for who in people if who.id is not None])
             return self.body(body.external_id, session=s)
 
-    def _people(self, s: Session, body: BodyInput) -> list[Member]:
+    def _people(self, s: Session, body: BodyInput) -> list[Person]:
         people = []
         seen: set[str] = set()
         for i, bm in enumerate(body.members):
@@ -343,11 +329,11 @@ class Roster:
                 raise ValidationError(f"{bm.person!r} is listed twice", field=f"members[{i}].person",
                                       rule="unique")
             seen.add(bm.person)
-            people.append(member(s, bm.person, f"members[{i}].person"))
+            people.append(self.d.roster.get(bm.person, session=s, field=f"members[{i}].person"))
         return people
 
     def _check_body(self, s: Session, body: BodyInput, level: Level,
-                    people: list[Member]) -> dt.date | None:
+                    people: list[Person]) -> dt.date | None:
         kind = body.kind
         positions = [bm.position for bm in body.members]
         if not body.members:
@@ -433,7 +419,7 @@ class Roster:
             supervisors = kinds.get("supervision_committee", set())
             officers = kinds.get("villagers_committee", set())
             for sup in sorted(supervisors):
-                names = {x.id: x for x in members(s, ids=[sup, *officers])}
+                names = {x.id: x for x in self.d.roster.people(s, ids=[sup, *officers])}
                 if sup in officers:
                     raise ValidationError(
                         f"{names[sup].name} ({names[sup].external_id}) is a member of the villagers' "

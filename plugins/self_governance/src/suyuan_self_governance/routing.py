@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, RouteProposal
+from suyuan_core.times import local_date
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import local_date, members, open_load
+from suyuan_self_governance.common import open_load
 from suyuan_self_governance.settings import Settings
 
 W_COVERAGE, W_SPECIALITY, W_LOAD = 0.45, 0.30, 0.25
@@ -32,7 +33,7 @@ def propose(case: Case, deployment: Deployment, session: Session) -> list[RouteP
     ancestors = list(tree.ancestors(case.area_code))
     day = local_date(d, case.reported_at) if case.reported_at else None
     profiles = {r.person_id: r for r in session.execute(sa.select(m.mediators))}
-    candidates = [who for who in members(session, roles=list(settings.mediator_roles))
+    candidates = [who for who in deployment.roster.people(session, roles=list(settings.mediator_roles))
                   if any(a in ancestors for a in who.areas)]
     load = open_load(session, [f"person:{w.external_id}" for w in candidates])
     category = d.categories.get(case.category)

@@ -19,22 +19,16 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, ValidationError, tables
+from suyuan_core import Case, Deployment, Person, ValidationError, tables
+from suyuan_core.times import from_db, local_date, to_db, zone
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import (
-    Member,
     area_names,
     covers,
-    db_time,
-    from_db_time,
-    local_date,
-    member,
     open_load,
-    organisation,
     refuse_fees,
     strs,
     time_conv,
-    tz,
 )
 from suyuan_self_governance.settings import Settings
 from suyuan_self_governance.vocab import MATTERS, PARTICIPANT_ROLES, REASONS, SESSION_OUTCOMES
@@ -140,7 +134,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def mediation_deadline(d: Deployment, settings: Settings, accepted_at: dt.datetime) -> dt.datetime:
     """The end (local 24:00) of the day ``mediation_limit_months`` after acceptance."""
     due = add_months(local_date(d, accepted_at), settings.mediation_limit_months)
-    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time(), tz(d))
+    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time(), zone(d))
 
 
 class Sessions:
@@ -150,9 +144,9 @@ class Sessions:
 
     # -- checks ---------------------------------------------------------------------------------
     def check_mediator(self, s: Session, case: Case, external_id: str, day: dt.date,
-                       field: str = "mediator") -> Member:
+                       field: str = "mediator") -> Person:
         """She is a mediator, active and available on ``day``, and covers the case's area."""
-        who = member(s, external_id, field)
+        who = self.d.roster.get(external_id, session=s, field=field)
         if not set(who.roles) & set(self.settings.mediator_roles):
             raise ValidationError(f"{who.name} ({who.external_id}) is not a mediator (roles: "
                                   f"{', '.join(who.roles)})", field=field, rule="mediator_role")
@@ -215,7 +209,8 @@ class Sessions:
             who = self.check_mediator(s, case, item.mediator, day)
             studio_id = None
             if item.studio:
-                studio_id = organisation(s, item.studio, "studio", "mediation_studio").id
+                studio_id = self.d.roster.organisation(
+                    item.studio, kind="mediation_studio", session=s, field="studio").id
             handler = f"person:{who.external_id}"
             base = {"via": VIA}
             if item.outcome != "refused":
@@ -226,7 +221,7 @@ class Sessions:
                     case = d.cases.act(case.id or 0, "start", actor=actor, occurred_at=item.held_at,
                                        session=s, data=dict(base))
             sid = s.execute(m.sessions.insert().returning(m.sessions.c.id).values(
-                case_id=case.id, held_at=db_time(item.held_at), mediator_id=who.id,
+                case_id=case.id, held_at=to_db(item.held_at), mediator_id=who.id,
                 studio_id=studio_id, matter=item.matter, reasons=list(item.reasons),
                 participants=[dict(p) for p in item.participants], public=item.public,
                 summary=item.summary, outcome=item.outcome, refused_by=item.refused_by,
@@ -266,7 +261,7 @@ class Sessions:
             if case.status.value not in MEDIATABLE:
                 raise ValidationError(f"case {case_id} is {case.status.value}, not under mediation",
                                       field="case_id", rule="open_case")
-            new = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz(self.d))
+            new = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone(self.d))
             if case.deadline is not None and new <= case.deadline:
                 raise ValidationError(f"{until} is not after the current limit "
                                       f"{local_date(self.d, case.deadline - dt.timedelta(seconds=1))}",
@@ -286,7 +281,7 @@ class Sessions:
             q = q.where(m.sessions.c.case_id == case_id)
         with self.d.reading() as s:
             rows = s.execute(q.limit(limit)).all()
-        return [SessionRecord(id=r.id, case_id=r.case_id, held_at=from_db_time(r.held_at),
+        return [SessionRecord(id=r.id, case_id=r.case_id, held_at=from_db(r.held_at),
                               mediator=r.mediator_ext, matter=r.matter, reasons=tuple(r.reasons),
                               participants=tuple(r.participants), outcome=r.outcome,
                               summary=r.summary, public=r.public, refused_by=r.refused_by,

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
 from suyuan_core.tables import under
+from suyuan_core.times import zone
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import date_conv, refuse_fees, tz
+from suyuan_self_governance.common import date_conv, refuse_fees
 from suyuan_self_governance.vocab import PLATFORMS
 
 
@@ -83,7 +84,7 @@ class CitizensSunday:
 
     def _raise(self, s: Session, event_id: int, area_code: str, held_on: dt.date, n: int,
                matter: dict[str, Any], actor: str) -> Case:
-        at = dt.datetime.combine(held_on, dt.time(12), tz(self.d))
+        at = dt.datetime.combine(held_on, dt.time(12), zone(self.d))
         case = self.d.cases.create(NewCase(
             title=matter["title"], category=matter.get("category", "other"),
             source="citizens_sunday", area_code=matter.get("area_code", area_code),

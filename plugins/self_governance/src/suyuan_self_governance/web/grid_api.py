@@ -10,23 +10,13 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import NotFound, parse_period
+from suyuan_core import NotFound, http, parse_period
+from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.sunday import SundayEventInput
-from suyuan_self_governance.web.common import (
-    ACTIVITIES,
-    PATROLS,
-    READ,
-    AnyRequest,
-    DeploymentDep,
-    PrincipalDep,
-    areas_to_list,
-    audited,
-    in_scope,
-    require,
-)
+from suyuan_self_governance.web.common import ACTIVITIES, PATROLS, READ
 from suyuan_self_governance.web.inputs import body, parse
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -57,8 +47,8 @@ RaisedBody = Annotated[dict[str, Any], body(RaisedMatterInput)]
 def record_patrol(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                   data: PatrolBody) -> dict[str, Any]:
     item = parse(PatrolInput, data)
-    require(deployment, principal, PATROLS, item.grid_code, field="grid_code")
-    with audited(deployment, principal, request, "patrol.record") as s:
+    http.require_area(deployment, principal, PATROLS, item.grid_code, field="grid_code")
+    with http.audited(deployment, principal, request, "self_governance.patrol.record") as s:
         made = service(deployment).patrols.record(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"patrol:{made['patrol_id']}"
     return made
@@ -68,7 +58,7 @@ def record_patrol(request: AnyRequest, deployment: DeploymentDep, principal: Pri
      summary="Patrols in an area's subtree (default: your areas), newest first")
 def list_patrols(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
                  limit: Limit = 100) -> list[dict[str, Any]]:
-    found = {p["id"]: p for code in areas_to_list(deployment, principal, READ, area)
+    found = {p["id"]: p for code in http.area_codes(deployment, principal, READ, area)
              for p in service(deployment).patrols.list(code, limit=limit)}
     return [found[k] for k in sorted(found, reverse=True)][:limit]
 
@@ -80,7 +70,7 @@ def patrol_coverage(deployment: DeploymentDep, principal: PrincipalDep,
                     period: Annotated[str, Parameter(min_length=4, max_length=32,
                                                      description="e.g. 2026-03, 2026-Q1, 2026")],
                     ) -> dict[str, Any]:
-    require(deployment, principal, READ, area, field="area")
+    http.require_area(deployment, principal, READ, area, field="area")
     chosen = parse_period(period)
     covered, total = service(deployment).patrols.coverage(area, chosen)
     return {"area": area, "period": str(chosen), "covered_grid_weeks": covered,
@@ -95,8 +85,8 @@ def record_matter(request: AnyRequest, deployment: DeploymentDep, principal: Pri
                   data: MatterBody) -> dict[str, Any]:
     item = parse(MatterInput, data)
     alliance = service(deployment).roster.body(item.alliance)
-    require(deployment, principal, ACTIVITIES, alliance.area_code, field="alliance")
-    with audited(deployment, principal, request, "alliance.record") as s:
+    http.require_area(deployment, principal, ACTIVITIES, alliance.area_code, field="alliance")
+    with http.audited(deployment, principal, request, "self_governance.alliance.record") as s:
         case = service(deployment).alliance.record(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"case:{case.id}"
     return {"case_id": case.id, "status": case.status.value, "alliance": item.alliance,
@@ -109,7 +99,7 @@ def alliance_summary(deployment: DeploymentDep, principal: PrincipalDep,
                      external_id: Annotated[str, Parameter(min_length=1, max_length=64)],
                      ) -> dict[str, Any]:
     alliance = service(deployment).roster.body(external_id)
-    if alliance.kind != "courtyard_alliance" or not in_scope(deployment, principal, READ,
+    if alliance.kind != "courtyard_alliance" or not http.in_scope(deployment, principal, READ,
                                                              alliance.area_code):
         raise NotFound(f"no courtyard alliance {external_id!r}", field="external_id",
                        rule="exists")
@@ -124,12 +114,12 @@ def alliance_summary(deployment: DeploymentDep, principal: PrincipalDep,
 def record_event(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                  data: SundayBody) -> dict[str, Any]:
     item = parse(SundayEventInput, data)
-    require(deployment, principal, ACTIVITIES, item.area_code)
+    http.require_area(deployment, principal, ACTIVITIES, item.area_code)
     for i, matter in enumerate(item.matters):
         if matter.get("area_code") is not None:
-            require(deployment, principal, ACTIVITIES, str(matter["area_code"]),
+            http.require_area(deployment, principal, ACTIVITIES, str(matter["area_code"]),
                     field=f"matters[{i}].area_code")
-    with audited(deployment, principal, request, "sunday.record") as s:
+    with http.audited(deployment, principal, request, "self_governance.sunday.record") as s:
         made = service(deployment).sunday.record(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"sunday_event:{made['event_id']}"
     return made
@@ -139,7 +129,7 @@ def record_event(request: AnyRequest, deployment: DeploymentDep, principal: Prin
      summary="Citizens' Sunday events in an area's subtree (default: your areas), newest first")
 def list_events(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
                 limit: Limit = 100) -> list[dict[str, Any]]:
-    found = {e["id"]: e for code in areas_to_list(deployment, principal, READ, area)
+    found = {e["id"]: e for code in http.area_codes(deployment, principal, READ, area)
              for e in service(deployment).sunday.list(code, limit=limit)}
     ordered = sorted(found.values(), key=lambda e: (e["held_on"], e["id"]), reverse=True)
     return ordered[:limit]
@@ -152,11 +142,11 @@ def raise_matter(request: AnyRequest, deployment: DeploymentDep, principal: Prin
                  event_id: Id, data: RaisedBody) -> dict[str, Any]:
     item = parse(RaisedMatterInput, data)
     event = service(deployment).sunday.event(event_id)
-    if not in_scope(deployment, principal, READ, event["area_code"]):
+    if not http.in_scope(deployment, principal, READ, event["area_code"]):
         raise NotFound(f"no Citizens' Sunday event {event_id}", field="event_id", rule="exists")
-    require(deployment, principal, ACTIVITIES, item.area_code or event["area_code"])
+    http.require_area(deployment, principal, ACTIVITIES, item.area_code or event["area_code"])
     matter = {k: v for k, v in attrs.asdict(item).items() if v is not None}
-    with audited(deployment, principal, request, "sunday.matter",
+    with http.audited(deployment, principal, request, "self_governance.sunday.matter",
                  record=f"sunday_event:{event_id}") as s:
         case = service(deployment).sunday.raise_matter(event_id, matter, actor=principal.actor,
                                                        session=s)

@@ -10,28 +10,14 @@ import attrs
 from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal
+from suyuan_core import Deployment, NotFound, Principal, http
+from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.times import parse_date
 from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
-from suyuan_self_governance.common import need_date
 from suyuan_self_governance.routing import propose
 from suyuan_self_governance.service import service
 from suyuan_self_governance.sessions import SessionInput, SessionRecord
-from suyuan_self_governance.web.common import (
-    AGREEMENTS,
-    ASSIGN,
-    READ,
-    SESSIONS,
-    AnyRequest,
-    DeploymentDep,
-    PrincipalDep,
-    audited,
-    case_for,
-    client_ip,
-    in_scope,
-    mask_names,
-    may_unmask,
-    readable_case,
-)
+from suyuan_self_governance.web.common import AGREEMENTS, ASSIGN, READ, SESSIONS
 from suyuan_self_governance.web.inputs import body, parse
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -94,7 +80,7 @@ def session_out(d: Deployment, record: SessionRecord, reveal: bool) -> dict[str,
     out = record.as_dict()
     out["participants"] = d.privacy.parties(list(record.participants), reveal)
     if record.refused_by:
-        out["refused_by"] = mask_names(d, [record.refused_by], reveal)[record.refused_by]
+        out["refused_by"] = http.mask_names(d, [record.refused_by], reveal)[record.refused_by]
     return out
 
 
@@ -106,8 +92,8 @@ def session_out(d: Deployment, record: SessionRecord, reveal: bool) -> dict[str,
 def record_session(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                    data: SessionBody) -> dict[str, Any]:
     item = parse(SessionInput, data)
-    case_for(deployment, principal, item.case_id, SESSIONS)
-    with audited(deployment, principal, request, "session.record",
+    http.readable_case(deployment, principal, item.case_id, SESSIONS)
+    with http.audited(deployment, principal, request, "self_governance.session.record",
                  record=f"case:{item.case_id}") as s:
         record = service(deployment).sessions.record(item, actor=principal.actor, session=s)
     return session_out(deployment, record, False)
@@ -117,8 +103,8 @@ def record_session(request: AnyRequest, deployment: DeploymentDep, principal: Pr
      summary="The talk-and-reason sessions held on a case")
 def case_sessions(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                   case_id: Id, unmask: Unmask = False, reason: Reason = None) -> list[dict[str, Any]]:
-    case = readable_case(deployment, principal, case_id)
-    reveal = may_unmask(deployment, principal, case.area_code, unmask, reason)
+    case = http.readable_case(deployment, principal, case_id)
+    reveal = http.may_unmask(deployment, principal, case.area_code, unmask, reason)
     if reveal:
         deployment.audit.write(None, actor=principal.actor, action="case.unmask",
                                record=f"case:{case_id}", reason=reason)
@@ -132,8 +118,9 @@ def case_sessions(request: AnyRequest, deployment: DeploymentDep, principal: Pri
 def assign(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
            data: AssignBody) -> dict[str, Any]:
     item = parse(AssignInput, data)
-    case_for(deployment, principal, case_id, ASSIGN)
-    with audited(deployment, principal, request, "case.assign", record=f"case:{case_id}") as s:
+    http.readable_case(deployment, principal, case_id, ASSIGN)
+    with http.audited(deployment, principal, request, "self_governance.case.assign",
+                      record=f"case:{case_id}") as s:
         case = service(deployment).sessions.assign(case_id, item.mediator, actor=principal.actor,
                                                    session=s)
     return {"case_id": case_id, "status": case.status.value, "assignees": list(case.assignees),
@@ -145,9 +132,9 @@ def assign(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalD
 def extend(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
            data: ExtendBody) -> dict[str, Any]:
     item = parse(ExtendInput, data)
-    until = need_date(item.until, "until")
-    case_for(deployment, principal, case_id, SESSIONS)
-    with audited(deployment, principal, request, "case.extend", record=f"case:{case_id}",
+    until = parse_date(item.until, "until")
+    http.readable_case(deployment, principal, case_id, SESSIONS)
+    with http.audited(deployment, principal, request, "self_governance.case.extend", record=f"case:{case_id}",
                  reason=item.reason or None) as s:
         case = service(deployment).sessions.extend(
             case_id, until, both_parties_agree=item.both_parties_agree, actor=principal.actor,
@@ -159,7 +146,7 @@ def extend(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalD
      summary="People's mediators proposed for a case: area coverage, speciality, load and "
              "availability, each with a score and a reason")
 def route(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id) -> list[dict[str, Any]]:
-    case = case_for(deployment, principal, case_id, ASSIGN)
+    case = http.readable_case(deployment, principal, case_id, ASSIGN)
     with deployment.reading() as s:
         found = propose(case, deployment, s)
     return [{"handler_kind": p.handler_kind, "handler_id": p.handler_id, "score": p.score,
@@ -171,7 +158,7 @@ def shown(d: Deployment, a: Agreement, reveal: bool) -> Agreement:
     """The agreement with its parties' personal data masked unless ``reveal``."""
     if reveal:
         return a
-    names = mask_names(d, [p["name"] for p in a.parties], False)
+    names = http.mask_names(d, [p["name"] for p in a.parties], False)
 
     def text(value: str) -> str:  # the parties' names inside the free text too, longest first
         for full in sorted(names, key=len, reverse=True):
@@ -193,14 +180,14 @@ def agreement_for(d: Deployment, principal: Principal, agreement_id: int, unmask
     unmasks with a reason; every such showing is audited."""
     a = service(d).agreements.get(agreement_id)
     case = d.cases.get(a.case_id)
-    if not in_scope(d, principal, READ, case.area_code):
+    if not http.in_scope(d, principal, READ, case.area_code):
         raise NotFound(f"no agreement {agreement_id}", field="agreement_id", rule="exists")
     manager = principal.can(AGREEMENTS, d.areas.tree.path(case.area_code))
-    reveal = manager or may_unmask(d, principal, case.area_code, unmask, reason)
+    reveal = manager or http.may_unmask(d, principal, case.area_code, unmask, reason)
     if reveal:
         d.audit.write(None, actor=principal.actor, action=f"self_governance.agreement.{action}",
                       record=f"agreement:{agreement_id}", reason=reason if unmask else None,
-                      ip=client_ip(request))
+                      ip=http.client_ip(request))
     return shown(d, a, reveal)
 
 
@@ -220,8 +207,8 @@ def list_agreements(deployment: DeploymentDep, principal: PrincipalDep,
 def draft_agreement(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                     data: AgreementBody) -> dict[str, Any]:
     item = parse(AgreementInput, data)
-    case_for(deployment, principal, item.case_id, AGREEMENTS)
-    with audited(deployment, principal, request, "agreement.draft",
+    http.readable_case(deployment, principal, item.case_id, AGREEMENTS)
+    with http.audited(deployment, principal, request, "self_governance.agreement.draft",
                  record=f"case:{item.case_id}") as s:
         a = service(deployment).agreements.draft(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"agreement:{a.id}"
@@ -239,7 +226,7 @@ def show_agreement(request: AnyRequest, deployment: DeploymentDep, principal: Pr
 
 def _managed(d: Deployment, principal: Principal, agreement_id: int) -> Agreement:
     a = service(d).agreements.get(agreement_id)
-    case_for(d, principal, a.case_id, AGREEMENTS)
+    http.readable_case(d, principal, a.case_id, AGREEMENTS)
     return a
 
 
@@ -250,7 +237,7 @@ def sign_agreement(request: AnyRequest, deployment: DeploymentDep, principal: Pr
                    agreement_id: Id, data: SignBody) -> dict[str, Any]:
     item = parse(SignInput, data)
     _managed(deployment, principal, agreement_id)
-    with audited(deployment, principal, request, "agreement.sign",
+    with http.audited(deployment, principal, request, "self_governance.agreement.sign",
                  record=f"agreement:{agreement_id}") as s:
         a = service(deployment).agreements.sign(agreement_id, item.signer, item.on,
                                                 actor=principal.actor, session=s)
@@ -263,7 +250,7 @@ def seal_agreement(request: AnyRequest, deployment: DeploymentDep, principal: Pr
                    agreement_id: Id, data: SealBody) -> dict[str, Any]:
     item = parse(SealInput, data)
     _managed(deployment, principal, agreement_id)
-    with audited(deployment, principal, request, "agreement.seal",
+    with http.audited(deployment, principal, request, "self_governance.agreement.seal",
                  record=f"agreement:{agreement_id}") as s:
         a = service(deployment).agreements.seal(agreement_id, item.on, actor=principal.actor,
                                                 session=s)
@@ -278,7 +265,7 @@ def follow_up(request: AnyRequest, deployment: DeploymentDep, principal: Princip
               agreement_id: Id, data: FollowUpBody) -> dict[str, Any]:
     item = parse(FollowUpInput, data)
     _managed(deployment, principal, agreement_id)
-    with audited(deployment, principal, request, "agreement.follow_up",
+    with http.audited(deployment, principal, request, "self_governance.agreement.follow_up",
                  record=f"agreement:{agreement_id}") as s:
         a, notes = service(deployment).agreements.follow_up(
             agreement_id, item.checked_on, item.result, actor=principal.actor, note=item.note,

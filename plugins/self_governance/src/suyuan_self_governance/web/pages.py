@@ -30,14 +30,15 @@ from suyuan_core import (
     Period,
     Principal,
     ValidationError,
+    http,
     templates,
 )
+from suyuan_core.times import today as local_today
 from suyuan_self_governance import agreements as agreement_text
-from suyuan_self_governance.common import today as local_today
 from suyuan_self_governance.service import service
 from suyuan_self_governance.settings import Settings
 from suyuan_self_governance.vocab import MEETING_BODIES, PROCEDURE_MATTERS, STEPS
-from suyuan_self_governance.web.common import AGREEMENTS, READ, in_scope
+from suyuan_self_governance.web.common import AGREEMENTS, READ
 from suyuan_self_governance.web.mediation_api import shown
 
 PANEL_METRICS = ("talk_and_reason_success_rate", "courtyard_satisfaction_rate",
@@ -110,9 +111,9 @@ def agreements_page(deployment: Deployment, principal: Principal, query: dict[st
         return render(lang, "agreements.html", agreements=[shown(d, a, False) for a in found])
     a = sg.agreements.get(agreement_id)
     case = d.cases.get(a.case_id)
-    if not in_scope(d, principal, READ, case.area_code):
+    if not http.in_scope(d, principal, READ, case.area_code):
         raise NotFound(f"no agreement {agreement_id}", field="id", rule="exists")
-    full = in_scope(d, principal, AGREEMENTS, case.area_code)
+    full = http.in_scope(d, principal, AGREEMENTS, case.area_code)
     if full:  # those who draw it up and have it signed see the parties in full, audited
         d.audit.write(None, actor=principal.actor, action="self_governance.agreement.print",
                       record=f"agreement:{agreement_id}")
@@ -154,7 +155,7 @@ def procedures_page(deployment: Deployment, principal: Principal, query: dict[st
         return render(lang, "procedures.html", procedures=[found[k] for k in sorted(found)],
                       overdue=overdue, area_name=lambda c: _area_name(d, c))
     proc = sg.procedures.get(procedure_id)
-    if not in_scope(d, principal, READ, proc.area_code):
+    if not http.in_scope(d, principal, READ, proc.area_code):
         raise NotFound(f"no procedure {procedure_id}", field="id", rule="exists")
     settings: Settings = d.settings("self_governance")
     today = local_today(d)

@@ -12,21 +12,13 @@ from litestar.openapi.spec import Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, SuyuanError, ValidationError
+from suyuan_core import Deployment, NotFound, Principal, SuyuanError, ValidationError, http
+from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.common import to_date
 from suyuan_self_governance.roster import BodyInput, MediatorInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.vocab import BODY_KINDS
-from suyuan_self_governance.web.common import (
-    ROSTER_EDIT,
-    ROSTER_READ,
-    AnyRequest,
-    DeploymentDep,
-    PrincipalDep,
-    areas_to_list,
-    audited,
-    require,
-)
+from suyuan_self_governance.web.common import ROSTER_EDIT, ROSTER_READ
 from suyuan_self_governance.web.inputs import body, object_schema, parse
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
@@ -64,7 +56,7 @@ def require_person(d: Deployment, principal: Principal, permission: str, externa
     """The caller holds ``permission`` over every area the roster member covers."""
     who = d.roster.get(external_id)
     for area in who.areas:
-        require(d, principal, permission, area, field=field)
+        http.require_area(d, principal, permission, area, field=field)
 
 
 @get("/mediators", opt={"permission": ROSTER_READ}, sync_to_thread=True,
@@ -74,7 +66,7 @@ def list_mediators(deployment: DeploymentDep, principal: PrincipalDep,
                    area: Annotated[str | None, Parameter(max_length=64)] = None) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     sg = service(deployment)
-    for code in areas_to_list(deployment, principal, ROSTER_READ, area):
+    for code in http.area_codes(deployment, principal, ROSTER_READ, area):
         for m in sg.roster.mediators(code):
             found.setdefault(m["external_id"], m)
     return [found[k] for k in sorted(found)]
@@ -96,9 +88,9 @@ def save_mediators(request: AnyRequest, deployment: DeploymentDep, principal: Pr
             raise ValidationError(exc.message, field=f"mediators[{i}].{exc.field or ''}",
                                   rule=exc.rule, hint=exc.hint) from None
         for area in item.areas:
-            require(deployment, principal, ROSTER_EDIT, area, field=f"mediators[{i}].areas")
+            http.require_area(deployment, principal, ROSTER_EDIT, area, field=f"mediators[{i}].areas")
         items.append(item)
-    with audited(deployment, principal, request, "mediators.save",
+    with http.audited(deployment, principal, request, "self_governance.mediators.save",
                  record="mediators:" + ",".join(i.external_id for i in items)[:200]) as s:
         added, updated = service(deployment).roster.save_mediators(items, session=s)
     return {"added": added, "updated": updated}
@@ -111,7 +103,7 @@ def set_availability(request: AnyRequest, deployment: DeploymentDep, principal: 
     item = parse(AvailabilityInput, data)
     require_person(deployment, principal, ROSTER_EDIT, external_id, "external_id")
     until = to_date(item.until, "until")
-    with audited(deployment, principal, request, "mediator.availability",
+    with http.audited(deployment, principal, request, "self_governance.mediator.availability",
                  record=f"person:{external_id}") as s:
         service(deployment).roster.set_availability(external_id, item.available, until, session=s)
     return {"external_id": external_id, "available": item.available,
@@ -128,7 +120,7 @@ def list_bodies(deployment: DeploymentDep, principal: PrincipalDep,
                               rule="one_of")
     sg = service(deployment)
     found = {b.external_id: b.as_dict()
-             for code in areas_to_list(deployment, principal, ROSTER_READ, area)
+             for code in http.area_codes(deployment, principal, ROSTER_READ, area)
              for b in sg.roster.bodies(kind=kind, area_code=code)}
     return [found[k] for k in sorted(found)]
 
@@ -149,8 +141,8 @@ def show_body(deployment: DeploymentDep, principal: PrincipalDep,
 def save_body(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
               data: BodyBody) -> dict[str, Any]:
     item = parse(BodyInput, data)
-    require(deployment, principal, ROSTER_EDIT, item.area_code)
-    with audited(deployment, principal, request, "body.save",
+    http.require_area(deployment, principal, ROSTER_EDIT, item.area_code)
+    with http.audited(deployment, principal, request, "self_governance.body.save",
                  record=f"organisation:{item.external_id}") as s:
         saved = service(deployment).roster.save_body(item, session=s)
     return saved.as_dict()
@@ -164,7 +156,7 @@ def add_relative(request: AnyRequest, deployment: DeploymentDep, principal: Prin
     item = parse(RelativeInput, data)
     require_person(deployment, principal, ROSTER_EDIT, item.person, "person")
     require_person(deployment, principal, ROSTER_EDIT, item.relative, "relative")
-    with audited(deployment, principal, request, "relative.add",
+    with http.audited(deployment, principal, request, "self_governance.relative.add",
                  record=f"person:{item.person}") as s:
         service(deployment).roster.add_relative(item.person, item.relative, item.relation,
                                                 session=s)

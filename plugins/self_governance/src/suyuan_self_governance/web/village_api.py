@@ -12,23 +12,12 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal
+from suyuan_core import Deployment, NotFound, Principal, http
+from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.procedures import Procedure, ProposalInput, ReviewInput, StepInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.village_rules import RuleVersionInput
-from suyuan_self_governance.web.common import (
-    PROCEDURES,
-    READ,
-    RULES,
-    SUPERVISION,
-    AnyRequest,
-    DeploymentDep,
-    PrincipalDep,
-    areas_to_list,
-    audited,
-    in_scope,
-    require,
-)
+from suyuan_self_governance.web.common import PROCEDURES, READ, RULES, SUPERVISION
 from suyuan_self_governance.web.inputs import body, parse
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -55,7 +44,7 @@ ReviewBody = Annotated[dict[str, Any], body(ReviewInput)]
 # -- village rules and courtyard compacts -----------------------------------------------------
 def _document(d: Deployment, principal: Principal, document_id: int) -> dict[str, Any]:
     doc = service(d).rules.document(document_id)
-    if not in_scope(d, principal, READ, doc["area_code"]):
+    if not http.in_scope(d, principal, READ, doc["area_code"]):
         raise NotFound(f"no document {document_id}", field="document_id", rule="exists")
     return doc
 
@@ -64,7 +53,7 @@ def _document(d: Deployment, principal: Principal, document_id: int) -> dict[str
      summary="Village rules and courtyard compacts in an area's subtree (default: your areas)")
 def list_rules(deployment: DeploymentDep, principal: PrincipalDep,
                area: Area = None) -> list[dict[str, Any]]:
-    found = {doc["id"]: doc for code in areas_to_list(deployment, principal, READ, area)
+    found = {doc["id"]: doc for code in http.area_codes(deployment, principal, READ, area)
              for doc in service(deployment).rules.documents(code)}
     return [found[k] for k in sorted(found)]
 
@@ -75,8 +64,8 @@ def list_rules(deployment: DeploymentDep, principal: PrincipalDep,
 def adopt_rule(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                data: RuleBody) -> dict[str, Any]:
     item = parse(RuleVersionInput, data)
-    require(deployment, principal, RULES, item.area_code)
-    with audited(deployment, principal, request, "rules.adopt") as s:
+    http.require_area(deployment, principal, RULES, item.area_code)
+    with http.audited(deployment, principal, request, "self_governance.rules.adopt") as s:
         made = service(deployment).rules.adopt(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"rules:{made['document_id']}:v{made['version']}"
     return made
@@ -96,8 +85,8 @@ def file_rule(request: AnyRequest, deployment: DeploymentDep, principal: Princip
               document_id: Id, version: Version, data: FilingBody) -> dict[str, Any]:
     item = parse(FilingInput, data)
     doc = _document(deployment, principal, document_id)
-    require(deployment, principal, RULES, doc["area_code"], field="document_id")
-    with audited(deployment, principal, request, "rules.file",
+    http.require_area(deployment, principal, RULES, doc["area_code"], field="document_id")
+    with http.audited(deployment, principal, request, "self_governance.rules.file",
                  record=f"rules:{document_id}:v{version}") as s:
         service(deployment).rules.file(document_id, version, item.filed_at, session=s)
     return {"document_id": document_id, "version": version, "filed_at": item.filed_at}
@@ -115,7 +104,7 @@ def rule_diff(deployment: DeploymentDep, principal: PrincipalDep, document_id: I
 # -- four deliberations, two disclosures ------------------------------------------------------
 def _procedure(d: Deployment, principal: Principal, procedure_id: int) -> Procedure:
     proc = service(d).procedures.get(procedure_id)
-    if not in_scope(d, principal, READ, proc.area_code):
+    if not http.in_scope(d, principal, READ, proc.area_code):
         raise NotFound(f"no procedure {procedure_id}", field="procedure_id", rule="exists")
     return proc
 
@@ -124,7 +113,7 @@ def _procedure(d: Deployment, principal: Principal, procedure_id: int) -> Proced
      summary="四议两公开 procedures in an area's subtree (default: your areas)")
 def list_procedures(deployment: DeploymentDep, principal: PrincipalDep,
                     area: Area = None) -> list[dict[str, Any]]:
-    found = {p.id: p.as_dict() for code in areas_to_list(deployment, principal, READ, area)
+    found = {p.id: p.as_dict() for code in http.area_codes(deployment, principal, READ, area)
              for p in service(deployment).procedures.list(code)}
     return [found[k] for k in sorted(found)]
 
@@ -134,8 +123,8 @@ def list_procedures(deployment: DeploymentDep, principal: PrincipalDep,
 def open_procedure(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                    data: ProposalBody) -> dict[str, Any]:
     item = parse(ProposalInput, data)
-    require(deployment, principal, PROCEDURES, item.area_code)
-    with audited(deployment, principal, request, "procedure.open") as s:
+    http.require_area(deployment, principal, PROCEDURES, item.area_code)
+    with http.audited(deployment, principal, request, "self_governance.procedure.open") as s:
         proc = service(deployment).procedures.open(actor=principal.actor, session=s,
                                                    **attrs.asdict(item))
         s.info["audit_record"] = f"procedure:{proc.id}"
@@ -147,7 +136,7 @@ def open_procedure(request: AnyRequest, deployment: DeploymentDep, principal: Pr
 def overdue(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
             on: Annotated[dt.date | None, Parameter(description="the day to judge by")] = None,
             ) -> list[dict[str, Any]]:
-    found = {p["procedure_id"]: p for code in areas_to_list(deployment, principal, READ, area)
+    found = {p["procedure_id"]: p for code in http.area_codes(deployment, principal, READ, area)
              for p in service(deployment).procedures.overdue(at=on, area_code=code)}
     return [found[k] for k in sorted(found)]
 
@@ -166,8 +155,8 @@ def procedure_step(request: AnyRequest, deployment: DeploymentDep, principal: Pr
                    procedure_id: Id, data: StepBody) -> dict[str, Any]:
     item = parse(StepInput, data, procedure_id=procedure_id)
     proc = _procedure(deployment, principal, procedure_id)
-    require(deployment, principal, PROCEDURES, proc.area_code, field="procedure_id")
-    with audited(deployment, principal, request, f"procedure.{item.step}"[:64],
+    http.require_area(deployment, principal, PROCEDURES, proc.area_code, field="procedure_id")
+    with http.audited(deployment, principal, request, f"self_governance.procedure.{item.step}"[:64],
                  record=f"procedure:{procedure_id}") as s:
         after = service(deployment).procedures.step(item, actor=principal.actor, session=s)
     return after.as_dict()
@@ -180,8 +169,8 @@ def supervision_review(request: AnyRequest, deployment: DeploymentDep, principal
                        data: ReviewBody) -> dict[str, Any]:
     item = parse(ReviewInput, data)
     committee = service(deployment).roster.body(item.committee)
-    require(deployment, principal, SUPERVISION, committee.area_code, field="committee")
-    with audited(deployment, principal, request, "supervision.review") as s:
+    http.require_area(deployment, principal, SUPERVISION, committee.area_code, field="committee")
+    with http.audited(deployment, principal, request, "self_governance.supervision.review") as s:
         made = service(deployment).procedures.review(actor=principal.actor, session=s,
                                                      **attrs.asdict(item))
         s.info["audit_record"] = f"supervision_review:{made['id']}"
