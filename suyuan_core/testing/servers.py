@@ -49,6 +49,8 @@ class HttpReceiver:
 
 @contextmanager
 def http_receiver() -> Iterator[HttpReceiver]:
+    """An HTTP server on 127.0.0.1 keeping every POST/PUT it receives (robot webhooks, the
+    hotline platform's reply endpoint); set ``status`` to make it fail."""
     port = free_port()
     box = HttpReceiver(port)
 
