@@ -28,6 +28,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from suyuan_core.accounts import DemoLogin
     from suyuan_core.accounts.masking import SensitiveField
     from suyuan_core.deployment import Deployment
+    from suyuan_core.domain.agreements import (
+        ConfirmationDecision,
+        CourtPlatform,
+        MediationAgreement,
+        VideoRoom,
+    )
     from suyuan_core.domain.cases import Case, CaseEvent
     from suyuan_core.domain.metrics import MetricDefinition
     from suyuan_core.domain.registry_items import (
@@ -348,6 +354,76 @@ def suyuan_mediation_agreement_unperformed(case: Case, agreement: dict[str, Any]
         ``terms``, ``performance_manner``, ``performance_due`` and ``effective_on`` (ISO dates).
     :return: a one-line note of what was done (e.g. "司法确认申请 #12 已登记"), shown to the officer
         and stored with the follow-up; None when the plugin did nothing. Every note is kept.
+    """
+
+
+@hookspec(firstresult=True)
+def suyuan_mediation_agreement(agreement_ref: str, deployment: Deployment, session: Session) -> (
+        MediationAgreement | None):
+    """Look up a mediation agreement another pillar keeps, by its reference.
+
+    Called by a pillar that acts on agreements it does not keep — the ``rule_of_law`` pillar when
+    parties apply for judicial confirmation (人民调解法 Art 33) — inside its transaction.
+    ``agreement_ref`` is ``"<plugin>:<id>"`` (``"self_governance:12"``): each keeper answers only
+    for references that start with its own name and returns None for the others. **First result
+    wins.**
+
+    :return: a :class:`~suyuan_core.MediationAgreement` (parties, effective date, matter = the
+        case's category, case id, area, the keeper's status), or None when the reference is not
+        yours or names no agreement.
+
+    Example::
+
+        @hookimpl
+        def suyuan_mediation_agreement(agreement_ref, session):
+            plugin, _, local = agreement_ref.partition(":")
+            if plugin != "self_governance":
+                return None
+            return MediationAgreement(ref=agreement_ref, ...)
+    """
+
+
+@hookspec
+def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision,
+                                         agreement: MediationAgreement, deployment: Deployment,
+                                         session: Session) -> None:
+    """A court decided an application for judicial confirmation of a mediation agreement.
+
+    Called by the pillar that files the application (``rule_of_law``) inside the transaction that
+    records the decision. ``decision.outcome`` is ``"confirmed"`` (the agreement becomes
+    enforceable) or ``"refused"`` (the parties may re-mediate or sue). The agreement's keeper
+    (``agreement.keeper``) moves the agreement's state (e.g. to ``court_confirmed``); other
+    plugins may observe. Raising aborts the decision. The return value is ignored.
+    """
+
+
+@hookspec(firstresult=True)
+def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform | None:
+    """Connect to a court's online mediation platform (人民法院调解平台, 和合智解 …).
+
+    Called when delegated cases are synchronised (``suyuan rule-of-law platform sync``);
+    ``system`` is the configured adapter name (e.g. ``"file"``, ``"http"``, or a county's own).
+    **First result wins**; a plugin that requires the one shipping the default adapters runs
+    first and may answer for its own system name.
+
+    :return: an object meeting :class:`~suyuan_core.CourtPlatform` (``pull()`` the delegated
+        cases, ``push(results)`` the results; both idempotent), or None when ``system`` is not
+        yours.
+    """
+
+
+@hookspec(firstresult=True)
+def suyuan_video_room(case_id: int, room: str, deployment: Deployment) -> VideoRoom | None:
+    """Build the join link of a remote (video) mediation session in an existing video system.
+
+    Called when an officer schedules an online mediation session for a case (the county public
+    legal service centre's 远程视频系统). ``room`` is a unique room name the caller chose.
+    **First result wins**: the ``rule_of_law`` plugin answers with a self-hosted Jitsi Meet URL
+    (its ``video_base_url`` + room); a county plugin that requires it answers first with its own
+    system's link.
+
+    :return: a :class:`~suyuan_core.VideoRoom` (system, room, join URL), or None to let the next
+        plugin answer.
     """
 
 

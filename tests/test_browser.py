@@ -9,13 +9,7 @@ import re
 import pytest
 
 from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
-from suyuan_core.testing.browser import (
-    browser_page,
-    live_server,
-    outside,
-    requires_chromium,
-    sign_in,
-)
+from suyuan_core.testing.browser import browser_page, live_server, outside, requires_chromium, sign_in
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = requires_chromium

@@ -384,3 +384,74 @@ def test_hook_suyuan_demo_logins(with_hooks):
     info = d.accounts.user("desk")
     assert info.acts_for == "organisation:X" and info.grants == (("official", "C.T1"),)
     assert d.accounts.as_user("desk").acts_for == "organisation:X"
+
+
+def test_hook_suyuan_mediation_agreement(with_hooks):
+    # A keeper answers only for its own references; the first answer wins.
+    from suyuan_core import MediationAgreement
+
+    def keeper(agreement_ref, session):
+        plugin, _, local = agreement_ref.partition(":")
+        if plugin != "p":
+            return None
+        return MediationAgreement(ref=agreement_ref, case_id=int(local), area_code="C.T1.C1",
+                                  matter="neighbour", parties=[{"name": "甲"}, {"name": "乙"}],
+                                  effective_on=dt.date(2026, 3, 5), status="effective")
+
+    d = with_hooks(suyuan_mediation_agreement=keeper)
+    with d.transaction() as s:
+        found = d.hook.suyuan_mediation_agreement(agreement_ref="p:7", deployment=d, session=s)
+        other = d.hook.suyuan_mediation_agreement(agreement_ref="q:7", deployment=d, session=s)
+    assert found.keeper == "p" and found.case_id == 7 and found.party_names == ("甲", "乙")
+    assert other is None
+    with pytest.raises(ValidationError, match="<plugin>:<id>"):
+        MediationAgreement(ref="7", case_id=7, area_code="C", matter="x", parties=[],
+                           effective_on=None, status="draft")
+
+
+def test_hook_suyuan_judicial_confirmation_decided(with_hooks):
+    from suyuan_core import ConfirmationDecision, MediationAgreement
+
+    seen = []
+    d = with_hooks(suyuan_judicial_confirmation_decided=lambda decision, agreement, session:
+                   seen.append((decision.outcome, agreement.ref, session is not None)))
+    agreement = MediationAgreement(ref="p:1", case_id=1, area_code="C", matter="neighbour",
+                                   parties=[{"name": "甲"}], effective_on=dt.date(2026, 3, 5),
+                                   status="effective")
+    decision = ConfirmationDecision(agreement_ref="p:1", outcome="confirmed",
+                                    decided_on=dt.date(2026, 3, 20),
+                                    court_case_number="(2026)川0121民特1号", application_id=1)
+    with d.transaction() as s:
+        d.hook.suyuan_judicial_confirmation_decided(decision=decision, agreement=agreement,
+                                                    deployment=d, session=s)
+    assert seen == [("confirmed", "p:1", True)]
+    with pytest.raises(ValidationError, match="outcome"):
+        ConfirmationDecision(agreement_ref="p:1", outcome="maybe", decided_on=dt.date(2026, 1, 1),
+                             court_case_number="x", application_id=1)
+
+
+def test_hook_suyuan_court_platform(with_hooks):
+    from suyuan_core import CourtPlatform
+
+    class Platform:
+        name = "county"
+
+        def pull(self):
+            return [{"platform_ref": "W-1"}]
+
+        def push(self, results):
+            return len(results)
+
+    d = with_hooks(suyuan_court_platform=lambda system: Platform() if system == "county" else None)
+    found = d.hook.suyuan_court_platform(system="county", deployment=d)
+    assert isinstance(found, CourtPlatform) and found.pull() == [{"platform_ref": "W-1"}]
+    assert d.hook.suyuan_court_platform(system="other", deployment=d) is None
+
+
+def test_hook_suyuan_video_room(with_hooks):
+    from suyuan_core import VideoRoom
+
+    d = with_hooks(suyuan_video_room=lambda case_id, room: VideoRoom(
+        system="county-vc", room=room, join_url=f"https://vc.example.invalid/{room}?case={case_id}"))
+    found = d.hook.suyuan_video_room(case_id=3, room="r-3", deployment=d)
+    assert found.join_url == "https://vc.example.invalid/r-3?case=3" and found.system == "county-vc"

@@ -38,8 +38,10 @@ def metrics_markdown(state: State) -> str:
              "counts 1 toward the numerator (and the denominator of a rate) when its kind and "
              "condition match. The event's area is the case's area (its subtree rolls up into every "
              "area above it), its period is the local day of `occurred_at`, and its category and "
-             "source are the case's at that moment. Rates are numerator ÷ denominator × 100; a "
-             "rate with an empty denominator shows no value. Gauges are counts of current case "
+             "source are the case's at that moment. Rates are numerator ÷ denominator × 100 "
+             "(a `Figure`'s `num` and `den`, also readable as `numerator` and `denominator`; "
+             "the API's figures carry `num` and `den`); a rate with an empty denominator shows "
+             "no value. Gauges are counts of current case "
              "states, computed on demand. Computed metrics are period figures a plugin counts from "
              "its own records (e.g. patrol coverage); they split by area and period only and have "
              "no case drill-down.", "",

@@ -29,6 +29,13 @@ BY = ("category", "source", "area", "period")
 
 @attrs.frozen
 class Figure:
+    """One metric's figure for an area and period (and, when split, a category or source).
+
+    ``num`` is the **numerator** (the events counted, or a gauge's count) and ``den`` the
+    **denominator** of a rate (0 for a count); ``value`` is what is shown: the count, or
+    ``num / den × 100`` for a rate (None when ``den`` is 0). The API's ``FigureOut`` carries the
+    same names; :attr:`numerator` / :attr:`denominator` spell them out."""
+
     metric: str
     area_code: str
     period: str
@@ -37,6 +44,16 @@ class Figure:
     value: float | int | None
     category: str | None = None
     source: str | None = None
+
+    @property
+    def numerator(self) -> int:
+        """``num``: what the metric's numerator rule counted."""
+        return self.num
+
+    @property
+    def denominator(self) -> int:
+        """``den``: what the denominator rule counted (0 for a count)."""
+        return self.den
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)

@@ -10,13 +10,7 @@ from sg_testkit import MEDIATORS, committee_input, new_case, session_input
 from suyuan_self_governance.service import service
 from test_sg_agreements import agreement_input
 
-from suyuan_core.testing.browser import (
-    browser_page,
-    live_server,
-    outside,
-    requires_chromium,
-    sign_in,
-)
+from suyuan_core.testing.browser import browser_page, live_server, outside, requires_chromium, sign_in
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = requires_chromium

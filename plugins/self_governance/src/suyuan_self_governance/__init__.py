@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from suyuan_core import (
     Case,
     Category,
+    ConfirmationDecision,
     Deployment,
     IntakeSource,
+    MediationAgreement,
     MetricDefinition,
     MigrationSource,
     Permission,
@@ -151,6 +153,24 @@ def suyuan_case_deadline(case: Case, action: str, now: dt.datetime,
     from suyuan_self_governance.sessions import mediation_deadline
 
     return mediation_deadline(deployment, settings, now)
+
+
+@hookimpl
+def suyuan_mediation_agreement(agreement_ref: str, deployment: Deployment,
+                               session: Session) -> MediationAgreement | None:
+    """Answer for ``self_governance:<id>``: the agreement as the public value other pillars read
+    (the rule_of_law pillar's judicial confirmation)."""
+    from suyuan_self_governance.agreements import public
+
+    return public(deployment, session, agreement_ref)
+
+
+@hookimpl
+def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision, deployment: Deployment,
+                                         session: Session) -> None:
+    from suyuan_self_governance.agreements import decided
+
+    decided(deployment, session, decision)
 
 
 @hookimpl

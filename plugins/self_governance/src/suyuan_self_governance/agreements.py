@@ -27,7 +27,15 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, ValidationError, tables, templates
+from suyuan_core import (
+    ConfirmationDecision,
+    Deployment,
+    MediationAgreement,
+    NotFound,
+    ValidationError,
+    tables,
+    templates,
+)
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, refuse_fees
@@ -292,7 +300,7 @@ class Agreements:
                                                    "checked_on": day.isoformat()})
             notes: list[str] = []
             if result == "not_performed":
-                payload = {**a.as_dict(), "status": "not_performed"}
+                payload = {**a.as_dict(), "status": "not_performed", "ref": ref_of(a.id)}
                 notes = [n for n in d.hook.suyuan_mediation_agreement_unperformed(
                     case=case, agreement=payload, deployment=d, session=s) if n]
             s.execute(m.performance_checks.insert().values(
@@ -361,6 +369,45 @@ class Agreements:
                 under_any(c.area_path, area_paths))
         with self.d.reading() as s:
             return [self.get(i, session=s) for i in s.scalars(q)]
+
+
+# -- between pillars (hooks) ---------------------------------------------------------------------
+
+KEEPER = "self_governance"
+#: states the court's decision on judicial confirmation moves an agreement to.
+DECIDED = {"confirmed": "court_confirmed", "refused": "court_refused"}  # status is String(16)
+
+
+def ref_of(agreement_id: int) -> str:
+    """The public reference other pillars use for an agreement (``self_governance:<id>``)."""
+    return f"{KEEPER}:{agreement_id}"
+
+
+def public(d: Deployment, s: Session, agreement_ref: str) -> MediationAgreement | None:
+    """``suyuan_mediation_agreement``: one of this plugin's agreements as a public value."""
+    plugin, _, local = agreement_ref.partition(":")
+    if plugin != KEEPER or not local.isdigit():
+        return None
+    try:
+        a = Agreements(d).get(int(local), session=s)
+    except NotFound:
+        return None
+    case = s.execute(sa.select(tables.cases.c.category, tables.cases.c.area_code)
+                     .where(tables.cases.c.id == a.case_id)).one()
+    return MediationAgreement(ref=agreement_ref, case_id=a.case_id, area_code=case.area_code,
+                              matter=case.category, parties=a.parties,
+                              effective_on=a.effective_on, status=a.status, terms=a.terms,
+                              form=a.form)
+
+
+def decided(d: Deployment, s: Session, decision: ConfirmationDecision) -> None:
+    """``suyuan_judicial_confirmation_decided``: the court's decision moves the agreement's state
+    (confirmed → enforceable; refused → the parties may re-mediate or sue)."""
+    plugin, _, local = decision.agreement_ref.partition(":")
+    if plugin != KEEPER or not local.isdigit():
+        return
+    s.execute(m.agreements.update().where(m.agreements.c.id == int(local))
+              .values(status=DECIDED[decision.outcome]))
 
 
 # -- printing ------------------------------------------------------------------------------------

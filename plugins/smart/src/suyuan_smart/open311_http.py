@@ -19,18 +19,17 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import Body, Parameter
 
-from suyuan_core import PUBLIC_ROUTE, Deployment, SuyuanError
+from suyuan_core import PUBLIC_ROUTE, SuyuanError, http
+from suyuan_core.http import DeploymentDep
 from suyuan_smart import open311
 from suyuan_smart.open311 import Open311Error
 
 PREFIX = "/open311/v2"
 PUBLIC = {PUBLIC_ROUTE: True}
-DeploymentDep = NamedDependency[Deployment]
 Q = Annotated[str | None, Parameter(max_length=1000)]
 
 
@@ -110,15 +109,13 @@ async def request_create(
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response[str]:
     d, fmt = deployment, _fmt(request)
-    ip = request.client.host if request.client else "-"
 
     def run() -> list[dict[str, Any]]:
         with d.transaction() as s:
             made = open311.create(d, data, session=s)
-            d.audit.write(s, actor=open311.client(str(data.get("api_key"))),
-                          action="open311.request",
-                          record=f"case:{made[0]['service_request_id']}", ip=ip,
-                          detail={"service_code": data.get("service_code")})
+            http.audit(d, s, open311.client(str(data.get("api_key"))), request,
+                       "open311.request", record=f"case:{made[0]['service_request_id']}",
+                       detail={"service_code": data.get("service_code")})
             return made
 
     return _answer("requests", await anyio.to_thread.run_sync(run), fmt, status=201)

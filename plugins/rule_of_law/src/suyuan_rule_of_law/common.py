@@ -1,0 +1,178 @@
+"""Small pieces the pillar's services share: reading inputs from plain data (CLI JSON, HTTP bodies,
+platform files), dates, roster look-ups, and the calendar its periods are counted on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from suyuan_core import Deployment, Level, NotFound, ValidationError, WorkCalendar, tables
+from suyuan_rule_of_law.settings import Settings
+from suyuan_rule_of_law.vocab import Labels
+
+T = TypeVar("T")
+PLUGIN = "rule_of_law"
+
+
+def settings(d: Deployment) -> Settings:
+    found: Settings = d.settings(PLUGIN)
+    return found
+
+
+def calendar(d: Deployment) -> WorkCalendar:
+    s = settings(d)
+    return WorkCalendar(d.config.core.deployment.timezone, holidays=s.holidays,
+                        workdays=s.workdays, county_years=s.county_years,
+                        config_path=f"plugins.{PLUGIN}")
+
+
+def tz(d: Deployment) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(d.config.core.deployment.timezone)
+
+
+def today(d: Deployment) -> dt.date:
+    return dt.datetime.now(tz(d)).date()
+
+
+def from_dict(cls: type[T], data: Any, where: str | None = None) -> T:
+    """Build an input class from plain data: unknown fields are named, missing ones too."""
+    name = where or cls.__name__
+    if not isinstance(data, Mapping):
+        raise ValidationError("expected an object", field=name, rule="type")
+    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=name,
+                              rule="known_fields", hint="known: " + ", ".join(sorted(known)))
+    try:
+        return cls(**data)
+    except TypeError as exc:
+        raise ValidationError(str(exc), field=name, rule="required") from None
+
+
+def need_date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=field,
+                              rule="date") from None
+
+
+def date_conv(field: str) -> Any:
+    return lambda value: need_date(value, field)
+
+
+def opt_date_conv(field: str) -> Any:
+    return lambda value: None if value in (None, "") else need_date(value, field)
+
+
+def strs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value or ())
+
+
+def bounded(field: str, low: int, high: int) -> Any:
+    """An attrs validator: an integer in [low, high], the same range in API, forms and imports."""
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(f"{value!r} is not a whole number from {low} to {high}",
+                                  field=field, rule="range")
+    return check
+
+
+def text(field: str, high: int, *, required: bool = True) -> Any:
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise ValidationError("is required", field=field, rule="required")
+        if len(value) > high:
+            raise ValidationError(f"is {len(value)} characters; at most {high}", field=field,
+                                  rule="length")
+    return check
+
+
+def code_of(labels: Labels, field: str) -> Any:
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if value not in labels:
+            raise ValidationError(f"{value!r} is not one of {', '.join(labels)}", field=field,
+                                  rule="one_of")
+    return check
+
+
+def community(d: Deployment, code: str, field: str = "area_code") -> str:
+    """``code`` must be a village/community of the area tree."""
+    tree = d.areas.tree
+    if code not in tree:
+        raise NotFound(f"no area {code!r}", field=field, rule="exists")
+    if tree.get(code).level is not Level.community:
+        raise ValidationError(f"{code} is a {tree.get(code).level.value}, not a village/community",
+                              field=field, rule="community")
+    return code
+
+
+def communities(d: Deployment, under: str | None = None) -> list[str]:
+    tree = d.areas.tree
+    codes = tree.subtree(under) if under else list(tree.areas)
+    return sorted(c for c in codes if tree.get(c).level is Level.community)
+
+
+def area_name(d: Deployment, code: str) -> str:
+    tree = d.areas.tree
+    return tree.get(code).name_zh if code in tree else code
+
+
+def person(s: Session, external_id: str, field: str) -> Any:
+    p = tables.persons.c
+    row = s.execute(sa.select(tables.persons).where(p.external_id == external_id)).first()
+    if row is None:
+        raise NotFound(f"no roster member {external_id!r}", field=field, rule="exists",
+                       hint="add her with `suyuan roster import`")
+    return row
+
+
+def roles_of(s: Session, person_id: int) -> set[str]:
+    r = tables.person_roles.c
+    return set(s.scalars(sa.select(r.role).where(r.person_id == person_id)))
+
+
+def organisation(s: Session, external_id: str, field: str) -> Any:
+    o = tables.organisations.c
+    row = s.execute(sa.select(tables.organisations).where(o.external_id == external_id)).first()
+    if row is None:
+        raise NotFound(f"no organisation {external_id!r}", field=field, rule="exists")
+    return row
+
+
+def event_time(d: Deployment, s: Session, case_id: int, day: dt.date) -> dt.datetime:
+    """Noon (local) of ``day``, never before the case's last event: a timeline only moves forward."""
+    at = dt.datetime.combine(day, dt.time(12), tz(d))
+    e = tables.case_events.c
+    last = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
+    if last is not None and last.replace(tzinfo=dt.UTC) > at:
+        found: dt.datetime = last.replace(tzinfo=dt.UTC)
+        return found
+    return at
+
+
+def month_bounds(month: str | dt.date) -> tuple[dt.date, dt.date]:
+    """``"2026-05"`` → (2026-05-01, 2026-06-01): a half-open month."""
+    if isinstance(month, dt.date):
+        start = month.replace(day=1)
+    else:
+        try:
+            start = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise ValidationError(f"{month!r} is not a month (YYYY-MM)", field="month",
+                                  rule="month") from None
+    end = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start, end

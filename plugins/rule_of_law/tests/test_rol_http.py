@@ -1,0 +1,119 @@
+"""The pillar's HTTP routes through the real app: in the OpenAPI document behind authentication,
+area scoping (404 outside the caller's areas for reads, 403 for writes), audited writes, the
+monthly report as JSON, XLSX and print, and bad input refused naming the field — nothing written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from rol_testkit import agreement
+from suyuan_rule_of_law import models as m
+from suyuan_rule_of_law.advisors import TermInput
+from suyuan_rule_of_law.web import routes
+
+from suyuan_core.testing.http import ApiClient
+
+API = "/api/v1/rule_of_law"
+
+
+@pytest.fixture
+def api(d, rol):
+    rol.advisors.assign(TermInput(advisor="L1", area_code="C.T1.C1", start_on="2026-01-01"))
+    rol.advisors.assign(TermInput(advisor="L2", area_code="C.T2.C1", start_on="2026-01-01"))
+    with ApiClient(d) as client:
+        yield client
+
+
+def rows(d, table) -> int:
+    with d.reading() as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(table)))
+
+
+def test_routes_are_documented_and_behind_authentication(api):
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    ours = {p for p in doc["paths"] if p.startswith(API + "/")}
+    declared = {f"{API}{path}" for handler in routes() for path in handler.paths}
+    declared = {p.replace(":int}", "}").replace(":str}", "}") for p in declared}
+    assert declared == ours and len(ours) >= 18
+    assert api.get(f"{API}/advisors/coverage").status_code == 401
+
+
+def test_coverage_and_report_are_scoped_to_the_callers_areas(api, d):
+    town1 = api.as_role("official", "C.T1")
+    body = api.get(f"{API}/advisors/coverage", headers=town1).json()
+    assert body["communities"] == 2 and body["covered"] == 1
+    assert {r["area_code"] for r in body["rows"]} == {"C.T1.C1", "C.T1.C2"}
+    assert api.get(f"{API}/advisors/coverage?area=C.T2", headers=town1).status_code == 403
+    r = api.get(f"{API}/advisors/L1/report?month=2026-03", headers=town1)
+    assert r.status_code == 200 and r.json()["advisor_name"] == "张律师"
+    assert api.get(f"{API}/advisors/L2/report?month=2026-03", headers=town1).status_code == 404
+    x = api.get(f"{API}/advisors/L1/report.xlsx?month=2026-03", headers=town1)
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(x.content))["L1"]["A2"].value.startswith("村(社区)")
+    p = api.get(f"{API}/advisors/L1/report/print?month=2026-03", headers=town1)
+    assert p.status_code == 200 and "一月一通报" in p.text
+    assert api.get(f"{API}/advisors/L1/report?month=2026-3", headers=town1).status_code == 400
+
+
+def test_an_activity_outside_the_advisors_area_is_a_clear_422_and_writes_nothing(api, d):
+    sup = api.as_role("supervisor", "C")
+    r = api.post(f"{API}/advisors/activities", headers=sup, json={
+        "advisor": "L1", "area_code": "C.T1.C2", "kind": "consultation", "day": "2026-03-03"})
+    assert r.status_code == 422 and r.json()["field"] == "area_code"
+    assert r.json()["rule"] == "advisor_area" and rows(d, m.advisor_activities) == 0
+    r = api.post(f"{API}/lectures", headers=sup, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C2", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": 30, "speaker": "L1"})
+    assert r.status_code == 422 and r.json()["rule"] == "advisor_area"
+    assert rows(d, m.lectures) == 0
+    r = api.post(f"{API}/lectures", headers=sup, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C1", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": 30, "speaker": "L1", "fee": 5})
+    assert r.status_code == 422 and "fee" in r.json()["message"] and rows(d, m.lectures) == 0
+    r = api.post(f"{API}/lectures", headers=sup, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C1", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": 30, "speaker": "L1"})
+    assert r.status_code == 201
+    actions = [e.action for e in d.audit.search(limit=50)]
+    assert "rule_of_law.lecture" in actions
+
+
+def test_writes_outside_the_callers_areas_are_403(api, d):
+    town2 = api.as_role("official", "C.T2")
+    r = api.post(f"{API}/lectures", headers=town2, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C1", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": 30})
+    assert r.status_code == 403 and rows(d, m.lectures) == 0
+
+
+def test_judicial_confirmation_over_http(api, d, keeper):
+    a = agreement(d, keeper, 1, effective_on="2026-03-02")
+    official = api.as_role("official", "C.T1")
+    r = api.post(f"{API}/confirmations", headers=official, json={
+        "agreement_ref": a.ref, "applied_on": "2026-04-02", "applicants": ["刘大妈", "周大爷"],
+        "court": "金堂县人民法院"})
+    assert r.status_code == 422 and r.json()["rule"] == "art33_window"
+    assert rows(d, m.confirmations) == 0
+    r = api.post(f"{API}/confirmations", headers=official, json={
+        "agreement_ref": a.ref, "applied_on": "2026-03-20", "applicants": ["刘大妈", "周大爷"],
+        "court": "金堂县人民法院"})
+    assert r.status_code == 201, r.text
+    app_id = r.json()["id"]
+    # the official may file, not decide
+    assert api.post(f"{API}/confirmations/{app_id}/accept", headers=official, json={
+        "on": "2026-03-21", "court_case_number": "(2026)川0121民特3号"}).status_code == 403
+    clerk = api.as_role("court_clerk", "C")
+    r = api.post(f"{API}/confirmations/{app_id}/accept", headers=clerk, json={
+        "on": "2026-03-21", "court_case_number": "(2026)川0121民特3号"})
+    assert r.status_code == 201 and r.json()["status"] == "accepted"
+    r = api.post(f"{API}/confirmations/{app_id}/decide", headers=clerk,
+                 json={"on": "2026-03-30", "outcome": "confirmed"})
+    assert r.json()["status"] == "confirmed" and keeper.decisions == [(a.ref, "confirmed")]
+    town2 = api.as_role("official", "C.T2")
+    assert api.get(f"{API}/confirmations/{app_id}", headers=town2).status_code == 404
+    assert [x["id"] for x in api.get(f"{API}/confirmations", headers=official).json()] == [app_id]
+    assert api.get(f"{API}/confirmations", headers=town2).json() == []

@@ -1,0 +1,461 @@
+"""Routes under ``/api/v1/virtue/``: thin over the services, which enforce every register rule
+(the routes only say who is asking, from where and why). A caller holding no right for a route
+gets 403 from the core's guard; a record outside the caller's rights is 404 (its existence is not
+confirmed), and the refusal is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, TypeVar
+
+import attrs
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import Body, Parameter
+
+from suyuan_core import Deployment, NotFound, Principal, ValidationError
+from suyuan_core.http import AUDITED
+from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
+
+DeploymentDep = NamedDependency[Deployment]
+PrincipalDep = NamedDependency[Principal]
+AnyRequest = Request[Any, Any, Any]
+T = TypeVar("T")
+
+Id = Annotated[int, Parameter(ge=1, le=2**62)]
+Unmask = Annotated[bool, Parameter(description="Show personal data unmasked (needs the "
+                                               "register's unmask right and a reason; audited)")]
+Reason = Annotated[str | None, Parameter(max_length=500, description="Why you unmask (audited)")]
+Area = Annotated[str | None, Parameter(max_length=64)]
+Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
+Register = Annotated[str, Parameter(max_length=32, description="community_correction or "
+                                                               "resettlement")]
+JsonBody = Annotated[dict[str, Any], Body(description="A JSON object; see the route summary")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PERSON_READ = (read_perm("community_correction"), read_perm("resettlement"))
+PERSON_WRITE = (write_perm("community_correction"), write_perm("resettlement"))
+
+
+def _access(request: AnyRequest, principal: Principal, reason: str | None = None) -> Access:
+    """Who asks, from where, why. The pillar's services write their own audit entries (in the
+    change's transaction), so the request is marked audited for the core's safety net."""
+    request.state[AUDITED] = True
+    return Access(principal, ip=request.client.host if request.client else "-", reason=reason)
+
+
+def parse(cls: type[T], data: Any, where: str) -> T:
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field=where, rule="type")
+    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=where,
+                              rule="known_fields", hint="known: " + ", ".join(sorted(known)))
+    try:
+        return cls(**data)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(str(exc), field=where, rule="shape") from None
+
+
+def _int(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**62:
+        raise ValidationError("expected a positive integer", field=field, rule="type")
+    return value
+
+
+def _str(value: Any, field: str, required: bool = True) -> str:
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError("expected text", field=field, rule="type")
+    return value
+
+
+# -- registers ------------------------------------------------------------------------------------
+@get("/registers/{register:str}", opt={"permission": PERSON_READ}, sync_to_thread=True,
+     summary="社区矫正/安置帮教 records in the caller's areas, always masked; sealed minors' "
+             "records only for the roles the law names")
+def list_records(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                 register: Register, area: Area = None) -> list[dict[str, Any]]:
+    from suyuan_virtue.registers import PERSON_REGISTERS, Registers
+
+    if register not in PERSON_REGISTERS:
+        raise ValidationError(f"{register!r} is not a register of persons", field="register",
+                              rule="one_of", hint="community_correction or resettlement")
+    return [v.as_dict() for v in Registers(deployment).list(_access(request, principal),
+                                                            register, area=area)]
+
+
+@post("/registers", opt={"permission": PERSON_WRITE}, sync_to_thread=True, status_code=201,
+      summary="Register a person (encrypted at rest; refused before the register's PIA)")
+def add_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+               data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.registers import RecordInput, Registers
+
+    item = parse(RecordInput, data, "record")
+    return {"id": Registers(deployment).add(_access(request, principal), item)}
+
+
+@get("/records/{record_id:int}", opt={"permission": PERSON_READ}, sync_to_thread=True,
+     summary="One register record: masked, or unmasked with the right and a reason (audited)")
+def get_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+               record_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+    from suyuan_virtue.registers import Registers
+
+    return Registers(deployment).get(_access(request, principal, reason), record_id,
+                                     unmask=unmask).as_dict()
+
+
+@post("/records/{record_id:int}/entries", opt={"permission": PERSON_WRITE}, sync_to_thread=True,
+      status_code=201, summary="A check-in (报到), help given (帮扶), a visit or the term's end")
+def add_entry(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+              record_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.registers import Registers
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="entry", rule="type")
+    detail = data.get("detail")
+    if detail is not None and not isinstance(detail, str):
+        raise ValidationError("expected text", field="detail", rule="type")
+    Registers(deployment).add_entry(_access(request, principal), record_id,
+                                    _str(data.get("kind"), "kind"), _str(data.get("on"), "on"),
+                                    detail)
+    return {"ok": True}
+
+
+@get("/registers-figures", opt={"permission": ("metrics.read", *PERSON_READ)},
+     sync_to_thread=True,
+     summary="Active records per register under an area: counts only, small counts suppressed")
+def figures(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None) -> dict[str, Any]:
+    from suyuan_virtue.figures import register_figures
+
+    code = area or deployment.areas.tree.roots()[0]
+    path = deployment.areas.tree.path(code) if code in deployment.areas.tree else None
+    if path is None or not any(principal.can(p, path) for p in ("metrics.read", *PERSON_READ)):
+        raise NotFound(f"no area {code!r} in your areas", field="area", rule="exists")
+    return register_figures(deployment, code)
+
+
+@get("/registers/{register:str}/access-report", opt={"permission": ADMIN}, sync_to_thread=True,
+     summary="Who read, unmasked, wrote or was refused which record, when and why "
+             "(CSV, XLSX or JSON)")
+def access_report(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                  register: Register, format: Annotated[str, Parameter(
+                      pattern="^(csv|xlsx|json)$")] = "json") -> Any:
+    from suyuan_virtue.access_report import AccessReport
+
+    report = AccessReport(deployment)
+    if register not in REGISTERS:
+        raise ValidationError(f"{register!r} is not a register", field="register", rule="one_of")
+    rows = report.rows(_access(request, principal), register)
+    name = f"access-{register}-{dt.date.today().isoformat()}"
+    if format == "csv":
+        return Response(report.csv(rows).encode("utf-8-sig"), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if format == "xlsx":
+        return Response(report.xlsx(rows), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return rows
+
+
+@post("/pias", opt={"permission": ADMIN}, sync_to_thread=True, status_code=201,
+      summary="Record a register's personal-information impact assessment (PIPL Art 55)")
+def record_pia(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+               data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.pia import PiaInput, Pias
+
+    return {"id": Pias(deployment).record(_access(request, principal),
+                                          parse(PiaInput, data, "pia"))}
+
+
+@get("/pias", opt={"permission": ADMIN}, sync_to_thread=True,
+     summary="The impact assessments recorded, per register")
+def list_pias(deployment: DeploymentDep) -> list[dict[str, Any]]:
+    from suyuan_virtue.pia import Pias
+
+    return Pias(deployment).list()
+
+
+# -- guardianship -------------------------------------------------------------------------------
+GREAD = read_perm("guardianship")
+GWRITE = write_perm("guardianship")
+
+
+@get("/guardianships", opt={"permission": GREAD}, sync_to_thread=True,
+     summary="Guardianship agreements for left-behind children (masked); due_by lists reviews due")
+def list_guardianships(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                       area: Area = None, due_by: Day = None) -> list[dict[str, Any]]:
+    from suyuan_virtue.guardianship import Guardianships
+
+    return Guardianships(deployment).list(_access(request, principal), area=area, due_by=due_by)
+
+
+@post("/guardianships", opt={"permission": GWRITE}, sync_to_thread=True, status_code=201,
+      summary="Record a guardianship agreement (a child under 14 needs the parents' consent)")
+def add_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                     data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import AgreementInput, Guardianships
+
+    item = parse(AgreementInput, data, "agreement")
+    return {"id": Guardianships(deployment).add(_access(request, principal), item)}
+
+
+@get("/guardianships/{agreement_id:int}", opt={"permission": GREAD}, sync_to_thread=True,
+     summary="One agreement: masked, or unmasked with the right and a reason (audited)")
+def get_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                     agreement_id: Id, unmask: Unmask = False,
+                     reason: Reason = None) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import Guardianships
+
+    return Guardianships(deployment).get(_access(request, principal, reason), agreement_id,
+                                         unmask=unmask)
+
+
+@post("/guardianships/{agreement_id:int}/reviews", opt={"permission": GWRITE},
+      sync_to_thread=True, status_code=201, summary="Record a review; returns the next one due")
+def review_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                        agreement_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import Guardianships
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="review", rule="type")
+    note = data.get("note")
+    nxt = Guardianships(deployment).review(
+        _access(request, principal), agreement_id, _str(data.get("on"), "on"),
+        _str(data.get("finding"), "finding"), note if isinstance(note, str) else None)
+    return {"next_review": nxt.isoformat()}
+
+
+# -- counselling ----------------------------------------------------------------------------------
+CREAD = read_perm("counselling")
+CWRITE = write_perm("counselling")
+
+
+@post("/referrals", opt={"permission": CWRITE}, sync_to_thread=True, status_code=201,
+      summary="Refer a resident in distress to counselling (with their consent)")
+def refer(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+          data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling, ReferralInput
+
+    return {"id": Counselling(deployment).refer(_access(request, principal),
+                                                parse(ReferralInput, data, "referral"))}
+
+
+@get("/referrals", opt={"permission": CREAD}, sync_to_thread=True,
+     summary="Counselling referrals in the caller's areas (masked)")
+def list_referrals(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                   follow_up_by: Day = None) -> list[dict[str, Any]]:
+    from suyuan_virtue.counselling import Counselling
+
+    return Counselling(deployment).list(_access(request, principal), follow_up_by=follow_up_by)
+
+
+@get("/referrals/{referral_id:int}", opt={"permission": CREAD}, sync_to_thread=True,
+     summary="One referral with its sessions: masked, or unmasked with a reason")
+def get_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                 referral_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling
+
+    return Counselling(deployment).get(_access(request, principal, reason), referral_id,
+                                       unmask=unmask)
+
+
+@post("/referrals/{referral_id:int}/sessions", opt={"permission": CWRITE}, sync_to_thread=True,
+      status_code=201, summary="A counselling session or follow-up, with its outcome")
+def add_session(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                referral_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="session", rule="type")
+    outcome, notes = data.get("outcome"), data.get("notes")
+    return Counselling(deployment).session(
+        _access(request, principal), referral_id, held_on=_str(data.get("held_on"), "held_on"),
+        counsellor=_str(data.get("counsellor"), "counsellor"),
+        kind=_str(data.get("kind", "session"), "kind"),
+        outcome=outcome if isinstance(outcome, str) else None,
+        notes=notes if isinstance(notes, str) else None)
+
+
+# -- selections -------------------------------------------------------------------------------------
+SELECT = "virtue.selection.manage"
+VOTE = "virtue.selection.vote"
+
+
+@get("/selections", sync_to_thread=True, summary="Moral-model selections (public)")
+def list_selections(deployment: DeploymentDep, area: Area = None) -> list[dict[str, Any]]:
+    from suyuan_virtue.selection import Selections
+
+    return Selections(deployment).list(area)
+
+
+@get("/selections/{selection_id:int}", sync_to_thread=True,
+     summary="A selection with its nominations and every step's event")
+def get_selection(deployment: DeploymentDep, selection_id: Id) -> dict[str, Any]:
+    from suyuan_virtue.selection import Selections
+
+    return Selections(deployment).get(selection_id)
+
+
+@get("/selections/{selection_id:int}/results", sync_to_thread=True,
+     summary="The disclosed results (once awarded)")
+def selection_results(deployment: DeploymentDep, selection_id: Id) -> list[dict[str, Any]]:
+    from suyuan_virtue.selection import Selections
+
+    return Selections(deployment).results(selection_id)
+
+
+@post("/selections", opt={"permission": SELECT}, sync_to_thread=True, status_code=201,
+      summary="Open a selection (道德模范, 最美公婆, 最美儿媳, 美美的金堂, family builders)")
+def create_selection(deployment: DeploymentDep, principal: PrincipalDep,
+                     data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.selection import Selections
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="selection", rule="type")
+    year, places, days = data.get("year"), data.get("places", 1), data.get("notice_days")
+    for name, value in (("year", year), ("places", places)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("expected an integer", field=name, rule="type")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
+        raise ValidationError("expected an integer", field="notice_days", rule="type")
+    return {"id": Selections(deployment).create(
+        principal, kind=_str(data.get("kind"), "kind"), title=_str(data.get("title"), "title"),
+        year=year, area_code=_str(data.get("area_code"), "area_code"),  # type: ignore[arg-type]
+        places=places, notice_days=days)}  # type: ignore[arg-type]
+
+
+@post("/selections/{selection_id:int}/nominations", opt={"permission": SELECT},
+      sync_to_thread=True, status_code=201, summary="Nominate someone")
+def nominate(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
+             data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.selection import Selections
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="nomination", rule="type")
+    return {"id": Selections(deployment).nominate(
+        principal, selection_id, nominee=_str(data.get("nominee"), "nominee"),
+        area_code=_str(data.get("area_code"), "area_code"), deeds=_str(data.get("deeds"), "deeds"))}
+
+
+@post("/nominations/{nomination_id:int}/review", opt={"permission": SELECT},
+      sync_to_thread=True, summary="Approve or reject a nomination")
+def review(deployment: DeploymentDep, principal: PrincipalDep, nomination_id: Id,
+           data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.selection import Selections
+
+    approve = data.get("approve") if isinstance(data, dict) else None
+    if not isinstance(approve, bool):
+        raise ValidationError("expected true or false", field="approve", rule="type")
+    note = data.get("note")
+    Selections(deployment).review(principal, nomination_id, approve=approve,
+                                  note=note if isinstance(note, str) else None)
+    return {"ok": True}
+
+
+@post("/selections/{selection_id:int}/{step:str}", opt={"permission": SELECT},
+      sync_to_thread=True, summary="A step: notice (公示 from `on`), open (the vote, after the "
+                                   "notice period) or award (close and disclose)")
+def step(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
+         step: Annotated[str, Parameter(pattern="^(notice|open|award)$")],
+         data: JsonBody) -> Any:
+    from suyuan_virtue.selection import Selections
+
+    sel = Selections(deployment)
+    on = data.get("on") if isinstance(data, dict) else None
+    if step == "notice":
+        return {"notice_until": sel.start_notice(principal, selection_id,
+                                                 _str(on, "on")).isoformat()}
+    if step == "open":
+        sel.open_vote(principal, selection_id, _str(on, "on"))
+        return {"ok": True}
+    if step == "award":
+        return sel.award(principal, selection_id)
+    raise NotFound(f"no step {step!r}", field="step", rule="one_of")
+
+
+@post("/selections/{selection_id:int}/votes", opt={"permission": VOTE}, sync_to_thread=True,
+      status_code=201, summary="One household's vote (一户一票: a second one is refused, 409)")
+def vote(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
+         data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.selection import Selections
+
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="vote", rule="type")
+    return {"id": Selections(deployment).vote(
+        principal, selection_id, nomination_id=_int(data.get("nomination_id"), "nomination_id"),
+        household=_str(data.get("household"), "household"))}
+
+
+# -- culture, partners, marriage ------------------------------------------------------------------
+@get("/brands", sync_to_thread=True, summary="Culture brands with their venues and events")
+def brands(deployment: DeploymentDep) -> list[dict[str, Any]]:
+    from suyuan_virtue.culture import Culture
+
+    return Culture(deployment).brands()
+
+
+@get("/partners", sync_to_thread=True,
+     summary="Partner organisations: the online women's federation (网上妇联), the 12355 youth "
+             "line and its 守护童年 programme")
+def partners(deployment: DeploymentDep) -> list[dict[str, Any]]:
+    import sqlalchemy as sa
+
+    from suyuan_virtue import models as m
+
+    with deployment.reading() as s:
+        rows = s.execute(sa.select(m.partners).order_by(m.partners.c.id)).all()
+    return [{"code": r.code, "kind": r.kind, "name": r.name, "area_code": r.area_code,
+             "programme": r.programme} for r in rows]
+
+
+def _case_in_scope(d: Deployment, principal: Principal, case_id: int, permission: str) -> None:
+    case = d.cases.get(case_id)
+    path = d.areas.tree.path(case.area_code)
+    if not principal.can("cases.read", path):
+        raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists")
+    if not principal.can(permission, path):
+        from suyuan_core import PermissionDenied
+
+        raise PermissionDenied(f"you may not {permission} here", field="case_id",
+                               rule=permission)
+
+
+@get("/marriage/{case_id:int}/channels", opt={"permission": "cases.read"}, sync_to_thread=True,
+     summary="The two channels of a marriage case (婚姻调解师 + 亲友调解团) and their outcomes")
+def channels(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id) -> list[dict[str, Any]]:
+    from suyuan_virtue.marriage import Marriage
+
+    _case_in_scope(deployment, principal, case_id, "cases.read")
+    return Marriage(deployment).channels(case_id)
+
+
+@post("/marriage/{case_id:int}/dispatch", opt={"permission": "virtue.marriage.dispatch"},
+      sync_to_thread=True, summary="Assign a marriage case to a marriage mediator and a kin "
+                                   "mediation team together")
+def dispatch(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
+    from suyuan_virtue.marriage import Marriage
+
+    _case_in_scope(deployment, principal, case_id, "virtue.marriage.dispatch")
+    case = Marriage(deployment).dispatch(case_id, actor=principal.actor)
+    return {"assignees": list(case.assignees)}
+
+
+@post("/marriage/{case_id:int}/outcome", opt={"permission": "cases.transition"},
+      sync_to_thread=True, summary="Record one channel's outcome (success or failure)")
+def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
+            data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.marriage import Marriage
+
+    _case_in_scope(deployment, principal, case_id, "cases.transition")
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="outcome", rule="type")
+    Marriage(deployment).outcome(case_id, _str(data.get("channel"), "channel"),
+                                 _str(data.get("outcome"), "outcome"), actor=principal.actor)
+    return {"ok": True}
+
+
+ROUTES: list[Any] = [
+    list_records, add_record, get_record, add_entry, figures, access_report, record_pia,
+    list_pias, list_guardianships, add_guardianship, get_guardianship, review_guardianship,
+    refer, list_referrals, get_referral, add_session, list_selections, get_selection, partners,
+    selection_results, create_selection, nominate, review, step, vote, brands, channels,
+    dispatch, outcome]
