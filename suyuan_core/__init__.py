@@ -7,6 +7,7 @@ contract in CI enforces this for the plugins in this repository).
 
 from __future__ import annotations
 
+from suyuan_core.accounts import DemoLogin
 from suyuan_core.accounts.audit import AuditEntry, AuditLog
 from suyuan_core.accounts.masking import SensitiveField, mask_address, mask_free_text
 from suyuan_core.accounts.principal import Grant, Principal
@@ -63,8 +64,10 @@ from suyuan_core.errors import (
     ValidationError,
 )
 from suyuan_core.hookspecs import hookimpl
+from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import Figure, MetricService
+from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
 from suyuan_core.roster.service import RosterService
@@ -110,6 +113,7 @@ __all__ = [
     "ConfirmationDecision",
     "CourtPlatform",
     "DashboardPanel",
+    "DemoLogin",
     "Deployment",
     "EscalationTarget",
     "EventFacts",
@@ -120,6 +124,7 @@ __all__ = [
     "IllegalTransition",
     "ImportFailed",
     "IntakeSource",
+    "Job",
     "Label",
     "Level",
     "MediationAgreement",
@@ -131,6 +136,7 @@ __all__ = [
     "NewCase",
     "NotAuthenticated",
     "NotFound",
+    "NotificationKind",
     "Organisation",
     "Page",
     "Party",

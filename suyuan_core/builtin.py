@@ -17,6 +17,7 @@ from suyuan_core.domain.registry_items import Category, IntakeSource, Permission
 from suyuan_core.domain.roster import Role
 from suyuan_core.errors import ConfigError, SuyuanError
 from suyuan_core.hookspecs import hookimpl
+from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.core_metrics import CORE_METRICS
 from suyuan_core.plugins.spec import MigrationSource, PluginSpec
 from suyuan_core.storage import tables
@@ -133,3 +134,13 @@ def _open_load(session: Session, handlers: list[str]) -> dict[str, int]:
             if a in wanted:
                 load[a] = load.get(a, 0) + 1
     return load
+
+
+@hookimpl
+def suyuan_register_jobs() -> list[Job]:
+    """The core's own scheduled work: sending the outbox to the outside channels."""
+    def deliver(deployment: Deployment, now: Any) -> dict[str, int]:
+        return deployment.notifications.deliver(now)
+
+    return [Job("core.notifications_deliver", every="1m", run=deliver, retries=0,
+                label=("发送通知", "Send notifications to outside channels"))]

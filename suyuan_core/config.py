@@ -116,6 +116,46 @@ class WebSection:
                                  "(e.g. 10.0.0.5 or 10.1.0.0/16)") from None
 
 
+SCHEDULERS = ("embedded", "worker", "off")
+
+
+def _scheduler(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in SCHEDULERS:
+        raise FieldError(attribute.name, f"must be one of {', '.join(SCHEDULERS)}, got {value!r}")
+
+
+@attrs.frozen
+class JobsSection:
+    """``[jobs]``: who runs the scheduled work the plugins declare (``suyuan jobs``)."""
+
+    #: ``embedded``: a thread inside each ``suyuan serve`` process ticks (the default; several
+    #: processes are safe, a slot runs once); ``worker``: only ``suyuan worker`` processes run
+    #: jobs (PostgreSQL queue); ``off``: nothing runs by itself (``suyuan jobs run-due`` by hand).
+    scheduler: str = attrs.field(default="embedded", validator=_scheduler)
+    tick_seconds: int = attrs.field(default=30, validator=_positive)
+
+
+@attrs.frozen
+class ChannelSection:
+    """One outside channel: an apprise URL (``wecom://…``, ``dingtalk://…``, ``mailto://…``,
+    ``json://…`` …) and which notifications go there."""
+
+    url: str
+    #: notification kinds sent here (empty: every kind).
+    kinds: list[str] = attrs.Factory(list)
+    #: only notifications about cases in these areas' subtrees (empty: everywhere).
+    areas: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class NotificationsSection:
+    """``[notifications]``: the in-app inbox needs nothing; outside channels are listed here."""
+
+    channels: dict[str, ChannelSection] = attrs.Factory(dict)
+    retries: int = attrs.field(default=3, validator=_positive)
+    retry_minutes: int = attrs.field(default=5, validator=_positive)
+
+
 @attrs.frozen
 class CoreConfig:
     deployment: DeploymentSection = attrs.Factory(DeploymentSection)
@@ -123,6 +163,8 @@ class CoreConfig:
     cases: CasesSection = attrs.Factory(CasesSection)
     data: DataSection = attrs.Factory(DataSection)
     web: WebSection = attrs.Factory(WebSection)
+    jobs: JobsSection = attrs.Factory(JobsSection)
+    notifications: NotificationsSection = attrs.Factory(NotificationsSection)
 
 
 @attrs.frozen

@@ -35,8 +35,10 @@ from suyuan_core.domain.metrics import MetricDefinition
 from suyuan_core.domain.registry_items import Category, IntakeSource, Permission
 from suyuan_core.domain.roster import Role
 from suyuan_core.errors import PluginError
+from suyuan_core.jobs.runner import JobService
 from suyuan_core.metrics.rollup import Rollup
 from suyuan_core.metrics.service import MetricService
+from suyuan_core.notifications.service import NotificationService
 from suyuan_core.plugins import manager
 from suyuan_core.plugins.calling import HookCall, HookRelay
 from suyuan_core.plugins.contracts import pillar_gaps
@@ -48,6 +50,8 @@ from suyuan_core.storage.engine import make_engine
 
 BUILTIN = "suyuan_core"
 log = logging.getLogger("suyuan.plugins")
+#: the role that grants every permission any enabled plugin registers.
+ADMIN_ROLE = "admin"
 #: set to 1 to print every hook call and its result on stderr (debugging a plugin).
 TRACE_ENV = "SUYUAN_TRACE_HOOKS"
 
@@ -101,6 +105,12 @@ class Deployment:
         self.privacy = Privacy(self)
         for gap in pillar_gaps(self, self.plugins):  # a warning, not a refusal: see contracts.py
             log.warning("%s (see `suyuan plugins check`)", gap)
+        #: scheduled work the plugins declare (``suyuan_register_jobs``) and its runs.
+        self.jobs = JobService(self)
+        self.jobs.register()
+        #: the outbox: ``notifications.notify(kind, to=[…], subject=…)``; inbox and channels.
+        self.notifications = NotificationService(self)
+        self.notifications.register()
         self.hook.suyuan_startup(deployment=self)
 
     # -- construction ------------------------------------------------------------------------
@@ -149,6 +159,13 @@ class Deployment:
                                       hint="name a role the core or an enabled plugin registers")
                 grants: frozenset[str] = frozenset(role.permissions) | {permission.code}
                 self.roles.replace(attrs.evolve(role, permissions=grants))  # type: ignore[arg-type]
+        # The county administrator sees every enabled plugin's features: the ``admin`` role
+        # grants every registered permission (a plugin's reports, ranking, dispatch …), over the
+        # areas it is granted at like any role.
+        admin = self.roles.get(ADMIN_ROLE)
+        if admin is not None:
+            everything: Any = frozenset(self.permissions.codes())
+            self.roles.replace(attrs.evolve(admin, permissions=everything))
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))
             if missing:

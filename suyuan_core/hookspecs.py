@@ -39,6 +39,7 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
+    from suyuan_core.accounts import DemoLogin
     from suyuan_core.accounts.masking import SensitiveField
     from suyuan_core.deployment import Deployment
     from suyuan_core.domain.agreements import (
@@ -60,6 +61,8 @@ if TYPE_CHECKING:  # pragma: no cover
         Suggestion,
     )
     from suyuan_core.domain.roster import Person, Role
+    from suyuan_core.jobs.spec import Job
+    from suyuan_core.notifications.spec import NotificationKind
     from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page
 
 PROJECT = "suyuan"
@@ -312,6 +315,47 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
         def suyuan_register_sensitive_fields():
             return [SensitiveField("acme.guardian_phone", "phone"),
                     SensitiveField("phone", "phone", table="acme_volunteers")]
+    """
+
+
+@hookspec
+def suyuan_register_jobs(deployment: Deployment) -> Sequence[Job] | None:
+    """Declare scheduled work: what runs and how often.
+
+    Called once at start-up. Return :class:`~suyuan_core.Job` objects; the core runs them (an
+    embedded scheduler inside ``suyuan serve`` by default, ``suyuan worker`` processes on a
+    PostgreSQL queue for several machines), records each run in ``job_runs`` — one row per job
+    and slot, so a slot never runs twice across workers — retries a failed run, and lists the
+    runs in ``suyuan jobs``. A job name declared twice is a start-up error naming both plugins.
+    Example::
+
+        @hookimpl
+        def suyuan_register_jobs():
+            def sync(deployment, slot):
+                sent = push_pending(deployment, since=slot)
+                return {"pushed": sent}          # what ``suyuan jobs`` shows as done
+            return [Job("rule_of_law.platform_sync", every="15m", run=sync,
+                        label=("平台同步", "Platform sync"))]
+    """
+
+
+@hookspec
+def suyuan_register_notification_kinds(deployment: Deployment) -> (
+        Sequence[NotificationKind] | None):
+    """Add kinds of notification (the core has dispatch, return, urge, supervision, reminder,
+    overdue, overdue_notice, callback_due, alert and judicial_window).
+
+    Called once at start-up. Return :class:`~suyuan_core.NotificationKind` objects; a code
+    registered twice is a start-up error. A plugin then emits with
+    ``deployment.notifications.notify(kind, to=[...], subject=..., case_id=...)``; every
+    notification lands in the recipients' in-app inbox and in each outside channel
+    ``[notifications.channels]`` routes that kind to.
+
+    Example::
+
+        @hookimpl
+        def suyuan_register_notification_kinds():
+            return [NotificationKind("acme_hearing", ("仲裁开庭", "Arbitration hearing"))]
     """
 
 
@@ -668,6 +712,25 @@ def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
             for case in deployment.case_query.page(CaseFilter(), limit=round(50 * scale)).cases:
                 if rng.random() < 0.3:
                     deployment.cases.note(case.id, "走访当事人", actor="demo")
+    """
+
+
+@hookspec
+def suyuan_demo_logins(deployment: Deployment, root: str, town: str, community: str) -> (
+        Sequence[DemoLogin] | None):
+    """Add demo logins for the plugin's own desks (``suyuan demo``, printed with the core's
+    ``admin``, ``town`` and ``mediator``; same password).
+
+    Called once when the demo's logins are made, after the area tree is loaded; ``root``,
+    ``town`` and ``community`` are the area codes the core's own logins use. Return
+    :class:`~suyuan_core.DemoLogin` objects (user name, display name, ``(role, area)`` grants,
+    a description, and optionally what the account acts for, e.g. ``organisation:<unit>``).
+
+    Example::
+
+        @hookimpl
+        def suyuan_demo_logins(town):
+            return [DemoLogin("arbiter", "仲裁员", (("mediator", town),), "labour arbitration desk")]
     """
 
 

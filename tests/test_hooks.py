@@ -383,6 +383,44 @@ def test_every_hook_has_an_example_that_is_a_valid_implementation():
         check_impls(f"example_{name}", module)  # name and arguments match the spec
 
 
+def test_hook_suyuan_register_jobs(with_hooks):
+    from suyuan_core import Job
+
+    d = with_hooks(suyuan_register_jobs=lambda: [
+        Job("p.sync", every="15m", run=lambda deployment, slot: {"slot": slot.isoformat()},
+            label=("同步", "Sync"))])
+    assert d.jobs.get("p.sync").provider == "p"
+    [run] = [r for r in d.jobs.run_due() if r.job == "p.sync"]
+    assert run.status == "succeeded" and run.summary == {"slot": run.slot}
+
+
+def test_hook_suyuan_register_notification_kinds(with_hooks):
+    from suyuan_core import NotificationKind, PluginError
+
+    d = with_hooks(suyuan_register_notification_kinds=lambda: [
+        NotificationKind("p_hearing", ("开庭提醒", "Hearing reminder"))])
+    assert d.notifications.kinds["p_hearing"].provider == "p"
+    d.accounts.add_user("wang", "王", "long-enough-pw")
+    d.notifications.notify("p_hearing", to=["wang"], subject="明日开庭")
+    assert [n.kind for n in d.notifications.inbox("wang")] == ["p_hearing"]
+    with pytest.raises(PluginError, match="notification kind 'overdue' is registered by both"):
+        with_hooks(suyuan_register_notification_kinds=lambda: [
+            NotificationKind("overdue", ("x", "x"))])
+
+
+def test_hook_suyuan_demo_logins(with_hooks):
+    from suyuan_core import DemoLogin
+    from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
+
+    d = with_hooks(suyuan_demo_logins=lambda root, town: [
+        DemoLogin("desk", "前台", (("official", town),), "front desk", acts_for="organisation:X")])
+    logins = ensure_demo_users(d)
+    assert ("desk", DEMO_PASSWORD, "front desk") in logins
+    info = d.accounts.user("desk")
+    assert info.acts_for == "organisation:X" and info.grants == (("official", "C.T1"),)
+    assert d.accounts.as_user("desk").acts_for == "organisation:X"
+
+
 def test_hook_suyuan_mediation_agreement(with_hooks):
     # A keeper answers only for its own references; the first answer wins.
     from suyuan_core import MediationAgreement

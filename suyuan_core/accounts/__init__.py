@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from suyuan_core.accounts.audit import AuditEntry, AuditLog
 from suyuan_core.accounts.masking import SensitiveField
 from suyuan_core.accounts.principal import Grant, Principal
@@ -15,6 +17,18 @@ if TYPE_CHECKING:
 
 #: the demo logins ``suyuan demo`` creates: (user name, password, display name, role, area level)
 DEMO_PASSWORD = "suyuan-demo"
+
+
+@attrs.frozen
+class DemoLogin:
+    """A demo login a plugin adds (``suyuan_demo_logins``): who, the roles it holds where, what
+    it acts for (``organisation:<unit>``), and a short description printed with the others."""
+
+    username: str
+    display_name: str
+    grants: tuple[tuple[str, str], ...]
+    what: str
+    acts_for: str | None = None
 
 
 def ensure_demo_users(d: Deployment) -> list[tuple[str, str, str]]:
@@ -40,11 +54,18 @@ def ensure_demo_users(d: Deployment) -> list[tuple[str, str, str]]:
         ("mediator", "演示调解员", [("mediator", community)],
          f"mediator of {tree.get(community).name_zh}"),
     ]
+    acts: dict[str, str | None] = {}
+    for _, logins in d.call_each("suyuan_demo_logins", root=root, town=town,
+                                 community=community):
+        for login in logins or ():
+            wanted.append((login.username, login.display_name, list(login.grants), login.what))
+            acts[login.username] = login.acts_for
     existing = {u.username for u in d.accounts.users()}
     out = []
     for username, name, grants, what in wanted:
         if username not in existing:
-            d.accounts.add_user(username, name, DEMO_PASSWORD, actor="demo")
+            d.accounts.add_user(username, name, DEMO_PASSWORD, acts_for=acts.get(username),
+                                actor="demo")
         for role, area in grants:
             if role in d.roles:
                 d.accounts.grant(username, role, area, actor="demo")
@@ -52,5 +73,6 @@ def ensure_demo_users(d: Deployment) -> list[tuple[str, str, str]]:
     return out
 
 
-__all__ = ["DEMO_PASSWORD", "AccountService", "AuditEntry", "AuditLog", "Grant", "NewSession",
+__all__ = ["DEMO_PASSWORD", "AccountService", "AuditEntry", "AuditLog", "DemoLogin", "Grant",
+           "NewSession",
            "Principal", "Privacy", "SensitiveField", "UserInfo", "ensure_demo_users"]

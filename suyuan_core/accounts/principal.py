@@ -32,6 +32,9 @@ class Principal:
     via: str = "session"
     csrf_token: str | None = None
     person_external_id: str | None = None
+    #: what the account acts for (``organisation:<unit>`` for a handling unit's account); a
+    #: plugin refuses it acting for anything else. None: the person themself.
+    acts_for: str | None = None
 
     @property
     def actor(self) -> str:

@@ -52,6 +52,15 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a real password")
 
 
+ACTS_FOR = re.compile(r"^[a-z][a-z0-9_]*:[A-Za-z0-9_.\-]{1,100}$")
+
+
+def _check_acts_for(value: str) -> None:
+    if not ACTS_FOR.match(value):
+        raise ValidationError(f"{value!r} is not what an account can act for", field="acts_for",
+                              rule="acts_for", hint="write KIND:CODE, e.g. organisation:city_water")
+
+
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -65,10 +74,12 @@ class UserInfo:
     person_external_id: str | None
     grants: tuple[tuple[str, str], ...]
     created_at: dt.datetime
+    acts_for: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
                 "active": self.active, "person_external_id": self.person_external_id,
+                "acts_for": self.acts_for,
                 "grants": [{"role": r, "area_code": a} for r, a in self.grants],
                 "created_at": times.iso(self.created_at)}
 
@@ -113,7 +124,8 @@ class AccountService:
                                   hint="choose a longer password")
 
     def add_user(self, username: str, display_name: str, password: str | None, *,
-                 person_external_id: str | None = None, actor: str = "cli") -> int:
+                 person_external_id: str | None = None, acts_for: str | None = None,
+                 actor: str = "cli") -> int:
         """Create a user (no grants yet). ``password`` None makes a token-only machine account."""
         if not USERNAME.match(username):
             raise ValidationError(f"{username!r} is not a user name", field="username",
@@ -125,6 +137,8 @@ class AccountService:
             self._check_password(password)
         if person_external_id is not None:
             self.d.roster.get(person_external_id)
+        if acts_for is not None:
+            _check_acts_for(acts_for)
         digest = _hasher.hash(password) if password is not None else None
         with self.d.transaction() as s:
             exists = s.scalar(select(tables.users.c.id)
@@ -135,9 +149,23 @@ class AccountService:
             user_id = s.execute(tables.users.insert().returning(tables.users.c.id), {
                 "username": username, "display_name": display_name.strip(),
                 "password_hash": digest, "person_external_id": person_external_id,
+                "acts_for": acts_for,
                 "active": True, "created_at": times.to_db(times.now())}).scalar_one()
-            self.d.audit.write(s, actor=actor, action="user.add", record=f"user:{username}")
+            self.d.audit.write(s, actor=actor, action="user.add", record=f"user:{username}",
+                               detail={"acts_for": acts_for} if acts_for else None)
         return int(user_id)
+
+    def set_acts_for(self, username: str, acts_for: str | None, *, actor: str = "cli") -> None:
+        """Bind the account to what it acts for (``organisation:<unit>``), or unbind (None)."""
+        if acts_for is not None:
+            _check_acts_for(acts_for)
+        with self.d.transaction() as s:
+            user_id = self._user_id(s, username)
+            s.execute(update(tables.users).where(tables.users.c.id == user_id)
+                      .values(acts_for=acts_for))
+            self.forget_tokens()
+            self.d.audit.write(s, actor=actor, action="user.acts_for", record=f"user:{username}",
+                               detail={"acts_for": acts_for})
 
     def set_password(self, username: str, password: str, *, actor: str = "cli") -> None:
         self._check_password(password)
@@ -178,6 +206,7 @@ class AccountService:
                 grants.setdefault(user_id, []).append((role, area))
         return [UserInfo(id=r.id, username=r.username, display_name=r.display_name,
                          active=bool(r.active), person_external_id=r.person_external_id,
+                         acts_for=r.acts_for,
                          grants=tuple(grants.get(r.id, ())),
                          created_at=times.from_db(r.created_at))  # type: ignore[arg-type]
                 for r in rows]
@@ -253,7 +282,8 @@ class AccountService:
         return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
                          grants=tuple(sorted(grants, key=lambda x: (x.role, x.area_code))),
                          via=via, csrf_token=csrf_token,
-                         person_external_id=user.person_external_id)
+                         person_external_id=user.person_external_id,
+                         acts_for=user.acts_for)
 
     def as_user(self, username: str, via: str = "cli") -> Principal:
         with self.d.reading() as s:

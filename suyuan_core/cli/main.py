@@ -6,6 +6,7 @@ from suyuan_core.cli import (  # noqa: F401 - registers
     db,
     demo,
     docs,
+    jobs,
     metrics,
     plugins,
     roster,

@@ -27,9 +27,12 @@ def users() -> None:
 @click.option("--person", "person", help="The roster member (external id) this account belongs to.")
 @click.option("--role", help="Grant this role at once (with --area).")
 @click.option("--area", help="The area whose subtree the role covers.")
+@click.option("--acts-for", "acts_for",
+              help="What the account acts for, e.g. organisation:city_water (a handling unit).")
 @pass_state
 def add(state: State, username: str, display_name: str | None, password: str | None,
-        no_password: bool, person: str | None, role: str | None, area: str | None) -> None:
+        no_password: bool, person: str | None, role: str | None, area: str | None,
+        acts_for: str | None) -> None:
     """Create a user; optionally grant a role over an area right away."""
     if (role is None) != (area is None):
         raise ValidationError("give --role and --area together", field="role", rule="pair",
@@ -43,7 +46,7 @@ def add(state: State, username: str, display_name: str | None, password: str | N
                                   hint="known: " + ", ".join(d.roles.codes()))
         d.areas.tree.get(area)
     d.accounts.add_user(username, display_name or username, None if no_password else password,
-                        person_external_id=person, actor=ACTOR)
+                        person_external_id=person, acts_for=acts_for, actor=ACTOR)
     if role and area:
         d.accounts.grant(username, role, area, actor=ACTOR)
     click.echo(f"user {username} created" + (f" with {role} at {area}" if role else ""))
@@ -58,10 +61,25 @@ def list_(state: State, as_json_: bool) -> None:
     if as_json_:
         as_json([u.as_dict() for u in found])
         return
-    table(f"users ({len(found)})", ["user", "name", "active", "roles @ areas", "roster"],
+    table(f"users ({len(found)})", ["user", "name", "active", "roles @ areas", "acts for"],
           [(u.username, u.display_name, "yes" if u.active else "no",
-            ", ".join(f"{r}@{a}" for r, a in u.grants), u.person_external_id or "")
+            ", ".join(f"{r}@{a}" for r, a in u.grants), u.acts_for or u.person_external_id or "")
            for u in found])
+
+
+@users.command()
+@click.argument("username")
+@click.argument("acts_for", required=False)
+@click.option("--clear", is_flag=True, help="Unbind: the account acts for its person only.")
+@pass_state
+def bind(state: State, username: str, acts_for: str | None, clear: bool) -> None:
+    """Bind USERNAME to what it acts for (ACTS_FOR, e.g. organisation:city_water): a handling
+    unit's account signs for, returns and replies to that unit's orders only."""
+    if clear == (acts_for is not None):
+        raise ValidationError("give ACTS_FOR or --clear", field="acts_for", rule="required",
+                              hint="e.g. suyuan users bind wang organisation:city_water")
+    state.deployment.accounts.set_acts_for(username, None if clear else acts_for, actor=ACTOR)
+    click.echo(f"{username} acts for {acts_for}" if acts_for else f"{username} is unbound")
 
 
 @users.command()

@@ -49,12 +49,25 @@ class MigrationSource:
 
 @attrs.frozen
 class Page:
-    """A web page contributed by a plugin, mounted at ``/<plugin>/<path>``."""
+    """A web page contributed by a plugin, mounted at ``/<plugin>/<path>``.
+
+    ``render`` returns the page's HTML (it may take any of ``deployment``, ``principal``,
+    ``query``, ``lang``). With ``submit``, the page's forms POST to the same path: the core
+    checks the sign-in and the form's CSRF token (``csrf_token``, the viewer's
+    ``principal.csrf_token``), then calls ``submit`` with any of ``deployment``, ``principal``,
+    ``form`` (a dict of the posted fields), ``query``, ``lang`` and ``ip``; it makes the change
+    (through the services, audited) and returns the URL to go to next (a 303 redirect). A
+    :class:`~suyuan_core.SuyuanError` it raises is shown as an error page with its 4xx status,
+    naming the field — and, raised before anything is committed, writes nothing.
+    """
 
     path: str
     label: Label = attrs.field(converter=label)
     render: Callable[..., Any]
     permission: str | None = None
+    submit: Callable[..., Any] | None = None
+    #: shown in the site's navigation (False for a detail page reached from another).
+    nav: bool = True
 
 
 @attrs.frozen

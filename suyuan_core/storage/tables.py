@@ -205,6 +205,9 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     #: the roster member this account belongs to (``persons.external_id``), if any.
     person_external_id: Mapped[str | None] = mapped_column(String(128))
+    #: what the account acts for, e.g. ``organisation:city_water`` (a handling unit's account
+    #: signs for and returns that unit's orders only). None: the person themself.
+    acts_for: Mapped[str | None] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
@@ -298,3 +301,69 @@ web_sessions = cast(Table, WebSessionRow.__table__)
 login_failures = cast(Table, LoginFailureRow.__table__)
 account_secrets = cast(Table, AccountSecretRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduled work and notifications (migration c0006_i16_jobs_notifications).
+# ---------------------------------------------------------------------------------------------
+
+class JobRunRow(Base):
+    """One run of a declared job for one slot. The unique (job, slot) is what keeps a slot from
+    running twice across workers: the insert is the claim."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        UniqueConstraint("job", "slot"),
+        Index("ix_job_runs_status_next_try_at", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(100))
+    #: the start of the period the run covers, ISO 8601 in the deployment's time zone.
+    slot: Mapped[str] = mapped_column(String(40))
+    #: running, succeeded, failed (a retry is due at ``next_try_at``) or gave_up.
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    summary: Mapped[Any] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationRow(Base):
+    """The outbox: who must be told what, through which channel, and what became of it."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_channel_recipient_read_at", "channel", "recipient", "read_at"),
+        Index("ix_notifications_status_next_try_at", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Id, index=True)
+    area_code: Mapped[str | None] = mapped_column(String(64))
+    #: ``inbox`` (the web pages' in-app inbox) or a channel named in ``[notifications.channels]``.
+    channel: Mapped[str] = mapped_column(String(64))
+    #: the user name (inbox) or the channel's name (an outside channel posts to its group).
+    recipient: Mapped[str] = mapped_column(String(128))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: pending, sent, failed (retried at ``next_try_at``) or gave_up.
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: the same message is queued once: (dedup) is unique when given (e.g. one reminder per
+    #: deadline per recipient).
+    dedup: Mapped[str | None] = mapped_column(String(300), unique=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+job_runs = cast(Table, JobRunRow.__table__)
+notifications = cast(Table, NotificationRow.__table__)

@@ -25,13 +25,14 @@ class ApiClient(TestClient):  # type: ignore[type-arg]
         super().__init__(create_app(deployment), **kwargs)
 
     def as_role(self, role: str, area: str, *more: tuple[str, str],
-                username: str | None = None) -> dict[str, str]:
-        """Make a user holding ``role`` at ``area`` (and any ``(role, area)`` in ``more``);
-        return the headers that authenticate as them (a fresh API token)."""
+                username: str | None = None, acts_for: str | None = None) -> dict[str, str]:
+        """Make a user holding ``role`` at ``area`` (and any ``(role, area)`` in ``more``),
+        acting for ``acts_for`` (e.g. ``organisation:RS``) when given; return the headers that
+        authenticate as them (a fresh API token)."""
         name = username or f"{role.replace('_', '-')}-{next(self._n)}"
         d = self.deployment
         if name not in {u.username for u in d.accounts.users()}:
-            d.accounts.add_user(name, name, None, actor="test")
+            d.accounts.add_user(name, name, None, acts_for=acts_for, actor="test")
         for r, a in ((role, area), *more):
             d.accounts.grant(name, r, a, actor="test")
         return {"Authorization": f"Bearer {d.accounts.make_token(name, actor='test')}"}

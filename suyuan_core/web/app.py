@@ -140,15 +140,22 @@ def openapi_config(d: Deployment) -> OpenAPIConfig:
     )
 
 
-def create_app(deployment: Deployment, *, debug: bool = False) -> Litestar:
-    """The whole HTTP app for one deployment."""
+def create_app(deployment: Deployment, *, debug: bool = False,
+               scheduler: bool = False) -> Litestar:
+    """The whole HTTP app for one deployment. With ``scheduler`` (what ``suyuan serve`` passes
+    when ``[jobs] scheduler = "embedded"``), the app runs the declared jobs in a thread while it
+    is up."""
+    from suyuan_core.jobs.scheduler import EmbeddedScheduler
     from suyuan_core.web.pages import pages_router, static_router, views
 
     # the plugins' pages and panels are asked for once, here, not on every render
     pages, panels = views.plugin_pages(deployment), views.panels(deployment)
     core = [api_router(deployment), pages_router(deployment, pages), static_router()]
     roots = root_routers(deployment, first_segments(core))
+    ticker = EmbeddedScheduler(deployment) if scheduler else None
     app = Litestar(
+        on_startup=[ticker.start] if ticker else [],
+        on_shutdown=[ticker.stop] if ticker else [],
         route_handlers=[*core, *roots],
         state=State({"deployment": deployment, "pages": pages, "panels": panels,
                      "root_prefixes": frozenset(first_segments(roots))}),

@@ -23,7 +23,8 @@ def app_from_env() -> Litestar:
     from suyuan_core.deployment import Deployment
     from suyuan_core.web.app import create_app
 
-    return create_app(Deployment.from_file(os.environ[ENV_CONFIG]))
+    d = Deployment.from_file(os.environ[ENV_CONFIG])
+    return create_app(d, scheduler=d.config.core.jobs.scheduler == "embedded")
 
 
 def check_ready(d: Deployment) -> None:
@@ -53,7 +54,10 @@ def banner(d: Deployment, host: str, port: int, *, tls: bool = False) -> list[st
     lines = [f"suyuan {d.config.core.deployment.name}: serving on {base}/",
              f"  API {base}/api/v1/  ·  API reference (offline) {base}/api/v1/schema"]
     if d.accounts.check_password("admin", DEMO_PASSWORD):
-        lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also town, mediator; same password)")
+        others = [u.username for u in d.accounts.users() if u.username != "admin"
+                  and u.active and d.accounts.check_password(u.username, DEMO_PASSWORD)]
+        lines.append(f"  demo login: admin / {DEMO_PASSWORD}  (also {', '.join(others)}; "
+                     "same password)")
     if d.config.core.web.secure_cookies and not tls and not is_loopback(host):
         lines.append(
             f"  WARNING: serving plain HTTP on {host}, but session cookies are Secure: browsers "
@@ -94,7 +98,8 @@ def run(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 8000,
     if tls:
         options.update(ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     if workers == 1:
-        uvicorn.run(create_app(deployment), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(deployment, scheduler=deployment.config.core.jobs.scheduler
+                               == "embedded"), **options)  # type: ignore[arg-type]
         return
     if deployment.config.path is None:
         raise ConfigError("several workers need a configuration file", hint="pass --config PATH")

@@ -192,7 +192,11 @@ def test_classification_suggest_and_confirm(d, api):
 def test_dispatch_sign_off_return_redispatch_urge_supervise(d, api):
     case = case_in(d, "C.T2.C1", category="labour")
     centre = api.as_role("hotline_dispatcher", "C")
-    unit = api.as_role("unit_handler", "C")
+    rs = api.as_role("unit_handler", "C", acts_for="organisation:RS")
+    t1 = api.as_role("unit_handler", "C", acts_for="organisation:T1")
+    t2 = api.as_role("unit_handler", "C", acts_for="organisation:T2")
+    unbound = api.as_role("unit_handler", "C")
+    unit = rs
     view = api.get(f"{API}/cases/{case.id}/dispatch", headers=centre).json()
     assert view["proposals"][0]["handler"] == "organisation:RS"
     r = api.post(f"{API}/cases/{case.id}/dispatch", json={"lead": "T1", "co": ["RS"]},
@@ -204,20 +208,28 @@ def test_dispatch_sign_off_return_redispatch_urge_supervise(d, api):
                     headers=unit).json()["dispatch"]["signed"] == ["RS"]
     before = counts(d)
     bad = api.post(f"{API}/cases/{case.id}/return",
-                   json={"unit": "T1", "reason": "too_busy", "basis": "忙"}, headers=unit)
+                   json={"unit": "T1", "reason": "too_busy", "basis": "忙"}, headers=t1)
     assert bad.status_code == 422 and bad.json()["field"] == "reason"
     assert api.post(f"{API}/cases/{case.id}/return", json={
         "unit": "RS", "reason": "wrong_locality", "basis": "x"}, headers=unit).json()[
         "rule"] == "lead_only"
+    # RS's account cannot sign for or return T1's order: it acts for RS only
+    for path, body in (("sign-off", {"unit": "T1"}),
+                       ("return", {"unit": "T1", "reason": "wrong_locality", "basis": "x"})):
+        r = api.post(f"{API}/cases/{case.id}/{path}", json=body, headers=rs)
+        assert r.status_code == 403 and r.json()["rule"] == "acts_for_unit", r.text
+        assert "acts for organisation:RS, not for T1" in r.json()["message"]
+    r = api.post(f"{API}/cases/{case.id}/sign-off", json={"unit": "T1"}, headers=unbound)
+    assert r.status_code == 403 and "acts for no unit" in r.json()["message"]
     assert counts(d) == before
     r = api.post(f"{API}/cases/{case.id}/return",
                  json={"unit": "T1", "reason": "wrong_locality", "basis": "属地在第2镇"},
-                 headers=unit)
+                 headers=t1)
     assert r.status_code == 200 and r.json()["dispatch"]["returns"] == 1
     r = api.post(f"{API}/cases/{case.id}/dispatch", json={"lead": "T2"}, headers=centre)
     assert r.json()["assignees"] == ["organisation:T2"] and r.json()["dispatch"]["returns"] == 1
     assert api.post(f"{API}/cases/{case.id}/sign-off", json={"unit": "T2"},
-                    headers=unit).status_code == 200
+                    headers=t2).status_code == 200
     assert api.post(f"{API}/cases/{case.id}/urge", json={"note": "请加快办理"},
                     headers=centre).status_code == 200
     r = api.post(f"{API}/cases/{case.id}/supervise", json={"note": "县领导督办", "due_workdays": 2},
@@ -238,7 +250,7 @@ def test_dispatch_sign_off_return_redispatch_urge_supervise(d, api):
 def test_a_town_official_sees_and_touches_her_town_only(d, api):
     mine, theirs = case_in(d, "C.T1.C1"), case_in(d, "C.T2.C1")
     town1 = api.as_role("hotline_dispatcher", "C.T1")
-    handler1 = api.as_role("unit_handler", "C.T1")
+    handler1 = api.as_role("unit_handler", "C.T1", acts_for="organisation:T2")
     dispatch.dispatch(d, theirs.id, "T2", actor="centre")
     before = counts(d)
     for method, path, body, who in [
@@ -283,7 +295,7 @@ def test_deadlines_pause_resume_extension_and_lists(d, api):
     dispatch.dispatch(d, far.id, "T2", actor="centre", at=local(2025, 3, 3, 9))
     live = case_in(d, "C.T1.C1")
     centre1 = api.as_role("hotline_dispatcher", "C.T1")
-    unit1 = api.as_role("unit_handler", "C.T1")
+    unit1 = api.as_role("unit_handler", "C.T1", acts_for="organisation:CG")
     county = api.as_role("hotline_dispatcher", "C", username="county")
     assert [c["case_id"] for c in api.get(f"{API}/overdue", headers=centre1).json()] == [old.id]
     assert {c["case_id"] for c in api.get(f"{API}/overdue", headers=county).json()} == {

@@ -39,9 +39,13 @@ def pages_router(d: Deployment, pages: list[tuple[str, Page]]) -> Router:
         views.login_form, views.login, views.logout, views.set_language, views.queue,
         views.case_list, views.new_case_form, views.new_case, views.case_page, views.case_act,
         views.case_note, views.areas_page, views.roster_page, views.dashboard,
-        views.admin_users, views.admin_plugins, views.admin_audit,
+        views.admin_users, views.admin_users_change, views.admin_plugins, views.admin_audit, views.inbox_page,
+        views.inbox_read,
     ]
-    handlers += [views.plugin_page_handler(name, page) for name, page in pages]
+    for name, page in pages:
+        handlers.append(views.plugin_page_handler(name, page))
+        if page.submit is not None:
+            handlers.append(views.plugin_submit_handler(name, page))
     return Router(path="/", route_handlers=handlers, include_in_schema=False,
                   exception_handlers={views.LoginRequired: _login, SuyuanError: _error,
                                       HTTPException: _error})

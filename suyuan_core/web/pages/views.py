@@ -88,8 +88,9 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
     nav_pages = []
     if principal is not None:
         for plugin, page in request.app.state.get("pages", ()):
-            if page.permission is None or principal.has(page.permission):
+            if page.nav and (page.permission is None or principal.has(page.permission)):
                 nav_pages.append((f"/{plugin}/{page.path.strip('/')}", page.label.get(lang)))
+        context.setdefault("unread", d.notifications.unread_count(principal.username))
     html = environment(lang).get_template(template).render(
         request_path=request.url.path, deployment_name=d.config.core.deployment.name,
         nav_pages=nav_pages, label=lambda item: item.label.get(lang) if item else "",
@@ -264,6 +265,7 @@ def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Respon
     can_note = me.can("cases.transition", path) or me.can("cases.create", path)
     candidates = d.routing.propose(case)[:5] if "assign" in allowed else []
     return render(request, "case.html", me=me, case=present(d, case, unmask),
+                  notifications=d.notifications.for_case(case_id),
                   area=d.areas.tree.get(case.area_code), category=d.categories.get(case.category),
                   timeline=[(attrs.evolve(e, reason=d.privacy.text(e.reason, unmask)),
                              d.privacy.event_data(e.data, unmask)) for e in events],
@@ -459,8 +461,78 @@ def _admin(request: Request[Any, Any, Any]) -> Principal:
 
 @get("/admin/users", sync_to_thread=True)
 def admin_users(request: Request[Any, Any, Any]) -> Response[str]:
+    return _admin_users_page(request, _admin(request))
+
+@post("/admin/users", sync_to_thread=True)
+def admin_users_change(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Accounts, role grants, what an account acts for, tokens and areas, in the browser: each
+    change through the account service (audited there, or here for areas), refused with a 4xx
+    naming the field and writing nothing."""
+    from suyuan_core.domain.areas import Area
+
     me = _admin(request)
-    return render(request, "admin_users.html", me=me, users=deployment_of(request).accounts.users())
+    check_csrf(me, data)
+    d = deployment_of(request)
+    f = {k: str(v).strip() for k, v in data.items() if isinstance(v, str)}
+    op, who = f.get("op", ""), f.get("username", "")
+    actor = me.actor
+    new_token = None
+    if op == "add":
+        d.accounts.add_user(who, f.get("display_name") or who, f.get("password") or None,
+                            acts_for=f.get("acts_for") or None, actor=actor)
+    elif op in ("grant", "revoke"):
+        if op == "grant":
+            d.accounts.grant(who, f.get("role", ""), f.get("area_code", ""), actor=actor)
+        else:
+            d.accounts.revoke(who, f.get("role", ""), f.get("area_code", ""), actor=actor)
+    elif op == "bind":
+        d.accounts.set_acts_for(who, f.get("acts_for") or None, actor=actor)
+    elif op in ("disable", "enable"):
+        if who == me.username and op == "disable":
+            raise ValidationError("you cannot disable your own account", field="username",
+                                  rule="not_self")
+        d.accounts.set_active(who, op == "enable", actor=actor)
+    elif op == "token":
+        raw = f.get("days") or ""
+        try:
+            days = int(raw) if raw else None
+        except ValueError:
+            raise ValidationError(f"{raw!r} is not a number of days", field="days",
+                                  rule="integer") from None
+        new_token = d.accounts.make_token(who, f.get("name") or "web", days=days, actor=actor)
+    elif op == "revoke_token":
+        raw = f.get("token_id", "")
+        if not raw.isdigit():
+            raise ValidationError(f"{raw!r} is not a token id", field="token_id", rule="integer")
+        d.accounts.revoke_token(who, int(raw), actor=actor)
+    elif op == "area":
+        area = Area(code=f.get("code", ""), name_zh=f.get("name_zh", ""),
+                    level=f.get("level", ""), parent_code=f.get("parent_code") or None,
+                    name_en=f.get("name_en") or None)
+        if area.code in d.areas.tree:
+            raise ValidationError(f"area {area.code} already exists", field="code",
+                                  rule="unique", hint="choose another code")
+        d.areas.import_areas([area])  # checks the parent and the level; all or nothing
+        d.audit.write(None, actor=actor, action="area.add", record=f"area:{area.code}",
+                      ip=client_ip(request), detail={"parent": area.parent_code,
+                                                     "level": area.level.name})
+    else:
+        raise ValidationError(f"unknown operation {op!r}", field="op", rule="one_of")
+    if new_token is None:
+        return Redirect("/admin/users", status_code=303)
+    return _admin_users_page(request, me, new_token=(who, new_token))
+
+
+def _admin_users_page(request: Request[Any, Any, Any], me: Principal,
+                      new_token: tuple[str, str] | None = None) -> Response[str]:
+    d = deployment_of(request)
+    found = d.accounts.users()
+    tokens = {u.username: d.accounts.tokens(u.username) for u in found}
+    return render(request, "admin_users.html", me=me, users=found, tokens=tokens,
+                  roles=list(d.roles), areas=sorted(d.areas.tree.areas.values(),
+                                                    key=lambda a: d.areas.tree.path(a.code)),
+                  new_token=new_token)
+
 
 
 @get("/admin/plugins", sync_to_thread=True)
@@ -513,3 +585,58 @@ def plugin_page_handler(plugin: str, page: Page) -> Any:
                       body=Markup(html))
 
     return get(path, sync_to_thread=True, name=f"page:{plugin}:{page.path}")(handler)
+
+
+def plugin_submit_handler(plugin: str, page: Page) -> Any:
+    """The POST route of a page with ``submit``: sign-in, CSRF and permission checked here, once
+    for every plugin, then the plugin's ``submit`` makes the change and says where to go."""
+    path = f"/{plugin}/{page.path.strip('/')}"
+    submit = page.submit
+    assert submit is not None
+
+    def handler(request: Request[Any, Any, Any], data: Form) -> Redirect:
+        me = signed_in(request)
+        check_csrf(me, data)
+        if page.permission and not me.has(page.permission):
+            raise PermissionDenied(f"you hold no role granting {page.permission}",
+                                   rule=page.permission)
+        form = {k: v for k, v in data.items() if k != "csrf_token"}
+        offered = {"deployment": deployment_of(request), "principal": me, "form": form,
+                   "query": dict(request.query_params), "lang": lang_of(request),
+                   "ip": client_ip(request)}
+        target = submit(**accepted(submit, offered))
+        return Redirect(_safe_next(str(target or path)), status_code=303)
+
+    return post(path, sync_to_thread=True, status_code=303,
+                name=f"submit:{plugin}:{page.path}")(handler)
+
+
+# -- inbox --------------------------------------------------------------------------------------
+@get("/inbox", sync_to_thread=True)
+def inbox_page(request: Request[Any, Any, Any]) -> Response[str]:
+    """The in-app inbox: what the signed-in user was told (the default channel)."""
+    me = signed_in(request)
+    d = deployment_of(request)
+    found = d.notifications.inbox(me.username, limit=200)
+    lang = lang_of(request)
+
+    def kind_label(code: str) -> str:
+        kind = d.notifications.kinds.get(code)
+        return kind.label.get(lang) if kind else code
+
+    return render(request, "inbox.html", me=me, notifications=found, kind_label=kind_label)
+
+
+@post("/inbox/read", sync_to_thread=True, status_code=303)
+def inbox_read(request: Request[Any, Any, Any], data: Form) -> Redirect:
+    me = signed_in(request)
+    check_csrf(me, data)
+    raw = str(data.get("id", "")).strip()
+    ids = None
+    if raw:
+        try:
+            ids = [int(raw)]
+        except ValueError:
+            raise ValidationError(f"{raw!r} is not a number", field="id", rule="integer") from None
+    deployment_of(request).notifications.mark_read(me.username, ids)
+    return Redirect("/inbox", status_code=303)

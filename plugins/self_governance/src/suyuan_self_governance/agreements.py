@@ -34,6 +34,7 @@ from suyuan_core import (
     NotFound,
     ValidationError,
     tables,
+    templates,
 )
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
@@ -411,9 +412,15 @@ def decided(d: Deployment, s: Session, decision: ConfirmationDecision) -> None:
 
 # -- printing ------------------------------------------------------------------------------------
 
+def role_label(role: str, lang: str = "zh-Hans") -> str:
+    """A party's role in the document's language, from the core's catalog (``applicant`` →
+    申请人): the agreement is a Chinese legal document, so Chinese unless asked otherwise."""
+    return templates.translations("suyuan_core", lang).gettext(role)
+
+
 def sections(a: Agreement) -> list[tuple[str, str]]:
     parties = "\n".join(
-        f"{p.get('role', 'party')}: {p['name']}"
+        f"{role_label(p.get('role') or 'party')}：{p['name']}"
         + "".join(f"，{label}：{p[k]}" for k, label in (("id_number", "身份证号"),
                                                         ("address", "住址"), ("phone", "电话"))
                   if p.get(k))

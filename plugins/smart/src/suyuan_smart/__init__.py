@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import (
     Case,
+    CaseEvent,
     Category,
+    DemoLogin,
     Deployment,
     IntakeSource,
+    Job,
     MetricDefinition,
     MigrationSource,
     Permission,
@@ -67,6 +70,7 @@ def suyuan_register_permissions() -> list[Permission]:
         Permission("smart.handle", ("承办工单", "Sign for, return, extend and pause orders")),
         Permission("smart.alerts", ("排查预警", "See and handle early warnings")),
         Permission("smart.reports", ("研判报告", "Analysis reports and unit ranking")),
+        Permission("smart.callback", ("回访", "Call residents back and record satisfaction")),
     ]
 
 
@@ -77,11 +81,13 @@ def suyuan_register_roles() -> list[Role]:
     return [
         Role("hotline_dispatcher", ("热线派单员", "Hotline dispatcher"), permissions=perms({
             "cases.read", "cases.create", "cases.transition", "cases.assign", "metrics.read",
-            "smart.dispatch", "smart.alerts", "smart.reports"})),
+            "smart.dispatch", "smart.alerts", "smart.reports", "smart.callback"})),
         Role("unit_handler", ("承办单位经办人", "Responsible unit's handler"), permissions=perms({
             "cases.read", "cases.transition", "smart.handle"})),
         Role("smart_analyst", ("研判人员", "Analyst"), permissions=perms({
             "cases.read", "metrics.read", "smart.alerts", "smart.reports"})),
+        Role("callback_operator", ("回访员", "Callback operator"), permissions=perms({
+            "cases.read", "cases.transition", "smart.callback"})),
     ]
 
 
@@ -144,10 +150,58 @@ def suyuan_case_before_transition(case: Case, action: str,
 
 
 @hookimpl
+def suyuan_register_pages() -> list[Any]:
+    from suyuan_smart.web.pages import pages
+
+    return list(pages())
+
+
+@hookimpl
+def suyuan_register_jobs() -> list[Job]:
+    from suyuan_smart.schedule import JOBS
+
+    return list(JOBS)
+
+
+@hookimpl
+def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deployment,
+                                 session: Session) -> None:
+    """Tell the unit, the hotline centre or both (dispatch, return, urge, reminder …), and queue
+    what the hotline platform must hear back (reply, completion, callback result)."""
+    if event.kind == "assign" or event.kind.startswith("smart."):
+        from suyuan_smart.notices import after_event
+
+        after_event(deployment, case, event, session)
+    if event.kind in ("smart.reply", "close", "callback"):
+        from suyuan_smart.platform import queue
+
+        queue(deployment, case, event, session)
+
+
+@hookimpl
 def suyuan_register_commands(deployment: Deployment | None) -> list[click.Command]:
     from suyuan_smart.cli import build
 
     return [build(deployment)]
+
+
+@hookimpl
+def suyuan_demo_logins(deployment: Deployment, root: str) -> list[DemoLogin]:
+    """The three desks of the 12345 loop: the hotline centre, a handling unit, the callback
+    team (county-wide, as the county's hotline centre is)."""
+    from suyuan_smart.common import settings
+    from suyuan_smart.demo import DEMO_UNITS
+
+    unit = next((u.code for u in settings(deployment).units), DEMO_UNITS[0])
+    return [
+        DemoLogin("hotline", "演示热线派单员", (("hotline_dispatcher", root),),
+                  "12345 hotline centre: dispatch, returns, urge, extensions, ranking"),
+        DemoLogin("unit", f"演示承办单位 {unit}", (("unit_handler", root),),
+                  f"handling unit {unit}: its own queue, sign-for, return, reply",
+                  acts_for=f"organisation:{unit}"),
+        DemoLogin("callback", "演示回访员", (("callback_operator", root),),
+                  "callback team: callbacks due, satisfaction"),
+    ]
 
 
 @hookimpl

@@ -25,6 +25,7 @@ from suyuan_core import (
     Case,
     Deployment,
     NotFound,
+    PermissionDenied,
     Principal,
     http,
     parse_period,
@@ -40,7 +41,7 @@ from suyuan_smart import (
     intake,
     reports,
 )
-from suyuan_smart.common import settings
+from suyuan_smart.common import handler, settings
 
 CaseId = Annotated[int, Parameter(ge=1, le=2**62, description="案件编号 case id")]
 RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
@@ -54,6 +55,33 @@ DISPATCH = "smart.dispatch"  # the hotline centre: dispatch, urge, supervise, ap
 HANDLE = "smart.handle"      # a responsible unit: sign for, return, ask for time, pause the clock
 ALERTS = "smart.alerts"
 REPORTS = "smart.reports"
+CALLBACK = "smart.callback"  # the callback team: callbacks due, the satisfaction form
+
+
+def acts_for_unit(principal: Principal, unit: str, what: str) -> None:
+    """A handling unit's account acts for its own unit only (the ranking holds each unit to
+    account for what it signed, returned and replied): refuse anything else, naming the rule."""
+    if principal.acts_for != handler(unit):
+        mine = principal.acts_for or "no unit"
+        raise PermissionDenied(f"账号不代表 {unit}，不能{what}: your account acts for {mine}, "
+                               f"not for {unit}", field="unit", rule="acts_for_unit",
+                               hint="a handling unit's account acts for its own unit only; an "
+                                    "administrator binds it (suyuan users bind NAME "
+                                    "organisation:UNIT, or the accounts page)")
+
+
+def own_unit(principal: Principal, case: Case, what: str) -> str:
+    """The unit the caller acts for, which the case must be dispatched to."""
+    state = case.data.get("smart_dispatch") or {}
+    units = [state.get("lead"), *state.get("co", [])] if state else []
+    for unit in units:
+        if unit and principal.acts_for == handler(unit):
+            return str(unit)
+    mine = principal.acts_for or "no unit"
+    raise PermissionDenied(f"工单未派给你的单位，不能{what}: case {case.id} is not dispatched to "
+                           f"the unit your account acts for ({mine})", field="case_id",
+                           rule="acts_for_unit",
+                           hint="only the units it is dispatched to act on an order")
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -288,6 +316,7 @@ class DispatchIn(Struct, forbid_unknown_fields=True):
     lead: Annotated[Unit, Meta(description="主办单位 lead unit")]
     co: Annotated[list[Unit], Meta(max_length=10, description="协办单位 co-handling units")] = []
     note: Annotated[str, Meta(max_length=2000)] | None = None
+    final: Annotated[bool, Meta(description="终审: the centre rules who owns it; no more returns")] = False
 
 
 @post("/cases/{case_id:int}/dispatch", opt={"permission": DISPATCH}, sync_to_thread=True,
@@ -299,7 +328,7 @@ def dispatch_case(request: Request[Any, Any, Any], deployment: http.DeploymentDe
     http.readable_case(d, principal, case_id, DISPATCH)
     with d.transaction() as s:
         after = dispatch.dispatch(d, case_id, data.lead, tuple(data.co), actor=principal.actor,
-                                  note=data.note, session=s)
+                                  note=data.note, session=s, final=data.final)
         state = after.data.get("smart_dispatch") or {}
         http.audit(d, s, principal.actor, request, "smart.dispatch", f"case:{case_id}",
                reason=data.note, detail={"lead": data.lead, "co": list(data.co),
@@ -311,12 +340,35 @@ class UnitIn(Struct, forbid_unknown_fields=True):
     unit: Unit
 
 
+class ReplyIn(Struct, forbid_unknown_fields=True):
+    unit: Unit
+    text: Annotated[str, Meta(min_length=1, max_length=4000, description="答复内容")]
+    resolved: bool = True
+
+
+@post("/cases/{case_id:int}/reply", opt={"permission": HANDLE}, sync_to_thread=True,
+      status_code=200, summary="答复: the lead unit replies with what it did (the case is resolved)")
+def reply(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+          principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[ReplyIn]) -> CaseSummary:
+    d = deployment
+    case = http.readable_case(d, principal, case_id, HANDLE)
+    http.require_area(d, principal, "cases.transition", case.area_code)
+    acts_for_unit(principal, data.unit, "答复 reply")
+    with d.transaction() as s:
+        after = dispatch.reply(d, case_id, data.unit, data.text, actor=principal.actor,
+                               resolved=data.resolved, session=s)
+        http.audit(d, s, principal.actor, request, "smart.reply", f"case:{case_id}",
+                   detail={"unit": data.unit, "resolved": data.resolved})
+    return summary(after)
+
+
 @post("/cases/{case_id:int}/sign-off", opt={"permission": HANDLE}, sync_to_thread=True,
       status_code=200, summary="签收: the unit takes the order (late after the sign-off time)")
 def sign_off(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
              principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[UnitIn]) -> CaseSummary:
     d = deployment
     http.readable_case(d, principal, case_id, HANDLE)
+    acts_for_unit(principal, data.unit, "签收 sign for it")
     with d.transaction() as s:
         after = dispatch.sign_off(d, case_id, data.unit, actor=principal.actor, session=s)
         http.audit(d, s, principal.actor, request, "smart.sign_off", f"case:{case_id}",
@@ -339,6 +391,7 @@ def return_order(request: Request[Any, Any, Any], deployment: http.DeploymentDep
                  principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[ReturnIn]) -> CaseSummary:
     d = deployment
     http.readable_case(d, principal, case_id, HANDLE)
+    acts_for_unit(principal, data.unit, "退单 return it")
     with d.transaction() as s:
         after = dispatch.return_order(d, case_id, data.unit, data.reason, data.basis,
                                       actor=principal.actor, session=s)
@@ -416,7 +469,8 @@ class PauseIn(Struct, forbid_unknown_fields=True):
 def pause(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
           case_id: CaseId, data: JSONBody[PauseIn]) -> CaseSummary:
     d = deployment
-    http.readable_case(d, principal, case_id, HANDLE)
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "暂停计时 pause its clock")
     with d.transaction() as s:
         after = deadlines.pause(d, case_id, actor=principal.actor, reason=data.reason, session=s)
         http.audit(d, s, principal.actor, request, "smart.pause", f"case:{case_id}",
@@ -429,7 +483,8 @@ def pause(request: Request[Any, Any, Any], deployment: http.DeploymentDep, princ
 def resume(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
            case_id: CaseId) -> CaseSummary:
     d = deployment
-    http.readable_case(d, principal, case_id, HANDLE)
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "恢复计时 resume its clock")
     with d.transaction() as s:
         after = deadlines.resume(d, case_id, actor=principal.actor, session=s)
         http.audit(d, s, principal.actor, request, "smart.resume", f"case:{case_id}")
@@ -447,7 +502,8 @@ def request_extension(request: Request[Any, Any, Any], deployment: http.Deployme
                       principal: http.PrincipalDep, case_id: CaseId,
                       data: JSONBody[ExtensionIn]) -> CaseSummary:
     d = deployment
-    http.readable_case(d, principal, case_id, HANDLE)
+    own_unit(principal, http.readable_case(d, principal, case_id, HANDLE),
+             "申请延期 ask for an extension")
     with d.transaction() as s:
         after = deadlines.request_extension(d, case_id, data.workdays, actor=principal.actor,
                                             reason=data.reason, session=s)
@@ -515,13 +571,13 @@ class CallbackIn(Struct, forbid_unknown_fields=True):
                                              "(needs cases.transition too)")] = False
 
 
-@post("/cases/{case_id:int}/callback", opt={"permission": DISPATCH}, sync_to_thread=True,
+@post("/cases/{case_id:int}/callback", opt={"permission": CALLBACK}, sync_to_thread=True,
       status_code=200, summary="回访: reached or not, satisfaction, resolved, and reopen when "
                                "dissatisfied")
 def callback(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
              principal: http.PrincipalDep, case_id: CaseId, data: JSONBody[CallbackIn]) -> CaseSummary:
     d = deployment
-    case = http.readable_case(d, principal, case_id, DISPATCH)
+    case = http.readable_case(d, principal, case_id, CALLBACK)
     if data.reopen:
         http.require_area(d, principal, "cases.transition", case.area_code)
     with d.transaction() as s:
@@ -756,7 +812,7 @@ def report_html(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
 
 ROUTES = [
     hotline_webhook, messaging_webhook, mailbox, classify_text, case_classification,
-    confirm_category, units, dispatch_view, dispatch_case, sign_off, return_order, urge,
+    confirm_category, units, dispatch_view, dispatch_case, sign_off, return_order, reply, urge,
     supervise, ranking, deadline, pause, resume, request_extension, decide_extension, overdue,
     reminders, callback, callbacks_due, duplicate_proposals, merge_proposal, reject_proposal,
     merge_case, unmerge_case, alert_list, alert_detail, acknowledge_alert, close_alert,

@@ -377,6 +377,28 @@ def build(deployment: Deployment | None) -> click.Group:
         out = out or Path(f"{area}-{period}.{fmt}")
         click.echo(str(generate(d, area, period, fmt, out)))
 
+    @smart.group("platform")
+    def platform_group() -> None:
+        """Replies back to the hotline platform: reply (答复), completion (办结), callback."""
+
+    @platform_group.command("push")
+    def platform_push() -> None:
+        """Push what is due now (signed HTTP; what the smart.platform_push job does)."""
+        from suyuan_smart import platform
+
+        done = platform.push(_d(deployment))
+        click.echo(", ".join(f"{k} {v}" for k, v in done.items()))
+
+    @platform_group.command("export")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--all", "everything", is_flag=True, help="Every message again, not only new.")
+    def platform_export(path: Path, everything: bool) -> None:
+        """Append the messages not exported yet to PATH (JSON Lines); idempotent."""
+        from suyuan_smart import platform
+
+        n = platform.export(_d(deployment), path, everything=everything)
+        click.echo(f"exported {n} message(s) to {path}")
+
     @smart.command("report-scheduled")
     @click.option("--grain", type=click.Choice(["week", "month"]), required=True)
     @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path))

@@ -65,7 +65,8 @@ def _state(case: Case) -> dict[str, Any]:
 
 
 def dispatch(d: Deployment, case_id: int, lead: str, co: tuple[str, ...] = (), *, actor: str,
-             note: str | None = None, at: dt.datetime | None = None, session: Session | None = None) -> Case:
+             note: str | None = None, at: dt.datetime | None = None, session: Session | None = None,
+             final: bool = False) -> Case:
     """派单 (or 重新派单 after a return): accept the case if it is new, then assign it to the
     lead unit and the co-handling units, with the time by which each must sign."""
     at = at or now()
@@ -89,8 +90,9 @@ def dispatch(d: Deployment, case_id: int, lead: str, co: tuple[str, ...] = (), *
         sign_due = calendar(d).add_work_minutes(at, s_.sign_off_workhours * 60).at
         state = {"lead": lead, "co": list(co), "at": iso(at), "sign_due": iso(sign_due),
                  "signed": [], "returns": returns,
-                 # after max_returns the centre's ruling is final: no more returns (no ping-pong)
-                 "final": returns >= s_.max_returns}
+                 # after max_returns, or when the centre rules (终审), the ruling is final: no
+                 # more returns (no ping-pong)
+                 "final": final or returns >= s_.max_returns}
         return d.cases.act(case_id, "assign", actor=actor, occurred_at=at, session=s, data={
             "assignees": [handler(lead), *(handler(u) for u in co)],
             "smart": {"lead": lead, "co": list(co), "redispatch": bool(prior),
@@ -162,6 +164,35 @@ def return_order(d: Deployment, case_id: int, unit: str, reason_code: str, basis
         return d.cases.record(case_id, "smart.return", actor=actor, occurred_at=at, session=s,
                               data={"unit": unit, "reason_code": reason_code, "basis": basis,
                                     "case_data": {"smart_dispatch": state}})
+
+
+def reply(d: Deployment, case_id: int, unit: str, text: str, *, actor: str,
+          resolved: bool = True, at: dt.datetime | None = None,
+          session: Session | None = None) -> Case:
+    """答复: the lead unit, having signed for the order, replies with what it did; the case is
+    then resolved (办结 follows when the centre closes it after the callback) — or, with
+    ``resolved=False``, recorded as not resolved (the unit could not settle it)."""
+    at = at or now()
+    if not text.strip():
+        raise ValidationError("say what was done (答复内容)", field="text", rule="required")
+    if len(text) > 4000:
+        raise ValidationError("at most 4000 characters", field="text", rule="max_length")
+    with d.transaction(session) as s:
+        case = d.cases.get(case_id, s, lock=True)
+        state = _dispatched(case, unit)
+        if unit != state["lead"]:
+            raise ValidationError("the lead unit replies; co-handling units report to it",
+                                  field="unit", rule="lead_only")
+        if unit not in state["signed"]:
+            raise ValidationError(f"{unit} has not signed for case {case_id}: sign for it first",
+                                  field="unit", rule="signed")
+        if case.status is Status.assigned:
+            d.cases.act(case_id, "start", actor=actor, occurred_at=at, session=s)
+        d.cases.record(case_id, "smart.reply", actor=actor, occurred_at=at, session=s,
+                       data={"unit": unit, "text": text.strip(), "resolved": resolved})
+        return d.cases.act(case_id, "resolve" if resolved else "fail", actor=actor,
+                           occurred_at=at, session=s, reason=text.strip()[:500],
+                           data={"cause": "smart.reply"})
 
 
 def _order(d: Deployment, case_id: int, kind: str, unit: str | None, note: str, actor: str,

@@ -72,3 +72,23 @@ reports = sa.Table(
     sa.Column("generated_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("area_code", "period", "fmt"),
 )
+
+#: messages back to the hotline platform (reply, completion, callback result): queued once per
+#: event (``key`` = case:seq), pushed signed and/or exported to a file; each is kept with its fate.
+platform_messages = sa.Table(
+    "smart_platform_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("case_id", CaseId, sa.ForeignKey(tables.cases.c.id), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("next_try_at", sa.DateTime, nullable=True),
+    sa.Column("sent_at", sa.DateTime, nullable=True),
+    sa.Column("exported_at", sa.DateTime, nullable=True),
+    sa.UniqueConstraint("key", name="uq_smart_platform_messages_key"),
+    sa.Index("ix_smart_platform_messages_status", "status", "next_try_at"),
+)

@@ -103,6 +103,14 @@ class Settings:
     max_extension_workdays: int = 15
     #: callback (回访) due this many working days after the case is resolved.
     callback_workdays: int = 1
+    #: 通报: an order this many working days past its deadline is reported (``overdue_notice``)
+    #: to the hotline centre and the channels that take it (e.g. the county's robot group).
+    notice_after_workdays: int = attrs.field(default=5, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(60)))
+    #: from this month on, warn when next year's holiday table is not loaded (the State Council
+    #: publishes it in November).
+    calendar_warning_month: int = attrs.field(default=11, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(12)))
 
     # -- dispatch (派单, 签收, 退单) --------------------------------------------------------
     units: list[Unit] = attrs.Factory(list)
@@ -152,6 +160,15 @@ class Settings:
     repeat_caller_cases: int = 3
     repeat_caller_days: int = 30
     stuck_workdays: int = 10
+
+    # -- replies back to the hotline platform (答复, 办结, 回访结果) ---------------------------
+    #: where the signed pushes go (empty: no push; the file export still works).
+    platform_push_url: str = ""
+    #: HMAC-SHA256 key of the pushes (X-Suyuan-Signature over ``timestamp.body``).
+    platform_push_secret: str = ""
+    platform_retries: int = attrs.field(default=5, validator=attrs.validators.and_(
+        attrs.validators.ge(0), attrs.validators.le(50)))
+    platform_timeout_seconds: float = 10.0
 
     # -- reports ---------------------------------------------------------------------------
     report_dir: str = "reports"
