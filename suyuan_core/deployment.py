@@ -164,7 +164,8 @@ class Deployment:
         # areas it is granted at like any role.
         admin = self.roles.get(ADMIN_ROLE)
         if admin is not None:
-            everything: Any = frozenset(self.permissions.codes())
+            # …but not a right the law reserves to named roles (Permission.restricted)
+            everything: Any = frozenset(p.code for p in self.permissions if not p.restricted)
             self.roles.replace(attrs.evolve(admin, permissions=everything))
         for role in self.roles:
             missing = sorted(set(role.permissions) - set(self.permissions.codes()))

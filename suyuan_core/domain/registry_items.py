@@ -58,12 +58,17 @@ class Permission:
     ``granted_to`` names roles registered by others (the core's ``official``, ``supervisor`` …)
     that also grant this permission, so a plugin can give existing roles its new rights without
     redefining them; naming a role nobody registered is a start-up error.
+
+    ``restricted`` marks a right the law gives to named roles only (a sealed minor's record, a
+    community-correction register): the county administrator, who otherwise holds every
+    permission the plugins register, does not get it — only the roles that name it do.
     """
 
     code: str = attrs.field()
     label: Label = attrs.field(converter=label)
     provider: str = "suyuan_core"
     granted_to: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    restricted: bool = False
 
     @code.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:

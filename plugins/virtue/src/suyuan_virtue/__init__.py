@@ -54,10 +54,13 @@ MARRIAGE = "virtue.marriage.dispatch"
 def _register_permissions() -> list[Permission]:
     out = []
     for code, (zh, en) in REGISTERS.items():
-        out += [Permission(code=read_perm(code), label=(f"查看{zh}记录(脱敏)", f"Read {en} (masked)")),
-                Permission(code=write_perm(code), label=(f"登记{zh}", f"Write {en}")),
+        # restricted: the administrator's all-permissions grant never reaches a register
+        out += [Permission(code=read_perm(code), label=(f"查看{zh}记录(脱敏)", f"Read {en} (masked)"),
+                           restricted=True),
+                Permission(code=write_perm(code), label=(f"登记{zh}", f"Write {en}"),
+                           restricted=True),
                 Permission(code=unmask_perm(code), label=(f"查看{zh}完整信息",
-                                                          f"Unmask {en}"))]
+                                                          f"Unmask {en}"), restricted=True)]
     return out
 
 
@@ -65,7 +68,8 @@ def _register_permissions() -> list[Permission]:
 def suyuan_register_permissions() -> list[Permission]:
     return [
         *_register_permissions(),
-        Permission(code=SEALED, label=("查阅封存的未成年人记录", "Read sealed minors' records")),
+        Permission(code=SEALED, label=("查阅封存的未成年人记录", "Read sealed minors' records"),
+                   restricted=True),
         Permission(code=ADMIN, label=("个人信息保护管理(影响评估、访问报告、保存期限)",
                                       "Privacy administration (PIA, access report, retention)"),
                    granted_to=("admin",)),
