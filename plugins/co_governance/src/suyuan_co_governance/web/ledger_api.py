@@ -38,8 +38,8 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_co_governance.web.inputs import body, parse
 from suyuan_core import Deployment, Principal, http, parse_period
+from suyuan_core.bodies import body, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
