@@ -266,16 +266,27 @@ class Ledger:
                 if row["closed"] else None)
         return sorted(out.values(), key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
 
-    def closed_in(self, area_code: str, period: Period) -> tuple[int, int]:
-        """(closed without a lawsuit, closed) among issues closed out in ``period`` in the
-        area's subtree: the 止诉于行业 figure."""
+    def closed_in(self, area_code: str, period: Period) -> builtins.list[tuple[int, bool]]:
+        """(id, went to court) of the issues closed out (销号) in ``period`` in the area's
+        subtree: the 止诉于行业 figure counts those without a lawsuit."""
         c = m.ledger_issues.c
         path = self.d.areas.tree.path(area_code)
         with self.d.reading() as s:
-            rows = s.execute(sa.select(c.lawsuit).where(
+            rows = s.execute(sa.select(c.id, c.lawsuit).where(
                 under(c.area_path, path), c.status == "closed", c.closed_on >= period.start,
-                c.closed_on < period.end)).all()
-        return sum(1 for r in rows if not r.lawsuit), len(rows)
+                c.closed_on < period.end).order_by(c.id)).all()
+        return [(r.id, bool(r.lawsuit)) for r in rows]
+
+    def overdue_on(self, area_code: str, day: dt.date) -> builtins.list[int]:
+        """Ids of the issues in the area's subtree that were open and past their deadline on
+        ``day``: registered by then, not closed out by then (or reopened since), deadline
+        before it (the deadline as it stands: a moved deadline counts from its new day)."""
+        c = m.ledger_issues.c
+        path = self.d.areas.tree.path(area_code)
+        with self.d.reading() as s:
+            return list(s.scalars(sa.select(c.id).where(
+                under(c.area_path, path), c.registered_on <= day, c.deadline < day,
+                sa.or_(c.status == "open", c.closed_on > day)).order_by(c.id)))
 
     # -- writing -----------------------------------------------------------------------------
     def register(self, item: RegisterInput, *, actor: str,
