@@ -405,3 +405,22 @@ def test_inputs_and_bodies_refuse_by_field_and_build_the_input_class():
     assert set(schema.properties or {}) == {"community", "held_on", "topics", "attendance"}
     assert schema.additional_properties is False
     assert schema.description == "A lecture held in a community."
+
+
+def test_an_input_from_a_json_file_names_the_file_when_it_cannot_be_read(tmp_path):
+    import attrs
+
+    from suyuan_core import inputs
+
+    @attrs.frozen
+    class HallIn:
+        name: str
+
+    good, bad = tmp_path / "hall.json", tmp_path / "bad.json"
+    good.write_text('{"name": "沱源社区群众工作之家"}', encoding="utf-8")
+    bad.write_bytes(b"\xff{not json")
+    assert inputs.from_json_file(good, HallIn) == HallIn("沱源社区群众工作之家")
+    for path in (bad, tmp_path / "missing.json"):
+        with pytest.raises(ValidationError) as err:
+            inputs.from_json_file(path, HallIn)
+        assert (err.value.field, err.value.rule) == ("file", "json") and str(path) in str(err.value)

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 import click
 
-from suyuan_co_governance.common import from_dict
 from suyuan_co_governance.vocab import (
     DEPUTY_KINDS,
     FORCES,
@@ -19,7 +18,7 @@ from suyuan_co_governance.vocab import (
     PARTY_KINDS,
     TEAMS,
 )
-from suyuan_core import Deployment, ValidationError, parse_period
+from suyuan_core import Deployment, inputs, parse_period
 
 T = TypeVar("T")
 
@@ -29,12 +28,7 @@ def _json(data: Any) -> None:
 
 
 def _load(path: str, cls: type[T]) -> T:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read {path}: {exc}", field="file", rule="json",
-                              hint="give a UTF-8 JSON file with one object") from None
-    return from_dict(cls, data)
+    return inputs.from_json_file(path, cls)
 
 
 def build(deployment: Deployment | None) -> click.Group:
