@@ -11,7 +11,7 @@ from cg_testkit import close_input, count, register_input
 from suyuan_co_governance import models as m
 from suyuan_co_governance.ledger import LedgerFilter, ProgressInput, ReopenInput
 
-from suyuan_core import NotFound, Period, ValidationError
+from suyuan_core import NotFound, Period, ValidationError, times
 
 
 def test_register_progress_and_close_out(cg):
@@ -175,6 +175,13 @@ def test_the_overdue_figure_is_taken_on_the_periods_last_day_and_drills_to_its_i
     assert overdue(2) == (0, [])
     assert overdue(3) == (2, [f"ledger:{late.id}", f"ledger:{done.id}"])
     assert overdue(4) == (2, [f"ledger:{late.id}", f"ledger:{april.id}"])
+    # per unit, a past period is taken as it stood on its last day: C (closed on 2 April) was
+    # still open and overdue on 31 March
+    march = Period("month", dt.date(2026, 3, 1))
+    unit = cg.ledger.by_unit(period=march, on=times.standing_day(cg.d, march))[0]
+    assert (unit["registered"], unit["open"], unit["overdue"], unit["closed"]) == (3, 3, 2, 0)
+    now = cg.ledger.by_unit(period=march)[0]
+    assert (now["open"], now["closed"]) == (2, 1)
     # 止诉于行业 drills down to the issues closed out, and those without a lawsuit
     april_period = Period("month", dt.date(2026, 4, 1))
     assert svc.records("land_ledger_settled_within_trade", "C", april_period,

@@ -18,7 +18,7 @@ from suyuan_co_governance.vocab import (
     PARTY_KINDS,
     TEAMS,
 )
-from suyuan_core import Deployment, inputs, parse_period
+from suyuan_core import Deployment, inputs, parse_period, times
 
 T = TypeVar("T")
 
@@ -165,7 +165,9 @@ def build(deployment: Deployment | None) -> click.Group:
     def ledger_units(period: str | None) -> None:
         """Figures per responsible unit (registered, open, overdue, closed, settled within the
         trade)."""
-        _json(cg().ledger.by_unit(period=period_of(period)))
+        svc, chosen = cg(), period_of(period)
+        on = times.standing_day(svc.d, chosen) if chosen else None
+        _json(svc.ledger.by_unit(period=chosen, on=on))
 
     @ledger.command("export")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))

@@ -237,8 +237,8 @@ class Ledger:
     def by_unit(self, area_paths: Sequence[str] | None = None, period: Period | None = None,
                 on: dt.date | None = None) -> builtins.list[dict[str, Any]]:
         """Per responsible unit: registered, open, overdue, closed, closed on time, settled within
-        the trade (closed without a lawsuit). ``period`` bounds registration (registered, and the
-        issues the other counts look at) — the current state otherwise."""
+        the trade (closed without a lawsuit), as they stood on ``on`` (default today).
+        ``period`` bounds registration (registered, and the issues the other counts look at)."""
         day = on or today(self.d)
         issues = self.list(LedgerFilter(area_paths=area_paths), on=day, limit=10**9)
         if period is not None:
@@ -250,9 +250,10 @@ class Ledger:
                                           "closed_on_time": 0, "settled_within_trade": 0,
                                           "lawsuits": 0})
             row["registered"] += 1
-            if i.status == "open":
+            if i.status == "open" or (i.closed_on is not None and i.closed_on > day):
+                # open on ``day`` (an issue closed out after it was still open then)
                 row["open"] += 1
-                row["overdue"] += 1 if i.overdue_days(day) else 0
+                row["overdue"] += 1 if i.deadline < day else 0
             else:
                 row["closed"] += 1
                 row["closed_on_time"] += 1 if i.closed_on and i.closed_on <= i.deadline else 0

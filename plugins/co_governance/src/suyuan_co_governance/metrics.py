@@ -7,7 +7,6 @@ group, issues overdue) is taken on the period's last day, so last May's figure s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +32,7 @@ def _first_social(f: EventFacts) -> bool:
     return _social(f) and bool(f.data.get("first_of_force"))
 
 
-def as_of(deployment: Deployment, period: Period) -> dt.date:
-    """The day a standing figure (bodies with a Party group, issues overdue) is taken on for a
-    period: its last day, or today while the period is still running."""
-    return min(period.end - dt.timedelta(days=1), times.today(deployment))
+as_of = times.standing_day
 
 
 Records = tuple[list[str], list[str]]

@@ -38,7 +38,7 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import Deployment, Principal, http, parse_period
+from suyuan_core import Deployment, Principal, http, parse_period, times
 from suyuan_core.bodies import body, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,7 +102,10 @@ def list_ledger(deployment: DeploymentDep, principal: PrincipalDep, area: Area =
 def ledger_units(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
                  period: PeriodParam = None) -> list[dict[str, Any]]:
     paths = scope_paths(deployment, principal, READ, area)
-    return service(deployment).ledger.by_unit(paths, parse_period(period) if period else None)
+    chosen = parse_period(period) if period else None
+    # a period's open and overdue counts are taken on its last day (today while it runs)
+    on = times.standing_day(deployment, chosen) if chosen else None
+    return service(deployment).ledger.by_unit(paths, chosen, on=on)
 
 
 @get("/ledger/export.xlsx", opt={"permission": READ}, sync_to_thread=True, media_type=XLSX,
