@@ -17,7 +17,7 @@ from suyuan_virtue.access_report import AccessReport
 from suyuan_virtue.crypto import new_key
 from suyuan_virtue.registers import Registers
 from suyuan_virtue.retention import Retention
-from vt_testkit import PLAIN, access, audit, correction, count, deployment_with_keys
+from vt_testkit import PLAIN, UNMASKED, access, audit, correction, count, deployment_with_keys
 
 from suyuan_core import CaseFilter, NotFound, PermissionDenied, ValidationError
 from suyuan_core.testing import run_cli
@@ -66,7 +66,7 @@ def test_masked_by_default_and_unmasked_only_with_the_right_and_a_reason(d, rec,
     why = access(d, "sfs", reason="核实本月报到情况")
     full = regs.get(why, rec, unmask=True)
     assert not full.masked and full.fields == {**PLAIN, "birth_date": "1990-01-01"}
-    entry = [e for e in audit(d, "virtue.register.unmask")]
+    entry = [e for e in audit(d, UNMASKED)]
     assert len(entry) == 1 and entry[0].reason == "核实本月报到情况"
     assert entry[0].record == f"virtue.community_correction:{rec}"
     assert entry[0].actor == "user:sfs"
@@ -78,7 +78,7 @@ def test_an_unmask_without_a_reason_is_refused(d, rec, reason):
     with pytest.raises(ValidationError) as err:
         Registers(d).get(who, rec, unmask=True)
     assert (err.value.field, err.value.rule) == ("reason", "required")
-    assert not audit(d, "virtue.register.unmask")
+    assert not audit(d, UNMASKED)
     refused = audit(d, "virtue.register.refused")
     assert refused and refused[0].detail["why"] == "no_reason"
 
@@ -242,14 +242,14 @@ def test_the_access_report_says_who_read_what_when_and_why(d, rec, officer, tmp_
     header, body = rows[0], rows[1:]
     assert header[0].startswith("时间")
     actions = [(b[1], b[2], b[4]) for b in body]
-    assert ("user:sfs", "virtue.register.unmask", "核实报到情况") in actions
+    assert ("user:sfs", UNMASKED, "核实报到情况") in actions
     assert ("user:sfs", "virtue.register.read", "") in actions
     assert ("user:nosy", "virtue.register.refused", "") in actions
     assert ("user:sfs", "virtue.register.write", "") in actions
     assert any(b[2] == "virtue.register.list" for b in body)
     r = run_cli(d, "virtue", "registers", "access-report", "community_correction",
                 "--as", "dpo", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
-    assert r.exit_code == 0 and "virtue.register.unmask" in _xlsx_text(
+    assert r.exit_code == 0 and UNMASKED in _xlsx_text(
         (tmp_path / "a.xlsx").read_bytes())
 
 

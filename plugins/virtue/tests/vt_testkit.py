@@ -8,6 +8,8 @@ from suyuan_virtue.pia import PiaInput, Pias
 from suyuan_virtue.protection import REGISTERS, Access
 from suyuan_virtue.registers import RecordInput
 
+#: the audit action of an unmasking.
+UNMASKED = "virtue.register.unmask"
 PLAIN = {"name": "王小明", "id_number": "510121199001011234", "phone": "13812341234",
          "address": "金堂县赵镇街道沱源社区十字街8号", "offence": "盗窃罪，判处缓刑二年",
          "notes": "每月报到"}

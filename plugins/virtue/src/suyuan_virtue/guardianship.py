@@ -181,6 +181,15 @@ class Guardianships:
             reason = (self.guard.check_unmask(access, REGISTER, agreement_id, row.area_path)
                       if unmask else None)
             out = self._view(row, unmask)
+            box = vault(self.d)
+            rv = m.guardianship_reviews.c
+            out["reviews"] = [{"reviewed_on": x.reviewed_on.isoformat(), "finding": x.finding,
+                               "by": x.by, "note": box.decrypt(x.note_enc) if unmask else
+                               ("***" if x.note_enc else None)}
+                              for x in s.execute(sa.select(m.guardianship_reviews)
+                                                 .where(rv.agreement_id == agreement_id)
+                                                 .order_by(rv.reviewed_on, rv.id)).all()]
+            out["renewed_by"] = s.scalar(sa.select(g.id).where(g.renews == agreement_id))
             self.guard.audit(s, access, "unmask" if unmask else "read", REGISTER, agreement_id,
                              reason=reason)
         return out
