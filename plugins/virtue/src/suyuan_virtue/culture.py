@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, NotFound, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text
+from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.times import need_date
 
 BRAND_KINDS = {"family_style": ("家风文化", "Family style"),

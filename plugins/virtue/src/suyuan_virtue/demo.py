@@ -24,7 +24,6 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, Level, NewCase, Organisation, Person
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import key_path, keys_of, new_key, vault
 from suyuan_virtue.protection import REGISTERS, Access
 from suyuan_virtue.times import add_months, to_db, tz
 
@@ -58,14 +57,6 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
-def _ensure_key(d: Deployment) -> None:
-    """The demo writes its own key file (beside suyuan.toml, never in the database)."""
-    if keys_of(d):
-        return
-    key_path(d).write_text("# suyuan virtue register keys, newest first (demo)\n" + new_key()
-                           + "\n", encoding="ascii")
-
-
 def _users(d: Deployment, county: str) -> dict[str, Access]:
     wanted = [("dpo", "演示个人信息保护负责人", [("privacy_officer", county)]),
               ("sifa", "演示司法所社区矫正工作人员", [("correction_officer", county),
@@ -92,7 +83,7 @@ def generate(deployment: Deployment, *, seed: int, scale: float) -> dict[str, in
     communities = sorted(c for c, a in tree.areas.items() if a.level is Level.community)
     if not roots or not communities:
         return {}
-    _ensure_key(d)
+    d.privacy.ensure_key()  # the demo writes its own key file beside suyuan.toml
     rng = random.Random(seed)
     county = roots[0]
     factor = min(max(scale, 0.0), 1.0)
@@ -170,7 +161,6 @@ def _registers(d: Deployment, sifa: Access, rng: random.Random, communities: lis
     regs = Registers(d)
     n = 0
     entries: list[dict[str, Any]] = []
-    box = vault(d)
     for register, total, months in (("community_correction", 260, 24), ("resettlement", 420, 60)):
         for i in range(max(8, round(total * factor))):
             minor = i % 37 == 5
@@ -190,7 +180,7 @@ def _registers(d: Deployment, sifa: Access, rng: random.Random, communities: lis
                                                                      "visit", "help"]),
                                 "on_date": day, "by": "user:sifa",
                                 "recorded_at": to_db(dt.datetime.now(dt.UTC)),
-                                "detail_enc": box.encrypt("按时报到，表现良好")})
+                                "detail_enc": d.privacy.encrypt("按时报到，表现良好")})
                 day += dt.timedelta(days=rng.randrange(25, 40))
     with d.transaction() as s:
         for chunk in range(0, len(entries), 2000):
@@ -209,7 +199,6 @@ def _guardianships(d: Deployment, minzheng: Access, rng: random.Random, communit
     total = max(40, round(GUARDIANSHIP_AGREEMENTS * factor))
     tree = d.areas.tree
     rural = [c for c in communities if "村" in tree.get(c).name_zh] or communities
-    box = vault(d)
     rows = []
     for _ in range(total):
         signed = today - dt.timedelta(days=rng.randrange(10, 720))
@@ -226,7 +215,7 @@ def _guardianships(d: Deployment, minzheng: Access, rng: random.Random, communit
             consent_by=rng.choice(["both_parents", "father", "mother"]),
             intake=rng.choice(["village"] * 6 + ["youth_12355", "women_federation",
                                                  "guarding_childhood"]))
-        rows.append(g.row_of(item, tree.path(area), minzheng.principal.actor, box))
+        rows.append(g.row_of(item, tree.path(area), minzheng.principal.actor))
     with d.transaction() as s:
         g.guard.require_pia(s, "guardianship", today)
         for chunk in range(0, len(rows), 1000):

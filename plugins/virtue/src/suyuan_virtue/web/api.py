@@ -493,8 +493,8 @@ def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
 
 
 ROUTES: list[Any] = [
-    list_records, add_record, get_record, unmask_record, add_entry, figures, access_report, record_pia,
-    list_pias, list_guardianships, add_guardianship, get_guardianship, unmask_guardianship,
-    review_guardianship, refer, list_referrals, get_referral, unmask_referral, add_session, list_selections, get_selection, partners,
-    selection_results, create_selection, nominate, review, step, vote, brands, channels,
-    dispatch, outcome]
+    list_records, add_record, get_record, unmask_record, add_entry, figures, access_report,
+    record_pia, list_pias, list_guardianships, add_guardianship, get_guardianship,
+    unmask_guardianship, review_guardianship, refer, list_referrals, get_referral,
+    unmask_referral, add_session, list_selections, get_selection, partners, selection_results,
+    create_selection, nominate, review, step, vote, brands, channels, dispatch, outcome]
