@@ -383,9 +383,8 @@ def secret_plugin() -> types.ModuleType:
 
 def test_declared_encrypted_columns_are_stored_as_ciphertext_shown_masked_and_rotated(
         make_deployment, tmp_path):
-    from cryptography.fernet import Fernet
-
     from click.testing import CliRunner
+    from cryptography.fernet import Fernet
 
     from suyuan_core import ConfigError, SensitiveField
     from suyuan_core.cli.main import cli
