@@ -9,7 +9,6 @@ import os
 import socket
 import threading
 import time
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -26,7 +25,6 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM)
                                 and not os.environ.get("SUYUAN_REQUIRE_BROWSER"),
                                 reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 PASSWORD = "browser-test-123"
-SHOTS = Path(os.environ.get("SUYUAN_SCREENSHOTS", "/tmp"))
 
 
 @pytest.fixture
@@ -67,7 +65,7 @@ def sign_in(page, base: str, path: str, username: str) -> None:
     page.wait_for_url(f"{base}{path}")
 
 
-def test_an_officer_unmasks_a_record_only_with_a_reason_in_chromium(server):
+def test_an_officer_unmasks_a_record_only_with_a_reason_in_chromium(server, tmp_path):
     base, rec, d = server
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -92,7 +90,7 @@ def test_an_officer_unmasks_a_record_only_with_a_reason_in_chromium(server):
         page.wait_for_load_state()
         assert page.locator("dl.record").get_attribute("data-masked") == "no"
         assert page.locator("dd[data-field=id_number]").inner_text() == PLAIN["id_number"]
-        page.screenshot(path=str(SHOTS / "virtue-record-unmasked.png"))
+        page.screenshot(path=str(tmp_path / "virtue-record-unmasked.png"))
         page.click("text=恢复脱敏")
         page.wait_for_load_state()
         assert page.locator("dl.record").get_attribute("data-masked") == "yes"
@@ -107,7 +105,7 @@ def test_an_officer_unmasks_a_record_only_with_a_reason_in_chromium(server):
     assert [e.reason for e in unmasks] == ["核实本月报到情况"]
 
 
-def test_guardianship_counselling_culture_and_selection_pages_in_chromium(server):
+def test_guardianship_counselling_culture_and_selection_pages_in_chromium(server, tmp_path):
     base, _, d = server
     from test_vt_families import agreement
 
@@ -156,7 +154,7 @@ def test_guardianship_counselling_culture_and_selection_pages_in_chromium(server
         page.wait_for_load_state()
         assert page.locator("dd[data-field=child_name]").inner_text() == "刘小雨"
         assert "510121201704011234" not in page.content()
-        page.screenshot(path=str(SHOTS / "virtue-guardianship.png"))
+        page.screenshot(path=str(tmp_path / "virtue-guardianship.png"))
         ctx.clear_cookies()
         # counselling: a session recorded, the follow-up due shown
         sign_in(page, base, f"/virtue/counselling?id={rid}", "xl")
@@ -167,7 +165,7 @@ def test_guardianship_counselling_culture_and_selection_pages_in_chromium(server
         page.wait_for_load_state()
         assert page.locator("dd[data-field=follow_up_due]").inner_text() == "2026-04-02"
         assert page.locator('tr[data-session-kind="session"]').count() == 1
-        page.screenshot(path=str(SHOTS / "virtue-counselling.png"))
+        page.screenshot(path=str(tmp_path / "virtue-counselling.png"))
         ctx.clear_cookies()
         # culture and a selection, as the county's head
         sign_in(page, base, "/virtue/culture", "boss")
@@ -196,7 +194,7 @@ def test_guardianship_counselling_culture_and_selection_pages_in_chromium(server
         page.click("form.award button[type=submit]")
         page.wait_for_load_state()
         assert page.locator('table.results [data-field="votes"]').inner_text() == "1"
-        page.screenshot(path=str(SHOTS / "virtue-selection.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / "virtue-selection.png"), full_page=True)
         browser.close()
     assert not [u for u in requested if not u.startswith(base)]
     assert [e.reason for e in d.audit.search(limit=200) if e.action == UNMASKED] == ["核实监护人变更"]

@@ -205,7 +205,8 @@ class Guardianships:
         g = m.guardianships.c
         query = (sa.select(m.guardianships).where(sa.or_(*[g.area_path.startswith(p)
                                                            for p in scope]))
-                 .order_by(g.next_review, g.id).limit(max(1, min(limit, 1000))))
+                 .order_by(sa.case((g.status == "active", 0), else_=1), g.next_review, g.id)
+                 .limit(max(1, min(limit, 1000))))
         if due_by is not None:
             query = query.where(g.next_review <= due_by, g.status == "active")
         with self.d.transaction() as s:
