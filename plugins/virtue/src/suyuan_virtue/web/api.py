@@ -23,9 +23,6 @@ AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
-Unmask = Annotated[bool, Parameter(description="Show personal data unmasked (needs the "
-                                               "register's unmask right and a reason; audited)")]
-Reason = Annotated[str | None, Parameter(max_length=500, description="Why you unmask (audited)")]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
 Register = Annotated[str, Parameter(max_length=32, description="community_correction or "
@@ -69,6 +66,19 @@ def _str(value: Any, field: str, required: bool = True) -> str:
     return value
 
 
+def _reason(data: Any) -> str | None:
+    """The reason for unmasking, from the request's body (``{"reason": "..."}``)."""
+    if not isinstance(data, dict):
+        raise ValidationError("expected a JSON object", field="reason", rule="type",
+                              hint='send {"reason": "核实报到情况"}')
+    reason = data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationError("expected text", field="reason", rule="type")
+    if reason is not None and len(reason) > 500:
+        raise ValidationError("at most 500 characters", field="reason", rule="max_length")
+    return reason
+
+
 # -- registers ------------------------------------------------------------------------------------
 @get("/registers/{register:str}", opt={"permission": PERSON_READ}, sync_to_thread=True,
      summary="社区矫正/安置帮教 records in the caller's areas, always masked; sealed minors' "
@@ -95,13 +105,23 @@ def add_record(request: AnyRequest, deployment: DeploymentDep, principal: Princi
 
 
 @get("/records/{record_id:int}", opt={"permission": PERSON_READ}, sync_to_thread=True,
-     summary="One register record: masked, or unmasked with the right and a reason (audited)")
+     summary="One register record, masked (unmask it by POST …/unmask with a reason)")
 def get_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-               record_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+               record_id: Id) -> dict[str, Any]:
     from suyuan_virtue.registers import Registers
 
-    return Registers(deployment).get(_access(request, principal, reason), record_id,
-                                     unmask=unmask).as_dict()
+    return Registers(deployment).get(_access(request, principal), record_id).as_dict()
+
+
+@post("/records/{record_id:int}/unmask", opt={"permission": PERSON_READ}, sync_to_thread=True,
+      status_code=200, summary="One register record unmasked: needs the register's unmask right "
+                               "and a reason in the body (never in the URL); audited")
+def unmask_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                  record_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.registers import Registers
+
+    return Registers(deployment).get(_access(request, principal, _reason(data)), record_id,
+                                     unmask=True).as_dict()
 
 
 @post("/records/{record_id:int}/entries", opt={"permission": PERSON_WRITE}, sync_to_thread=True,
@@ -199,14 +219,23 @@ def add_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: 
 
 
 @get("/guardianships/{agreement_id:int}", opt={"permission": GREAD}, sync_to_thread=True,
-     summary="One agreement: masked, or unmasked with the right and a reason (audited)")
+     summary="One agreement with its reviews, masked (unmask by POST …/unmask with a reason)")
 def get_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                     agreement_id: Id, unmask: Unmask = False,
-                     reason: Reason = None) -> dict[str, Any]:
+                     agreement_id: Id) -> dict[str, Any]:
     from suyuan_virtue.guardianship import Guardianships
 
-    return Guardianships(deployment).get(_access(request, principal, reason), agreement_id,
-                                         unmask=unmask)
+    return Guardianships(deployment).get(_access(request, principal), agreement_id)
+
+
+@post("/guardianships/{agreement_id:int}/unmask", opt={"permission": GREAD},
+      sync_to_thread=True, status_code=200,
+      summary="One agreement unmasked: the unmask right and a reason in the body; audited")
+def unmask_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                        agreement_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import Guardianships
+
+    return Guardianships(deployment).get(_access(request, principal, _reason(data)),
+                                         agreement_id, unmask=True)
 
 
 @post("/guardianships/{agreement_id:int}/reviews", opt={"permission": GWRITE},
@@ -249,13 +278,23 @@ def list_referrals(request: AnyRequest, deployment: DeploymentDep, principal: Pr
 
 
 @get("/referrals/{referral_id:int}", opt={"permission": CREAD}, sync_to_thread=True,
-     summary="One referral with its sessions: masked, or unmasked with a reason")
+     summary="One referral with its sessions, masked (unmask by POST …/unmask with a reason)")
 def get_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                 referral_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+                 referral_id: Id) -> dict[str, Any]:
     from suyuan_virtue.counselling import Counselling
 
-    return Counselling(deployment).get(_access(request, principal, reason), referral_id,
-                                       unmask=unmask)
+    return Counselling(deployment).get(_access(request, principal), referral_id)
+
+
+@post("/referrals/{referral_id:int}/unmask", opt={"permission": CREAD}, sync_to_thread=True,
+      status_code=200,
+      summary="One referral unmasked: the unmask right and a reason in the body; audited")
+def unmask_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                    referral_id: Id, data: JsonBody) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling
+
+    return Counselling(deployment).get(_access(request, principal, _reason(data)), referral_id,
+                                       unmask=True)
 
 
 @post("/referrals/{referral_id:int}/sessions", opt={"permission": CWRITE}, sync_to_thread=True,
@@ -454,8 +493,8 @@ def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
 
 
 ROUTES: list[Any] = [
-    list_records, add_record, get_record, add_entry, figures, access_report, record_pia,
-    list_pias, list_guardianships, add_guardianship, get_guardianship, review_guardianship,
-    refer, list_referrals, get_referral, add_session, list_selections, get_selection, partners,
-    selection_results, create_selection, nominate, review, step, vote, brands, channels,
-    dispatch, outcome]
+    list_records, add_record, get_record, unmask_record, add_entry, figures, access_report,
+    record_pia, list_pias, list_guardianships, add_guardianship, get_guardianship,
+    unmask_guardianship, review_guardianship, refer, list_referrals, get_referral,
+    unmask_referral, add_session, list_selections, get_selection, partners, selection_results,
+    create_selection, nominate, review, step, vote, brands, channels, dispatch, outcome]
