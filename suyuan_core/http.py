@@ -25,18 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
+import attrs
 from litestar import Request
 from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
 
+from suyuan_core import bodies, inputs
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
 from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 
-__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "area_codes",
+__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "UnmaskBody",
+           "UnmaskIn", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
            "listing_scope", "mask_names", "may_unmask", "readable_case", "require_area", "shown_row"]
 
@@ -46,6 +49,26 @@ DeploymentDep = NamedDependency[Deployment]
 PrincipalDep = NamedDependency[Principal]
 #: any litestar request (the ``request`` parameter of a handler).
 AnyRequest = Request[Any, Any, Any]
+
+def _reason(value: Any) -> str:
+    return inputs.text(value, "reason", max_length=500)
+
+
+@attrs.frozen
+class UnmaskIn:
+    """Why personal data must be shown in full — kept in the audit log. It travels in a POST
+    body, never in a URL (query strings end up in access logs and browser history)."""
+
+    reason: str = attrs.field(converter=_reason)
+
+
+#: the body of an unmask route (``POST …/{id}/unmask`` with ``{"reason": "…"}``)::
+#:
+#:     @post("/things/{thing_id:int}/unmask", opt={"permission": READ}, status_code=200)
+#:     def unmask(data: http.UnmaskBody, ...) -> dict[str, Any]:
+#:         reason = bodies.parse(http.UnmaskIn, data).reason
+#:         return http.shown_row(..., unmask=True, reason=reason)
+UnmaskBody = Annotated[dict[str, Any], bodies.body(UnmaskIn)]
 
 #: the permission to see a case at all.
 READ = "cases.read"
