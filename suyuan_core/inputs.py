@@ -58,7 +58,11 @@ def from_dict(cls: type[T], data: Any, where: str | None = None, *,
         if f.default is attrs.NOTHING and f.name not in data:
             raise ValidationError("is required", field=f.name, rule="required",
                                   hint=f"add {f.name} to the {name}")
-    return cls(**data)
+    try:
+        return cls(**data)
+    except (TypeError, ValueError) as exc:  # a converter's own refusal is a ValidationError
+        raise ValidationError(str(exc), field=name, rule="shape",
+                              hint="see the fields' types in the documentation") from None
 
 
 def from_json_file(path: str | Path, cls: type[T], *,

@@ -143,7 +143,7 @@ def test_access_report_exports_and_figures_are_suppressed_counts(api, d):
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"register": "community_correction"}, "record"),
+    ({"register": "community_correction"}, "area_code"),  # the first missing field, by name
     ({"nonsense": 1}, "record"),
     ({**attrs.asdict(correction()), "term_start": 5}, "term_start"),
 ])

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
-import attrs
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, ValidationError
+from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
+from suyuan_core.bodies import parse
 from suyuan_core.http import AUDITED
+from suyuan_core.inputs import from_dict
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
 
 DeploymentDep = NamedDependency[Deployment]
@@ -40,20 +41,6 @@ def _access(request: AnyRequest, principal: Principal, reason: str | None = None
     return Access(principal, ip=request.client.host if request.client else "-", reason=reason)
 
 
-def parse(cls: type[T], data: Any, where: str) -> T:
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field=where, rule="type")
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=where,
-                              rule="known_fields", hint="known: " + ", ".join(sorted(known)))
-    try:
-        return cls(**data)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(str(exc), field=where, rule="shape") from None
-
-
 def _int(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**62:
         raise ValidationError("expected a positive integer", field=field, rule="type")
@@ -66,17 +53,9 @@ def _str(value: Any, field: str, required: bool = True) -> str:
     return value
 
 
-def _reason(data: Any) -> str | None:
+def _reason(data: Any) -> str:
     """The reason for unmasking, from the request's body (``{"reason": "..."}``)."""
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="reason", rule="type",
-                              hint='send {"reason": "核实报到情况"}')
-    reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise ValidationError("expected text", field="reason", rule="type")
-    if reason is not None and len(reason) > 500:
-        raise ValidationError("at most 500 characters", field="reason", rule="max_length")
-    return reason
+    return parse(http.UnmaskIn, data).reason
 
 
 # -- registers ------------------------------------------------------------------------------------
@@ -100,7 +79,7 @@ def add_record(request: AnyRequest, deployment: DeploymentDep, principal: Princi
                data: JsonBody) -> dict[str, Any]:
     from suyuan_virtue.registers import RecordInput, Registers
 
-    item = parse(RecordInput, data, "record")
+    item = from_dict(RecordInput, data, "record")
     return {"id": Registers(deployment).add(_access(request, principal), item)}
 
 
@@ -117,7 +96,7 @@ def get_record(request: AnyRequest, deployment: DeploymentDep, principal: Princi
       status_code=200, summary="One register record unmasked: needs the register's unmask right "
                                "and a reason in the body (never in the URL); audited")
 def unmask_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                  record_id: Id, data: JsonBody) -> dict[str, Any]:
+                  record_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
     from suyuan_virtue.registers import Registers
 
     return Registers(deployment).get(_access(request, principal, _reason(data)), record_id,
@@ -183,7 +162,7 @@ def record_pia(request: AnyRequest, deployment: DeploymentDep, principal: Princi
     from suyuan_virtue.pia import PiaInput, Pias
 
     return {"id": Pias(deployment).record(_access(request, principal),
-                                          parse(PiaInput, data, "pia"))}
+                                          from_dict(PiaInput, data, "pia"))}
 
 
 @get("/pias", opt={"permission": ADMIN}, sync_to_thread=True,
@@ -214,7 +193,7 @@ def add_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: 
                      data: JsonBody) -> dict[str, Any]:
     from suyuan_virtue.guardianship import AgreementInput, Guardianships
 
-    item = parse(AgreementInput, data, "agreement")
+    item = from_dict(AgreementInput, data, "agreement")
     return {"id": Guardianships(deployment).add(_access(request, principal), item)}
 
 
@@ -231,7 +210,7 @@ def get_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: 
       sync_to_thread=True, status_code=200,
       summary="One agreement unmasked: the unmask right and a reason in the body; audited")
 def unmask_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                        agreement_id: Id, data: JsonBody) -> dict[str, Any]:
+                        agreement_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
     from suyuan_virtue.guardianship import Guardianships
 
     return Guardianships(deployment).get(_access(request, principal, _reason(data)),
@@ -265,7 +244,7 @@ def refer(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDe
     from suyuan_virtue.counselling import Counselling, ReferralInput
 
     return {"id": Counselling(deployment).refer(_access(request, principal),
-                                                parse(ReferralInput, data, "referral"))}
+                                                from_dict(ReferralInput, data, "referral"))}
 
 
 @get("/referrals", opt={"permission": CREAD}, sync_to_thread=True,
@@ -290,7 +269,7 @@ def get_referral(request: AnyRequest, deployment: DeploymentDep, principal: Prin
       status_code=200,
       summary="One referral unmasked: the unmask right and a reason in the body; audited")
 def unmask_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                    referral_id: Id, data: JsonBody) -> dict[str, Any]:
+                    referral_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
     from suyuan_virtue.counselling import Counselling
 
     return Counselling(deployment).get(_access(request, principal, _reason(data)), referral_id,
