@@ -94,6 +94,14 @@ def render(lang: str, template: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(**context)
 
 
+def category_label(d: Deployment, lang: str) -> Any:
+    """The category's name in the page's language (the code only for an unknown one)."""
+    def label(code: str) -> str:
+        found = d.categories.get(code)
+        return found.label.get(lang) if found is not None else code
+    return label
+
+
 # -- looking things up -------------------------------------------------------------------------
 def _int(value: Any, field: str) -> int:
     try:
@@ -197,7 +205,8 @@ def desk_page(deployment: Deployment, principal: Principal, lang: str) -> str:
                   proposals=proposals, alerts=open_alerts, ranking=ranking, period=period,
                   previous=period.previous(), report_area=root, units=_units(d),
                   countdown=lambda c: countdown(d, c, at), max_returns=settings(d).max_returns,
-                  categories=list(d.categories))
+                  categories=list(d.categories), category_label=category_label(d, lang),
+                  unit_name={u.code: u.name for u in _units(d)}.get)
 
 
 def _last_kind(d: Deployment, case: Case) -> str | None:
