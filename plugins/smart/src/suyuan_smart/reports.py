@@ -110,7 +110,8 @@ def xlsx_bytes(report: dict[str, Any]) -> bytes:
         ("超期 Overdue", ["案件 case", "标题", "期限"],
          [[r["case_id"], r["title"], r["deadline"]] for r in report["overdue"]]),
         ("预警 Warnings", ["id", "类型", "级别", "内容", "状态"],
-         [[w["id"], w["kind"], w["severity"], w["message"], w["status"]]
+         [[w["id"], w["kind"], _zh(alerts.SEVERITY_LABELS, w["severity"]), w["message"],
+           _zh(alerts.STATUS_LABELS, w["status"])]
           for w in report["warnings"]]),
     ]
     for title, header, rows in sheets:
@@ -121,6 +122,10 @@ def xlsx_bytes(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _zh(labels: dict[str, tuple[str, str]], code: str) -> str:
+    return labels.get(code, (code, code))[0]
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -148,8 +153,10 @@ def html_page(report: dict[str, Any]) -> str:
     hot = "".join(f"<li>{e(r['name'])}: {r['count']}</li>" for r in report["hot_spots"])
     overdue = "".join(f"<li>#{r['case_id']} {e(r['title'])} ({e(r['deadline'] or '')})</li>"
                       for r in report["overdue"]) or "<li>无 none</li>"
-    warnings = "".join(f"<li class='{e(w['severity'])}'>[{e(w['severity'])}] {e(w['message'])} "
-                       f"({e(w['status'])})</li>" for w in report["warnings"]) or "<li>无 none</li>"
+    warnings = "".join(
+        f"<li class='{e(w['severity'])}'>[{e(_zh(alerts.SEVERITY_LABELS, w['severity']))}] "
+        f"{e(w['message'])} ({e(_zh(alerts.STATUS_LABELS, w['status']))})</li>"
+        for w in report["warnings"]) or "<li>无 none</li>"
     page = f"""<!doctype html>
 <html lang="zh-Hans"><head><meta charset="utf-8">
 <title>{e(report['area'])} 诉求研判 {e(report['period'])}</title>

@@ -40,7 +40,7 @@ from suyuan_core import (
 )
 from suyuan_core.sql import within
 from suyuan_core.times import now
-from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates
+from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates, schedule
 from suyuan_smart.api import acts_for_unit, own_unit
 from suyuan_smart.common import calendar, handler, settings
 
@@ -86,6 +86,7 @@ def environment(lang: str) -> Environment:
                                                           code or "")
     env.globals["RETURN_REASONS"] = RETURN_REASONS
     env.globals["SATISFACTION"] = SATISFACTION
+    env.globals["SEVERITY_LABELS"] = alerts.SEVERITY_LABELS
     env.globals["pick"] = lambda pair: pick(pair, lang)
     return env
 
@@ -206,6 +207,7 @@ def desk_page(deployment: Deployment, principal: Principal, lang: str) -> str:
                   previous=period.previous(), report_area=root, units=_units(d),
                   countdown=lambda c: countdown(d, c, at), max_returns=settings(d).max_returns,
                   categories=list(d.categories), category_label=category_label(d, lang),
+                  calendar_gap=schedule.calendar_gap(d, at),
                   unit_name={u.code: u.name for u in _units(d)}.get)
 
 
