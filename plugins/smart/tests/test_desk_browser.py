@@ -130,6 +130,17 @@ def test_the_12345_loop_in_chromium(server):
         assert "来电人" in page.locator("#caller").inner_text()
         assert "张*" in order and "13812345678" not in order
         assert "通知记录" in order
+        assert "演示t1" in page.locator("table.timeline").inner_text()  # who, by name
+        # the report printout from the desk: Chinese first, the unit ranked by name
+        page.goto(f"{base}/smart/desk")
+        assert "第1镇政府" in page.locator("#ranking ~ table").inner_text()
+        with page.context.expect_page() as opened:
+            page.locator("a", has_text="打印").first.click()
+        printout = opened.value
+        printout.wait_for_load_state()
+        assert "诉求研判报告" in printout.locator("h1").inner_text()
+        assert "城市管理" in printout.content() and "urban_management" not in printout.content()
+        printout.close()
         sign_out(page, base)
 
         # the callback team: dissatisfied → the order reopens

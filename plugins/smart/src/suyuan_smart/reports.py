@@ -70,11 +70,13 @@ def build(d: Deployment, area_code: str, period: Period) -> dict[str, Any]:
     words: Counter[str] = Counter()
     for title, description in texts:
         words.update(set(tokens(f"{title} {description or ''}")))
-    overdue = [{"case_id": x.id, "title": x.title, "deadline": x.deadline.isoformat()
-                if x.deadline else None} for x in deadlines.overdue(d, area_code, min(end, now()))]
+    overdue = [{"case_id": x.id, "title": x.title,
+                "deadline": f"{calendar(d).local(x.deadline):%Y-%m-%d %H:%M}" if x.deadline
+                else None} for x in deadlines.overdue(d, area_code, min(end, now()))]
     warnings = alerts.listing(d, status=None, area_code=area_code, since=start, until=end)
     return {"area_code": area_code, "area": area.name_zh, "period": str(period),
-            "generated_at": now().isoformat(timespec="seconds"), "figures": figures,
+            "generated_at": calendar(d).local(now()).isoformat(timespec="seconds"),
+            "figures": figures,
             "categories": categories, "causes": words.most_common(15), "hot_spots": hot[:10],
             "overdue": overdue[:50], "overdue_count": len(overdue), "escalated": escalated,
             "warnings": [{"id": w["id"], "kind": w["kind"], "severity": w["severity"],

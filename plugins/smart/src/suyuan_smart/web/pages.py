@@ -49,7 +49,7 @@ READ, DISPATCH, HANDLE, CALLBACK, REPORTS = ("cases.read", "smart.dispatch", "sm
 RETURN_REASONS = {"not_our_duty": ("非本单位职责", "Not our duty"),
                   "wrong_locality": ("非本属地", "Wrong locality")}
 EVENT_LABELS = {
-    "reported": ("受理", "Received"), "accept": ("受理", "Accepted"), "assign": ("派单", "Dispatched"),
+    "reported": ("登记", "Registered"), "accept": ("受理", "Accepted"), "assign": ("派单", "Dispatched"),
     "start": ("开始办理", "Started"), "resolve": ("办结", "Resolved"), "fail": ("未解决", "Not resolved"),
     "close": ("结案", "Closed"), "reopen": ("重办", "Reopened"), "note": ("备注", "Note"),
     "callback": ("回访", "Callback"), "deadline": ("期限变更", "Deadline changed"),
@@ -170,6 +170,12 @@ def _open_smart(d: Deployment, me: Principal, permission: str) -> list[Case]:
     return [d.cases.get(i) for i in ids]
 
 
+def _who(d: Deployment) -> Any:
+    """An actor as people read it: an account's display name (``user:t1`` → 第1镇 张三)."""
+    names = {f"user:{u.username}": u.display_name for u in d.accounts.users()}
+    return lambda actor: names.get(str(actor), actor)
+
+
 def _units(d: Deployment) -> list[Any]:
     return list(settings(d).units)
 
@@ -207,7 +213,7 @@ def desk_page(deployment: Deployment, principal: Principal, lang: str) -> str:
                   previous=period.previous(), report_area=root, units=_units(d),
                   countdown=lambda c: countdown(d, c, at), max_returns=settings(d).max_returns,
                   categories=list(d.categories), category_label=category_label(d, lang),
-                  calendar_gap=schedule.calendar_gap(d, at),
+                  calendar_gap=schedule.calendar_gap(d, at), who=_who(d),
                   unit_name={u.code: u.name for u in _units(d)}.get)
 
 
@@ -417,7 +423,7 @@ def order_page(deployment: Deployment, principal: Principal, query: dict[str, An
                   area=d.areas.tree.get(case.area_code),
                   category=d.categories.get(case.category),
                   may_dispatch=me.can(DISPATCH, path), unit=_unit_code(me),
-                  units=_units(d), notifications=d.notifications.for_case(case_id))
+                  units=_units(d), notifications=d.notifications.for_case(case_id), who=_who(d))
 
 
 def pages() -> list[Page]:
