@@ -267,6 +267,11 @@ def test_installed_pillar_plugins_are_enabled_and_add_their_demo_data(
     enabled = tomllib.loads((tmp_path / "suyuan.toml").read_text(encoding="utf-8"))[
         "plugins"]["enabled"]
     assert enabled == ["helper", "fake_smart", "fake_virtue"]
+    # the example's [plugins.smart] units belong to a plugin not installed here: left out
+    assert "smart: not installed, its [plugins.smart] settings are left out" in result.stderr
+    written = tomllib.loads((tmp_path / "suyuan.toml").read_text(encoding="utf-8"))
+    assert "smart" not in written["plugins"]
+    assert written["deployment"]["timezone"] == "Asia/Shanghai"
     assert "other_virtue: not enabled, fake_virtue already provides the pillar virtue" in \
         result.stderr
     assert calls == [{"seed": 5, "scale": 40 / 20000}]
