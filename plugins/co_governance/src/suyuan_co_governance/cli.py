@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 import click
 
-from suyuan_co_governance.common import from_dict
 from suyuan_co_governance.vocab import (
     DEPUTY_KINDS,
     FORCES,
@@ -19,7 +18,7 @@ from suyuan_co_governance.vocab import (
     PARTY_KINDS,
     TEAMS,
 )
-from suyuan_core import Deployment, ValidationError, parse_period
+from suyuan_core import Deployment, inputs, parse_period, times
 
 T = TypeVar("T")
 
@@ -29,12 +28,7 @@ def _json(data: Any) -> None:
 
 
 def _load(path: str, cls: type[T]) -> T:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read {path}: {exc}", field="file", rule="json",
-                              hint="give a UTF-8 JSON file with one object") from None
-    return from_dict(cls, data)
+    return inputs.from_json_file(path, cls)
 
 
 def build(deployment: Deployment | None) -> click.Group:
@@ -159,11 +153,11 @@ def build(deployment: Deployment | None) -> click.Group:
         """One issue with every entry (names of people affected masked)."""
         svc = cg()
         from suyuan_co_governance.common import today
+        from suyuan_co_governance.ledger import affected_as_shown
 
         issue = svc.ledger.get(issue_id)
         out = issue.as_dict(today(svc.d))
-        out["affected"] = [p["name"] for p in svc.d.privacy.parties(
-            [{"name": n} for n in issue.affected], False)]
+        out["affected"] = affected_as_shown(svc.d, issue)
         _json(out)
 
     @ledger.command("units")
@@ -171,7 +165,9 @@ def build(deployment: Deployment | None) -> click.Group:
     def ledger_units(period: str | None) -> None:
         """Figures per responsible unit (registered, open, overdue, closed, settled within the
         trade)."""
-        _json(cg().ledger.by_unit(period=period_of(period)))
+        svc, chosen = cg(), period_of(period)
+        on = times.standing_day(svc.d, chosen) if chosen else None
+        _json(svc.ledger.by_unit(period=chosen, on=on))
 
     @ledger.command("export")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
@@ -181,7 +177,7 @@ def build(deployment: Deployment | None) -> click.Group:
         """The ledger as an XLSX workbook (overdue first; a sheet per unit)."""
         from suyuan_co_governance.common import area_path, today
         from suyuan_co_governance.export import workbook
-        from suyuan_co_governance.ledger import LedgerFilter
+        from suyuan_co_governance.ledger import LedgerFilter, affected_as_shown
 
         svc = cg()
         paths = [area_path(svc.d, area, "area")] if area else None
@@ -189,11 +185,8 @@ def build(deployment: Deployment | None) -> click.Group:
         issues = svc.ledger.list(LedgerFilter(area_paths=paths), on=day)
         tree = svc.d.areas.tree
 
-        def masked(i: Any) -> list[str]:
-            return [p["name"] for p in svc.d.privacy.parties([{"name": n} for n in i.affected],
-                                                             False)]
-
-        data = workbook(issues, svc.ledger.by_unit(paths, on=day), on=day, names=masked,
+        data = workbook(issues, svc.ledger.by_unit(paths, on=day), on=day,
+                        names=lambda i: affected_as_shown(svc.d, i),
                         area_name=lambda c: tree.get(c).name_zh if c in tree else c, lang=lang)
         Path(path).write_bytes(data)
         click.echo(f"{path}: {len(issues)} issue(s)")

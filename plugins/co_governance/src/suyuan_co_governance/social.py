@@ -323,7 +323,7 @@ class SocialForces:
 
     def _after_last(self, s: Session, case_id: int) -> dt.datetime:
         e = tables.case_events.c
-        last = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
+        last: dt.datetime | None = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
         now = dt.datetime.now(dt.UTC)
         if last is not None and from_db_time(last) > now:
             return from_db_time(last)
@@ -444,6 +444,15 @@ class SocialForces:
                 .where(under(sh.area_path, path), sh.served_on >= period.start,
                        sh.served_on < period.end)).one()
         return int(minutes) // 60, int(entries)
+
+    def hours_entries(self, area_code: str, period: Period) -> list[int]:
+        """Ids of the service-hours entries :meth:`hours_total` sums."""
+        sh = m.service_hours.c
+        path = self.d.areas.tree.path(area_code)
+        with self.d.reading() as s:
+            return list(s.scalars(sa.select(sh.id).where(
+                under(sh.area_path, path), sh.served_on >= period.start,
+                sh.served_on < period.end).order_by(sh.id)))
 
     def activity_participation(self, area_code: str, period: Period) -> tuple[int, int]:
         """(participations in activities, in cases) of every force in the area and period."""
