@@ -244,27 +244,41 @@ class RosterService:
         """Refuse handlers that are not on the roster: ``person:<external_id>`` of a person,
         ``organisation:<external_id>`` of an organisation (what a person or a form may assign
         to; a typo or an injected string is never stored)."""
-        items = list(handlers)
-        wanted: dict[str, set[str]] = {"person": set(), "organisation": set()}
+        items = [str(h) for h in handlers]
         for i, h in enumerate(items):
-            kind, _, ref = str(h).partition(":")
-            if kind not in wanted or not ref:
-                raise ValidationError(f"{str(h)[:60]!r} is not a handler", field=f"{field}[{i}]",
+            kind, _, ref = h.partition(":")
+            if kind not in ("person", "organisation") or not ref:
+                raise ValidationError(f"{h[:60]!r} is not a handler", field=f"{field}[{i}]",
                                       rule="handler",
                                       hint="write person:<roster id> or organisation:<id>")
-            wanted[kind].add(ref)
-        with self.d.reading() as s:
-            found = {
-                "person": set(s.scalars(select(tables.persons.c.external_id).where(
-                    tables.persons.c.external_id.in_(sorted(wanted["person"]))))),
-                "organisation": set(s.scalars(select(tables.organisations.c.external_id).where(
-                    tables.organisations.c.external_id.in_(sorted(wanted["organisation"])))))}
+        missing = self.missing_handlers(items)
         for i, h in enumerate(items):
-            kind, _, ref = str(h).partition(":")
-            if ref not in found[kind]:
-                raise ValidationError(f"{str(h)[:60]!r} is not on the roster", field=f"{field}[{i}]",
+            if h in missing:
+                raise ValidationError(f"{h[:60]!r} is not on the roster", field=f"{field}[{i}]",
                                       rule="on_roster",
                                       hint="see GET /api/v1/roster/people and /organisations")
+
+    def missing_handlers(self, handlers: Iterable[str]) -> set[str]:
+        """The ``person:…`` / ``organisation:…`` handlers among ``handlers`` that are not on the
+        roster (anything else is not a handler at all, and missing too) — one query per kind
+        and chunk, for a whole import at once."""
+        wanted: dict[str, set[str]] = {"person": set(), "organisation": set()}
+        bad: set[str] = set()
+        for h in handlers:
+            kind, _, ref = h.partition(":")
+            if kind in wanted and ref:
+                wanted[kind].add(ref)
+            else:
+                bad.add(h)
+        columns = {"person": tables.persons.c.external_id,
+                   "organisation": tables.organisations.c.external_id}
+        with self.d.reading() as s:
+            for kind, refs in wanted.items():
+                found: set[str] = set()
+                for part in chunks(sorted(refs)):
+                    found.update(s.scalars(select(columns[kind]).where(columns[kind].in_(part))))
+                bad.update(f"{kind}:{r}" for r in refs - found)
+        return bad
 
     def organisation(self, external_id: str, *, kind: str | None = None,
                      session: Session | None = None, field: str = "organisation") -> Organisation:
