@@ -86,7 +86,8 @@ def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
         status_before=before.status if before else None, status_after=after.status,
         level_before=before.level if before else None, level=after.level,
         area_code=after.area_code, category=after.category, source=after.source,
-        case_kind=after.kind, deadline=after.deadline, merged=after.merged_into is not None)
+        case_kind=after.kind, deadline=after.deadline, merged=after.merged_into is not None,
+        seq=event.seq)
 
 
 @attrs.frozen
@@ -462,6 +463,10 @@ class CaseService:
                                    field="version", rule="optimistic_lock",
                                    hint="reload the case and try again") from None
         facts = facts_of(event, before, after)
-        self.d.rollup.write(s, self.d.rollup.increments([facts], self.d.areas.tree))
+        rollup = self.d.rollup
+        # a metric that counts each case once moves the case's contribution to this event
+        earlier = (rollup.earlier(s.connection(), event.case_id, event.seq)
+                   if event.kind in rollup.once_kinds and event.seq > 1 else [])
+        rollup.write(s, rollup.event_increments(facts, earlier, self.d.areas.tree))
         self.d.hook.suyuan_case_after_transition(case=after, event=event, deployment=self.d,
                                                  session=s)
