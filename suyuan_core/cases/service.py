@@ -463,10 +463,8 @@ class CaseService:
                                    field="version", rule="optimistic_lock",
                                    hint="reload the case and try again") from None
         facts = facts_of(event, before, after)
+        # (a metric that counts each case once moves the case's contribution to this event)
         rollup = self.d.rollup
-        # a metric that counts each case once moves the case's contribution to this event
-        earlier = (rollup.earlier(s.connection(), event.case_id, event.seq)
-                   if event.kind in rollup.once_kinds and event.seq > 1 else [])
-        rollup.write(s, rollup.event_increments(facts, earlier, self.d.areas.tree))
+        rollup.write(s, rollup.event_increments(s.connection(), facts, self.d.areas.tree))
         self.d.hook.suyuan_case_after_transition(case=after, event=event, deployment=self.d,
                                                  session=s)

@@ -110,44 +110,42 @@ class Rollup:
                             acc[1] += den
         return out
 
-    def event_increments(self, facts: EventFacts, earlier: Iterable[EventFacts],
+    def event_increments(self, conn: Connection, facts: EventFacts,
                          tree: AreaTree) -> dict[Key, list[int]]:
-        """The increments of one new event (the write path): its contributions, and for each
-        ``once_per_case`` metric it contributes to, the case's previously counted event taken
-        back. ``earlier``: the case's earlier events of :attr:`once_kinds` (as stored)."""
-        counted = {(m.key, facts.case_id): facts.seq for m in self.once}
-        out = self.increments([facts], tree, counted)
-        if facts.kind not in self.once_kinds:
+        """The increments of one new event (the write path, in its transaction): its
+        contributions, and for each ``once_per_case`` metric it contributes to, the case's
+        previously counted event taken back at that event's own keys. Only such an event reads
+        anything: the case's earlier events of those metrics' kinds (one indexed query)."""
+        moving = [m for m in self.by_kind.get(facts.kind, ())
+                  if m.once_per_case and any(m.contribution(facts))]
+        out = self.increments([facts], tree, {(m.key, facts.case_id): facts.seq for m in moving})
+        if not moving or facts.seq <= 1:
             return out
-        earlier = list(earlier)
-        previous = latest_counted(self.once, earlier)
-        by_seq = {f.seq: f for f in earlier}
-        for m in self.by_kind.get(facts.kind, ()):
-            if not m.once_per_case or not any(m.contribution(facts)):
-                continue
+        kinds = frozenset(k for m in moving for k in m.kinds)
+        stmt = _EARLIER.get(kinds)
+        if stmt is None:
+            e = tables.case_events.c
+            stmt = _EARLIER[kinds] = select(*FACT_COLUMNS).where(
+                e.case_id == bindparam("case_id"), e.seq < bindparam("seq"),
+                e.kind.in_(sorted(kinds)))
+        earlier = {f.seq: f for f in map(facts_from_row, conn.execute(
+            stmt, {"case_id": facts.case_id, "seq": facts.seq}))}
+        previous = latest_counted(moving, earlier.values())
+        for m in moving:
             seq = previous.get((m.key, facts.case_id))
-            if seq is not None:
-                old = by_seq[seq]
-                num, den = m.contribution(old)
-                for area in tree.rollup_areas(old.area_code):
-                    day = old.occurred_at.astimezone(self.tz).date()
-                    for key in ((m.key, area, "day", day, old.category, old.source),
-                                (m.key, area, "month", day.replace(day=1), old.category,
-                                 old.source)):
-                        acc = out.setdefault(key, [0, 0])
-                        acc[0] -= num
-                        acc[1] -= den
+            if seq is None:
+                continue
+            old = earlier[seq]
+            num, den = m.contribution(old)
+            day = old.occurred_at.astimezone(self.tz).date()
+            for area in tree.rollup_areas(old.area_code):
+                for key in ((m.key, area, "day", day, old.category, old.source),
+                            (m.key, area, "month", day.replace(day=1), old.category,
+                             old.source)):
+                    acc = out.setdefault(key, [0, 0])
+                    acc[0] -= num
+                    acc[1] -= den
         return out
-
-    def earlier(self, conn: Connection, case_id: int, seq: int) -> list[EventFacts]:
-        """The events of case ``case_id`` before ``seq`` that a ``once_per_case`` metric looks
-        at (none when there is no such metric)."""
-        if not self.once_kinds:
-            return []
-        e = tables.case_events.c
-        query = select(*FACT_COLUMNS).where(e.case_id == case_id, e.seq < seq,
-                                            e.kind.in_(sorted(self.once_kinds)))
-        return [facts_from_row(r) for r in conn.execute(query)]
 
     def latest(self, conn: Connection, facts: Iterable[EventFacts]) -> Latest:
         """Which event each ``once_per_case`` metric counts, for the cases of ``facts`` (a batch
@@ -218,6 +216,7 @@ class Rollup:
 
 
 _SUMS: dict[tuple[bool, bool], Any] = {}  # prepared SELECTs, by (category?, source?)
+_EARLIER: dict[frozenset[str], Any] = {}  # a case's earlier events of these kinds
 _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source")
 
 

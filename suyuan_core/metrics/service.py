@@ -124,9 +124,11 @@ class MetricService:
 
     def counted_batches(self, facts: Iterable[EventFacts], m: MetricDefinition | None = None,
                         size: int = 5000) -> Iterator[tuple[list[EventFacts], Latest]]:
-        """``facts`` in batches, each with the events the ``once_per_case`` metrics count for
-        its cases (read per batch, so memory stays bounded; none needed for ``m`` when it counts
-        events)."""
+        """``facts`` (a stream from :meth:`events`) in batches, each with which event of its
+        cases every ``once_per_case`` metric counts, read per batch so memory stays bounded
+        (nothing is read for ``m`` when it counts events). For a reader that sums a figure from
+        events itself: ``m.counted(f, latest)`` is each event's contribution as the rollups
+        count it."""
         need = m is None or m.once_per_case
         batch: list[EventFacts] = []
         for f in facts:
