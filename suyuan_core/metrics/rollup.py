@@ -145,7 +145,8 @@ class Rollup:
                     acc = out.setdefault(key, [0, 0])
                     acc[0] -= num
                     acc[1] -= den
-        return out
+        # a move within the same day and keys nets out: nothing to write for it
+        return {k: v for k, v in out.items() if v[0] or v[1]}
 
     def latest(self, conn: Connection, facts: Iterable[EventFacts]) -> Latest:
         """Which event each ``once_per_case`` metric counts, for the cases of ``facts`` (a batch
