@@ -139,9 +139,12 @@ def own_recompute(d: Deployment, key: str) -> tuple[int, int]:
     """The figure from the events by the metric's own formula (as drill and verify do)."""
     m = d.metric_service.definition(key)
     num = den = 0
-    for f in d.metric_service.events(m.kinds, COUNTY, MONTH):
-        n, k = m.contribution(f)
-        num, den = num + n, den + k
+    service = d.metric_service
+    # a metric that counts cases skips the events superseded by a later one of their case
+    for batch, latest in service.counted_batches(service.events(m.kinds, COUNTY, MONTH), m):
+        for f in batch:
+            n, k = m.counted(f, latest)
+            num, den = num + n, den + k
     return num, den
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core.domain.cases import Case
 from suyuan_core.errors import ValidationError
-from suyuan_core.metrics.service import FACT_COLUMNS, facts_from_row
+from suyuan_core.metrics.rollup import FACT_COLUMNS, facts_from_row
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -74,7 +74,9 @@ class MergeService:
                                         session=s, merging=True)
 
     def _adjust(self, s: Session, case_id: int, sign: int) -> None:
-        """Take back (``-1``) or put back (``+1``) every earlier event's contribution."""
+        """Take back (``-1``) or put back (``+1``) every earlier event's contribution (for a
+        ``once_per_case`` metric, that of the one event of the case it counts: the increments of
+        a whole history work it out)."""
         e = tables.case_events.c
         rows = s.execute(select(*FACT_COLUMNS).where(e.case_id == case_id).order_by(e.seq)).all()
         facts = [facts_from_row(r) for r in rows]  # as stored: merged=False

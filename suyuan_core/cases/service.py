@@ -86,7 +86,8 @@ def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
         status_before=before.status if before else None, status_after=after.status,
         level_before=before.level if before else None, level=after.level,
         area_code=after.area_code, category=after.category, source=after.source,
-        case_kind=after.kind, deadline=after.deadline, merged=after.merged_into is not None)
+        case_kind=after.kind, deadline=after.deadline, merged=after.merged_into is not None,
+        seq=event.seq)
 
 
 @attrs.frozen
@@ -462,6 +463,8 @@ class CaseService:
                                    field="version", rule="optimistic_lock",
                                    hint="reload the case and try again") from None
         facts = facts_of(event, before, after)
-        self.d.rollup.write(s, self.d.rollup.increments([facts], self.d.areas.tree))
+        # (a metric that counts each case once moves the case's contribution to this event)
+        rollup = self.d.rollup
+        rollup.write(s, rollup.event_increments(s.connection(), facts, self.d.areas.tree))
         self.d.hook.suyuan_case_after_transition(case=after, event=event, deployment=self.d,
                                                  session=s)

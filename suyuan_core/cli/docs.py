@@ -55,16 +55,24 @@ def metrics_markdown(state: State) -> str:
              "counts 1 toward the numerator (and the denominator of a rate) when its kind and "
              "condition match. The event's area is the case's area (its subtree rolls up into every "
              "area above it), its period is the local day of `occurred_at`, and its category and "
-             "source are the case's at that moment. Rates are numerator ÷ denominator × 100 "
+             "source are the case's at that moment. A metric marked **cases** in the *counts* "
+             "column counts each case once, by its latest event that matches either part (the "
+             "last callback decides the satisfaction, the final outcome the mediation success), "
+             "in that event's period: a later event moves the case's contribution, so 20 "
+             "callbacks on one case count one case and the figure always equals the length of "
+             "its drill-down. A metric marked **events** counts every matching event (a case "
+             "escalated twice counts twice; its drill-down lists the cases those events belong "
+             "to). Rates are numerator ÷ denominator × 100 "
              "(a `Figure`'s `num` and `den`, also readable as `numerator` and `denominator`; "
              "the API's figures carry `num` and `den`); a rate with an empty denominator shows "
              "no value. Gauges are counts of current case "
              "states, computed on demand. Computed metrics are period figures a plugin counts from "
              "its own records (e.g. patrol coverage); they split by area and period only and have "
              "no case drill-down.", "",
-             "| key | label | unit | numerator | denominator | by |",
-             "|---|---|---|---|---|---|"]
+             "| key | label | unit | counts | numerator | denominator | by |",
+             "|---|---|---|---|---|---|---|"]
     for m in d.metrics:
+        counts = "cases" if m.is_gauge or m.once_per_case else "records" if m.is_computed else "events"
         if m.is_gauge:
             num, den = f"gauge: {m.gauge_doc}", "—"
         elif m.is_computed:
@@ -74,7 +82,7 @@ def metrics_markdown(state: State) -> str:
             num = f"{m.numerator.doc} (kinds: {', '.join(sorted(m.numerator.kinds))})"
             den = (f"{m.denominator.doc} (kinds: {', '.join(sorted(m.denominator.kinds))})"
                    if m.denominator else "—")
-        lines.append(f"| `{m.key}` | {m.label.zh} {m.label.en} | {m.unit} | {num} | {den} | "
+        lines.append(f"| `{m.key}` | {m.label.zh} {m.label.en} | {m.unit} | {counts} | {num} | {den} | "
                      f"{m.provider} |")
     return "\n".join(lines) + "\n"
 

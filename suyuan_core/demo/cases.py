@@ -10,9 +10,12 @@ The outcomes are drawn so that the computed figures land near the seed's: mediat
 satisfaction 97.73 % (rated callbacks on 12345-hotline and mailbox appeals) and every hotline
 work order closed before its deadline.
 A :class:`Quota` keeps a running share within one event of its target, so a small demo lands as
-near as a large one. Draws depend only on the seed, never on today's date: the history is laid
-out backwards from the start of today, and events that would fall after it are cut off, which
-leaves the recent cases open (and a few stalled ones overdue).
+near as a large one. These figures count each case once, by its last outcome or callback
+(``once_per_case``): a case that fails, is escalated and then resolved is one success, so a draw
+a later one of the same case supersedes is taken back (:meth:`Quota.undo`). Draws depend only
+on the seed, never on today's date: the history is laid out backwards from the start of today,
+and events that would fall after it are cut off, which leaves the recent cases open (and a few
+stalled ones overdue).
 """
 
 from __future__ import annotations
@@ -152,6 +155,11 @@ class Quota:
         self.yes += hit
         return hit
 
+    def undo(self, hit: bool) -> None:
+        """Take back a draw that no longer counts (a later draw of the same case replaces it)."""
+        self.draws -= 1
+        self.yes -= hit
+
 
 def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in items], [w for _, w in items])[0]
@@ -162,6 +170,8 @@ class History:
 
     def __init__(self, start: dt.datetime, until: dt.datetime) -> None:
         self.t = start
+        #: the case's draw from each quota that counts so far (its latest)
+        self.drawn: dict[Quota, bool] = {}
         self.until = until
         self.events: list[EventSpec] = []
 
@@ -276,20 +286,28 @@ class Generator:
             chosen.append(f"person:{lawyer}")
         return chosen
 
-    def _rating(self, quota: Quota, counted: bool) -> str:
+    def _rating(self, h: History, quota: Quota, counted: bool) -> str:
         if not counted:  # after today: cut off, so it must not move the quota
             return "satisfied"
-        if not quota.draw():
+        if not self._draw(h, quota):
             return "dissatisfied"
         return "satisfied" if self.rng.random() < self.t.fully_satisfied else "basically_satisfied"
 
     def _outcome(self, h: History, work: dt.timedelta, quota: Quota) -> bool:
-        return quota.draw() if h.happened(work) else True
+        return self._draw(h, quota) if h.happened(work) else True
+
+    @staticmethod
+    def _draw(h: History, quota: Quota) -> bool:
+        """A counted draw for case ``h``: it replaces the case's earlier one from ``quota``."""
+        if quota in h.drawn:
+            quota.undo(h.drawn[quota])
+        hit = h.drawn[quota] = quota.draw()
+        return hit
 
     def _callback(self, h: History, quota: Quota, actor: str) -> str | None:
         after = self.rng.uniform(0.5, 3) * DAY
         reached = self.rng.random() < self.t.reached
-        rating = self._rating(quota, h.happened(after)) if reached else None
+        rating = self._rating(h, quota, h.happened(after)) if reached else None
         h.add("callback", after, actor, {"reached": reached, "satisfaction": rating})
         return rating
 

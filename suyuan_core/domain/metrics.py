@@ -7,12 +7,19 @@ the core both counts and drills down the cases that meet it (so the figure and i
 cannot disagree). A *computed* metric is a period figure a plugin counts
 from its own records (e.g. patrol coverage per grid per week): ``compute(deployment, area_code,
 period)`` returns ``(numerator, denominator)``; it has no rollup and no case drill-down.
+
+A flow metric counts either *events* (the default: a case escalated twice is two escalations) or,
+with ``once_per_case``, *cases*: each case counts once, by its latest event that contributes to
+either part (the last callback decides the satisfaction, the final outcome the mediation success),
+in that event's period. So 20 callbacks on one case count one case, a case that failed, was
+reopened and then resolved counts once, as resolved, and a figure equals the length of its
+drill-down by construction (see :func:`latest_counted`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -48,6 +55,9 @@ class EventFacts:
     #: the case is merged into another as a duplicate (DOMAIN-RULES §3: merged children leave the
     #: denominators and numerators). Metrics ignore such events unless ``counts_merged``.
     merged: bool = False
+    #: the event's number within its case (``case_events.seq``): which of a case's events is its
+    #: latest, for the metrics that count each case once.
+    seq: int = 0
 
 
 def _kinds(value: str | Iterable[str]) -> frozenset[str]:
@@ -102,6 +112,11 @@ class MetricDefinition:
     provider: str = "suyuan_core"
     #: count events of cases merged into another (default: a merged duplicate counts nowhere).
     counts_merged: bool = False
+    #: count cases, not events: each case counts once, by its latest event that contributes to
+    #: the numerator or the denominator, in that event's period — so repeating an action (a
+    #: second callback, a resolve after a fail and a reopen) moves the case's contribution instead
+    #: of adding one. Default ``False``: every matching event counts (escalations, sessions).
+    once_per_case: bool = False
 
     def __attrs_post_init__(self) -> None:
         formulas = [f for f in (self.numerator, self.gauge_where, self.gauge, self.compute)
@@ -156,7 +171,36 @@ class MetricDefinition:
         den = 1 if self.denominator is not None and self.denominator.counts(facts) else 0
         return num, den
 
+    def counted(self, facts: EventFacts, latest: Mapping[tuple[str, int], int]) -> tuple[int, int]:
+        """``facts``' contribution as the figure counts it: for a ``once_per_case`` metric only
+        the case's latest contributing event counts (``latest``: see :func:`latest_counted`)."""
+        if self.once_per_case and latest.get((self.key, facts.case_id)) != facts.seq:
+            return 0, 0
+        return self.contribution(facts)
+
     def value(self, num: int, den: int) -> float | int | None:
         if self.unit == "count":
             return num
         return None if den == 0 else round(100.0 * num / den, 2)
+
+
+#: ``(metric key, case id) →`` the ``seq`` of the case's event that the metric counts.
+Latest = dict[tuple[str, int], int]
+
+
+def latest_counted(metrics: Iterable[MetricDefinition], facts: Iterable[EventFacts]) -> Latest:
+    """For each ``once_per_case`` metric and case in ``facts``, the seq of the case's latest event
+    that contributes to it — the one event of the case the metric counts. ``facts`` must hold
+    every event of those cases of the metrics' kinds (a case's whole history, or the rows read
+    back for the cases of a batch), in any order."""
+    once = [(m, m.kinds) for m in metrics if m.once_per_case]
+    found: Latest = {}
+    if not once:
+        return found
+    for f in facts:
+        for m, kinds in once:
+            if f.kind in kinds and any(m.contribution(f)):
+                key = (m.key, f.case_id)
+                if found.get(key, -1) < f.seq:
+                    found[key] = f.seq
+    return found

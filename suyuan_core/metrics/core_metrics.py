@@ -1,4 +1,12 @@
-"""The core's metric definitions. The formulas are documented in docs/metrics.md; keep both in step."""
+"""The core's metric definitions. The formulas are documented in docs/metrics.md; keep both in step.
+
+Cases or events (issue 14): a rate over a case's outcome counts each case once, by its latest
+contributing event (``once_per_case``) — the last callback decides the satisfaction, the final
+outcome the mediation success, the last close the on-time and settled-where rates, and a case
+closed, reopened and closed again is one case closed. ``cases_received`` counts reported events
+(one per case by construction) and ``escalations`` counts every escalation (a case escalated from
+the community to the town and on to the county was escalated twice).
+"""
 
 from __future__ import annotations
 
@@ -47,33 +55,39 @@ CORE_METRICS = [
         numerator=EventRule({"reported"}, "reported events (a case is registered)")),
     MetricDefinition(
         key="cases_closed", label=("办结案件数", "Cases closed"), unit="count",
-        numerator=EventRule({"close"}, "close events")),
+        numerator=EventRule({"close"}, "close events"),
+        once_per_case=True),
     MetricDefinition(
         key="on_time_rate", label=("按时办结率", "On-time rate"), unit="percent",
         numerator=EventRule({"close"}, "close events at or before the case's deadline",
                             _closed_on_time),
         denominator=EventRule({"close"}, "close events of cases that had a deadline",
-                              lambda f: f.deadline is not None)),
+                              lambda f: f.deadline is not None),
+        once_per_case=True),
     MetricDefinition(
         key="mediation_success_rate", label=("调解成功率", "Mediation success rate"),
         unit="percent",
         numerator=EventRule({"resolve"}, "resolve events of disputes (调解成功)", _dispute),
         denominator=EventRule({"resolve", "fail"},
-                              "resolve and fail events of disputes (调解成功 + 调解不成)", _dispute)),
+                              "resolve and fail events of disputes (调解成功 + 调解不成)", _dispute),
+        once_per_case=True),
     MetricDefinition(
         key="satisfaction_rate", label=("满意率", "Satisfaction rate"), unit="percent",
         numerator=EventRule({"callback"}, "callbacks rated satisfied or basically satisfied",
                             lambda f: f.data.get("satisfaction") in SATISFIED),
         denominator=EventRule({"callback"}, "callbacks with a rating",
-                              lambda f: f.data.get("satisfaction") in RATED)),
+                              lambda f: f.data.get("satisfaction") in RATED),
+        once_per_case=True),
     MetricDefinition(
         key="settled_at_community_rate", label=("小事不出社区率", "Settled in the community"),
         unit="percent", numerator=_settled_at(frozenset(COMMUNITY_LEVELS)),
-        denominator=EventRule({"close"}, "close events")),
+        denominator=EventRule({"close"}, "close events"),
+        once_per_case=True),
     MetricDefinition(
         key="settled_in_town_rate", label=("大事不出镇街率", "Settled in the town"),
         unit="percent", numerator=_settled_at(TOWN_AND_BELOW),
-        denominator=EventRule({"close"}, "close events")),
+        denominator=EventRule({"close"}, "close events"),
+        once_per_case=True),
     MetricDefinition(
         key="escalations", label=("上报升级数", "Escalations"), unit="count",
         numerator=EventRule({"escalate"}, "escalate events")),

@@ -4,6 +4,12 @@ Grain: metric × area (the case's community, town and county — every area at c
 above that contains the case) × day and month × category × source. A week is 7 day rows, a quarter
 3 month rows and a year 12: a figure is always a short index range. Grids and micro-grids, with a
 handful of cases each, are counted from their events on demand (see ``MetricService.figure``).
+
+A ``once_per_case`` metric counts a case by its latest contributing event only: when a newer one
+arrives, :meth:`Rollup.event_increments` takes the earlier one's contribution back (at its own
+day, month, areas, category and source) and adds the new one, in the event's transaction; every
+reader of events (recompute, verify, drill-downs, small-area figures) skips the superseded ones,
+looked up per batch with :meth:`Rollup.latest`.
 """
 
 from __future__ import annotations
@@ -14,14 +20,35 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from suyuan_core import times
 from suyuan_core.areas.tree import AreaTree
-from suyuan_core.domain.metrics import EventFacts, MetricDefinition
+from suyuan_core.domain.areas import Level
+from suyuan_core.domain.lifecycle import Status
+from suyuan_core.domain.metrics import EventFacts, Latest, MetricDefinition, latest_counted
 from suyuan_core.storage import tables
 
 Key = tuple[str, str, str, dt.date, str, str]  # metric, area, grain, period_start, category, source
+
+
+def facts_from_row(r: Row[Any] | Mapping[str, Any]) -> EventFacts:
+    """An event row (:data:`FACT_COLUMNS`) as a metric formula sees it (``merged=False``)."""
+    m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r  # type: ignore[assignment]
+    return EventFacts(
+        case_id=m["case_id"], kind=m["kind"], occurred_at=times.from_db(m["occurred_at"]),  # type: ignore[arg-type]
+        data=m["data"] or {}, status_before=Status(m["status_before"]) if m["status_before"] else None,
+        status_after=Status(m["status_after"]) if m["status_after"] else None,
+        level_before=Level[m["level_before"]] if m["level_before"] else None,
+        level=Level[m["level"]], area_code=m["area_code"], category=m["category"],
+        source=m["source"], case_kind=m["case_kind"], deadline=times.from_db(m["deadline"]),
+        seq=m["seq"])
+
+
+FACT_COLUMNS = [tables.case_events.c[n] for n in (
+    "case_id", "seq", "kind", "occurred_at", "data", "status_before", "status_after",
+    "level_before", "level", "area_code", "category", "source", "case_kind", "deadline")]
 
 
 class Rollup:
@@ -29,18 +56,32 @@ class Rollup:
 
     def __init__(self, metrics: Iterable[MetricDefinition], tz: str) -> None:
         self.by_kind: dict[str, list[MetricDefinition]] = defaultdict(list)
+        #: the metrics that count each case once, and the event kinds they look at
+        self.once: list[MetricDefinition] = []
         for m in metrics:
-            if not m.is_gauge:
+            if not m.is_gauge and not m.is_computed:
                 for kind in m.kinds:
                     self.by_kind[kind].append(m)
+                if m.once_per_case:
+                    self.once.append(m)
+        self.once_kinds = frozenset(k for m in self.once for k in m.kinds)
         self.tz = zoneinfo.ZoneInfo(tz)
 
     def local_day(self, at: dt.datetime) -> dt.date:
         return at.astimezone(self.tz).date()
 
-    def increments(self, facts: Iterable[EventFacts], tree: AreaTree) -> dict[Key, list[int]]:
+    def increments(self, facts: Iterable[EventFacts], tree: AreaTree,
+                   latest: Mapping[tuple[str, int], int] | None = None) -> dict[Key, list[int]]:
         """The rollup increments of ``facts``, summed per key. A hot loop of bulk import: names
-        are bound locally and the two grains are spelled out rather than looped over."""
+        are bound locally and the two grains are spelled out rather than looped over.
+
+        ``latest`` says which event of a case each ``once_per_case`` metric counts (see
+        :meth:`latest`); without it ``facts`` must be whole histories of their cases (a bulk
+        import, a merge) and it is worked out from them."""
+        if latest is None and self.once:
+            facts = list(facts)
+            latest = latest_counted(self.once, facts)
+        counted = latest or {}
         out: dict[Key, list[int]] = {}
         by_kind, tz, ancestors, get = self.by_kind, self.tz, tree.rollup_areas, out.get
         for f in facts:
@@ -56,6 +97,8 @@ class Rollup:
                 if not (num or den):
                     continue
                 metric = m.key
+                if m.once_per_case and counted.get((metric, f.case_id)) != f.seq:
+                    continue  # superseded by a later event of the case
                 for area in areas:
                     for key in ((metric, area, "day", day, category, source),
                                 (metric, area, "month", month, category, source)):
@@ -66,6 +109,62 @@ class Rollup:
                             acc[0] += num
                             acc[1] += den
         return out
+
+    def event_increments(self, conn: Connection, facts: EventFacts,
+                         tree: AreaTree) -> dict[Key, list[int]]:
+        """The increments of one new event (the write path, in its transaction): its
+        contributions, and for each ``once_per_case`` metric it contributes to, the case's
+        previously counted event taken back at that event's own keys. Only such an event reads
+        anything: the case's earlier events of those metrics' kinds (one indexed query)."""
+        moving = [m for m in self.by_kind.get(facts.kind, ())
+                  if m.once_per_case and any(m.contribution(facts))]
+        out = self.increments([facts], tree, {(m.key, facts.case_id): facts.seq for m in moving})
+        if not moving or facts.seq <= 1:
+            return out
+        kinds = frozenset(k for m in moving for k in m.kinds)
+        stmt = _EARLIER.get(kinds)
+        if stmt is None:
+            e = tables.case_events.c
+            stmt = _EARLIER[kinds] = select(*FACT_COLUMNS).where(
+                e.case_id == bindparam("case_id"), e.seq < bindparam("seq"),
+                e.kind.in_(sorted(kinds)))
+        earlier = {f.seq: f for f in map(facts_from_row, conn.execute(
+            stmt, {"case_id": facts.case_id, "seq": facts.seq}))}
+        previous = latest_counted(moving, earlier.values())
+        for m in moving:
+            seq = previous.get((m.key, facts.case_id))
+            if seq is None:
+                continue
+            old = earlier[seq]
+            num, den = m.contribution(old)
+            day = old.occurred_at.astimezone(self.tz).date()
+            for area in tree.rollup_areas(old.area_code):
+                for key in ((m.key, area, "day", day, old.category, old.source),
+                            (m.key, area, "month", day.replace(day=1), old.category,
+                             old.source)):
+                    acc = out.setdefault(key, [0, 0])
+                    acc[0] -= num
+                    acc[1] -= den
+        # a move within the same day and keys nets out: nothing to write for it
+        return {k: v for k, v in out.items() if v[0] or v[1]}
+
+    def latest(self, conn: Connection, facts: Iterable[EventFacts]) -> Latest:
+        """Which event each ``once_per_case`` metric counts, for the cases of ``facts`` (a batch
+        of a stream of events) that have an event such a metric looks at: one query per 1000
+        such cases, reading only their events of :attr:`once_kinds` — so a reader that streams
+        events in batches stays bounded."""
+        once_kinds = self.once_kinds
+        if not once_kinds:
+            return {}
+        ids = sorted({f.case_id for f in facts if f.kind in once_kinds})
+        e = tables.case_events.c
+        found: Latest = {}
+        for i in range(0, len(ids), 1000):
+            query = select(*FACT_COLUMNS).where(e.case_id.in_(ids[i:i + 1000]),
+                                                e.kind.in_(sorted(once_kinds)))
+            found.update(latest_counted(self.once, (facts_from_row(r)
+                                                    for r in conn.execute(query))))
+        return found
 
     def sums(self, conn: Connection, metric: str, area_code: str, grain: str,
              first: dt.date, last: dt.date, category: str | None = None,
@@ -118,6 +217,7 @@ class Rollup:
 
 
 _SUMS: dict[tuple[bool, bool], Any] = {}  # prepared SELECTs, by (category?, source?)
+_EARLIER: dict[frozenset[str], Any] = {}  # a case's earlier events of these kinds
 _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source")
 
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Row, and_, exists, func, select
+from sqlalchemy import and_, exists, func, select
 
 from suyuan_core import times
 from suyuan_core.areas.tree import ROLLUP_LEVEL
-from suyuan_core.domain.areas import Level
-from suyuan_core.domain.lifecycle import Status
-from suyuan_core.domain.metrics import EventFacts, MetricDefinition
+from suyuan_core.domain.metrics import EventFacts, Latest, MetricDefinition
 from suyuan_core.errors import NotFound, ValidationError
 from suyuan_core.metrics.periods import Period
-from suyuan_core.metrics.rollup import Key
+from suyuan_core.metrics.rollup import FACT_COLUMNS, Key, facts_from_row
 from suyuan_core.storage import tables
 from suyuan_core.storage.paths import under
 
@@ -57,22 +55,6 @@ class Figure:
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
-
-
-def facts_from_row(r: Row[Any] | Mapping[str, Any]) -> EventFacts:
-    m: Mapping[str, Any] = r._mapping if isinstance(r, Row) else r  # type: ignore[assignment]
-    return EventFacts(
-        case_id=m["case_id"], kind=m["kind"], occurred_at=times.from_db(m["occurred_at"]),  # type: ignore[arg-type]
-        data=m["data"] or {}, status_before=Status(m["status_before"]) if m["status_before"] else None,
-        status_after=Status(m["status_after"]) if m["status_after"] else None,
-        level_before=Level[m["level_before"]] if m["level_before"] else None,
-        level=Level[m["level"]], area_code=m["area_code"], category=m["category"],
-        source=m["source"], case_kind=m["case_kind"], deadline=times.from_db(m["deadline"]))
-
-
-FACT_COLUMNS = [tables.case_events.c[n] for n in (
-    "case_id", "kind", "occurred_at", "data", "status_before", "status_after", "level_before",
-    "level", "area_code", "category", "source", "case_kind", "deadline")]
 
 
 class MetricService:
@@ -133,10 +115,33 @@ class MetricService:
                      category: str | None, source: str | None) -> tuple[int, int]:
         """A grid's or micro-grid's figure, counted from its events by the metric's formula."""
         num = den = 0
-        for f in self.events(m.kinds, area_code, period, category, source):
-            n, d = m.contribution(f)
-            num, den = num + n, den + d
+        events = self.events(m.kinds, area_code, period, category, source, merged=False)
+        for batch, latest in self.counted_batches(events, m):
+            for f in batch:
+                n, d = m.counted(f, latest)
+                num, den = num + n, den + d
         return num, den
+
+    def counted_batches(self, facts: Iterable[EventFacts], m: MetricDefinition | None = None,
+                        size: int = 5000) -> Iterator[tuple[list[EventFacts], Latest]]:
+        """``facts`` (a stream from :meth:`events`) in batches, each with which event of its
+        cases every ``once_per_case`` metric counts, read per batch so memory stays bounded
+        (nothing is read for ``m`` when it counts events). For a reader that sums a figure from
+        events itself: ``m.counted(f, latest)`` is each event's contribution as the rollups
+        count it."""
+        need = m is None or m.once_per_case
+        batch: list[EventFacts] = []
+        for f in facts:
+            batch.append(f)
+            if len(batch) >= size:
+                yield batch, self._latest(batch) if need else {}
+                batch = []
+        if batch:
+            yield batch, self._latest(batch) if need else {}
+
+    def _latest(self, batch: list[EventFacts]) -> Latest:
+        with self.deployment.read_engine.connect() as conn:
+            return self.deployment.rollup.latest(conn, batch)
 
     def breakdown(self, key: str, area_code: str, period: Period, by: str) -> list[Figure]:
         """The figure split by category, source, child area, or the 12 periods up to this one."""
@@ -157,11 +162,14 @@ class MetricService:
                                   "by area or period only", field="by", rule="dimension")
         if not self._rolled_up(area_code):
             split: dict[str, list[int]] = {}
-            for f in self.events(m.kinds, area_code, period):
-                n, d = m.contribution(f)
-                if n or d:
-                    acc = split.setdefault(f.category if by == "category" else f.source, [0, 0])
-                    acc[0], acc[1] = acc[0] + n, acc[1] + d
+            events = self.events(m.kinds, area_code, period, merged=False)
+            for batch, latest in self.counted_batches(events, m):
+                for f in batch:
+                    n, d = m.counted(f, latest)
+                    if n or d:
+                        acc = split.setdefault(f.category if by == "category" else f.source,
+                                               [0, 0])
+                        acc[0], acc[1] = acc[0] + n, acc[1] + d
             return [Figure(key, area_code, str(period), n, d, m.value(n, d),
                            category=v if by == "category" else None,
                            source=v if by == "source" else None)
@@ -229,9 +237,12 @@ class MetricService:
         rule = m.numerator if part == "numerator" else m.denominator
         if rule is None:
             return []
-        merged = self.merged_cases()
-        ids = {f.case_id for f in self.events(rule.kinds, area_code, period, category, source)
-               if f.case_id not in merged and rule.counts(f)}
+        # the events of the metric's kinds, not only the rule's: whichever part's event a case
+        # counts by, the drill-down lists exactly the cases whose counted event meets the rule
+        ids: set[int] = set()
+        events = self.events(m.kinds, area_code, period, category, source, merged=False)
+        for batch, latest in self.counted_batches(events, m):
+            ids.update(f.case_id for f in batch if rule.counts(f) and any(m.counted(f, latest)))
         return sorted(ids)
 
     def records(self, key: str, area_code: str, period: Period, *,
@@ -285,20 +296,12 @@ class MetricService:
         rollup = self.deployment.rollup
         tree = self.deployment.areas.tree
         total: dict[Key, list[int]] = {}
-        batch: list[EventFacts] = []
-
-        def flush() -> None:
-            for k, (n, d) in rollup.increments(batch, tree).items():
+        events = self.events(frozenset(rollup.by_kind), merged=False)
+        for batch, latest in self.counted_batches(events, size=20000):
+            for k, (n, d) in rollup.increments(batch, tree, latest).items():
                 acc = total.setdefault(k, [0, 0])
                 acc[0] += n
                 acc[1] += d
-            batch.clear()
-
-        for f in self.events(frozenset(rollup.by_kind), merged=False):
-            batch.append(f)
-            if len(batch) >= 20000:
-                flush()
-        flush()
         return total
 
     def stored(self) -> dict[Key, list[int]]:

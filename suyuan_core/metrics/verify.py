@@ -7,7 +7,7 @@ one local month at a time — so memory stays flat at any size, and either can b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,7 +18,6 @@ from suyuan_core.cases.service import row_to_case
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.lifecycle import Status
-from suyuan_core.domain.metrics import EventFacts
 from suyuan_core.metrics.periods import Period, month_start
 from suyuan_core.metrics.rollup import Key
 from suyuan_core.storage import tables
@@ -149,7 +148,9 @@ def check_rollups(deployment: Deployment, limit: int = 20, *, area_code: str | N
                   progress: Progress | None = None) -> tuple[int, list[Difference]]:
     """Every rollup cell equals a recomputation from the events, one local month at a time:
     a month's day and month cells get contributions from that month's events only, so each slice
-    is checked alone and memory holds one month of cells, whatever the history's length.
+    is checked alone and memory holds one month of cells, whatever the history's length. (Whether
+    an event of a ``once_per_case`` metric is its case's counted one is read per batch, for the
+    batch's cases only.)
 
     With ``area_code``, only the cells of that area and the areas below it are compared (they
     are made of that subtree's events alone); with ``period``, the months it touches."""
@@ -161,8 +162,9 @@ def check_rollups(deployment: Deployment, limit: int = 20, *, area_code: str | N
     for month_start_ in _months(deployment, period):
         month = Period("month", month_start_)
         fresh: dict[Key, list[int]] = {}
-        for batch in _batches(service.events(kinds, area_code, month, merged=False)):
-            for k, (n, d) in rollup.increments(batch, tree).items():
+        for batch, latest in service.counted_batches(
+                service.events(kinds, area_code, month, merged=False), size=20000):
+            for k, (n, d) in rollup.increments(batch, tree, latest).items():
                 if areas is not None and k[1] not in areas:
                     continue
                 acc = fresh.setdefault(k, [0, 0])
@@ -180,17 +182,6 @@ def check_rollups(deployment: Deployment, limit: int = 20, *, area_code: str | N
         if progress is not None:
             progress(f"rollups {month_start_:%Y-%m}", cells)
     return cells, diffs
-
-
-def _batches(facts: Iterable[EventFacts], size: int = 20000) -> Iterator[list[EventFacts]]:
-    batch: list[EventFacts] = []
-    for f in facts:
-        batch.append(f)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def verify(deployment: Deployment, *, area_code: str | None = None, period: Period | None = None,

@@ -56,7 +56,8 @@ METRICS = [
         numerator=EventRule({"resolve"}, "resolve events via talk_and_reason",
                             _via("talk_and_reason")),
         denominator=EventRule({"resolve", "fail"}, "resolve and fail events via talk_and_reason",
-                              _via("talk_and_reason"))),
+                              _via("talk_and_reason")),
+        once_per_case=True),  # a case's final outcome decides, as in mediation_success_rate
     MetricDefinition(
         key="mediation_agreements", label=("生效调解协议数", "Mediation agreements in effect"),
         unit="count",
@@ -94,7 +95,8 @@ METRICS = [
                             and f.data.get("satisfaction") in SATISFIED),
         denominator=EventRule({"callback"}, "rated callbacks on courtyard_alliance cases",
                               lambda f: f.source == "courtyard_alliance"
-                              and f.data.get("satisfaction") in RATED)),
+                              and f.data.get("satisfaction") in RATED),
+        once_per_case=True),  # the last callback decides, as in satisfaction_rate
     MetricDefinition(
         key="citizens_sunday_matters", label=("百姓星期天收集诉求数", "Matters raised on Citizens' Sunday"),
         unit="count",

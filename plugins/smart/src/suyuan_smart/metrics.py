@@ -34,7 +34,8 @@ METRICS = [
         numerator=EventRule({"callback"}, "callbacks where the resident says it is resolved",
                             lambda f: f.data.get("resolved") is True),
         denominator=EventRule({"callback"}, "callbacks that reached the resident and asked",
-                              lambda f: bool(f.data.get("reached")) and "resolved" in f.data)),
+                              lambda f: bool(f.data.get("reached")) and "resolved" in f.data),
+        once_per_case=True),  # the last callback that asked decides: 20 calls are one case
     MetricDefinition(
         key="smart_urges", label=("催办数", "Urging orders"), unit="count",
         numerator=EventRule({"smart.urge"}, "smart.urge events (催办)")),
