@@ -5,15 +5,13 @@ pillar's routes need, over registers, an agreement, a referral and a selection."
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 from suyuan_virtue.guardianship import Guardianships
 from suyuan_virtue.registers import Registers
 from suyuan_virtue.selection import Selections
 from test_vt_families import agreement
 from vt_testkit import access, correction, deployment_with_keys, user
 
+from suyuan_core.testing.fuzz import MODES, fuzz
 from suyuan_core.testing.http import ApiClient
 
 EXAMPLES = 12
@@ -34,32 +32,7 @@ def api(make_deployment, tmp_path):
         yield client
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize("mode", MODES)
 def test_no_request_to_the_pillar_makes_a_server_error(api, mode):
-    schema = schemathesis.openapi.from_asgi("/api/v1/schema/openapi.json", api.app)
     headers = api.as_role(ROLES[0], "C", *[(r, "C") for r in ROLES[1:]], username="fuzz")
-    operations = [r.ok() for r in schema.get_all_operations()]
-    operations = [op for op in operations if op.path.startswith(PREFIX)]
-    assert len(operations) >= 20
-    failures: list[str] = []
-
-    def checker(operation):
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def check(case):
-            response = case.call(headers={**(case.headers or {}), **headers})
-            assert response.status_code < 500, (operation.label, case.as_curl_command(),
-                                                response.text)
-            if response.status_code >= 400:
-                body = response.json()
-                assert body["message"] and body["rule"] and body["hint"], (operation.label, body)
-
-        return check
-
-    for operation in operations:
-        try:
-            checker(operation)()
-        except AssertionError as exc:
-            failures.append(f"{operation.label}: {exc}")
-    assert not failures, "\n".join(failures)
+    fuzz(api, headers, mode, prefixes=(PREFIX,), examples=EXAMPLES, min_operations=20)
