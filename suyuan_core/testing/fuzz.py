@@ -22,7 +22,9 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 
 __all__ = ["MODES", "error_shape", "fuzz", "schema_of"]
 
@@ -79,3 +81,47 @@ def fuzz(api: Any, headers: Mapping[str, str], mode: GenerationMode, *,
         except AssertionError as exc:
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+def all_checks() -> list[Any]:
+    """Every built-in schemathesis check (status codes, content types, response schemas,
+    positive data accepted, negative data rejected, auth, …), not only "no 5xx"."""
+    from schemathesis.checks import CHECKS, load_all_checks
+
+    load_all_checks()
+    return list(CHECKS.get_all())
+
+
+def document_failures(api: Any, headers: Mapping[str, str], *, prefixes: Sequence[str] = ("/",),
+                      examples: int = 10, modes: Sequence[GenerationMode] = MODES,
+                      schema: Any = None) -> tuple[int, list[str]]:
+    """Run every check over each operation under ``prefixes``; return how many operations were
+    run and the distinct failures found (``operation: title``), one per line."""
+    schema = schema if schema is not None else schema_of(api)
+    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [op for op in operations if op.path.startswith(tuple(prefixes))]
+    checks = all_checks()
+    found: dict[str, str] = {}
+
+    for operation in operations:
+        for mode in modes:
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                      suppress_health_check=list(HealthCheck))
+            def check(case: Any) -> None:
+                sent = {**(case.headers or {}), **headers}
+                response = case.call(headers=sent)
+                try:
+                    case.validate_response(response, checks=checks, headers=sent)
+                except FailureGroup as group:
+                    for failure in group.exceptions:
+                        key = f"{operation.label}: {failure.title}"
+                        found.setdefault(key, f"{key}\n    {case.as_curl_command()}\n    -> "
+                                              f"{response.status_code} {response.text[:200]}\n"
+                                              f"    {(failure.message or '')[:300]}")
+
+            try:
+                check()
+            except Unsatisfiable:  # nothing in the operation to break (NEGATIVE mode)
+                pass
+    return len(operations), sorted(found.values())
