@@ -12,12 +12,15 @@ a client generated from the document handles every answer the server gives.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
-from suyuan_core.plugins.routes import PUBLIC_ROUTE
+from suyuan_core.plugins.routes import OPENAPI_OPERATION, verifier
+from suyuan_core.plugins.routes import is_public as is_public_route
 
 #: the core's error body (see :func:`suyuan_core.web.errors.body`).
 ERROR_BODY: dict[str, Any] = {
@@ -49,14 +52,23 @@ METHODS = WRITES | {"get", "head", "options"}
 LITESTAR_400 = "Bad request syntax or unsupported method"
 
 
-def _public_operations(app: Litestar) -> set[tuple[str, str]]:
-    out = set()
+def _handler_opts(app: Litestar) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Each (path, method) of the document with its handler's ``opt``."""
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            if handler.opt.get(PUBLIC_ROUTE):
-                for method in getattr(handler, "http_methods", ()):
-                    out.add((route.path_format or "/", method.lower()))
+            for method in getattr(handler, "http_methods", ()):
+                out[(route.path_format or "/", method.lower())] = handler.opt
     return out
+
+
+def _overlay(operation: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if key == "responses":
+            operation.setdefault("responses", {}).update(
+                {str(k): copy.deepcopy(v) for k, v in value.items()})
+        else:
+            operation[key] = copy.deepcopy(value)
 
 
 def _number(schema: Any) -> Any:
@@ -80,23 +92,45 @@ def _number(schema: Any) -> Any:
     return schema
 
 
+def _strict_structs() -> set[str]:
+    """The names of the msgspec Structs that refuse unknown fields (litestar does not say so)."""
+    out: set[str] = set()
+    todo = list(msgspec.Struct.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__struct_config__.forbid_unknown_fields:
+            out.add(cls.__name__)
+    return out
+
+
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every error the server can give, public routes marked."""
     doc = _number(copy.deepcopy(document))
-    doc.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    strict = _strict_structs()
+    for schema in schemas.values():
+        if schema.get("type") == "object" and schema.get("title") in strict:
+            schema["additionalProperties"] = False
+    schemas["ErrorBody"] = ERROR_BODY
     ref = {"$ref": "#/components/schemas/ErrorBody"}
-    public = _public_operations(app)
+    opts = _handler_opts(app)
     for path, item in doc.get("paths", {}).items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
-            is_public = (path, method) in public
+            opt = opts.get((path, method), {})
+            is_public = is_public_route(opt) or verifier(opt) is not None
             if is_public:
                 operation["security"] = []
             responses = operation.setdefault("responses", {})
             old = responses.get("400")
             if old is not None and old.get("description") == LITESTAR_400:
                 del responses["400"]
+            extra = opt.get(OPENAPI_OPERATION) or {}
+            _overlay(operation, extra)
+            if any(str(code).startswith("4") for code in extra.get("responses", {})):
+                continue  # the route documents its own errors
             codes = ["400", "404", "422"]
             if not is_public or path.endswith("/auth/login"):
                 codes += ["401", "403"]
