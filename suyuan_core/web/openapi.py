@@ -120,8 +120,9 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
             if method not in METHODS:
                 continue
             opt = opts.get((path, method), {})
-            is_public = is_public_route(opt) or verifier(opt) is not None
-            if is_public:
+            signed = verifier(opt) is not None
+            is_public = is_public_route(opt)
+            if is_public or signed:  # no user signs in (a signed route checks its signature)
                 operation["security"] = []
             responses = operation.setdefault("responses", {})
             old = responses.get("400")
@@ -132,7 +133,7 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
             if any(str(code).startswith("4") for code in extra.get("responses", {})):
                 continue  # the route documents its own errors
             codes = ["400", "404", "422"]
-            if not is_public or path.endswith("/auth/login"):
+            if not is_public or signed or path.endswith("/auth/login"):
                 codes += ["401", "403"]
             if method in WRITES:
                 codes += ["409", "413"]
