@@ -7,20 +7,17 @@ declare; a lat of 999 refused in the client's format with nothing written."""
 from __future__ import annotations
 
 import copy
-import socket
-import threading
 from collections.abc import Iterator
 from urllib.parse import quote_from_bytes
 
 import httpx
 import pytest
-import uvicorn
 import xmltodict
 from georeport import GeoReport
 from test_http import HTTP_CONFIG, counts
 
 from suyuan_core.testing.http import ApiClient
-from suyuan_core.web import create_app
+from suyuan_core.testing.servers import app_server
 
 LIFECYCLE = ["accept", "assign", "start", "resolve", "close"]
 
@@ -34,20 +31,8 @@ def d(make_deployment):
 
 @pytest.fixture
 def base(d) -> Iterator[str]:
-    """The deployment's app on a loopback port. The socket listens before the server thread
-    starts, so a client may connect at once (no polling)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(create_app(d), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/open311/v2"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with app_server(d) as url:
+        yield f"{url}/open311/v2"
 
 
 def post(base: str, fmt: str, body: bytes, charset: str | None = None) -> httpx.Response:
