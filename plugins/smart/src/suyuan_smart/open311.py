@@ -198,12 +198,12 @@ def locate(d: Deployment, params: Mapping[str, Any], lat: float | None,
 
 
 def locate_point(d: Deployment, lat: float, lon: float) -> tuple[str, str] | None:
-    """The smallest area whose places hold the point, if the areas carry any (see the core's
-    ``suyuan_core.places`` when present)."""
-    finder = getattr(d.areas, "locate", None)
-    if finder is None:
-        return None
-    found = finder(lat, lon)
+    """The smallest area whose boundary holds the point (or the nearest centre), if the areas
+    carry places; a point outside every boundary is the client's 400."""
+    try:
+        found = d.areas.locate(lat, lon)
+    except SuyuanError as exc:
+        raise Open311Error(400, exc.message, field=exc.field) from None
     return (found.code, found.rule) if found is not None else None
 
 
