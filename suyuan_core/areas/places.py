@@ -44,7 +44,7 @@ def geometry(area_code: str, boundary: Mapping[str, Any]) -> BaseGeometry:
                               hint='e.g. {"type": "Polygon", "coordinates": [[[104.4, 30.8], '
                                    '…]]}')
     try:
-        geom = shape(boundary)
+        geom = shape(dict(boundary))
     except Exception as exc:  # shapely raises several kinds for malformed coordinates
         raise ValidationError(f"area {area_code}: the boundary's coordinates are malformed "
                               f"({str(exc)[:80]})", **where,

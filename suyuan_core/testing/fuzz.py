@@ -84,6 +84,8 @@ def fuzz(api: Any, headers: Mapping[str, str], mode: GenerationMode, *,
     for operation in operations:
         try:
             checker(operation)()
+        except Unsatisfiable:  # a public route without parameters: nothing to break (NEGATIVE)
+            continue
         except AssertionError as exc:
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n".join(failures)

@@ -106,7 +106,7 @@ def _strict_structs() -> set[str]:
 
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every error the server can give, public routes marked."""
-    doc = _number(copy.deepcopy(document))
+    doc: dict[str, Any] = _number(copy.deepcopy(document))
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     strict = _strict_structs()
     for schema in schemas.values():
@@ -153,4 +153,5 @@ class ExactJson(JsonRenderPlugin):
         if cached is None or cached[0] is not openapi_schema:
             cached = (openapi_schema, exact(request.app, openapi_schema))
             request.app.state["exact_openapi"] = cached
-        return self.render_json(request, cached[1])
+        document: dict[str, Any] = cached[1]
+        return self.render_json(request, document)

@@ -129,3 +129,11 @@ def test_a_default_area_still_catches_point_reports(make_deployment):
     case = d.cases.get(int(r.json()[0]["service_request_id"]))
     assert case.area_code == HTTP_CONFIG["plugins"]["smart"]["default_area"]
     assert case.data["located_by"] == "default_area"
+
+
+def test_the_open311_document_is_exact(d):
+    """Every schemathesis check over the Open311 routes (public: no credentials sent)."""
+    from suyuan_core.testing.fuzz import check_document
+
+    with ApiClient(d) as api:
+        check_document(api, {}, prefixes=("/open311/",), examples=10, min_operations=11)

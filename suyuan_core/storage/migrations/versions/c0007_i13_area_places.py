@@ -18,15 +18,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# plain ALTER TABLE (SQLite ≥ 3.35 adds and drops columns itself): a batch copy of ``areas``
+# would trip the foreign keys that point at it
 def upgrade() -> None:
-    with op.batch_alter_table("areas") as batch:
-        batch.add_column(sa.Column("boundary", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("centre_lat", sa.Float(), nullable=True))
-        batch.add_column(sa.Column("centre_long", sa.Float(), nullable=True))
+    op.add_column("areas", sa.Column("boundary", sa.JSON(), nullable=True))
+    op.add_column("areas", sa.Column("centre_lat", sa.Float(), nullable=True))
+    op.add_column("areas", sa.Column("centre_long", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("areas") as batch:
-        batch.drop_column("centre_long")
-        batch.drop_column("centre_lat")
-        batch.drop_column("boundary")
+    for name in ("centre_long", "centre_lat", "boundary"):
+        op.drop_column("areas", name)
