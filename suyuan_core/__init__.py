@@ -68,7 +68,12 @@ from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
-from suyuan_core.plugins.routes import PUBLIC_ROUTE, SIGNED_BY, SignatureVerifier
+from suyuan_core.plugins.routes import (
+    OPENAPI_OPERATION,
+    PUBLIC_ROUTE,
+    SIGNED_BY,
+    SignatureVerifier,
+)
 from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page, PluginSpec
 from suyuan_core.roster.service import RosterService
 from suyuan_core.workcal import MissingHolidayData, Span, WorkCalendar
@@ -88,6 +93,7 @@ __all__ = [
     "COMMUNITY_LEVELS",
     "CONFIRMATION_OUTCOMES",
     "FINAL_STATUSES",
+    "OPENAPI_OPERATION",
     "OPEN_STATUSES",
     "PUBLIC_MODULES",
     "PUBLIC_ROUTE",

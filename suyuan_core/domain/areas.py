@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Any
 
 import attrs
 
@@ -69,6 +70,10 @@ class Area:
     parent_code: str | None = attrs.field(default=None,
                                           validator=attrs.validators.optional(_code))
     name_en: str | None = None
+    #: where it is: a GeoJSON Polygon or MultiPolygon (long, lat), checked by
+    #: :mod:`suyuan_core.areas.places` on import; and its centre as (lat, long).
+    boundary: dict[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
+    centre: tuple[float, float] | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.parent_code is None and self.level is not Level.county:

@@ -15,6 +15,12 @@ with exactly one of these keys:
   or any :class:`~suyuan_core.SuyuanError` — and the request is refused before the handler (and
   so before anything is written). ``opt["permission"]`` does not apply to such a route.
 
+And, for the OpenAPI document, ``opt={OPENAPI_OPERATION: {...}}``: OpenAPI operation fields
+(``responses``, ``requestBody``, …) laid over what litestar generates, for a route whose answers
+its annotations cannot describe (Open311 answers JSON or XML by the path's suffix, with the spec's
+own error list). A route that documents any 4xx this way keeps its own errors; every other route
+gets the core's error responses (see ``suyuan_core.web.openapi``).
+
 Kept free of litestar so that importing the public API stays light.
 """
 
@@ -30,6 +36,9 @@ if TYPE_CHECKING:
 PUBLIC_ROUTE = "exclude_from_auth"
 #: ``opt`` key: the route is verified by the :data:`SignatureVerifier` given as the value.
 SIGNED_BY = "signed_by"
+
+#: ``opt`` key: OpenAPI operation fields laid over the generated ones (a dict).
+OPENAPI_OPERATION = "openapi_operation"
 
 #: ``verify(deployment, headers, body) -> signer``; raises a SuyuanError to refuse.
 SignatureVerifier = Callable[["Deployment", Mapping[str, str], bytes], str]

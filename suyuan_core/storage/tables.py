@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -52,6 +53,11 @@ class AreaRow(Base):
     name_en: Mapped[str | None] = mapped_column(String(200))
     #: materialised path "/county/town/…/code/" so a subtree is one prefix match.
     path: Mapped[str] = mapped_column(AREA_PATH, index=True)
+    #: a GeoJSON Polygon or MultiPolygon (coordinates long, lat; WGS 84), if known.
+    boundary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: the area's centre (e.g. the government seat), if known.
+    centre_lat: Mapped[float | None] = mapped_column(Float)
+    centre_long: Mapped[float | None] = mapped_column(Float)
 
 
 class CaseRow(Base):

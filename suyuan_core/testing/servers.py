@@ -1,6 +1,7 @@
 """Real servers on 127.0.0.1 for integration tests (never in-process mocks): an SMTP server
 (aiosmtpd) that keeps every message, and an HTTP receiver that keeps every request and answers
-with a chosen status — for robot webhooks, the hotline platform's reply endpoint, and so on."""
+with a chosen status — for robot webhooks, the hotline platform's reply endpoint, and so on —
+and the deployment's own app on a port (:func:`app_server`) for clients that need a socket."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
 
 
 def free_port() -> int:
@@ -105,3 +109,26 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield box
     finally:
         controller.stop()
+
+
+@contextmanager
+def app_server(deployment: Deployment) -> Iterator[str]:
+    """The deployment's whole app served by uvicorn on a loopback port, for clients that speak
+    real HTTP (a generated API client, a third-party Open311 client); yields the base URL. The
+    socket listens before the server thread starts, so a client may connect at once."""
+    import uvicorn
+
+    from suyuan_core.web import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(create_app(deployment), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

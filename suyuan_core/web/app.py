@@ -13,7 +13,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from suyuan_core import bounds
@@ -31,6 +30,7 @@ from suyuan_core.web.auth import (
     signature_guard,
 )
 from suyuan_core.web.docs import OfflineDocs
+from suyuan_core.web.openapi import ExactJson
 from suyuan_core.web.write_audit import audit_writes
 
 API = "/api/v1"
@@ -129,7 +129,7 @@ def openapi_config(d: Deployment) -> OpenAPIConfig:
         description="Cases, areas, roster and metrics of a suyuan deployment. Personal data is "
                     "masked unless you hold personal_data.unmask and give a reason (audited).",
         path=SCHEMA_PATH,
-        render_plugins=[OfflineDocs(path="/"), JsonRenderPlugin(path="/openapi.json")],
+        render_plugins=[OfflineDocs(path="/"), ExactJson(path="/openapi.json")],
         components=Components(security_schemes={
             "bearer": SecurityScheme(type="http", scheme="bearer",
                                      description="`suyuan users token NAME`"),

@@ -4,8 +4,9 @@ headers every response carries (pages, API, print views, static files, errors)."
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.enums import ScopeType
@@ -59,7 +60,8 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
                                   hint=f"ids lie between 1 and {bounds.MAX_ID}")
     if request.method in ("GET", "HEAD", "OPTIONS", "DELETE"):
         return
-    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    header = request.headers.get("content-type", "")
+    ctype = header.split(";", 1)[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
         body = await request.body()
         if bounds.raw_json_depth(body) > bounds.MAX_JSON_DEPTH:
@@ -67,7 +69,46 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
                                   "levels", field="body", rule="json_depth",
                                   hint="flatten the document")
     elif ctype == "application/x-www-form-urlencoded":
-        _check_utf8_pairs(await request.body(), "form")
+        raw = await request.body()
+        charset = _charset(header)
+        if charset is None:
+            _check_utf8_pairs(raw, "form")
+        elif raw:
+            _set_body(request, _canonical_form(raw, charset))
+
+
+def _charset(header: str) -> str | None:
+    """The ``charset`` a Content-Type declares, if any (``…; charset=GBK`` → ``gbk``)."""
+    for param in header.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"'):
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _canonical_form(raw: bytes, charset: str) -> bytes:
+    """A form body in its declared charset (raw bytes or %-escapes of that charset, as older
+    clients send) rewritten as ASCII with %-escaped UTF-8 — what every form parser after this
+    one reads correctly. A charset Python does not know, or bytes not in it: a 400."""
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise ValidationError(f"unknown charset {charset[:40]!r}", field="content-type",
+                              rule="charset", hint="send UTF-8 (charset=utf-8)") from None
+    try:
+        pairs = parse_qsl(raw.decode(charset), keep_blank_values=True, encoding=charset,
+                          errors="strict")
+    except UnicodeError:
+        raise ValidationError(f"the form is not valid {charset}", field="form",
+                              rule="charset", hint="send the text in the charset you declare"
+                              ) from None
+    return urlencode(pairs).encode("ascii")
+
+
+def _set_body(request: Request[Any, Any, Any], body: bytes) -> None:
+    """Replace the body every later reader (the form parser, the handler) sees."""
+    request._body = body  # litestar keeps the body read once on the request …
+    request._connection_state.body = body  # … and on the connection, for later Requests
 
 
 class SecurityHeaders:

@@ -96,7 +96,7 @@ def test_the_clients_own_id_makes_a_post_idempotent(d, api):
     ({"api_key": None}, 403, "api_key"),
     ({"api_key": "stolen"}, 403, "api_key"),
     ({"description": ""}, 400, "description"),
-    ({"attribute[area_code]": "C.T9"}, 400, "unknown area"),
+    ({"attribute[area_code]": "C.T9"}, 404, "unknown area"),
     ({"attribute[urgency]": "yesterday"}, 400, "urgency"),
     ({"jurisdiction_id": "elsewhere"}, 404, "jurisdiction_id"),
 ])

@@ -25,6 +25,7 @@ from suyuan_core import (
     NewCase,
     Party,
     SuyuanError,
+    bounds,
     mask_address,
     mask_free_text,
     row_to_case,
@@ -59,7 +60,8 @@ def definition(d: Deployment, service_code: str) -> dict[str, Any]:
          "datatype_description": "行政区划代码 area code", "order": 1,
          "description": "所属区域 area (default: the county's default area)"},
         {"variable": True, "code": "urgency", "datatype": "singlevaluelist", "required": False,
-         "order": 2, "description": "紧急程度 urgency", "values": [
+         "datatype_description": "选一项 pick one key", "order": 2,
+         "description": "紧急程度 urgency", "values": [
              {"key": "normal", "name": "一般 normal"}, {"key": "urgent", "name": "紧急 urgent"},
              {"key": "complex", "name": "复杂 complex"}]},
         {"variable": True, "code": "client_request_id", "datatype": "string", "required": False,
@@ -115,7 +117,6 @@ def create(d: Deployment, params: Mapping[str, Any], *,
     Idempotent on the client's own id when it sends ``attribute[client_request_id]`` (the
     spec's extension point for service attributes), else on everything it sent: the same POST
     twice is one case either way."""
-    s = settings(d)
     check_jurisdiction(d, params)
     key = check_api_key(d, params)
     code = str(params.get("service_code") or "")
@@ -133,9 +134,7 @@ def create(d: Deployment, params: Mapping[str, Any], *,
     description = str(params.get("description") or "").strip()
     if not description:
         raise Open311Error(400, "description is required", field="description")
-    area = str(params.get("attribute[area_code]") or "") or s.default_area
-    if not area or area not in d.areas.tree:
-        raise Open311Error(400, f"unknown area {area!r}", field="attribute[area_code]")
+    area, located_by = locate(d, params, lat, lon)
     urgency = str(params.get("attribute[urgency]") or "normal")
     if urgency not in ("normal", "urgent", "complex"):
         raise Open311Error(400, f"{urgency!r} is not an urgency", field="attribute[urgency]")
@@ -154,6 +153,7 @@ def create(d: Deployment, params: Mapping[str, Any], *,
     data: dict[str, Any] = {"urgency": urgency, "channel": "open311"}
     if lat is not None:
         data["location"] = {"lat": lat, "long": lon}
+    data["located_by"] = located_by
     if address:
         data["address"] = address
     for k in ("email", "device_id", "account_id", "media_url"):
@@ -169,6 +169,42 @@ def create(d: Deployment, params: Mapping[str, Any], *,
         raise Open311Error(400, exc.one_line(), field=exc.field) from None
     return [{"service_request_id": str(case.id), "token": ref,
              "service_notice": "已受理 received", "account_id": None}]
+
+
+def locate(d: Deployment, params: Mapping[str, Any], lat: float | None,
+           lon: float | None) -> tuple[str, str]:
+    """The area a request lands in, and the rule that chose it: the client's
+    ``attribute[area_code]``; else the area its point lies in (the places the areas carry);
+    else the county's ``default_area``; else the county itself (the one root area) — a standard
+    client sends a point, never our area codes, and must not be refused for it."""
+    tree = d.areas.tree
+    given = str(params.get("attribute[area_code]") or "")
+    if given:
+        if given not in tree:
+            raise Open311Error(404, f"unknown area {given!r}", field="attribute[area_code]")
+        return given, "attribute"
+    if lat is not None and lon is not None:
+        found = locate_point(d, lat, lon)
+        if found is not None:
+            return found
+    default = settings(d).default_area
+    if default and default in tree:
+        return default, "default_area"
+    roots = tree.roots()
+    if len(roots) == 1:
+        return roots[0], "county"
+    raise Open311Error(400, "cannot tell the area: send attribute[area_code]",
+                       field="attribute[area_code]")
+
+
+def locate_point(d: Deployment, lat: float, lon: float) -> tuple[str, str] | None:
+    """The smallest area whose boundary holds the point (or the nearest centre), if the areas
+    carry places; a point outside every boundary is the client's 400."""
+    try:
+        found = d.areas.locate(lat, lon)
+    except SuyuanError as exc:
+        raise Open311Error(400, exc.message, field=exc.field) from None
+    return (found.code, found.rule) if found is not None else None
 
 
 def _agency(d: Deployment, handlers: tuple[str, ...]) -> str:
@@ -211,7 +247,13 @@ def _date(d: Deployment, params: Mapping[str, Any], name: str) -> dt.datetime | 
         value = dt.datetime.fromisoformat(str(raw))
     except ValueError:
         raise Open311Error(400, f"{name} {raw!r} is not a W3C date-time", field=name) from None
-    return value if value.tzinfo else value.replace(tzinfo=calendar(d).tz)
+    value = value if value.tzinfo else value.replace(tzinfo=calendar(d).tz)
+    # a date before or after anything stored filters nothing out: clamp it to what we store
+    low, high = (b.replace(tzinfo=dt.UTC) for b in (bounds.EARLIEST, bounds.LATEST))
+    try:
+        return min(max(value.astimezone(dt.UTC), low), high)
+    except OverflowError:
+        return low if value.year < 2000 else high
 
 
 def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -224,19 +266,20 @@ def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     ids = str(params.get("service_request_id") or "")
     if ids:
         try:
-            wanted = [int(x) for x in ids.split(",") if x.strip()]
+            wanted = [int(x) for x in ids.split(",") if x.strip()][:1000]
         except ValueError:
             raise Open311Error(400, f"service_request_id {ids!r} is not a list of ids",
                                field="service_request_id") from None
         q = q.where(c.id.in_([i for i in wanted if 0 < i <= MAX_ID]))
     else:
-        codes = str(params.get("service_code") or "")
+        codes = [x.strip() for x in str(params.get("service_code") or "").split(",")
+                 if x.strip()]
         if codes:
-            unknown = [x for x in codes.split(",") if x not in d.categories]
+            unknown = [x for x in codes if x not in d.categories]
             if unknown:
                 raise Open311Error(404, f"unknown service_code {unknown[0]!r}",
                                    field="service_code")
-            q = q.where(c.category.in_(codes.split(",")))
+            q = q.where(c.category.in_(codes))
         start, end = _date(d, params, "start_date"), _date(d, params, "end_date")
         if start is None and end is None:
             start = now() - dt.timedelta(days=90)
@@ -244,17 +287,63 @@ def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
             q = q.where(c.reported_at >= to_db(start))
         if end:
             q = q.where(c.reported_at <= to_db(end))
-        st = params.get("status")
-        if st not in (None, "", "open", "closed"):
-            raise Open311Error(400, f"status {st!r} must be open or closed", field="status")
+        wanted_status = {x.strip() for x in str(params.get("status") or "").split(",")
+                         if x.strip()}
+        if wanted_status - {"open", "closed"}:
+            raise Open311Error(400, f"status {params.get('status')!r} must be open, closed or "
+                               "open,closed", field="status")
         finals = [x.value for x in FINAL_STATUSES]
-        if st == "open":
+        if wanted_status == {"open"}:
             q = q.where(c.status.not_in(finals))
-        elif st == "closed":
+        elif wanted_status == {"closed"}:
             q = q.where(c.status.in_(finals))
     with d.reading() as s:
         rows = s.execute(q.limit(1000)).all()
     return [_request(d, row_to_case(r), r.updated_at) for r in rows]
+
+
+#: our statuses as the ``servicerequestupdates`` extension's (FixMyStreet's vocabulary).
+UPDATE_STATUS = {"reported": "OPEN", "accepted": "INVESTIGATING", "assigned": "ACTION_SCHEDULED",
+                 "in_progress": "IN_PROGRESS", "resolved": "FIXED", "unresolved": "NO_FURTHER_ACTION",
+                 "referred": "NOT_COUNCILS_RESPONSIBILITY", "closed": "CLOSED",
+                 "withdrawn": "CLOSED"}
+
+
+def updates(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """GET servicerequestupdates (the extension FixMyStreet-style clients poll to show residents
+    progress): each change of status of a public request between ``start_date`` and
+    ``end_date`` (default the last 90 days), oldest first, at most 1000; ``service_request_id``
+    (a comma list) narrows it to some requests. Computed from the case's events."""
+    check_jurisdiction(d, params)
+    e, c = tables.case_events.c, tables.cases.c
+    changed = e.status_before.is_(None) | (e.status_before != e.status_after)
+    q = (select(e.id, e.case_id, e.status_after, e.occurred_at, e.reason)
+         .join(tables.cases, c.id == e.case_id)
+         .where(changed, _public(d), c.merged_into.is_(None))
+         .order_by(e.occurred_at, e.id))
+    ids = str(params.get("service_request_id") or "")
+    if ids:
+        try:
+            wanted = [int(x) for x in ids.split(",") if x.strip()][:1000]
+        except ValueError:
+            raise Open311Error(400, f"service_request_id {ids!r} is not a list of ids",
+                               field="service_request_id") from None
+        q = q.where(e.case_id.in_([i for i in wanted if 0 < i <= MAX_ID]))
+    start, end = _date(d, params, "start_date"), _date(d, params, "end_date")
+    if start is None and end is None:
+        start = now() - dt.timedelta(days=90)
+    if start:
+        q = q.where(e.occurred_at >= to_db(start))
+    if end:
+        q = q.where(e.occurred_at <= to_db(end))
+    tz = calendar(d).tz
+    with d.reading() as s:
+        rows = s.execute(q.limit(1000)).all()
+    return [{"update_id": str(r.id), "service_request_id": str(r.case_id),
+             "status": UPDATE_STATUS.get(r.status_after, "OPEN"),
+             "external_status_code": r.status_after,
+             "updated_datetime": r.occurred_at.replace(tzinfo=dt.UTC).astimezone(tz).isoformat(),
+             "description": mask_free_text(r.reason or ""), "media_url": ""} for r in rows]
 
 
 def _public(d: Deployment) -> Any:
@@ -293,7 +382,8 @@ def token(d: Deployment, token_id: str,
 # -- bodies ----------------------------------------------------------------------------------
 
 ROOTS = {"services": ("services", "service"), "service_definition": (None, None),
-         "requests": ("service_requests", "request"), "errors": ("errors", "error")}
+         "requests": ("service_requests", "request"), "errors": ("errors", "error"),
+         "updates": ("service_request_updates", "request_update")}
 
 
 def _xml_value(parent: ET.Element, key: str, value: Any) -> None:

@@ -1,0 +1,157 @@
+"""The OpenAPI document as the server really behaves, not as litestar guesses it.
+
+litestar documents a 400 in its own ``detail`` shape and nothing else; our server answers every
+error with :func:`suyuan_core.web.errors.body` and can give 400 (the schema), 401/403 (who you are
+and what you hold), 404, 409 (the lifecycle, a concurrent change), 413 (size), 422 (a domain rule:
+an unknown area, a date range backwards) and 429 (login throttling). :func:`exact` adds those to
+every operation — a plugin that declares its own error responses (Open311 has the spec's shape)
+keeps them — marks public routes ``security: []`` and makes ``int | float`` a plain ``number``, so
+a client generated from the document handles every answer the server gives.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+from litestar import Litestar, Request
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from suyuan_core.plugins.routes import OPENAPI_OPERATION, verifier
+from suyuan_core.plugins.routes import is_public as is_public_route
+
+#: the core's error body (see :func:`suyuan_core.web.errors.body`).
+ERROR_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "error", "message"],
+    "properties": {
+        "status": {"type": "integer", "description": "the HTTP status"},
+        "error": {"type": "string", "description": "the kind of error"},
+        "message": {"type": "string", "description": "what is wrong"},
+        "field": {"type": ["string", "null"], "description": "the field at fault"},
+        "rule": {"type": ["string", "null"], "description": "the rule broken"},
+        "hint": {"type": ["string", "null"], "description": "how to fix it"},
+    },
+    "additionalProperties": True,
+}
+
+DESCRIPTIONS = {
+    "400": "The request does not match this document (the field and the fix are named)",
+    "401": "Not signed in: send `Authorization: Bearer <token>` or a session cookie",
+    "403": "Signed in, but no role grants this permission for this area",
+    "404": "No such record",
+    "409": "Not allowed in the record's current state, or changed meanwhile",
+    "413": "The request is too large",
+    "422": "Well formed, but a rule of the domain refuses it (e.g. an unknown area)",
+    "429": "Too many attempts; wait as Retry-After says",
+}
+WRITES = {"post", "put", "patch", "delete"}
+METHODS = WRITES | {"get", "head", "options"}
+LITESTAR_400 = "Bad request syntax or unsupported method"
+
+
+def _handler_opts(app: Litestar) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Each (path, method) of the document with its handler's ``opt``."""
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for method in getattr(handler, "http_methods", ()):
+                out[(route.path_format or "/", method.lower())] = handler.opt
+    return out
+
+
+def _overlay(operation: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if key == "responses":
+            operation.setdefault("responses", {}).update(
+                {str(k): copy.deepcopy(v) for k, v in value.items()})
+        else:
+            operation[key] = copy.deepcopy(value)
+
+
+def _number(schema: Any) -> Any:
+    """``oneOf: [integer, number]`` (litestar's ``int | float``) → ``number``, everywhere."""
+    if isinstance(schema, dict):
+        for key in ("oneOf", "anyOf"):
+            members = schema.get(key)
+            if isinstance(members, list):
+                kinds = [m.get("type") for m in members if isinstance(m, dict)]
+                if "number" in kinds and "integer" in kinds:
+                    rest = [m for m in members if m.get("type") not in ("integer", "number")]
+                    schema[key] = [{"type": "number"}, *rest]
+                    if len(schema[key]) == 1:
+                        del schema[key]
+                        schema["type"] = "number"
+        for value in schema.values():
+            _number(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _number(value)
+    return schema
+
+
+def _strict_structs() -> set[str]:
+    """The names of the msgspec Structs that refuse unknown fields (litestar does not say so)."""
+    out: set[str] = set()
+    todo = list(msgspec.Struct.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__struct_config__.forbid_unknown_fields:
+            out.add(cls.__name__)
+    return out
+
+
+def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with every error the server can give, public routes marked."""
+    doc: dict[str, Any] = _number(copy.deepcopy(document))
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    strict = _strict_structs()
+    for schema in schemas.values():
+        if schema.get("type") == "object" and schema.get("title") in strict:
+            schema["additionalProperties"] = False
+    schemas["ErrorBody"] = ERROR_BODY
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    opts = _handler_opts(app)
+    for path, item in doc.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            opt = opts.get((path, method), {})
+            signed = verifier(opt) is not None
+            is_public = is_public_route(opt)
+            if is_public or signed:  # no user signs in (a signed route checks its signature)
+                operation["security"] = []
+            responses = operation.setdefault("responses", {})
+            old = responses.get("400")
+            if old is not None and old.get("description") == LITESTAR_400:
+                del responses["400"]
+            extra = opt.get(OPENAPI_OPERATION) or {}
+            _overlay(operation, extra)
+            if any(str(code).startswith("4") for code in extra.get("responses", {})):
+                continue  # the route documents its own errors
+            codes = ["400", "404", "422"]
+            if not is_public or signed or path.endswith("/auth/login"):
+                codes += ["401", "403"]
+            if method in WRITES:
+                codes += ["409", "413"]
+            if path.endswith("/auth/login"):
+                codes.append("429")
+            for code in sorted(codes):
+                responses.setdefault(code, {"description": DESCRIPTIONS[code],
+                                            "content": {"application/json": {"schema": ref}}})
+    return doc
+
+
+class ExactJson(JsonRenderPlugin):
+    """Serves :func:`exact` of litestar's document (computed once per app)."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        cached = request.app.state.get("exact_openapi")
+        if cached is None or cached[0] is not openapi_schema:
+            cached = (openapi_schema, exact(request.app, openapi_schema))
+            request.app.state["exact_openapi"] = cached
+        document: dict[str, Any] = cached[1]
+        return self.render_json(request, document)
