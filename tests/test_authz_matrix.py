@@ -47,8 +47,8 @@ def endpoints(case_id: int, area: str):
     """(name, permissions any of which suffices, method, path, params/body)."""
     return [
         ("read", {"cases.read"}, "GET", f"/cases/{case_id}", None),
-        ("unmask", {"cases.read+personal_data.unmask"}, "GET", f"/cases/{case_id}",
-         {"unmask": "true", "reason": "核实身份信息"}),
+        ("unmask", {"cases.read+personal_data.unmask"}, "POST", f"/cases/{case_id}/unmask",
+         {"reason": "核实身份信息"}),
         ("create", {"cases.create"}, "POST", "/cases",
          {"title": "矩阵测试", "category": "neighbour", "source": "walk_in", "area_code": area}),
         ("accept", {"cases.read+cases.transition"}, "POST", f"/cases/{case_id}/actions/accept",

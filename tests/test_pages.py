@@ -124,3 +124,25 @@ def test_every_template_string_is_translated():
     zh = translations("zh-Hans")
     missing = sorted(s for s in found if zh.gettext(s) == s)
     assert not missing, missing
+
+
+def test_the_case_page_unmasks_by_post_with_a_reason_never_in_the_url(site, deployment,
+                                                                        factories):
+    from suyuan_core import Party
+
+    case = factories.case("reported", parties=(Party(name="张三丰", phone="13812341234"),))
+    sign_in(site)  # the county administrator holds personal_data.unmask
+    page = site.get(f"/cases/{case.id}").text
+    assert "13812341234" not in page and "138****1234" in page
+    assert f'method="post" action="/cases/{case.id}/unmask"' in page
+    # the old GET form's parameters show nothing
+    assert "13812341234" not in site.get(f"/cases/{case.id}?unmask=1&reason=核实身份").text
+    no_reason = site.post(f"/cases/{case.id}/unmask", data={"csrf_token": csrf(page)})
+    assert no_reason.status_code == 422 and "13812341234" not in no_reason.text
+    forged = site.post(f"/cases/{case.id}/unmask", data={"reason": "核实身份信息"})
+    assert forged.status_code == 403
+    shown = site.post(f"/cases/{case.id}/unmask", data={"csrf_token": csrf(page),
+                                                        "reason": "核实身份信息"})
+    assert shown.status_code == 200 and "13812341234" in shown.text
+    [entry] = deployment.audit.search(action="case.unmask")
+    assert entry.record == f"case:{case.id}" and entry.reason == "核实身份信息"

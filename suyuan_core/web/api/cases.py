@@ -11,7 +11,8 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from suyuan_core import times
+from suyuan_core import bodies, http, times
+from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.query import CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.deployment import Deployment
@@ -105,29 +106,22 @@ class CaseController(Controller):
         return present(d, case, False)
 
     @get("/{case_id:int}", opt={"permission": "cases.read"}, sync_to_thread=True,
-         summary="One case with its timeline and the actions you may take now")
-    def case_detail(
-        self, request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-        case_id: Annotated[int, Parameter(ge=1, le=2**62)],
-        unmask: Annotated[bool, Parameter(description="Show personal data unmasked "
-                                                      "(needs personal_data.unmask and a reason)")] = False,
-        reason: Annotated[str | None, Parameter(max_length=500)] = None,
-    ) -> CaseDetail:
-        d = deployment
-        case, path = readable_case_path(d, principal, case_id)
-        if unmask:
-            d.privacy.check_unmask(principal, path, reason)
-        events = d.cases.timeline(case_id)
-        d.audit.write(None, actor=principal.actor, action="case.unmask" if unmask else "case.read",
-                      record=f"case:{case_id}", reason=reason if unmask else None,
-                      ip=client_ip(request))
-        allowed = [a for a in d.cases.allowed(case)
-                   if principal.can(action_permission(a), path)]
-        return CaseDetail(case=present(d, case, unmask),
-                          timeline=[event_out(attrs.evolve(e, reason=d.privacy.text(
-                                        e.reason, unmask)), d.privacy.event_data(e.data, unmask))
-                                    for e in events],
-                          allowed_actions=allowed)
+         summary="One case with its timeline and the actions you may take now (personal data "
+                 "masked; unmask by POST …/unmask with a reason)")
+    def case_detail(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
+                    principal: PrincipalDep,
+                    case_id: Annotated[int, Parameter(ge=1, le=2**62)]) -> CaseDetail:
+        return _detail(deployment, principal, request, case_id, None)
+
+    @post("/{case_id:int}/unmask", opt={"permission": "cases.read"}, sync_to_thread=True,
+          status_code=200, summary="One case with personal data in full: needs "
+                                   "personal_data.unmask and a reason in the body (never in the "
+                                   "URL); audited")
+    def case_unmask(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
+                    principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=2**62)],
+                    data: http.UnmaskBody) -> CaseDetail:
+        reason = bodies.parse(http.UnmaskIn, data).reason
+        return _detail(deployment, principal, request, case_id, reason, unmask=True)
 
     @post("/{case_id:int}/actions/{action:str}", opt={"permission": "cases.read"},
           sync_to_thread=True, status_code=200,
@@ -197,3 +191,20 @@ class CaseController(Controller):
         return self._record(request, deployment, principal, case_id, "callback",
                             {"reached": data.reached, "satisfaction": data.satisfaction}, None,
                             reason=data.reason)
+
+
+def _detail(d: Deployment, principal: Principal, request: Request[Any, Any, Any], case_id: int,
+            reason: str | None, unmask: bool = False) -> CaseDetail:
+    """A case as the caller may see it; unmasked only with the right and a reason, audited."""
+    case, path = readable_case_path(d, principal, case_id)
+    if unmask:
+        d.privacy.check_unmask(principal, path, reason)
+    events = d.cases.timeline(case_id)
+    d.audit.write(None, actor=principal.actor, action="case.unmask" if unmask else "case.read",
+                  record=f"case:{case_id}", reason=reason if unmask else None,
+                  ip=client_ip(request))
+    allowed = [a for a in d.cases.allowed(case) if principal.can(action_permission(a), path)]
+    return CaseDetail(case=present(d, case, unmask),
+                      timeline=[event_out(attrs.evolve(e, reason=d.privacy.text(e.reason, unmask)),
+                                          d.privacy.event_data(e.data, unmask)) for e in events],
+                      allowed_actions=allowed)

@@ -39,7 +39,8 @@ def _error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def pages_router(d: Deployment, pages: list[tuple[str, Page]]) -> Router:
     handlers: list[Any] = [
         views.login_form, views.login, views.logout, views.set_language, views.queue,
-        views.case_list, views.new_case_form, views.new_case, views.case_page, views.case_act,
+        views.case_list, views.new_case_form, views.new_case, views.case_page,
+        views.case_unmask_page, views.case_act,
         views.case_note, views.areas_page, views.roster_page, views.dashboard,
         views.admin_users, views.admin_users_change, views.admin_plugins, views.admin_audit, views.inbox_page,
         views.inbox_read,

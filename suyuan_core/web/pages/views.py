@@ -250,11 +250,24 @@ def case_list(request: Request[Any, Any, Any]) -> Response[str]:
 # -- one case -----------------------------------------------------------------------------------
 @get("/cases/{case_id:int}", sync_to_thread=True)
 def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Response[str]:
+    return _case_page(request, case_id, None)
+
+
+@post("/cases/{case_id:int}/unmask", sync_to_thread=True, status_code=200)
+def case_unmask_page(request: Request[Any, Any, Any], case_id: FromPath[int],
+                     data: Form) -> Response[str]:
+    """The case with personal data in full: the reason comes in the form's body (never the URL,
+    which ends up in access logs and the browser's history), checked and audited."""
+    me = signed_in(request)
+    check_csrf(me, data)
+    return _case_page(request, case_id, str(data.get("reason", "")).strip() or None, unmask=True)
+
+
+def _case_page(request: Request[Any, Any, Any], case_id: int, reason: str | None,
+               unmask: bool = False) -> Response[str]:
     me = signed_in(request)
     d = deployment_of(request)
     case, path = readable_case_path(d, me, case_id)
-    unmask = request.query_params.get("unmask") == "1"
-    reason = request.query_params.get("reason")
     if unmask:
         d.privacy.check_unmask(me, path, reason)
     d.audit.write(None, actor=me.actor, action="case.unmask" if unmask else "case.read",
