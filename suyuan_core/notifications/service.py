@@ -115,8 +115,10 @@ class NotificationService:
                dedup: str | None = None, data: dict[str, Any] | None = None,
                at: dt.datetime | None = None, session: Session | None = None) -> list[int]:
         """Tell ``to`` about something. Recipients: user names (``user:NAME`` or ``NAME``),
-        ``role:ROLE`` (active users holding it over ``area_code``), ``permission:CODE`` (users
-        whose roles grant it there) or ``acts_for:WHAT`` (accounts acting for a unit, e.g.
+        ``person:EXTERNAL_ID`` (the accounts of a roster member, so a case's ``person:…``
+        assignees can be told as they are), ``role:ROLE`` (active users holding it over
+        ``area_code``), ``permission:CODE`` (users whose roles grant it there) or
+        ``acts_for:WHAT`` (accounts acting for a unit, e.g.
         ``acts_for:organisation:city_water``). Each lands in the users' inbox; each outside
         channel routing ``kind`` (and covering the area) gets one message too. With ``dedup``,
         a second call with the same key adds nothing (e.g. one reminder per deadline)."""
@@ -181,6 +183,9 @@ class NotificationService:
                 what, rest = "user", item
             if what == "user":
                 query = select(u.username).where(u.username == rest, u.active.is_(True))
+            elif what == "person":
+                query = select(u.username).where(u.person_external_id == rest,
+                                                 u.active.is_(True))
             elif what == "acts_for":
                 query = select(u.username).where(u.acts_for == rest, u.active.is_(True))
             elif what in ("role", "permission"):
@@ -191,8 +196,8 @@ class NotificationService:
                 if covering is not None:
                     query = query.where(g.area_code.in_(sorted(covering)))
             else:
-                raise ValidationError(f"recipient {item!r}: use a user name, role:, "
-                                      "permission: or acts_for:", field="to", rule="recipient")
+                raise ValidationError(f"recipient {item!r}: use a user name, person:, "
+                                      "role:, permission: or acts_for:", field="to", rule="recipient")
             names.update(s.scalars(query))
         return sorted(names)
 

@@ -26,8 +26,10 @@ from suyuan_core import (
     CourtPlatform,
     Deployment,
     IntakeSource,
+    Job,
     MetricDefinition,
     MigrationSource,
+    NotificationKind,
     Permission,
     PluginSpec,
     Role,
@@ -177,6 +179,22 @@ def suyuan_mediation_agreement_unperformed(case: Case, agreement: dict[str, Any]
                                 session=session, data={"agreement": agreement.get("id"),
                                                        "advice": note})
     return note
+
+
+@hookimpl
+def suyuan_register_jobs(deployment: Deployment) -> list[Job]:
+    """The court platform's sync (``platform_sync_every``) and the daily warning before a
+    judicial-confirmation window closes."""
+    from suyuan_rule_of_law.schedule import jobs
+
+    return jobs(deployment)
+
+
+@hookimpl
+def suyuan_register_notification_kinds() -> list[NotificationKind]:
+    from suyuan_rule_of_law.notices import KINDS
+
+    return list(KINDS)
 
 
 @hookimpl(trylast=True)
