@@ -674,7 +674,8 @@ def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision,
 def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform | None:
     """Connect to a court's online mediation platform (人民法院调解平台, 和合智解 …).
 
-    Called when delegated cases are synchronised (``suyuan rule-of-law platform sync``);
+    Called when delegated cases are synchronised (``suyuan rule-of-law platform sync``, or the
+    scheduled ``rule_of_law.platform_sync`` job);
     ``system`` is the configured adapter name (e.g. ``"file"``, ``"http"``, or a county's own).
     **First result wins**; a plugin that requires the one shipping the default adapters runs
     first and may answer for its own system name.
