@@ -3,7 +3,9 @@ monthly report as JSON, XLSX and a print view), legal education (records, compli
 circuit sessions, judicial confirmation, delegated cases and video sessions.
 
 Reads are scoped to the caller's areas (404 outside them); writes need the pillar's permission in
-the record's area (403). Every write is audited in its own transaction."""
+the record's area (403). Every write and its audit entry are one transaction
+(``suyuan_core.http.audited``): the service writes in the session the audit entry is written in,
+so a failed write leaves neither."""
 
 from __future__ import annotations
 
@@ -365,18 +367,21 @@ def video_attendance(deployment: DeploymentDep, principal: PrincipalDep, request
     if not isinstance(attended, list) or not all(isinstance(x, str) for x in attended):
         raise ValidationError("a list of the participants' names", field="attended",
                               rule="type")
-    with audited(deployment, principal, request, "video_attendance", f"video_session:{v['id']}"):
-        return service(deployment).video.attendance(video_id, attended, actor=principal.actor)
+    with audited(deployment, principal, request, "video_attendance",
+                 f"video_session:{v['id']}") as s:
+        return service(deployment).video.attendance(video_id, attended, actor=principal.actor,
+                                                    session=s)
 
 
 @post("/video-sessions/{video_id:int}/outcome", sync_to_thread=True, opt={"permission": VIDEO})
 def video_outcome(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
                   video_id: Id, data: Body) -> dict[str, Any]:
     v = _video(deployment, principal, video_id)
-    with audited(deployment, principal, request, "video_outcome", f"video_session:{v['id']}"):
+    with audited(deployment, principal, request, "video_outcome",
+                 f"video_session:{v['id']}") as s:
         return service(deployment).video.outcome(
             video_id, _text(data, "outcome", 16), note=_text(data, "note", 2000, required=False),
-            actor=principal.actor)
+            actor=principal.actor, session=s)
 
 
 @get("/video-sessions/{video_id:int}", sync_to_thread=True, opt={"permission": READ})
@@ -421,9 +426,9 @@ def circuit_follow_up(deployment: DeploymentDep, principal: PrincipalDep, reques
     readable(deployment, principal, found[0]["area_code"], f"circuit session {session_id}")
     require(deployment, principal, COURTS, found[0]["area_code"], field="session_id")
     with audited(deployment, principal, request, "circuit_follow_up",
-                 f"circuit_session:{session_id}"):
+                 f"circuit_session:{session_id}") as s:
         return service(deployment).courts.follow_up(session_id, data.get("on", ""),
-                                                    _text(data, "follow_up", 2000))
+                                                    _text(data, "follow_up", 2000), session=s)
 
 
 @post("/halls", sync_to_thread=True, opt={"permission": DIRECTORY})
@@ -455,8 +460,10 @@ def promise(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequ
     item = from_dict(DutyInput, data)
     root = deployment.areas.tree.roots()[0] if deployment.areas.tree.roots() else "C"
     require(deployment, principal, EDUCATION, root)
-    with audited(deployment, principal, request, "duty"):
-        return {"id": service(deployment).education.promise(item)}
+    with audited(deployment, principal, request, "duty") as s:
+        did = service(deployment).education.promise(item, session=s)
+        s.info["audit_record"] = f"duty:{did}"
+    return {"id": did}
 
 
 ROUTES = [video_attendance, video_outcome, get_video, list_delegations, circuit_follow_up,
