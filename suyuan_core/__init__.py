@@ -79,9 +79,10 @@ from suyuan_core.workcal import MissingHolidayData, Span, WorkCalendar
 #: (``imports``), the declared field ranges (``bounds``) and the testing kit. Everything else
 #: under ``suyuan_core`` is internal: the import contract (.importlinter, generated from this
 #: tuple) and ``suyuan plugins check`` refuse a plugin that imports it.
-PUBLIC_MODULES = ("suyuan_core.bounds", "suyuan_core.hookspecs", "suyuan_core.http",
-                  "suyuan_core.imports", "suyuan_core.sql", "suyuan_core.tables",
-                  "suyuan_core.templates", "suyuan_core.testing", "suyuan_core.times")
+PUBLIC_MODULES = ("suyuan_core.bodies", "suyuan_core.bounds", "suyuan_core.hookspecs",
+                  "suyuan_core.http", "suyuan_core.imports", "suyuan_core.inputs",
+                  "suyuan_core.sql", "suyuan_core.tables", "suyuan_core.templates",
+                  "suyuan_core.testing", "suyuan_core.times")
 
 __all__ = [
     "COMMUNITY_LEVELS",

@@ -71,7 +71,7 @@ def _held(principal: Principal) -> str:
 
 def area_path(d: Deployment, area_code: str, field: str = "area_code") -> str:
     """The area's materialised path (``/C/C.T1/``); 422 naming ``field`` for an unknown code."""
-    if area_code not in d.areas.tree:
+    if not isinstance(area_code, str) or area_code not in d.areas.tree:
         raise ValidationError(f"no area with code {area_code!r}", field=field, rule="exists",
                               hint="see GET /api/v1/areas for the codes")
     return d.areas.tree.path(area_code)

@@ -347,3 +347,61 @@ def test_a_plugin_tables_sensitive_columns_are_masked_unless_unmasked_with_a_rea
     entries = d.audit.search(action="personal_data.unmask")
     assert [(e.actor, e.record, e.reason) for e in entries] == [
         ("user:chief", "vol_volunteers:1", "回访当事人")]
+
+
+def test_inputs_and_bodies_refuse_by_field_and_build_the_input_class():
+    import attrs
+
+    from suyuan_core import bodies, inputs
+
+    @attrs.frozen
+    class LectureIn:
+        """A lecture held in a community."""
+
+        community: str = attrs.field(converter=lambda v: inputs.text(v, "community",
+                                                                     max_length=10))
+        held_on: dt.date = attrs.field(converter=inputs.date_conv("held_on"))
+        topics: tuple[str, ...] = attrs.field(default=(), converter=inputs.strs)
+        attendance: int = 0
+
+    built = inputs.from_dict(LectureIn, {"community": " C.T1 ", "held_on": "2026-05-03",
+                                         "topics": "wills"})
+    assert built == LectureIn("C.T1", dt.date(2026, 5, 3), ("wills",), 0)
+
+    def rule(data: Any, where: str) -> None:
+        if "fee" in data:
+            raise ValidationError("no fees", field=f"{where}.fee", rule="no_fee", hint="drop it")
+
+    cases = [
+        (lambda: inputs.from_dict(LectureIn, [1]), "LectureIn", "type"),
+        (lambda: inputs.from_dict(LectureIn, {"community": "C", "held_on": "2026-05-03",
+                                              "speaker": "x"}), "LectureIn", "known_fields"),
+        (lambda: inputs.from_dict(LectureIn, {"community": "C"}), "held_on", "required"),
+        (lambda: inputs.from_dict(LectureIn, {"community": "C", "held_on": "2026-13-01"}),
+         "held_on", "date"),
+        (lambda: inputs.from_dict(LectureIn, {"community": "C" * 11, "held_on": "2026-05-03"}),
+         "community", "max_length"),
+        (lambda: inputs.from_dict(LectureIn, {"fee": 1}, refuse=rule), "LectureIn.fee", "no_fee"),
+        (lambda: inputs.one_of(("a", "b"), "c", "kind"), "kind", "one_of"),
+        (lambda: bodies.parse(LectureIn, {"community": 5, "held_on": "2026-05-03"}),
+         "community", "type"),
+        (lambda: bodies.parse(LectureIn, {"community": "C", "held_on": "2026-05-03",
+                                          "attendance": True}), "attendance", "type"),
+        (lambda: bodies.parse(LectureIn, {"community": "C\x00", "held_on": "2026-05-03"}),
+         "community", "text"),
+        (lambda: bodies.parse(LectureIn, {"community": "C", "held_on": "2026-05-03"},
+                              community="D"), "community", "path"),
+        (lambda: bodies.parse(LectureIn, "text"), "body", "type"),
+    ]
+    for call, field, rule_name in cases:
+        with pytest.raises(ValidationError) as err:
+            call()
+        assert (err.value.field, err.value.rule) == (field, rule_name), err.value
+        assert err.value.hint or rule_name in ("type", "known_fields", "path", "text", "date")
+
+    assert bodies.parse(LectureIn, {"held_on": "2026-05-03"}, community="C.T2").community == "C.T2"
+    schema = bodies.object_schema(LectureIn)
+    assert schema.required == ["community", "held_on"]
+    assert set(schema.properties or {}) == {"community", "held_on", "topics", "attendance"}
+    assert schema.additional_properties is False
+    assert schema.description == "A lecture held in a community."

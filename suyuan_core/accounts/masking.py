@@ -124,9 +124,12 @@ def mask_party(party: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def mask_value(kind: str, value: Any) -> Any:
-    """One value as a viewer without the unmask right sees it (empty values stay empty)."""
+    """One value as a viewer without the unmask right sees it (empty values stay empty; a list —
+    e.g. the names of the people a ledger issue affects — is masked item by item)."""
     if value in (None, ""):
         return value
+    if isinstance(value, (list, tuple)):
+        return [mask_value(kind, v) for v in value]
     return MASKERS[kind](value) if isinstance(value, str) or kind == "hidden" else "***"
 
 

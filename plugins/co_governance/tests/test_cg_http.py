@@ -72,8 +72,14 @@ def test_unmasking_the_people_affected_needs_the_right_and_a_reason(api):
     assert api.get(url, headers=sup).status_code in (400, 422)  # no reason
     r = api.get(url + "&reason=核实补偿名单", headers=sup)
     assert r.status_code == 200 and r.json()["affected"] == ["刘大妈", "周大爷"]
+    # masked by declaration (SensitiveField on the column) in the issue, the list and the export
+    plain = api.get(f"{BASE}/ledger/{issue['id']}", headers=sup).json()["affected"]
+    listed = [i for i in api.get(f"{BASE}/ledger", headers=sup).json() if i["id"] == issue["id"]]
+    assert plain == listed[0]["affected"] == ["刘**", "周**"]
+    assert issue["affected"] == ["刘**", "周**"]
     d = api.deployment
-    assert any(e.action == "co_governance.ledger.unmask" for e in d.audit.search(limit=50))
+    assert any(e.action == "personal_data.unmask" and e.record == f"ledger:{issue['id']}"
+               and e.reason == "核实补偿名单" for e in d.audit.search(limit=50))
 
 
 @pytest.mark.parametrize("change, field, status", [

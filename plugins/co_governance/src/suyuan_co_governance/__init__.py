@@ -30,6 +30,7 @@ from suyuan_core import (
     PluginSpec,
     Role,
     RouteProposal,
+    SensitiveField,
     hookimpl,
 )
 
@@ -97,6 +98,15 @@ def suyuan_register_metrics() -> list[MetricDefinition]:
     from suyuan_co_governance.metrics import METRICS
 
     return list(METRICS)
+
+
+@hookimpl
+def suyuan_register_sensitive_fields() -> list[SensitiveField]:
+    from suyuan_co_governance.models import ledger_issues
+
+    # the people a ledger issue affects: masked in every list, page and export unless unmasked
+    return [SensitiveField("affected", "name", label=("受影响群众", "People affected"),
+                           table=ledger_issues.name)]
 
 
 @hookimpl

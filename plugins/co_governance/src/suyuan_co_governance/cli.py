@@ -159,11 +159,11 @@ def build(deployment: Deployment | None) -> click.Group:
         """One issue with every entry (names of people affected masked)."""
         svc = cg()
         from suyuan_co_governance.common import today
+        from suyuan_co_governance.ledger import affected_as_shown
 
         issue = svc.ledger.get(issue_id)
         out = issue.as_dict(today(svc.d))
-        out["affected"] = [p["name"] for p in svc.d.privacy.parties(
-            [{"name": n} for n in issue.affected], False)]
+        out["affected"] = affected_as_shown(svc.d, issue)
         _json(out)
 
     @ledger.command("units")
@@ -181,7 +181,7 @@ def build(deployment: Deployment | None) -> click.Group:
         """The ledger as an XLSX workbook (overdue first; a sheet per unit)."""
         from suyuan_co_governance.common import area_path, today
         from suyuan_co_governance.export import workbook
-        from suyuan_co_governance.ledger import LedgerFilter
+        from suyuan_co_governance.ledger import LedgerFilter, affected_as_shown
 
         svc = cg()
         paths = [area_path(svc.d, area, "area")] if area else None
@@ -189,11 +189,8 @@ def build(deployment: Deployment | None) -> click.Group:
         issues = svc.ledger.list(LedgerFilter(area_paths=paths), on=day)
         tree = svc.d.areas.tree
 
-        def masked(i: Any) -> list[str]:
-            return [p["name"] for p in svc.d.privacy.parties([{"name": n} for n in i.affected],
-                                                             False)]
-
-        data = workbook(issues, svc.ledger.by_unit(paths, on=day), on=day, names=masked,
+        data = workbook(issues, svc.ledger.by_unit(paths, on=day), on=day,
+                        names=lambda i: affected_as_shown(svc.d, i),
                         area_name=lambda c: tree.get(c).name_zh if c in tree else c, lang=lang)
         Path(path).write_bytes(data)
         click.echo(f"{path}: {len(issues)} issue(s)")

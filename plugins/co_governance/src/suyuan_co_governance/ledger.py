@@ -144,6 +144,14 @@ class Issue:
         return out
 
 
+def affected_as_shown(d: Deployment, issue: Issue, reveal: bool = False) -> list[str]:
+    """The people an issue affects as a viewer sees them: masked (``刘**``) unless ``reveal`` —
+    the column is declared a :class:`~suyuan_core.SensitiveField`, so the core's privacy service
+    masks it, the same in every list, page, export and CLI output."""
+    shown = d.privacy.row(m.ledger_issues.name, {"affected": list(issue.affected)}, reveal)
+    return list(shown["affected"])
+
+
 @attrs.frozen
 class LedgerFilter:
     """Which issues to list: an area scope (paths), a unit, a status, overdue only, a word."""

@@ -323,7 +323,7 @@ class SocialForces:
 
     def _after_last(self, s: Session, case_id: int) -> dt.datetime:
         e = tables.case_events.c
-        last = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
+        last: dt.datetime | None = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
         now = dt.datetime.now(dt.UTC)
         if last is not None and from_db_time(last) > now:
             return from_db_time(last)

@@ -5,15 +5,20 @@ event reported by its day. Time, roster look-ups and route helpers are the core'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, ValidationError, tables, times
-from suyuan_self_governance.vocab import Labels
+from suyuan_core import Deployment, ValidationError, inputs, tables, times
+
+# the core's input helpers, under the names this pillar's modules use
+from suyuan_core.inputs import date_conv, opt_date_conv, strs
+from suyuan_core.inputs import one_of as code_of
+from suyuan_core.inputs import opt_date as to_date
+
+__all__ = ["code_of", "date_conv", "from_dict", "opt_date_conv", "strs", "to_date"]
 
 T = TypeVar("T")
 
@@ -24,11 +29,6 @@ NO_FEE = ("people's mediation charges no fee of any kind "
           "(人民调解不收取任何费用, People's Mediation Law Art 4)")
 
 
-def strs(value: Iterable[str]) -> tuple[str, ...]:
-    """attrs converter: any iterable of texts → a tuple."""
-    return tuple(str(v) for v in value)
-
-
 def refuse_fees(data: Mapping[str, Any], where: str) -> None:
     for key in data:
         if str(key).lower() in FEE_WORDS:
@@ -36,42 +36,8 @@ def refuse_fees(data: Mapping[str, Any], where: str) -> None:
 
 
 def from_dict(cls: type[T], data: Mapping[str, Any], where: str | None = None) -> T:
-    """Build an input class from plain data (a JSON file, a form): unknown fields are named, fee
-    fields are refused with the law that forbids them."""
-    name = where or cls.__name__
-    if not isinstance(data, Mapping):
-        raise ValidationError("expected an object", field=name, rule="type")
-    refuse_fees(data, name)
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=name, rule="known_fields",
-                              hint="known: " + ", ".join(sorted(known)))
-    try:
-        return cls(**data)
-    except TypeError as exc:
-        raise ValidationError(str(exc), field=name, rule="required") from None
-
-
-def code_of(labels: Labels, value: str, field: str) -> str:
-    if value not in labels:
-        raise ValidationError(f"{value!r} is not one of {', '.join(labels)}", field=field,
-                              rule="one_of")
-    return value
-
-
-def to_date(value: dt.date | str | None, field: str = "date") -> dt.date | None:
-    """An optional day: None stays None, else :func:`suyuan_core.times.parse_date`."""
-    return None if value is None else times.parse_date(value, field)
-
-
-def date_conv(field: str) -> Any:
-    """An attrs converter: ISO text or a date → a date, errors naming ``field``."""
-    return lambda value: times.parse_date(value, field)
-
-
-def opt_date_conv(field: str) -> Any:
-    return lambda value: to_date(value, field)
+    """:func:`suyuan_core.inputs.from_dict`, refusing fee fields with the law that forbids them."""
+    return inputs.from_dict(cls, data, where, refuse=refuse_fees)
 
 
 def time_conv(field: str) -> Any:

@@ -22,8 +22,8 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_co_governance.web.inputs import body, parse
 from suyuan_core import NotFound, ValidationError, parse_period
+from suyuan_core.bodies import body, parse
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]

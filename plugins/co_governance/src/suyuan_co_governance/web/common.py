@@ -5,8 +5,6 @@ written in the change's transaction; personal data is masked unless unmasked wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, http
 
 AnyRequest = http.AnyRequest
@@ -50,7 +48,3 @@ def scope_paths(d: Deployment, principal: Principal, permission: str,
                                rule=permission, hint="ask an administrator for a role")
     return paths
 
-
-def masked_names(d: Deployment, names: Sequence[str], reveal: bool) -> list[str]:
-    shown = http.mask_names(d, names, reveal)
-    return [shown[n] for n in names]

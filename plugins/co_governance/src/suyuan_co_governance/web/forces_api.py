@@ -39,8 +39,8 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_co_governance.web.inputs import body, object_schema, parse
 from suyuan_core import SuyuanError, ValidationError, parse_period
+from suyuan_core.bodies import body, object_schema, parse
 
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
 PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]

@@ -21,7 +21,9 @@ from suyuan_co_governance.ledger import (
     ProgressInput,
     RegisterInput,
     ReopenInput,
+    affected_as_shown,
 )
+from suyuan_co_governance.models import ledger_issues
 from suyuan_co_governance.service import service
 from suyuan_co_governance.vocab import LEDGER_STATUS
 from suyuan_co_governance.web.common import (
@@ -32,14 +34,12 @@ from suyuan_co_governance.web.common import (
     DeploymentDep,
     PrincipalDep,
     audited,
-    masked_names,
-    may_unmask,
     readable,
     require,
     scope_paths,
 )
-from suyuan_co_governance.web.inputs import body, parse
 from suyuan_core import Deployment, Principal, http, parse_period
+from suyuan_core.bodies import body, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -54,6 +54,8 @@ Unmask = Annotated[bool, Parameter(description="show the people affected in full
                                                "personal_data.unmask and a reason)")]
 Reason = Annotated[str | None, Parameter(max_length=500)]
 
+ISSUES = ledger_issues.name
+
 RegisterBody = Annotated[dict[str, Any], body(RegisterInput)]
 ProgressBody = Annotated[dict[str, Any], body(ProgressInput)]
 CloseOutBody = Annotated[dict[str, Any], body(CloseOutInput)]
@@ -61,9 +63,8 @@ ReopenBody = Annotated[dict[str, Any], body(ReopenInput)]
 
 
 def shown(d: Deployment, issue: Issue, reveal: bool, on: dt.date) -> dict[str, Any]:
-    out = issue.as_dict(on)
-    out["affected"] = masked_names(d, issue.affected, reveal)
-    return out
+    """The issue as the viewer sees it: its declared sensitive columns masked unless ``reveal``."""
+    return d.privacy.row(ISSUES, issue.as_dict(on), reveal)
 
 
 def ledger_filter(d: Deployment, principal: Principal, area: str | None, unit: str | None,
@@ -118,7 +119,7 @@ def export_ledger(request: AnyRequest, deployment: DeploymentDep, principal: Pri
     tree = d.areas.tree
     data = workbook(issues, cg.ledger.by_unit(f.area_paths, on=day), on=day,
                     area_name=lambda c: tree.get(c).name_zh if c in tree else c,
-                    names=lambda i: masked_names(d, i.affected, False),
+                    names=lambda i: affected_as_shown(d, i),
                     lang="en" if lang == "en" else "zh-Hans")
     http.audit(d, None, principal, request, "co_governance.ledger.export",
                record=f"ledger:{len(issues)} issues")
@@ -135,11 +136,9 @@ def show_issue(request: AnyRequest, deployment: DeploymentDep, principal: Princi
     d = deployment
     issue = service(d).ledger.get(issue_id)
     readable(d, principal, READ, issue.area_code, f"ledger issue {issue_id}", "issue_id")
-    reveal = may_unmask(d, principal, issue.area_code, unmask, reason)
-    if reveal:
-        http.audit(d, None, principal, request, "co_governance.ledger.unmask",
-                   record=f"ledger:{issue_id}", reason=reason)
-    return shown(d, issue, reveal, today(d))
+    return http.shown_row(d, principal, request, ISSUES, issue.as_dict(today(d)),
+                          area_code=issue.area_code, record=f"ledger:{issue_id}", unmask=unmask,
+                          reason=reason)
 
 
 @post("/ledger", opt={"permission": LEDGER}, sync_to_thread=True, status_code=201,

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment
 
 from suyuan_co_governance.common import code_of, today
-from suyuan_co_governance.ledger import LedgerFilter
+from suyuan_co_governance.ledger import LedgerFilter, affected_as_shown
 from suyuan_co_governance.service import service
 from suyuan_co_governance.vocab import (
     COMMITTEE_FORMS,
@@ -41,7 +41,7 @@ from suyuan_co_governance.vocab import (
     Labels,
     pick,
 )
-from suyuan_co_governance.web.common import READ, ROSTER_READ, in_scope, masked_names
+from suyuan_co_governance.web.common import READ, ROSTER_READ, in_scope
 from suyuan_core import (
     DashboardPanel,
     Deployment,
@@ -138,7 +138,7 @@ def ledger_page(deployment: Deployment, principal: Principal, query: dict[str, A
         if not in_scope(d, principal, READ, issue.area_code):
             raise NotFound(f"no ledger issue {issue_id}", field="id", rule="exists")
         return render(lang, "issue.html", i=issue, day=day, area=_area_name(d, issue.area_code),
-                      names=masked_names(d, issue.affected, False))
+                      names=affected_as_shown(d, issue))
     area = _text(query, "area", 64)
     unit = _text(query, "unit", 64)
     status = _text(query, "status", 16)

@@ -1,176 +1,19 @@
-"""Request bodies: the services' own attrs input classes, documented and checked from their fields.
-
-An HTTP body is read as a JSON object, checked against the input class's field types (so a wrong
-type is a 400 naming the field, never a 500 deeper down), then built with ``common.from_dict``
-(unknown fields and fee fields refused) — the input class stays the one definition of each shape,
-and its validators the one place of each rule. :func:`body` gives litestar the same shape as the
-OpenAPI schema of the request body.
-"""
+"""Request bodies: the core's (:mod:`suyuan_core.bodies`), with this pillar's one extra rule —
+any fee field is refused, since people's mediation is free by law."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import types
-import typing
-from collections.abc import Mapping
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
-import attrs
-from litestar.openapi.spec import Schema
-from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
-from litestar.params import Body
+from suyuan_core.bodies import body, object_schema
+from suyuan_core.bodies import parse as _parse
+from suyuan_self_governance.common import refuse_fees
 
-from suyuan_core import ValidationError
-from suyuan_self_governance.common import from_dict
+__all__ = ["body", "object_schema", "parse"]
 
 T = TypeVar("T")
-MAX_INT = 2**62
-MAX_TEXT = 20000
-
-
-def _args(hint: Any) -> tuple[Any, ...]:
-    return typing.get_args(hint)
-
-
-def _is_union(hint: Any) -> bool:
-    return typing.get_origin(hint) in (Union, types.UnionType)
-
-
-@functools.cache
-def hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def schema_for(hint: Any) -> Schema:
-    """The OpenAPI schema of one field type."""
-    if _is_union(hint):
-        options = [a for a in _args(hint) if a is not type(None)]
-        inner = schema_for(options[0]) if len(options) == 1 else Schema(one_of=[schema_for(a)
-                                                                                  for a in options])
-        return inner
-    origin = typing.get_origin(hint)
-    if hint is bool:
-        return Schema(type=OpenAPIType.BOOLEAN)
-    if hint is int:
-        return Schema(type=OpenAPIType.INTEGER, minimum=-MAX_INT, maximum=MAX_INT)
-    if hint is float:
-        return Schema(type=OpenAPIType.NUMBER)
-    if hint is str:
-        return Schema(type=OpenAPIType.STRING, max_length=MAX_TEXT)
-    if hint is dt.date:
-        return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE)
-    if hint is dt.datetime:
-        return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE_TIME,
-                      description="ISO 8601 with a time zone, e.g. 2026-05-03T09:30+08:00")
-    if origin in (tuple, list):
-        items = [a for a in _args(hint) if a is not Ellipsis]
-        return Schema(type=OpenAPIType.ARRAY, items=schema_for(items[0]) if items else Schema())
-    if origin in (dict, Mapping) or hint is dict:
-        args = _args(hint)
-        values = schema_for(args[1]) if len(args) == 2 and args[1] is not Any else None
-        return Schema(type=OpenAPIType.OBJECT, additional_properties=values or True)
-    if attrs.has(hint):
-        return object_schema(hint)
-    return Schema()
-
-
-def object_schema(cls: type) -> Schema:
-    fields = attrs.fields(cls)
-    found = hints(cls)
-    required = [f.name for f in fields if f.default is attrs.NOTHING]
-    return Schema(type=OpenAPIType.OBJECT, properties={f.name: schema_for(found[f.name])
-                                                       for f in fields},
-                  required=required or None, additional_properties=False,
-                  description=(cls.__doc__ or "").strip().split("\n\n")[0] or None)
-
-
-def body(cls: type, description: str | None = None) -> Any:
-    """``Annotated[dict[str, Any], body(SessionInput)]``: a JSON object documented as ``cls``."""
-    schema = object_schema(cls)
-    return Body(description=description or schema.description,
-                schema_extra={"properties": schema.properties, "required": schema.required,
-                              "additional_properties": False})
-
-
-def _type_error(field: str, expected: str, value: Any) -> ValidationError:
-    return ValidationError(f"expected {expected}, not {type(value).__name__}", field=field,
-                           rule="type", hint="see the request body's schema in the OpenAPI document")
-
-
-def check(hint: Any, value: Any, field: str) -> None:
-    """Refuse a value of the wrong JSON type for ``hint`` (the converters do the rest)."""
-    if _is_union(hint):
-        options = _args(hint)
-        if value is None and type(None) in options:
-            return
-        errors = []
-        for option in (o for o in options if o is not type(None)):
-            try:
-                check(option, value, field)
-                return
-            except ValidationError as exc:
-                errors.append(exc)
-        raise errors[0]
-    origin = typing.get_origin(hint)
-    if hint is Any:
-        return
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise _type_error(field, "true or false", value)
-    elif hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, int if hint is int else (int, float)):
-            raise _type_error(field, "a number" if hint is float else "a whole number", value)
-        if abs(value) > MAX_INT:
-            raise ValidationError(f"{value} is out of range", field=field, rule="range")
-    elif hint in (str, dt.date, dt.datetime):
-        if not isinstance(value, str):
-            raise _type_error(field, "text", value)
-        if len(value) > MAX_TEXT:
-            raise ValidationError(f"longer than {MAX_TEXT} characters", field=field,
-                                  rule="max_length")
-        if "\x00" in value:
-            raise ValidationError("contains a NUL character", field=field, rule="text")
-    elif origin in (tuple, list):
-        if not isinstance(value, list):
-            raise _type_error(field, "a list", value)
-        items = [a for a in _args(hint) if a is not Ellipsis]
-        for i, item in enumerate(value):
-            check(items[0] if items else Any, item, f"{field}[{i}]")
-    elif origin in (dict, Mapping) or hint is dict:
-        if not isinstance(value, dict):
-            raise _type_error(field, "an object", value)
-        args = _args(hint)
-        for key, item in value.items():
-            check(str, key, f"{field}.{key}")
-            check(args[1] if len(args) == 2 else Any, item, f"{field}.{key}")
-    elif attrs.has(hint):
-        if not isinstance(value, dict):
-            raise _type_error(field, "an object", value)
-        check_fields(hint, value, field)
-
-
-def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
-                 skip: frozenset[str] = frozenset()) -> None:
-    found = hints(cls)
-    for f in attrs.fields(cls):
-        name = f"{prefix}.{f.name}" if prefix else f.name
-        if f.name in skip:
-            continue
-        if f.name in data:
-            check(found[f.name], data[f.name], name)
-        elif f.default is attrs.NOTHING:
-            raise ValidationError("is required", field=name, rule="required")
 
 
 def parse(cls: type[T], data: Any, **fixed: Any) -> T:
-    """The service input ``cls`` from a request body (plus ``fixed`` values from the path)."""
-    if not isinstance(data, dict):
-        raise ValidationError("send a JSON object", field="body", rule="type")
-    values = {**data, **fixed}
-    clash = sorted(k for k in fixed if k in data and data[k] != fixed[k])
-    if clash:
-        raise ValidationError(f"{clash[0]} is given by the path", field=clash[0], rule="path")
-    check_fields(cls, values, skip=frozenset(fixed))
-    return from_dict(cls, values)
-
+    """:func:`suyuan_core.bodies.parse`, refusing fee fields."""
+    return _parse(cls, data, refuse=refuse_fees, **fixed)

@@ -1,12 +1,20 @@
-"""Request bodies (the same arrangement as the self_governance pillar's; to move into the
-core's public API once it offers one): the services' own attrs input classes, documented and
-checked from their fields.
+"""Public: a service's attrs input class as an HTTP request body — documented in the OpenAPI
+document from its fields, and checked against their JSON types before it is built (a wrong type
+is a 400 naming the field, never a 500 deeper down). The input class stays the one definition of
+the shape; :func:`suyuan_core.inputs.from_dict` builds it::
 
-An HTTP body is read as a JSON object, checked against the input class's field types (so a wrong
-type is a 400 naming the field, never a 500 deeper down), then built with ``common.from_dict``
-(unknown fields refused) — the input class stays the one definition of each shape,
-and its validators the one place of each rule. :func:`body` gives litestar the same shape as the
-OpenAPI schema of the request body.
+    from typing import Annotated, Any
+    from litestar import post
+    from suyuan_core import bodies, http
+
+    @post("/lectures", opt={"permission": "mypillar.lectures"})
+    def add(data: Annotated[dict[str, Any], bodies.body(LectureIn)],
+            deployment: http.DeploymentDep, principal: http.PrincipalDep) -> dict[str, Any]:
+        lecture = bodies.parse(LectureIn, data)
+        ...
+
+:func:`body` gives litestar the request body's schema; :func:`parse` refuses what the schema
+refuses (types, lengths, NUL, unknown and missing fields) and builds the instance.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import datetime as dt
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, Union
 
 import attrs
@@ -23,8 +31,11 @@ from litestar.openapi.spec import Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body
 
-from suyuan_co_governance.common import from_dict
-from suyuan_core import ValidationError
+from suyuan_core.errors import ValidationError
+from suyuan_core.inputs import from_dict
+
+__all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "object_schema", "parse",
+           "schema_for"]
 
 T = TypeVar("T")
 MAX_INT = 2**62
@@ -41,6 +52,7 @@ def _is_union(hint: Any) -> bool:
 
 @functools.cache
 def hints(cls: type) -> dict[str, Any]:
+    """The resolved type hints of an attrs class (cached: they are read on every request)."""
     return typing.get_type_hints(cls)
 
 
@@ -78,6 +90,8 @@ def schema_for(hint: Any) -> Schema:
 
 
 def object_schema(cls: type) -> Schema:
+    """The OpenAPI object schema of an attrs input class: its fields, the required ones (no
+    default), no other properties; described by the class docstring's first paragraph."""
     fields = attrs.fields(cls)
     found = hints(cls)
     required = [f.name for f in fields if f.default is attrs.NOTHING]
@@ -154,6 +168,8 @@ def check(hint: Any, value: Any, field: str) -> None:
 
 def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
                  skip: frozenset[str] = frozenset()) -> None:
+    """Check each present field of ``data`` against ``cls``'s hints (:func:`check`) and that the
+    required ones are there; ``skip`` the fields the caller supplies itself."""
     found = hints(cls)
     for f in attrs.fields(cls):
         name = f"{prefix}.{f.name}" if prefix else f.name
@@ -165,8 +181,10 @@ def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
             raise ValidationError("is required", field=name, rule="required")
 
 
-def parse(cls: type[T], data: Any, **fixed: Any) -> T:
-    """The service input ``cls`` from a request body (plus ``fixed`` values from the path)."""
+def parse(cls: type[T], data: Any, *,
+          refuse: Callable[[Mapping[str, Any], str], None] | None = None, **fixed: Any) -> T:
+    """The service input ``cls`` from a request body (plus ``fixed`` values from the path, which
+    the body may repeat but not contradict); ``refuse`` as in :func:`~suyuan_core.inputs.from_dict`."""
     if not isinstance(data, dict):
         raise ValidationError("send a JSON object", field="body", rule="type")
     values = {**data, **fixed}
@@ -174,5 +192,5 @@ def parse(cls: type[T], data: Any, **fixed: Any) -> T:
     if clash:
         raise ValidationError(f"{clash[0]} is given by the path", field=clash[0], rule="path")
     check_fields(cls, values, skip=frozenset(fixed))
-    return from_dict(cls, values)
+    return from_dict(cls, values, refuse=refuse)
 
