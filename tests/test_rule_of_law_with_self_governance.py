@@ -128,3 +128,16 @@ def test_the_confirmation_window_warning_finds_self_governance_agreements(make_d
     assert out.exit_code == 0, out.output
     assert [r["summary"]["warned"] for r in json.loads(out.stdout)] == [
         [], [f"self_governance:{agreement_id}"]]
+
+
+def test_the_demo_hook_confirms_agreements_the_keeper_made(make_deployment):
+    """``suyuan demo`` calls every pillar's share through one hook: this pillar's runs last, so
+    self_governance's agreements exist when some go for judicial confirmation."""
+    from suyuan_rule_of_law.service import service
+
+    d = make_deployment(plugins=["rule_of_law", "self_governance"])
+    assert d.hook.suyuan_demo_data.implemented_by[-1] == "rule_of_law"
+    d.hook.suyuan_demo_data(deployment=d, seed=7, scale=0.05)
+    applications = service(d).confirmations.find()
+    assert applications and {a.agreement_ref.partition(":")[0] for a in applications} == {
+        "self_governance"}

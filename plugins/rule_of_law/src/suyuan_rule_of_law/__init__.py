@@ -213,8 +213,10 @@ def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform 
     return adapter(deployment, system)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
+    """Last, so the agreements the other pillars' demo data made (self_governance's) are there
+    to go for judicial confirmation."""
     from suyuan_rule_of_law.demo import generate
 
     generate(deployment, seed=seed, scale=scale)
