@@ -113,7 +113,7 @@ def test_the_confirmation_window_warning_finds_self_governance_agreements(make_d
     import json
 
     d = make_deployment(plugins=["rule_of_law", "self_governance"])
-    sg, agreement_id, case_id = effective_agreement(d)   # effective 2026-03-17, ends 04-16
+    _, agreement_id, case_id = effective_agreement(d)   # effective 2026-03-17, ends 04-16
     d.accounts.add_user("wangxy", "王秀英", "long-enough-pw", person_external_id="M1")
     job = "rule_of_law.confirmation_window"
     run = d.jobs.run(job, at=at("2026-04-10", 8))
