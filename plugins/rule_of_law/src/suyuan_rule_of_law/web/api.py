@@ -9,15 +9,24 @@ so a failed write leaves neither."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
 import attrs
 from litestar import MediaType, Response, get, post
+from litestar.openapi.spec import Schema
+from litestar.params import Body as BodyParam
 from litestar.params import Parameter
 
 from suyuan_core import NotFound, ValidationError, bodies
-from suyuan_rule_of_law.advisors import ActivityInput, TermInput, report_html, report_xlsx
+from suyuan_rule_of_law.advisors import (
+    RECORDED,
+    ActivityInput,
+    TermInput,
+    report_html,
+    report_xlsx,
+)
 from suyuan_rule_of_law.common import date_conv, need_date
 from suyuan_rule_of_law.confirmation import ApplicationInput
 from suyuan_rule_of_law.courts import CircuitInput
@@ -25,6 +34,13 @@ from suyuan_rule_of_law.directory import HallInput, ResourceInput
 from suyuan_rule_of_law.education import DutyInput, LectureInput
 from suyuan_rule_of_law.service import service
 from suyuan_rule_of_law.video import ScheduleInput
+from suyuan_rule_of_law.vocab import (
+    CIRCUIT_KINDS,
+    DELEGATION_RESULTS,
+    EDUCATION_KINDS,
+    RESOURCE_KINDS,
+    VIDEO_OUTCOMES,
+)
 from suyuan_rule_of_law.web.common import (
     ADVISORS_MANAGE,
     ADVISORS_RECORD,
@@ -50,7 +66,8 @@ from suyuan_rule_of_law.web.common import (
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64, description="An area code (default: "
                                                                   "the caller's areas)")]
-Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+MONTH = r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Parameter(pattern=MONTH, description="YYYY-MM")]
 Year = Annotated[int, Parameter(ge=2000, le=2100)]
 Day = Annotated[str | None, Parameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,22 +138,65 @@ class FollowUpBody:
 
 
 #: request bodies documented from (and checked against) the input classes.
-AcceptBodyData = Annotated[dict[str, Any], bodies.body(AcceptBody)]
-ActivityInputData = Annotated[dict[str, Any], bodies.body(ActivityInput)]
-ApplicationInputData = Annotated[dict[str, Any], bodies.body(ApplicationInput)]
-AttendanceBodyData = Annotated[dict[str, Any], bodies.body(AttendanceBody)]
-CircuitInputData = Annotated[dict[str, Any], bodies.body(CircuitInput)]
-DecideBodyData = Annotated[dict[str, Any], bodies.body(DecideBody)]
-DutyInputData = Annotated[dict[str, Any], bodies.body(DutyInput)]
-ExtendBodyData = Annotated[dict[str, Any], bodies.body(ExtendBody)]
-FollowUpBodyData = Annotated[dict[str, Any], bodies.body(FollowUpBody)]
-HallInputData = Annotated[dict[str, Any], bodies.body(HallInput)]
-LectureInputData = Annotated[dict[str, Any], bodies.body(LectureInput)]
-OutcomeBodyData = Annotated[dict[str, Any], bodies.body(OutcomeBody)]
-ResourceInputData = Annotated[dict[str, Any], bodies.body(ResourceInput)]
-ResultBodyData = Annotated[dict[str, Any], bodies.body(ResultBody)]
-ScheduleInputData = Annotated[dict[str, Any], bodies.body(ScheduleInput)]
-TermInputData = Annotated[dict[str, Any], bodies.body(TermInput)]
+def body(cls: type, **fields: dict[str, Any]) -> Any:
+    """``cls`` as a documented request body (``suyuan_core.bodies``), each field in ``fields``
+    narrowed to what the service accepts (its codes, lengths, ranges), so the document says what
+    the domain will take, not only the JSON types."""
+    schema = bodies.object_schema(cls)
+    properties = dict(schema.properties or {})
+    for name, extra in fields.items():
+        found = properties[name]
+        assert isinstance(found, Schema), name
+        properties[name] = dataclasses.replace(found, **extra)
+    return BodyParam(description=schema.description, schema_extra={
+        "properties": properties, "required": schema.required, "additional_properties": False})
+
+
+def codes(labels: Any) -> dict[str, Any]:
+    return {"enum": list(labels)}
+
+
+def length(low: int, high: int) -> dict[str, Any]:
+    return {"min_length": low, "max_length": high}
+
+
+def between(low: int, high: int) -> dict[str, Any]:
+    return {"minimum": low, "maximum": high}
+
+
+AREA = length(1, 64)
+#: request bodies documented from (and checked against) the input classes.
+AcceptBodyData = Annotated[dict[str, Any], body(AcceptBody, court_case_number=length(1, 64))]
+ActivityInputData = Annotated[dict[str, Any], body(
+    ActivityInput, advisor=length(1, 128), area_code=AREA, kind=codes(RECORDED),
+    count=between(1, 500), note=length(0, 2000))]
+ApplicationInputData = Annotated[dict[str, Any], body(ApplicationInput,
+                                                      agreement_ref=length(3, 64))]
+AttendanceBodyData = Annotated[dict[str, Any], body(AttendanceBody)]
+CircuitInputData = Annotated[dict[str, Any], body(
+    CircuitInput, kind=codes(CIRCUIT_KINDS), court=length(1, 200), area_code=AREA,
+    attendance=between(0, 10000))]
+DecideBodyData = Annotated[dict[str, Any], body(
+    DecideBody, outcome=codes(("confirmed", "refused")), reason=length(0, 2000))]
+DutyInputData = Annotated[dict[str, Any], body(
+    DutyInput, department=length(1, 100), year=between(2000, 2100), item=length(1, 200),
+    kind=codes(EDUCATION_KINDS), target=between(1, 10000))]
+ExtendBodyData = Annotated[dict[str, Any], body(ExtendBody, approved_by=length(1, 100))]
+FollowUpBodyData = Annotated[dict[str, Any], body(FollowUpBody, follow_up=length(1, 2000))]
+HallInputData = Annotated[dict[str, Any], body(
+    HallInput, area_code=AREA, name=length(1, 200), opening_hours=length(1, 200))]
+LectureInputData = Annotated[dict[str, Any], body(
+    LectureInput, kind=codes(EDUCATION_KINDS), area_code=AREA, topic=length(1, 200),
+    attendance=between(0, 5000))]
+OutcomeBodyData = Annotated[dict[str, Any], body(OutcomeBody, outcome=codes(VIDEO_OUTCOMES),
+                                                  note=length(0, 2000))]
+ResourceInputData = Annotated[dict[str, Any], body(
+    ResourceInput, external_id=length(1, 128), name=length(1, 200), kind=codes(RESOURCE_KINDS),
+    area_code=AREA, phone=length(0, 32), address=length(0, 200))]
+ResultBodyData = Annotated[dict[str, Any], body(ResultBody, result=codes(DELEGATION_RESULTS))]
+ScheduleInputData = Annotated[dict[str, Any], body(ScheduleInput)]
+TermInputData = Annotated[dict[str, Any], body(TermInput, advisor=length(1, 128),
+                                               area_code=AREA)]
 
 
 # -- directory -----------------------------------------------------------------------------------
@@ -256,7 +316,7 @@ def add_lecture(deployment: DeploymentDep, principal: PrincipalDep, request: Any
 
 @get("/lectures", sync_to_thread=True, opt={"permission": READ})
 def list_lectures(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
-                  month: Annotated[str | None, Parameter(pattern=r"^\d{4}-\d{2}$")] = None
+                  month: Annotated[str | None, Parameter(pattern=MONTH)] = None
                   ) -> list[dict[str, Any]]:
     out = []
     for code in scope(deployment, principal, READ, area):
