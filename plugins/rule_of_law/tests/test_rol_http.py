@@ -207,3 +207,26 @@ def test_each_write_has_one_audit_entry_and_answers_what_it_wrote(api, d, rol, w
     assert seen[3]["result"] == "settled" and seen[3]["closed_on"] == "2026-03-10"
     assert state(d, rol, writes) == (["刘大妈"], "settled", "已向镇政府通报土地流转问题",
                                      "settled", 1)
+
+
+def test_request_bodies_are_documented_from_the_input_classes(api):
+    doc = api.get("/api/v1/schema/openapi.json").json()
+
+    def body(path):
+        content = doc["paths"][f"{API}{path}"]["post"]["requestBody"]["content"]
+        return content["application/json"]["schema"]
+
+    lecture = body("/lectures")
+    assert set(lecture["required"]) == {"kind", "area_code", "held_on", "topic", "attendance"}
+    assert lecture["properties"]["kind"]["enum"] == ["legal_lecture", "case_based_teaching",
+                                                     "seven_into"]
+    assert lecture["properties"]["attendance"]["maximum"] == 5000
+    assert lecture["properties"]["held_on"]["format"] == "date"
+    assert lecture.get("additionalProperties") is False
+    assert body("/confirmations/{application_id}/decide")["properties"]["outcome"]["enum"] == [
+        "confirmed", "refused"]
+    sup = api.as_role("supervisor", "C")
+    r = api.post(f"{API}/lectures", headers=sup, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C1", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": "thirty"})
+    assert r.status_code == 422 and (r.json()["field"], r.json()["rule"]) == ("attendance", "type")
