@@ -157,6 +157,15 @@ class NotificationsSection:
 
 
 @attrs.frozen
+class PrivacySection:
+    """``[privacy]``: the keys of the columns plugins declare encrypted at rest, and unmasking."""
+
+    key_file: str = "suyuan-keys.txt"
+    keys_env: str = "SUYUAN_KEYS"
+    unmask_reason_min: int = attrs.field(default=4, validator=_positive)
+
+
+@attrs.frozen
 class CoreConfig:
     deployment: DeploymentSection = attrs.Factory(DeploymentSection)
     plugins: PluginsSection = attrs.Factory(PluginsSection)
@@ -165,6 +174,7 @@ class CoreConfig:
     web: WebSection = attrs.Factory(WebSection)
     jobs: JobsSection = attrs.Factory(JobsSection)
     notifications: NotificationsSection = attrs.Factory(NotificationsSection)
+    privacy: PrivacySection = attrs.Factory(PrivacySection)
 
 
 @attrs.frozen

@@ -307,14 +307,20 @@ def suyuan_register_sensitive_fields(deployment: Deployment) -> Sequence[Sensiti
     masked; they need no declaration. Phone and ID numbers found in free text (a description, a
     note) are masked on every masked view too. A column of the plugin's own table is declared
     with ``table=``: ``SensitiveField("phone", "phone", table="virtue_volunteers")``, and shown
-    through ``suyuan_core.http.shown_row``.
+    through ``suyuan_core.http.shown_row``. With ``encrypted=True`` as well, the column is kept
+    encrypted at rest: the plugin writes ``deployment.privacy.encrypt(value)``, ``privacy.row``
+    decrypts before masking, and ``suyuan keys rotate`` re-encrypts it under a new key (the keys
+    come from ``[privacy]``, never from the database). A plugin with rights of its own for
+    unmasking passes ``permission=`` to ``privacy.unmask``.
 
     Example::
 
         @hookimpl
         def suyuan_register_sensitive_fields():
             return [SensitiveField("acme.guardian_phone", "phone"),
-                    SensitiveField("phone", "phone", table="acme_volunteers")]
+                    SensitiveField("phone", "phone", table="acme_volunteers"),
+                    SensitiveField("id_number_enc", "id_number", table="acme_volunteers",
+                                   encrypted=True)]
     """
 
 

@@ -25,20 +25,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
+import attrs
 from litestar import Request
 from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
 
+from suyuan_core import bodies, inputs
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
 from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 
-__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "area_codes",
+__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "UnmaskBody",
+           "UnmaskIn", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
-           "listing_scope", "mask_names", "may_unmask", "readable_case", "require_area", "shown_row"]
+           "listing_scope", "mask_names", "may_unmask", "outside_grid", "readable_case", "require_area",
+           "shown_row"]
 
 #: a handler parameter the router fills with the :class:`~suyuan_core.Deployment`.
 DeploymentDep = NamedDependency[Deployment]
@@ -46,6 +50,26 @@ DeploymentDep = NamedDependency[Deployment]
 PrincipalDep = NamedDependency[Principal]
 #: any litestar request (the ``request`` parameter of a handler).
 AnyRequest = Request[Any, Any, Any]
+
+def _reason(value: Any) -> str:
+    return inputs.text(value, "reason", max_length=500)
+
+
+@attrs.frozen
+class UnmaskIn:
+    """Why personal data must be shown in full — kept in the audit log. It travels in a POST
+    body, never in a URL (query strings end up in access logs and browser history)."""
+
+    reason: str = attrs.field(converter=_reason)
+
+
+#: the body of an unmask route (``POST …/{id}/unmask`` with ``{"reason": "…"}``)::
+#:
+#:     @post("/things/{thing_id:int}/unmask", opt={"permission": READ}, status_code=200)
+#:     def unmask(data: http.UnmaskBody, ...) -> dict[str, Any]:
+#:         reason = bodies.parse(http.UnmaskIn, data).reason
+#:         return http.shown_row(..., unmask=True, reason=reason)
+UnmaskBody = Annotated[dict[str, Any], bodies.body(UnmaskIn)]
 
 #: the permission to see a case at all.
 READ = "cases.read"
@@ -83,9 +107,20 @@ def require_area(d: Deployment, principal: Principal, permission: str, area_code
     permission, the area and the roles the caller does hold."""
     path = area_path(d, area_code, field)
     if not principal.can(permission, path):
+        if principal.granted(permission, path):
+            raise outside_grid(principal, area_code, field)
         raise PermissionDenied(f"you may not {permission} in area {area_code}", field=field,
                                rule=permission, hint=f"your roles cover: {_held(principal)}")
     return path
+
+
+def outside_grid(principal: Principal, area_code: str, field: str = "area_code") -> PermissionDenied:
+    """The refusal of a grid worker's account acting outside its grid (rule ``acts_for_grid``)."""
+    return PermissionDenied(f"账号只代表网格 {principal.grid}，不能在 {area_code} 办理: your "
+                            f"account acts for grid {principal.grid} only, not {area_code}",
+                            field=field, rule="acts_for_grid",
+                            hint="a grid worker's account acts in its own grid only; an "
+                                 "administrator rebinds it (suyuan users bind NAME grid:AREA)")
 
 
 def in_scope(d: Deployment, principal: Principal, permission: str, area_code: str) -> bool:
@@ -102,6 +137,9 @@ def readable_case(d: Deployment, principal: Principal, case_id: int,
         case = d.cases.get(case_id)
     except NotFound:
         case = None
+    if case is not None and principal.granted(READ, d.areas.tree.path(case.area_code)) and \
+            not principal.in_grid(d.areas.tree.path(case.area_code)):
+        raise outside_grid(principal, case.area_code, "case_id")
     if case is None or not principal.can(READ, d.areas.tree.path(case.area_code)):
         raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists",
                        hint="check the id; cases outside your areas are not shown")
@@ -117,6 +155,10 @@ def default_area(principal: Principal, permission: str, field: str = "area_code"
     for g in principal.grants:
         if permission in g.permissions and (best is None or len(g.area_path) < len(best[1])):
             best = (g.area_code, g.area_path)
+    if best is not None and principal.grid is not None and principal.grid_path is not None \
+            and not principal.in_grid(best[1]):
+        best = (principal.grid, principal.grid_path) if principal.can(
+            permission, principal.grid_path) else None
     if best is None:
         raise PermissionDenied(f"you hold {permission} for no area", field=field,
                                rule=permission, hint="ask an administrator for a role")
@@ -142,6 +184,8 @@ def area_codes(d: Deployment, principal: Principal, permission: str, area: str |
         return [area]
     paths = set(principal.scope(permission))
     codes = sorted({g.area_code for g in principal.grants if g.area_path in paths})
+    if principal.grid is not None and principal.grid_path in paths:
+        codes = [principal.grid]
     if not codes:
         raise PermissionDenied(f"you hold {permission} for no area", field=field,
                                rule=permission, hint="ask an administrator for a role")

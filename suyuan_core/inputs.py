@@ -21,7 +21,9 @@ these helpers only get plain data into it safely::
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -29,8 +31,8 @@ import attrs
 from suyuan_core.errors import ValidationError
 from suyuan_core.times import parse_date
 
-__all__ = ["date_conv", "from_dict", "need_date", "one_of", "opt_date", "opt_date_conv", "strs",
-           "text"]
+__all__ = ["date_conv", "from_dict", "from_json_file", "need_date", "one_of", "opt_date",
+           "opt_date_conv", "strs", "text"]
 
 T = TypeVar("T")
 
@@ -56,7 +58,23 @@ def from_dict(cls: type[T], data: Any, where: str | None = None, *,
         if f.default is attrs.NOTHING and f.name not in data:
             raise ValidationError("is required", field=f.name, rule="required",
                                   hint=f"add {f.name} to the {name}")
-    return cls(**data)
+    try:
+        return cls(**data)
+    except (TypeError, ValueError) as exc:  # a converter's own refusal is a ValidationError
+        raise ValidationError(str(exc), field=name, rule="shape",
+                              hint="see the fields' types in the documentation") from None
+
+
+def from_json_file(path: str | Path, cls: type[T], *,
+                   refuse: Callable[[Mapping[str, Any], str], None] | None = None) -> T:
+    """:func:`from_dict` over a UTF-8 JSON file holding one object (a CLI's ``--file``); an
+    unreadable or malformed file is a 422 naming it."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"cannot read {path}: {exc}", field="file", rule="json",
+                              hint="give a UTF-8 JSON file with one object") from None
+    return from_dict(cls, data, refuse=refuse)
 
 
 def strs(value: Iterable[Any] | str | None) -> tuple[str, ...]:

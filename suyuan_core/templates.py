@@ -8,10 +8,16 @@ and translated to Chinese (zh-Hans), which is the default language.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import resources
+from typing import Any
 
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from suyuan_core.errors import ValidationError
+
+__all__ = ["page_environment", "query_id", "query_text", "translations"]
 
 
 @functools.cache
@@ -33,3 +39,31 @@ def page_environment(templates_package: str, locale_package: str, lang: str) -> 
                                      newstyle=True)
     env.globals["lang"] = lang
     return env
+
+
+def query_id(query: Mapping[str, Any], field: str = "id") -> int | None:
+    """A record id from a page's query string (``?id=12``): None when absent, else a whole number
+    in the API's range (1 … 2⁶²), or a 422 naming the field — the page refuses what the API
+    refuses."""
+    raw = query.get(field)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValidationError(f"{raw!r} is not a number", field=field, rule="integer",
+                              hint="give the record's number, e.g. ?id=12") from None
+    if not 1 <= value <= 2**62:
+        raise ValidationError(f"{value} is out of range", field=field, rule="range",
+                              hint="ids run from 1 to 2^62")
+    return value
+
+
+def query_text(query: Mapping[str, Any], field: str, limit: int = 100) -> str | None:
+    """A trimmed text filter from a page's query string (None when empty), at most ``limit``
+    characters."""
+    value = str(query.get(field) or "").strip()
+    if len(value) > limit:
+        raise ValidationError(f"longer than {limit} characters", field=field, rule="max_length",
+                              hint=f"shorten it to {limit} characters")
+    return value or None

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
 __all__ = ["from_db", "iso", "local_date", "local_time", "now", "parse_date", "parse_datetime",
-           "period_of", "to_db", "today", "zone"]
+           "period_of", "standing_day", "to_db", "today", "zone"]
 
 
 def now() -> dt.datetime:
@@ -137,3 +137,10 @@ def period_of(d: Deployment, grain: str, at: dt.datetime | dt.date) -> Period:
     as the metrics count it."""
     day = local_date(d, at) if isinstance(at, dt.datetime) else at
     return Period.containing(grain, day)
+
+
+def standing_day(d: Deployment, period: Period) -> dt.date:
+    """The day a standing figure (how many communities have an advisor, which issues are overdue)
+    is taken on for ``period``: its last day, or today while the period is still running — so
+    last May's figure stays last May's."""
+    return min(period.end - dt.timedelta(days=1), today(d))

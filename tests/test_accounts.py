@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from suyuan_core import NotAuthenticated, ValidationError
+from suyuan_core import NewCase, NotAuthenticated, ValidationError
 from suyuan_core.accounts import DEMO_PASSWORD, ensure_demo_users
 from suyuan_core.accounts.masking import mask_address, mask_id_number, mask_name, mask_party, mask_phone
 from suyuan_core.errors import TooManyAttempts
@@ -153,3 +153,51 @@ def test_token_cache_never_outlives_a_change_in_this_process(deployment):
     assert d.accounts.cached_token(token) is None
     with pytest.raises(NotAuthenticated):
         d.accounts.authenticate_token(token)
+
+
+def test_a_grid_workers_account_acts_only_in_its_grid(deployment, api):
+    """``grid:<area>``: whatever area the grant covers, the account acts in its own grid only;
+    the refusal names the rule (``acts_for_grid``) and writes nothing."""
+    d = deployment
+    d.accounts.add_user("gw", "网格员", None, acts_for="grid:C.T1.C1.G1")
+    d.accounts.grant("gw", "grid_worker", "C.T1")  # a town-wide grant, as often handed out
+    p = d.accounts.as_user("gw")
+    tree = d.areas.tree
+    assert p.grid == "C.T1.C1.G1"
+    assert p.can("cases.create", tree.path("C.T1.C1.G1.M1"))
+    assert not p.can("cases.create", tree.path("C.T1.C1.G2"))  # the grant covers it, the grid not
+    assert p.granted("cases.create", tree.path("C.T1.C1.G2"))
+    assert not p.can("cases.read", tree.path("C.T1.C1"))
+    assert p.scope("cases.read") == [tree.path("C.T1.C1.G1")]
+    h = {"Authorization": f"Bearer {d.accounts.make_token('gw', actor='t')}"}
+    case = {"title": "楼道堆物", "category": "neighbour", "source": "patrol"}
+    mine = api.post("/api/v1/cases", headers=h, json={**case, "area_code": "C.T1.C1.G1"})
+    assert mine.status_code == 201, mine.text
+    before = count(d, tables.cases)
+    r = api.post("/api/v1/cases", headers=h, json={**case, "area_code": "C.T1.C1.G2"})
+    assert r.status_code == 403 and r.json()["rule"] == "acts_for_grid", r.text
+    assert "C.T1.C1.G1" in r.json()["message"] and r.json()["field"] == "area_code"
+    assert count(d, tables.cases) == before
+    other = d.cases.create(NewCase(title="邻网格", category="neighbour", source="walk_in",
+                                   area_code="C.T1.C1.G2"), actor="t")
+    r = api.get(f"/api/v1/cases/{other.id}", headers=h)
+    assert r.status_code == 403 and r.json()["rule"] == "acts_for_grid"
+    listed = [c["id"] for c in api.get("/api/v1/cases", headers=h).json()["items"]]
+    assert listed == [mine.json()["id"]]
+    # unbound, the same grant reaches the whole town again
+    d.accounts.set_acts_for("gw", None, actor="t")
+    assert d.accounts.as_user("gw").can("cases.create", tree.path("C.T1.C1.G2"))
+
+
+@pytest.mark.parametrize(("acts_for", "rule"), [("grid:C.T1", "grid"), ("grid:NOPE", "exists"),
+                                                ("grid", "acts_for")])
+def test_a_grid_binding_must_name_a_grid(deployment, acts_for, rule):
+    d = deployment
+    with pytest.raises(ValidationError) as err:
+        d.accounts.add_user("gw", "网格员", "long-password", acts_for=acts_for)
+    assert (err.value.field, err.value.rule) == ("acts_for", rule)
+    assert count(d, tables.users) == 0
+    d.accounts.add_user("gw", "网格员", "long-password")
+    with pytest.raises(ValidationError):
+        d.accounts.set_acts_for("gw", acts_for)
+    assert d.accounts.as_user("gw").acts_for is None

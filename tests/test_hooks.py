@@ -247,6 +247,24 @@ def test_hook_suyuan_demo_data(make_deployment):
     assert seen == [(7, 0.5)]
 
 
+def test_a_hook_answered_by_one_plugin_alone(make_deployment):
+    from suyuan_core import PluginError
+
+    seen: list[str] = []
+    d = make_deployment(extra_plugins={
+        "p": plugin_with("p", suyuan_demo_data=lambda seed, scale: seen.append("p")),
+        "q": plugin_with("q", suyuan_demo_data=lambda seed, scale: seen.append("q"))})
+    call = d.hook.suyuan_demo_data
+    assert set(call.implemented_by) >= {"p", "q"}
+    call.only("q", seed=1, scale=1.0)
+    assert seen == ["q"]
+    call(seed=1, scale=1.0)
+    assert sorted(seen) == ["p", "q", "q"]
+    with pytest.raises(PluginError) as err:
+        call.only("nobody", seed=1, scale=1.0)
+    assert "does not implement" in str(err.value) and "p" in (err.value.hint or "")
+
+
 def test_hook_suyuan_mediation_agreement_unperformed(with_hooks):
     # Called by the pillar that keeps agreements (self_governance) inside its follow-up
     # transaction; a rule_of_law plugin answers without either importing the other.

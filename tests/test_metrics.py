@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -168,3 +169,62 @@ def test_periods(text, grain, start, end):
 
     p = parse_period(text)
     assert (p.grain, p.start, p.end, str(p)) == (grain, start, end, text)
+
+
+# -- a computed figure drills down to the records it counts -----------------------------------
+
+def _records_plugin() -> Any:
+    import types
+
+    from suyuan_core import MetricDefinition, PluginSpec, hookimpl
+
+    mod = types.ModuleType("suyuan_halls")
+    mod.plugin = PluginSpec(label=("服务大厅", "Service halls"))
+    halls = {"C.T1": ["hall:1", "hall:2"], "C.T2": ["hall:3"]}
+
+    def found(d: Any, area: str, period: Any) -> tuple[list[str], list[str]]:
+        tree = d.areas.tree
+        inside = [r for code, rs in halls.items() if code in tree.subtree(area) for r in rs]
+        return inside[:1], inside
+
+    @hookimpl
+    def suyuan_register_metrics() -> list[MetricDefinition]:
+        return [MetricDefinition(
+            key="halls_equipped", label=("达标服务大厅", "Halls equipped"), unit="percent",
+            compute=lambda d, a, p: tuple(len(x) for x in found(d, a, p)),
+            records=lambda d, a, p, part: found(d, a, p)[part != "numerator"],
+            dimensions=frozenset({"area", "period"}), compute_doc="halls equipped ÷ halls")]
+
+    mod.suyuan_register_metrics = suyuan_register_metrics  # type: ignore[attr-defined]
+    return mod
+
+
+def test_a_computed_figure_lists_its_records_in_the_service_and_the_api(make_deployment):
+    from suyuan_core import EventRule, MetricDefinition, ValidationError
+    from suyuan_core.testing.http import ApiClient
+
+    d = make_deployment(extra_plugins={"halls": _records_plugin()})
+    svc = d.metric_service
+    may = Period("month", dt.date(2026, 5, 1))
+    figure = svc.figure("halls_equipped", "C", may)
+    assert (figure.num, figure.den) == (1, 3)
+    assert svc.records("halls_equipped", "C", may) == ["hall:1"]
+    assert svc.records("halls_equipped", "C", may, part="denominator") == [
+        "hall:1", "hall:2", "hall:3"]
+    with pytest.raises(ValidationError) as err:
+        svc.records("settled_at_community_rate", "C", may)
+    assert err.value.rule == "drill"
+    with pytest.raises(ValidationError) as err:
+        MetricDefinition(key="x", label=("x", "x"), unit="count",
+                         numerator=EventRule({"close"}, "closes"), records=lambda *a: [])
+    assert err.value.field == "MetricDefinition.records"
+    with ApiClient(d) as api:
+        headers = api.as_role("supervisor", "C")
+        r = api.get("/api/v1/metrics/halls_equipped/records?area=C&period=2026-05&part=denominator",
+                    headers=headers)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"metric": "halls_equipped", "area_code": "C", "period": "2026-05",
+                            "part": "denominator", "count": 3,
+                            "items": ["hall:1", "hall:2", "hall:3"]}
+        bad = api.get("/api/v1/metrics/halls_equipped/records?part=both", headers=headers)
+        assert bad.status_code == 422 and bad.json()["field"] == "part"

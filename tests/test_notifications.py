@@ -59,6 +59,25 @@ def test_a_roster_member_is_told_through_her_accounts(deployment):
     assert d.notifications.inbox("other") == []
 
 
+def test_a_row_another_worker_queued_meanwhile_is_skipped_alone(deployment, monkeypatch):
+    """All rows of one ``notify`` go in one insert; when another worker queued one of them
+    between the dedup check and the insert, the others are still queued (row by row) and the
+    caller's transaction carries on."""
+    d = deployment
+    for name in ("wang", "li", "zhao"):
+        d.accounts.add_user(name, name, "long-enough-pw")
+    first = d.notifications.notify("reminder", to=["li"], subject="临期", dedup="remind:7")
+    # the dedup check sees nothing, as when the other worker's row was committed just after it
+    monkeypatch.setattr(type(d.notifications), "_unqueued", lambda self, rows, s: rows)
+    with d.transaction() as s:
+        ids = d.notifications.notify("reminder", to=["wang", "li", "zhao"], subject="临期",
+                                     dedup="remind:7", session=s)
+        d.audit.write(s, actor="t", action="test.after_notify")  # the transaction lives on
+    assert len(ids) == 2 and first[0] not in ids
+    assert [len(d.notifications.inbox(u)) for u in ("wang", "li", "zhao")] == [1, 1, 1]
+    assert [e.action for e in d.audit.search(limit=5)].count("test.after_notify") == 1
+
+
 def test_unknown_kind_or_empty_subject_writes_nothing(deployment):
     deployment.accounts.add_user("wang", "王", "long-enough-pw")
     with pytest.raises(ValidationError, match="unknown notification kind 'gossip'"):

@@ -213,3 +213,43 @@ def test_a_panel_returned_as_a_page_is_one_line_naming_the_hook(make_deployment)
     with pytest.raises(PluginError, match=r"plugin 'old': suyuan_register_pages returned a "
                                           r"DashboardPanel.*suyuan_register_dashboard_panels"):
         create_app(d)
+
+
+def test_a_page_submit_returning_markup_is_shown_without_a_redirect(make_deployment):
+    """What must not travel in a URL (a record unmasked for a reason in the form's body) is the
+    POST's own response; a plain URL still redirects (303)."""
+    import re
+
+    from markupsafe import Markup
+
+    from suyuan_core import Page
+    from suyuan_core.testing.http import ApiClient
+
+    mod = types.ModuleType("suyuan_form_demo")
+    mod.plugin = PluginSpec(label=("表单示例", "Form demo"))
+
+    def render(principal):
+        return (f"<form method='post'><input name='csrf_token' value='{principal.csrf_token}'>"
+                "</form>")
+
+    def submit(form):
+        if form.get("op") == "show":
+            return Markup("<p id='shown'>{}</p>").format(form.get("reason", ""))
+        return "/form_demo/page?done=1"
+
+    mod.suyuan_register_pages = hookimpl(lambda: [Page("page", ("表单", "Form"), render,
+                                                       submit=submit)])
+    d = make_deployment(extra_plugins={"form_demo": mod})
+    d.accounts.add_user("boss", "Boss", "boss-password-1", actor="t")
+    d.accounts.grant("boss", "supervisor", "C", actor="t")
+    with ApiClient(d, base_url="https://testserver.local") as site:
+        site.post("/login", data={"username": "boss", "password": "boss-password-1"})
+        token = re.search(r"name='csrf_token' value='([^']+)'",
+                          site.get("/form_demo/page").text).group(1)
+        r = site.post("/form_demo/page", data={"csrf_token": token, "op": "show",
+                                               "reason": "<核实>"}, follow_redirects=False)
+        assert r.status_code == 200 and "<p id='shown'>&lt;核实&gt;</p>" in r.text
+        assert "<!doctype html>" in r.text.lower()  # inside the site's layout
+        r = site.post("/form_demo/page", data={"csrf_token": token, "op": "save"},
+                      follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/form_demo/page?done=1"

@@ -405,3 +405,123 @@ def test_inputs_and_bodies_refuse_by_field_and_build_the_input_class():
     assert set(schema.properties or {}) == {"community", "held_on", "topics", "attendance"}
     assert schema.additional_properties is False
     assert schema.description == "A lecture held in a community."
+
+
+def test_an_input_from_a_json_file_names_the_file_when_it_cannot_be_read(tmp_path):
+    import attrs
+
+    from suyuan_core import inputs
+
+    @attrs.frozen
+    class HallIn:
+        name: str
+
+    good, bad = tmp_path / "hall.json", tmp_path / "bad.json"
+    good.write_text('{"name": "沱源社区群众工作之家"}', encoding="utf-8")
+    bad.write_bytes(b"\xff{not json")
+    assert inputs.from_json_file(good, HallIn) == HallIn("沱源社区群众工作之家")
+    for path in (bad, tmp_path / "missing.json"):
+        with pytest.raises(ValidationError) as err:
+            inputs.from_json_file(path, HallIn)
+        assert (err.value.field, err.value.rule) == ("file", "json") and str(path) in str(err.value)
+
+
+# -- encryption at rest of declared columns -----------------------------------------------------
+SECRETS = sa.Table("sec_notes", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("name_enc", sa.Text), sa.Column("note_enc", sa.Text),
+                   sa.Column("area_code", sa.String(64)))
+
+
+def secret_plugin() -> types.ModuleType:
+    from suyuan_core import SensitiveField
+
+    mod = types.ModuleType("suyuan_sec")
+    mod.plugin = PluginSpec(label=("密", "Secrets"))
+
+    @hookimpl
+    def suyuan_register_sensitive_fields():
+        return [SensitiveField("name_enc", "name", table="sec_notes", encrypted=True),
+                SensitiveField("note_enc", "hidden", table="sec_notes", encrypted=True)]
+
+    @hookimpl
+    def suyuan_register_permissions():
+        return [Permission(code="sec.unmask", label=("查看", "Unmask"), restricted=True)]
+
+    @hookimpl
+    def suyuan_register_roles():
+        return [Role(code="sec_officer", label=("专员", "Officer"),
+                     permissions=frozenset({"sec.unmask"}))]
+
+    for hook in (suyuan_register_sensitive_fields, suyuan_register_permissions,
+                 suyuan_register_roles):
+        setattr(mod, hook.__name__, hook)
+    return mod
+
+
+def test_declared_encrypted_columns_are_stored_as_ciphertext_shown_masked_and_rotated(
+        make_deployment, tmp_path):
+    from click.testing import CliRunner
+    from cryptography.fernet import Fernet
+
+    from suyuan_core import ConfigError, SensitiveField
+    from suyuan_core.cli.main import cli
+
+    with pytest.raises(ValidationError) as err:
+        SensitiveField("x", "name", encrypted=True)  # a case.data key cannot be encrypted
+    assert err.value.rule == "table_required"
+    keys = tmp_path / "keys.txt"
+    d = make_deployment(extra_plugins={"sec": secret_plugin()},
+                        config={"privacy": {"key_file": str(keys), "keys_env": "SUYUAN_NO_KEYS",
+                                            "unmask_reason_min": 6}})
+    SECRETS.create(d.engine)
+    with pytest.raises(ConfigError) as no_key:
+        d.privacy.encrypt("王秀英")
+    assert "suyuan keys new" in str(no_key.value)
+    assert d.privacy.ensure_key() and not d.privacy.ensure_key()
+    assert d.privacy.encrypted_columns() == {"sec_notes": ["name_enc", "note_enc"]}
+    with d.transaction() as s:
+        s.execute(SECRETS.insert(), {"id": 1, "name_enc": d.privacy.encrypt("王秀英"),
+                                     "note_enc": d.privacy.encrypt("夜间走访"),
+                                     "area_code": "C.T1.C1"})
+    with d.reading() as s:
+        raw = dict(s.execute(sa.select(SECRETS)).mappings().one())
+    assert raw["name_enc"].startswith("gAAAA") and "王" not in raw["name_enc"]
+    assert d.privacy.row("sec_notes", raw, False)["name_enc"] == "王**"
+    assert d.privacy.row("sec_notes", raw, False)["note_enc"] == "***"
+    assert d.privacy.row("sec_notes", raw, True)["note_enc"] == "夜间走访"
+    # a plugin's own restricted right in place of personal_data.unmask, the reason's length
+    county = d.areas.tree.path("C")
+    d.accounts.add_user("chief", "chief", None, actor="t")
+    d.accounts.grant("chief", "supervisor", "C", actor="t")
+    sup = d.accounts.as_user("chief")
+    with pytest.raises(PermissionDenied) as denied:
+        d.privacy.unmask(sup, county, "回访当事人核实", record="sec_notes:1", permission="sec.unmask")
+    assert denied.value.rule == "sec.unmask"
+    d.accounts.add_user("sec", "sec", None, actor="t")
+    d.accounts.grant("sec", "sec_officer", "C", actor="t")
+    officer = d.accounts.as_user("sec")
+    with pytest.raises(ValidationError) as short:
+        d.privacy.unmask(officer, county, "回访", record="sec_notes:1", permission="sec.unmask")
+    assert "6" in short.value.hint
+    d.privacy.unmask(officer, county, "回访当事人核实", record="sec_notes:1",
+                     permission="sec.unmask", detail={"fields": ["name_enc"]})
+    entry = d.audit.search(action="personal_data.unmask")[0]
+    assert (entry.record, entry.reason, entry.detail) == (
+        "sec_notes:1", "回访当事人核实", {"fields": ["name_enc"]})
+    # rotation: a new key first, `suyuan keys rotate`, the old key dropped, still readable
+    old = keys.read_text().split()[-1]
+    new = Fernet.generate_key().decode()
+    keys.write_text(f"{new}\n{old}\n")
+    assert d.privacy.rotate(actor="t") == {"sec_notes": 1}  # `suyuan keys rotate`
+    keys.write_text(f"{new}\n")
+    with d.reading() as s:
+        after = dict(s.execute(sa.select(SECRETS)).mappings().one())
+    assert after["name_enc"] != raw["name_enc"]
+    assert d.privacy.row("sec_notes", after, True)["name_enc"] == "王秀英"
+    assert d.audit.search(action="privacy.keys.rotate")
+    keys.write_text(Fernet.generate_key().decode() + "\n")  # a wrong key: a clear error
+    with pytest.raises(ConfigError) as wrong:
+        d.privacy.row("sec_notes", after, False)
+    assert "suyuan keys rotate" in str(wrong.value)
+    r = CliRunner().invoke(cli, ["keys", "new"])
+    assert r.exit_code == 0 and len(r.output.strip()) == 44

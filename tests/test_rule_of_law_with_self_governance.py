@@ -135,9 +135,15 @@ def test_the_demo_hook_confirms_agreements_the_keeper_made(make_deployment):
     self_governance's agreements exist when some go for judicial confirmation."""
     from suyuan_rule_of_law.service import service
 
+    from suyuan_core.demo import build
+
     d = make_deployment(plugins=["rule_of_law", "self_governance"])
-    assert d.hook.suyuan_demo_data.implemented_by[-1] == "rule_of_law"
-    d.hook.suyuan_demo_data(deployment=d, seed=7, scale=0.05)
+    demo = d.hook.suyuan_demo_data
+    assert demo.implemented_by[-1] == "rule_of_law"              # one call: pluggy's order
+    order = build.plugin_order(demo)                              # `suyuan demo`: one by one
+    assert order == ["self_governance", "rule_of_law"]
+    for name in order:
+        demo.only(name, deployment=d, seed=7, scale=0.05)
     applications = service(d).confirmations.find()
     assert applications and {a.agreement_ref.partition(":")[0] for a in applications} == {
         "self_governance"}

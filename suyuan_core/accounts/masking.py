@@ -102,7 +102,9 @@ class SensitiveField:
     """Personal data, declared by ``suyuan_register_sensitive_fields``: a key of ``case.data``
     (dotted for nested dicts, e.g. ``virtue.correction.id_number``) or, with ``table``, a column
     of the plugin's own table (``SensitiveField("phone", "phone", table="virtue_volunteers")``),
-    masked by ``deployment.privacy.row(table, row, reveal)`` and ``suyuan_core.http.shown_row``."""
+    masked by ``deployment.privacy.row(table, row, reveal)`` and ``suyuan_core.http.shown_row``.
+    With ``encrypted=True`` the column is stored encrypted (``deployment.privacy.encrypt``, the
+    key from ``[privacy]``, never in the database) and ``row`` decrypts it before masking."""
 
     path: str
     kind: str = attrs.field(validator=_kind)
@@ -110,6 +112,15 @@ class SensitiveField:
     provider: str = "suyuan_core"
     #: the plugin table whose column ``path`` is; None for a key of ``case.data``.
     table: str | None = attrs.field(default=None, kw_only=True)
+    #: the column holds ciphertext (``deployment.privacy.encrypt``), decrypted by
+    #: ``privacy.row`` and re-encrypted by ``suyuan keys rotate``; only with ``table``.
+    encrypted: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.encrypted and self.table is None:
+            raise ValidationError("only a plugin table's column can be encrypted at rest",
+                                  field="SensitiveField.encrypted", rule="table_required",
+                                  hint="give table=\"<your_table>\"")
 
 
 def mask_party(party: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,9 +32,20 @@ class Principal:
     via: str = "session"
     csrf_token: str | None = None
     person_external_id: str | None = None
-    #: what the account acts for (``organisation:<unit>`` for a handling unit's account); a
-    #: plugin refuses it acting for anything else. None: the person themself.
+    #: what the account acts for (``organisation:<unit>`` for a handling unit's account,
+    #: ``grid:<area>`` for a grid worker's); a plugin refuses it acting for anything else.
+    #: None: the person themself.
     acts_for: str | None = None
+    #: the materialised path of the grid a ``grid:<area>`` account acts in: every permission is
+    #: confined to it, whatever area its grants cover (a grid worker acts in their own grid).
+    grid_path: str | None = None
+
+    @property
+    def grid(self) -> str | None:
+        """The area code of the grid the account acts for (``grid:<area>``), if any."""
+        if self.acts_for and self.acts_for.startswith("grid:"):
+            return self.acts_for.split(":", 1)[1]
+        return None
 
     @property
     def actor(self) -> str:
@@ -51,13 +62,28 @@ class Principal:
         return any(permission in g.permissions for g in self.grants)
 
     def can(self, permission: str, area_path: str) -> bool:
-        """Whether the user may do ``permission`` on a record in the area at ``area_path``."""
+        """Whether the user may do ``permission`` on a record in the area at ``area_path`` (and,
+        for a grid worker's account, in its own grid)."""
+        return self.granted(permission, area_path) and self.in_grid(area_path)
+
+    def granted(self, permission: str, area_path: str) -> bool:
+        """Whether a grant carries ``permission`` over the area, the grid binding aside (to tell
+        "not your grid" from "not your role" in a refusal)."""
         return any(permission in g.permissions and area_path.startswith(g.area_path)
                    for g in self.grants)
 
+    def in_grid(self, area_path: str) -> bool:
+        """False when the account acts for a grid and the area is outside it."""
+        return self.grid_path is None or area_path.startswith(self.grid_path)
+
     def scope(self, permission: str) -> list[str]:
-        """The area paths under which the user holds ``permission``, none inside another."""
+        """The area paths under which the user holds ``permission``, none inside another (for a
+        grid worker's account, clipped to its grid)."""
         paths = sorted({g.area_path for g in self.grants if permission in g.permissions})
+        if self.grid_path is not None:
+            bound = self.grid_path
+            paths = sorted({bound if bound.startswith(p) else p for p in paths
+                            if bound.startswith(p) or p.startswith(bound)})
         out: list[str] = []
         for p in paths:
             if not any(p.startswith(q) for q in out):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from suyuan_core.accounts.cipher import Cipher, new_key
 from suyuan_core.accounts.masking import (
     SensitiveField,
     mask_data,
@@ -15,12 +19,13 @@ from suyuan_core.accounts.masking import (
     mask_value,
 )
 from suyuan_core.accounts.principal import Principal
-from suyuan_core.errors import PermissionDenied, ValidationError
+from suyuan_core.errors import ConfigError, PermissionDenied, ValidationError
 
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
 UNMASK = "personal_data.unmask"
+_CIPHERS: dict[tuple[str, ...], Cipher] = {}
 #: keys of event data that hold free text a resident or an official wrote.
 FREE_TEXT = ("text", "description", "title", "summary", "content")
 
@@ -42,7 +47,7 @@ class Privacy:
             for name, items in self.d.call_each("suyuan_register_sensitive_fields"):
                 for item in items or ():
                     found.append(SensitiveField(item.path, item.kind, item.label, provider=name,
-                                                table=item.table))
+                                                table=item.table, encrypted=item.encrypted))
             self._fields = found
         return self._fields
 
@@ -57,33 +62,125 @@ class Privacy:
 
     def row(self, table: str, row: Mapping[str, Any], reveal: bool) -> dict[str, Any]:
         """A row of a plugin's ``table`` (a mapping, e.g. ``result.mappings()``) as a viewer
-        sees it: every declared sensitive column masked unless ``reveal``."""
+        sees it: the encrypted columns decrypted, every declared sensitive column masked unless
+        ``reveal``."""
         out = dict(row)
-        if not reveal:
-            for f in self.columns(table):
-                if f.path in out:
-                    out[f.path] = mask_value(f.kind, out[f.path])
+        for f in self.columns(table):
+            if f.path not in out:
+                continue
+            if f.encrypted:
+                out[f.path] = self.decrypt(out[f.path])
+            if not reveal:
+                out[f.path] = mask_value(f.kind, out[f.path])
         return out
 
+    # -- encryption at rest ----------------------------------------------------------------------
+    def encrypted_columns(self) -> dict[str, list[str]]:
+        """The declared encrypted columns, per plugin table."""
+        out: dict[str, list[str]] = {}
+        for f in self.declared:
+            if f.encrypted and f.table is not None:
+                out.setdefault(f.table, []).append(f.path)
+        return out
+
+    @property
+    def key_path(self) -> Path:
+        """The key file (``[privacy] key_file``, relative to suyuan.toml)."""
+        return self.d.config.resolve(self.d.config.core.privacy.key_file)
+
+    def keys(self) -> list[str]:
+        """The configured keys, newest first: the environment variable (comma-separated), else
+        the key file (one a line, ``#`` comments); none when neither exists."""
+        section = self.d.config.core.privacy
+        raw = os.environ.get(section.keys_env, "")
+        if raw.strip():
+            return [k.strip() for k in raw.split(",") if k.strip()]
+        if not self.key_path.exists():
+            return []
+        return [line.strip() for line in self.key_path.read_text(encoding="ascii").splitlines()
+                if line.strip() and not line.startswith("#")]
+
+    @staticmethod
+    def new_key() -> str:
+        """A new random key for the key file (what ``suyuan keys new`` prints)."""
+        return new_key()
+
+    def ensure_key(self) -> bool:
+        """Create the key file with a new key when no key is configured (a demo, a first
+        start); True when it made one."""
+        if self.keys():
+            return False
+        self.key_path.write_text("# suyuan encryption keys, newest first (never in the "
+                                 "database)\n" + new_key() + "\n", encoding="ascii")
+        return True
+
+    @property
+    def cipher(self) -> Cipher:
+        """The cipher for the keys configured *now* (re-read each time, so a rotated key file
+        takes effect at once; cached per key list)."""
+        keys = tuple(self.keys())
+        if not keys:
+            section = self.d.config.core.privacy
+            raise ConfigError("no encryption key is configured for the encrypted columns",
+                              hint=f"set {section.keys_env} or create {self.key_path} with "
+                                   "`suyuan keys new`")
+        found = _CIPHERS.get(keys)
+        if found is None:
+            found = _CIPHERS[keys] = Cipher(list(keys))
+        return found
+
+    def encrypt(self, value: str | None) -> str | None:
+        """``value`` as stored in a declared encrypted column (None and "" stay None)."""
+        return None if value in (None, "") else self.cipher.encrypt(value)
+
+    def decrypt(self, token: str | None) -> str | None:
+        """The plaintext of an encrypted column's value."""
+        return None if token is None else self.cipher.decrypt(token)
+
+    def rotate(self, *, actor: str) -> dict[str, int]:
+        """Re-encrypt every declared encrypted column under the newest key, in one transaction,
+        then an audit entry; afterwards the old key can leave the key file."""
+        cipher = self.cipher
+        counts: dict[str, int] = {}
+        with self.d.transaction() as s:
+            for name, columns in sorted(self.encrypted_columns().items()):
+                table = sa.Table(name, sa.MetaData(), autoload_with=s.connection())
+                key = list(table.primary_key.columns)
+                n = 0
+                for row in s.execute(sa.select(*key, *(table.c[c] for c in columns))).all():
+                    values = {c: cipher.rotate(getattr(row, c)) for c in columns}
+                    s.execute(table.update().where(*(k == getattr(row, k.name) for k in key))
+                              .values(**values))
+                    n += 1
+                counts[name] = n
+            self.d.audit.write(s, actor=actor, action="privacy.keys.rotate", record="keys:*",
+                               detail={"rows": counts, "keys": cipher.key_count})
+        return counts
+
+    # -- unmasking ---------------------------------------------------------------------------------
     def unmask(self, principal: Principal, area_path: str, reason: str | None, *, record: str,
-               session: Session | None = None, ip: str | None = None) -> None:
+               session: Session | None = None, ip: str | None = None,
+               permission: str = UNMASK, detail: dict[str, Any] | None = None) -> None:
         """Check the right to unmask here and the reason (:meth:`check_unmask`), then write the
         ``personal_data.unmask`` audit entry naming ``record`` — the one way to show personal
-        data unmasked."""
-        self.check_unmask(principal, area_path, reason)
+        data unmasked. ``permission``: a plugin's own (restricted) right for its records."""
+        self.check_unmask(principal, area_path, reason, permission=permission)
         self.d.audit.write(session, actor=principal.actor, action="personal_data.unmask",
-                           record=record, reason=reason, ip=ip)
+                           record=record, reason=reason, ip=ip, detail=detail)
 
-    def check_unmask(self, principal: Principal, area_path: str, reason: str | None) -> None:
-        """Refuse unmasking without the right for this area, or without a reason."""
-        if not principal.can(UNMASK, area_path):
+    def check_unmask(self, principal: Principal, area_path: str, reason: str | None, *,
+                     permission: str = UNMASK) -> None:
+        """Refuse unmasking without ``permission`` (default ``personal_data.unmask``) for this
+        area, or without a reason of ``[privacy] unmask_reason_min`` characters."""
+        if not principal.can(permission, area_path):
             raise PermissionDenied("you may not see unmasked personal data here",
-                                   field="unmask", rule=UNMASK,
-                                   hint="ask for a role granting personal_data.unmask")
-        if not reason or len(reason.strip()) < 4:
+                                   field="unmask", rule=permission,
+                                   hint=f"ask for a role granting {permission}")
+        least = self.d.config.core.privacy.unmask_reason_min
+        if not reason or len(reason.strip()) < least:
             raise ValidationError("unmasking personal data needs a reason", field="reason",
                                   rule="required",
-                                  hint="say why, e.g. 回访当事人 (at least 4 characters)")
+                                  hint=f"say why, e.g. 回访当事人 (at least {least} characters)")
 
     def parties(self, parties: Sequence[Mapping[str, Any]], reveal: bool) -> list[dict[str, Any]]:
         """Case parties as a viewer sees them: masked (``王*``, ``139****5678``) unless

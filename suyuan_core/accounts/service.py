@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import times
 from suyuan_core.accounts.principal import Grant, Principal
+from suyuan_core.areas.tree import AreaTree
+from suyuan_core.domain.areas import Level
 from suyuan_core.errors import (
     NotAuthenticated,
     NotFound,
@@ -55,10 +57,23 @@ def _dummy_hash() -> str:
 ACTS_FOR = re.compile(r"^[a-z][a-z0-9_]*:[A-Za-z0-9_.\-]{1,100}$")
 
 
-def _check_acts_for(value: str) -> None:
+#: the area levels a ``grid:<area>`` account may act for.
+GRID_LEVELS = (Level.grid, Level.micro_grid)
+
+
+def _check_acts_for(value: str, tree: AreaTree) -> None:
     if not ACTS_FOR.match(value):
         raise ValidationError(f"{value!r} is not what an account can act for", field="acts_for",
                               rule="acts_for", hint="write KIND:CODE, e.g. organisation:city_water")
+    kind, code = value.split(":", 1)
+    if kind == "grid":
+        if code not in tree:
+            raise ValidationError(f"no area with code {code!r}", field="acts_for",
+                                  rule="exists", hint="write grid:AREA with a grid's area code")
+        if tree.get(code).level not in GRID_LEVELS:
+            raise ValidationError(f"{code} is a {tree.get(code).level.name}, not a grid",
+                                  field="acts_for", rule="grid",
+                                  hint="a grid worker's account acts for a grid or micro-grid")
 
 
 def _sha256(value: str) -> str:
@@ -138,7 +153,7 @@ class AccountService:
         if person_external_id is not None:
             self.d.roster.get(person_external_id)
         if acts_for is not None:
-            _check_acts_for(acts_for)
+            _check_acts_for(acts_for, self.d.areas.tree)
         digest = _hasher.hash(password) if password is not None else None
         with self.d.transaction() as s:
             exists = s.scalar(select(tables.users.c.id)
@@ -156,9 +171,10 @@ class AccountService:
         return int(user_id)
 
     def set_acts_for(self, username: str, acts_for: str | None, *, actor: str = "cli") -> None:
-        """Bind the account to what it acts for (``organisation:<unit>``), or unbind (None)."""
+        """Bind the account to what it acts for (``organisation:<unit>``; ``grid:<area>``
+        confines every permission to that grid), or unbind (None)."""
         if acts_for is not None:
-            _check_acts_for(acts_for)
+            _check_acts_for(acts_for, self.d.areas.tree)
         with self.d.transaction() as s:
             user_id = self._user_id(s, username)
             s.execute(update(tables.users).where(tables.users.c.id == user_id)
@@ -279,11 +295,16 @@ class AccountService:
             grants.append(Grant(role=role_code, area_code=area_code,
                                 area_path=tree.path(area_code),
                                 permissions=frozenset(role.permissions)))
+        grid_path = None
+        if user.acts_for and user.acts_for.startswith("grid:"):
+            code = user.acts_for.split(":", 1)[1]
+            # a grid no longer in the tree confines the account to nothing at all
+            grid_path = tree.path(code) if code in tree else "/(no such grid)/"
         return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
                          grants=tuple(sorted(grants, key=lambda x: (x.role, x.area_code))),
                          via=via, csrf_token=csrf_token,
                          person_external_id=user.person_external_id,
-                         acts_for=user.acts_for)
+                         acts_for=user.acts_for, grid_path=grid_path)
 
     def as_user(self, username: str, via: str = "cli") -> Principal:
         with self.d.reading() as s:

@@ -7,6 +7,7 @@ from suyuan_core.cli import (  # noqa: F401 - registers
     demo,
     docs,
     jobs,
+    keys,
     metrics,
     plugins,
     roster,

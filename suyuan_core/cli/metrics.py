@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import Any
 
 import click
 
@@ -95,15 +96,22 @@ def show(state: State, keys: tuple[str, ...], area: str | None, period: str | No
 @pass_state
 def drill(state: State, metric: str, area: str | None, period: str | None, category: str | None,
           source: str | None, part: str, as_json_: bool) -> None:
-    """The ids of the cases a figure counts."""
-    ids = state.deployment.metric_service.drill(metric, _area(state, area), _period(state, period),
-                                                category=category, source=source, part=part)
-    if as_json_:
-        as_json(ids)
+    """The ids of the cases a figure counts (the records, for a figure computed from them)."""
+    svc = state.deployment.metric_service
+    if svc.definition(metric).is_computed and not (category or source):
+        found: list[Any] = svc.records(metric, _area(state, area), _period(state, period),
+                                       part=part)
+        what = "records"
     else:
-        click.echo(f"{len(ids)} cases")
-        for case_id in ids:
-            click.echo(case_id)
+        found = svc.drill(metric, _area(state, area), _period(state, period),
+                          category=category, source=source, part=part)
+        what = "cases"
+    if as_json_:
+        as_json(found)
+    else:
+        click.echo(f"{len(found)} {what}")
+        for item in found:
+            click.echo(item)
 
 
 @metrics.command()

@@ -28,7 +28,8 @@ def users() -> None:
 @click.option("--role", help="Grant this role at once (with --area).")
 @click.option("--area", help="The area whose subtree the role covers.")
 @click.option("--acts-for", "acts_for",
-              help="What the account acts for, e.g. organisation:city_water (a handling unit).")
+              help="What the account acts for, e.g. organisation:city_water (a handling unit) "
+                   "or grid:AREA (a grid worker: every permission confined to that grid).")
 @pass_state
 def add(state: State, username: str, display_name: str | None, password: str | None,
         no_password: bool, person: str | None, role: str | None, area: str | None,
@@ -74,7 +75,8 @@ def list_(state: State, as_json_: bool) -> None:
 @pass_state
 def bind(state: State, username: str, acts_for: str | None, clear: bool) -> None:
     """Bind USERNAME to what it acts for (ACTS_FOR, e.g. organisation:city_water): a handling
-    unit's account signs for, returns and replies to that unit's orders only."""
+    unit's account signs for, returns and replies to that unit's orders only; grid:AREA (a grid
+    or micro-grid) confines a grid worker's account to that grid, whatever its grants cover."""
     if clear == (acts_for is not None):
         raise ValidationError("give ACTS_FOR or --clear", field="acts_for", rule="required",
                               hint="e.g. suyuan users bind wang organisation:city_water")

@@ -14,7 +14,7 @@ import shutil
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -151,6 +151,27 @@ def _with_plugins(text: str, enabled: list[str]) -> str:
     return new
 
 
+_HEADER = re.compile(r"^\s*\[\[?\s*plugins\.([A-Za-z0-9_]+)")
+
+
+def _without_tables(text: str, names: set[str]) -> str:
+    """The config without the ``[plugins.NAME…]`` tables of ``names`` (plugins not installed
+    here: their settings would be refused) and the comment block just above each, the rest kept
+    as written."""
+    out: list[str] = []
+    dropping = False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith("["):
+            found = _HEADER.match(line)
+            dropping = bool(found and found.group(1) in names)
+            if dropping:
+                while out and out[-1].lstrip().startswith("#"):
+                    out.pop()
+        if not dropping:
+            out.append(line)
+    return "".join(out)
+
+
 def write_deployment(directory: Path, force: bool,
                      core_only: bool = False) -> tuple[Path, list[str], list[str]]:
     """Copy the example into ``directory`` with the chosen plugins (none with ``core_only``);
@@ -160,6 +181,13 @@ def write_deployment(directory: Path, force: bool,
     listed = tomllib.loads(text).get("plugins", {}).get("enabled", [])
     enabled, notes = ([], []) if core_only else choose_plugins(list(listed))
     config_text = _with_plugins(text, enabled)
+    installed = set(manager.discover())
+    absent = {n for n in tomllib.loads(config_text).get("plugins", {})
+              if n != "enabled" and n not in installed}
+    if absent:  # e.g. the handling units of [plugins.smart] when the smart pillar is not here
+        config_text = _without_tables(config_text, absent)
+        notes += [f"{n}: not installed, its [plugins.{n}] settings are left out"
+                  for n in sorted(absent)]
     # the checks the Deployment will make (unknown plugin, pillar taken twice, bad settings),
     # before anything is written
     parsed = config_mod.parse(tomllib.loads(config_text))
@@ -192,6 +220,15 @@ def load_roster(d: Deployment, seed: int) -> roster_mod.Roster:
     roster_mod.write_csv(generated, path)
     d.roster.import_csv(path)
     return generated
+
+
+def plugin_order(hook: Any) -> list[str]:
+    """The order ``suyuan demo`` writes each plugin's share in: the plugins a plugin requires
+    first (registration order), and the implementations marked ``trylast`` — they build on the
+    others' data, e.g. rule_of_law confirming self_governance's agreements — after all others."""
+    impls = hook.get_hookimpls()
+    return ([i.plugin_name for i in impls if not i.trylast]
+            + [i.plugin_name for i in reversed(impls) if i.trylast])
 
 
 def write_cases(d: Deployment, roster: roster_mod.Roster, count: int, seed: int,

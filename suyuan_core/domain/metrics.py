@@ -92,6 +92,12 @@ class MetricDefinition:
     #: the provider's own tables on demand; split by area and period only.
     compute: Callable[..., tuple[int, int]] | None = None
     compute_doc: str = ""
+    #: a computed metric's drill-down: ``(deployment, area_code, period, part) →`` the records
+    #: its numerator (``part="numerator"``) or denominator counts, as references
+    #: ``"<kind>:<id>"`` (e.g. ``"ledger:12"``) — exactly those, so a figure of 3 lists 3 records
+    #: (for a sum, such as hours, the records summed). Served by ``MetricService.records``,
+    #: ``GET /api/v1/metrics/{key}/records`` and ``suyuan metrics drill``.
+    records: Callable[..., list[str]] | None = None
     dimensions: frozenset[str] = attrs.field(default=DIMENSIONS, converter=_kinds)
     provider: str = "suyuan_core"
     #: count events of cases merged into another (default: a merged duplicate counts nowhere).
@@ -109,6 +115,11 @@ class MetricDefinition:
                                   "counts", field="MetricDefinition.drill", rule="drill",
                                   hint="declare gauge_where=lambda c, at: <condition on cases> "
                                        "(the core counts and drills it), or pass drill=")
+        if self.records is not None and self.compute is None:
+            raise ValidationError(f"metric {self.key}: records= drills down a computed metric; "
+                                  "an event or gauge metric drills down to its cases by itself",
+                                  field="MetricDefinition.records", rule="records",
+                                  hint="drop records=, or give compute=")
         if self.compute is not None and set(self.dimensions) & {"category", "source"}:
             raise ValidationError(f"metric {self.key}: a computed metric splits by area and "
                                   "period only", field="MetricDefinition.dimensions",

@@ -224,7 +224,8 @@ class MetricService:
         if m.is_computed:
             raise ValidationError(f"metric {key} counts {m.compute_doc or 'records'}, not cases: it "
                                   "has no case drill-down", field="metric", rule="drill",
-                                  hint=f"see {m.provider}'s own commands for the records")
+                                  hint=f"list its records: GET /api/v1/metrics/{key}/records or "
+                                       f"`suyuan metrics drill {key}`")
         rule = m.numerator if part == "numerator" else m.denominator
         if rule is None:
             return []
@@ -232,6 +233,25 @@ class MetricService:
         ids = {f.case_id for f in self.events(rule.kinds, area_code, period, category, source)
                if f.case_id not in merged and rule.counts(f)}
         return sorted(ids)
+
+    def records(self, key: str, area_code: str, period: Period, *,
+                part: str = "numerator") -> list[str]:
+        """The records a computed figure counts (its numerator, or its denominator), as
+        ``"<kind>:<id>"`` references — the drill-down of a figure that counts records, not
+        cases (a Party group, a ledger issue, an hours entry)."""
+        m = self.definition(key)
+        if part not in ("numerator", "denominator"):
+            raise ValidationError(f"{part!r} is not a part of a figure", field="part",
+                                  rule="one_of", hint="use numerator or denominator")
+        if not m.is_computed:
+            raise ValidationError(f"metric {key} counts cases", field="metric", rule="drill",
+                                  hint=f"drill down to its cases: GET /api/v1/metrics/{key}/drill")
+        if m.records is None:
+            raise ValidationError(f"metric {key} ({m.provider}) does not list its records",
+                                  field="metric", rule="records",
+                                  hint=f"see {m.provider}'s own commands for the records")
+        self.deployment.areas.tree.get(area_code)
+        return list(m.records(self.deployment, area_code, period, part))
 
     def merged_cases(self) -> frozenset[int]:
         """Cases merged into another right now: none of their events count (their earlier

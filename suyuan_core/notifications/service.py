@@ -141,18 +141,31 @@ class NotificationService:
                 rows.append({**base, "channel": name, "recipient": name, "status": "pending",
                              "attempts": 0, "sent_at": None, "next_try_at": created,
                              "dedup": f"{dedup}|{name}"[:300] if dedup else None})
-            ids = []
-            for row in rows:
-                if row["dedup"] and s.scalar(select(t.notifications.c.id).where(
-                        t.notifications.c.dedup == row["dedup"])) is not None:
-                    continue
-                try:
-                    with s.begin_nested():
-                        ids.append(int(s.execute(insert(t.notifications).values(**row)
-                                                 .returning(t.notifications.c.id)).scalar_one()))
-                except IntegrityError:  # another worker queued the same one meanwhile
-                    continue
-        return ids
+            rows = self._unqueued(rows, s)
+            if not rows:
+                return []
+            returning = insert(t.notifications).returning(t.notifications.c.id)
+            try:  # all rows in one statement, in the caller's transaction
+                with s.begin_nested():
+                    return sorted(int(i) for i in s.scalars(returning, rows))
+            except IntegrityError:  # another worker queued one of them meanwhile: row by row
+                ids = []
+                for row in rows:
+                    try:
+                        with s.begin_nested():
+                            ids.append(int(s.execute(returning, [row]).scalar_one()))
+                    except IntegrityError:
+                        continue
+                return ids
+
+    def _unqueued(self, rows: list[dict[str, Any]], s: Session) -> list[dict[str, Any]]:
+        """The rows whose dedup key is not queued yet (one query for every key)."""
+        keys = [r["dedup"] for r in rows if r["dedup"]]
+        if not keys:
+            return rows
+        seen = set(s.scalars(select(t.notifications.c.dedup)
+                             .where(t.notifications.c.dedup.in_(keys))))
+        return [r for r in rows if not r["dedup"] or r["dedup"] not in seen]
 
     def routes(self, kind: str, area_code: str | None) -> list[str]:
         """The outside channels a ``kind`` notification about ``area_code`` goes to."""
@@ -176,28 +189,38 @@ class NotificationService:
         covering = (set(tree.ancestors(area_code)) | {area_code}
                     if area_code and area_code in tree else None)
         u, g = t.users.c, t.user_grants.c
-        names: set[str] = set()
+        wanted: dict[str, set[str]] = {"user": set(), "person": set(), "acts_for": set(),
+                                       "role": set()}
         for item in to:
             what, _, rest = item.partition(":")
             if not rest:
                 what, rest = "user", item
-            if what == "user":
-                query = select(u.username).where(u.username == rest, u.active.is_(True))
-            elif what == "person":
-                query = select(u.username).where(u.person_external_id == rest,
-                                                 u.active.is_(True))
-            elif what == "acts_for":
-                query = select(u.username).where(u.acts_for == rest, u.active.is_(True))
-            elif what in ("role", "permission"):
-                roles = [rest] if what == "role" else [
-                    r.code for r in self.d.roles if rest in r.permissions]
-                query = (select(u.username).join(t.user_grants, g.user_id == u.id)
-                         .where(g.role.in_(roles), u.active.is_(True)))
-                if covering is not None:
-                    query = query.where(g.area_code.in_(sorted(covering)))
+            if what in ("user", "person", "acts_for", "role"):
+                wanted[what].add(rest)
+            elif what == "permission":
+                wanted["role"].update(r.code for r in self.d.roles if rest in r.permissions)
             else:
-                raise ValidationError(f"recipient {item!r}: use a user name, person:, "
-                                      "role:, permission: or acts_for:", field="to", rule="recipient")
+                raise ValidationError(f"recipient {item!r}: use a user name, person:, role:, "
+                                      "permission: or acts_for:", field="to", rule="recipient")
+        # one query per kind of selector, whatever the number of selectors
+        queries = []
+        if wanted["user"]:
+            queries.append(select(u.username).where(u.username.in_(sorted(wanted["user"])),
+                                                    u.active.is_(True)))
+        if wanted["person"]:
+            queries.append(select(u.username).where(
+                u.person_external_id.in_(sorted(wanted["person"])), u.active.is_(True)))
+        if wanted["acts_for"]:
+            queries.append(select(u.username).where(u.acts_for.in_(sorted(wanted["acts_for"])),
+                                                    u.active.is_(True)))
+        if wanted["role"]:
+            query = (select(u.username).join(t.user_grants, g.user_id == u.id)
+                     .where(g.role.in_(sorted(wanted["role"])), u.active.is_(True)))
+            if covering is not None:
+                query = query.where(g.area_code.in_(sorted(covering)))
+            queries.append(query)
+        names: set[str] = set()
+        for query in queries:
             names.update(s.scalars(query))
         return sorted(names)
 

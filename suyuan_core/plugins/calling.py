@@ -155,12 +155,26 @@ def register(pm: pluggy.PluginManager, plugins: Sequence[tuple[str, object]]) ->
 class HookCall:
     """One hook, called through pluggy."""
 
-    def __init__(self, caller: pluggy.HookCaller, defaults: Mapping[str, Any]) -> None:
+    def __init__(self, caller: pluggy.HookCaller, defaults: Mapping[str, Any],
+                 pm: pluggy.PluginManager | None = None) -> None:
         self.caller = caller
         self.name = caller.name
         self.defaults = defaults
+        self.pm = pm
         spec = caller.spec
         self.firstresult = bool(spec and spec.opts.get("firstresult"))
+
+    def only(self, plugin: str, **kwargs: Any) -> list[Any]:
+        """The same call answered by ``plugin``'s implementation alone — still through pluggy
+        (``subset_hook_caller``, so traced like any call): for work reported plugin by plugin,
+        such as the demo's data with its time per plugin."""
+        if self.pm is None or plugin not in self.implemented_by:
+            raise PluginError(f"{plugin!r} does not implement {self.name}",
+                              hint="implemented by: " + (", ".join(self.implemented_by) or "none"))
+        others = [p for name, p in self.pm.list_name_plugin() if name != plugin]
+        one = HookCall(self.pm.subset_hook_caller(self.name, remove_plugins=others),
+                       self.defaults)
+        return list(one._raw(kwargs)) if not self.firstresult else [one._raw(kwargs)]
 
     def _raw(self, kwargs: dict[str, Any]) -> Any:
         spec = self.caller.spec
@@ -217,7 +231,7 @@ class HookRelay:
             if caller is None or caller.spec is None:
                 raise PluginError(f"no hook named {name!r}{did_you_mean(name, spec_names())}",
                                   hint="the hooks are listed in docs/hooks.md")
-            found = self._calls[name] = HookCall(caller, self._defaults)
+            found = self._calls[name] = HookCall(caller, self._defaults, self._pm)
         return found
 
 

@@ -58,7 +58,10 @@ class Page:
     ``form`` (a dict of the posted fields), ``query``, ``lang`` and ``ip``; it makes the change
     (through the services, audited) and returns the URL to go to next (a 303 redirect). A
     :class:`~suyuan_core.SuyuanError` it raises is shown as an error page with its 4xx status,
-    naming the field — and, raised before anything is committed, writes nothing.
+    naming the field — and, raised before anything is committed, writes nothing. ``submit``
+    may instead return :class:`markupsafe.Markup`: that HTML is shown at once (200, inside the
+    layout, no redirect) — for what must be shown to this request only and never travel in a URL,
+    e.g. a record unmasked for a reason given in the form's body.
     """
 
     path: str

@@ -84,7 +84,7 @@ def browser_page(base: str, *, locale: str = "zh-CN",
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},
-                                    locale=locale)
+                                    locale=locale, accept_downloads=True)
             requested: list[str] = []
             page.on("request", lambda r: requested.append(r.url))
             yield page, requested

@@ -276,6 +276,18 @@ class DrillOut(Struct):
     next_cursor: str | None
 
 
+class RecordsOut(Struct):
+    """The records a computed figure counts (``"<kind>:<id>"``), for figures that count records
+    rather than cases."""
+
+    metric: str
+    area_code: str
+    period: str
+    part: str
+    count: int
+    items: list[str]
+
+
 # -- meta -------------------------------------------------------------------------------------
 class PluginOut(Struct):
     name: str

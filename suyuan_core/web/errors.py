@@ -69,11 +69,11 @@ def _root_prefixes(request: Request[Any, Any, Any]) -> frozenset[str]:
 
 
 def _html(request: Request[Any, Any, Any], status: int, message: str, hint: str | None,
-          field: str | None) -> Response[Any]:
+          field: str | None, rule: str | None = None) -> Response[Any]:
     from suyuan_core.web.pages import views
 
     return views.render(request, "error.html", status=status, message=message, hint=hint,
-                        field=field, code=status)
+                        field=field, rule=rule, code=status)
 
 
 def _answer(request: Request[Any, Any, Any], content: dict[str, Any], status: int,
@@ -81,7 +81,7 @@ def _answer(request: Request[Any, Any, Any], content: dict[str, Any], status: in
     if wants_html(request):
         try:
             return _html(request, status, str(content.get("message")), content.get("hint"),
-                         content.get("field"))
+                         content.get("field"), content.get("rule"))
         except Exception:  # the error page must never turn a 4xx into a 500
             log.exception("cannot render the error page")
     return Response(content, status_code=status, headers=headers)

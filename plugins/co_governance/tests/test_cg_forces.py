@@ -208,3 +208,22 @@ def test_social_forces_are_roster_people_and_organisations(forces):
                                                 force="party_member", areas=["C.T1.C1"])])
     assert set(next(forces.d.roster.list(external_ids=["M9"])).roles) == {"mediator",
                                                                           "party_member"}
+
+
+def test_standing_party_figures_count_what_stood_on_the_periods_last_day(forces):
+    cg = forces
+    cg.party.save_org(PartyOrgInput(external_id="PO1", name="一社区党委", kind="branch",
+                                    area_code="C.T1.C1", founded_on="2026-02-10"))
+    cg.party.save_org(PartyOrgInput(external_id="PG1", name="一社区调委会党小组", kind="group",
+                                    area_code="C.T1.C1", host="MC1", founded_on="2026-03-15"))
+    svc = cg.d.metric_service
+    feb, mar = Period("month", dt.date(2026, 2, 1)), MARCH
+    assert (svc.figure("mediation_bodies_with_party_group", "C", feb).num,
+            svc.figure("mediation_bodies_with_party_group", "C", mar).num) == (0, 1)
+    assert svc.records("mediation_bodies_with_party_group", "C", mar) == ["organisation:MC1"]
+    assert svc.records("mediation_bodies_with_party_group", "C", mar, part="denominator") == [
+        "organisation:MC1", "organisation:MC2", "organisation:MC3"]
+    jan = Period("month", dt.date(2026, 1, 1))
+    assert svc.figure("communities_with_party_org", "C", jan).num == 0
+    assert svc.records("communities_with_party_org", "C", feb) == ["area:C.T1.C1"]
+    assert len(svc.records("communities_with_party_org", "C", feb, part="denominator")) == 4

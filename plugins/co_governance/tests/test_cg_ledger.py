@@ -11,7 +11,7 @@ from cg_testkit import close_input, count, register_input
 from suyuan_co_governance import models as m
 from suyuan_co_governance.ledger import LedgerFilter, ProgressInput, ReopenInput
 
-from suyuan_core import NotFound, Period, ValidationError
+from suyuan_core import NotFound, Period, ValidationError, times
 
 
 def test_register_progress_and_close_out(cg):
@@ -155,3 +155,37 @@ def test_settled_within_the_trade_is_a_figure_from_the_records(cg):
     elsewhere = cg.d.metric_service.figure("land_ledger_settled_within_trade", "C.T2",
                                            Period("month", dt.date(2026, 3, 1)))
     assert (elsewhere.num, elsewhere.den) == (0, 0)
+
+
+def test_the_overdue_figure_is_taken_on_the_periods_last_day_and_drills_to_its_issues(cg):
+    late, _ = cg.ledger.register(register_input(subject="A", deadline="2026-03-10"), actor="t")
+    april, _ = cg.ledger.register(register_input(subject="B", deadline="2026-04-10",
+                                                 registered_on="2026-03-15"), actor="t")
+    done, _ = cg.ledger.register(register_input(subject="C", deadline="2026-03-05"), actor="t")
+    cg.ledger.close_out(done.id, close_input(closed_on="2026-04-02"), actor="t")
+    svc = cg.d.metric_service
+
+    def overdue(month: int) -> tuple[int, list[str]]:
+        period = Period("month", dt.date(2026, month, 1))
+        return (svc.figure("land_ledger_overdue", "C", period).num,
+                svc.records("land_ledger_overdue", "C", period))
+
+    # on 28 Feb nothing was registered; on 31 March A and C were late (C closed only on 2 April);
+    # on 30 April A and B are late — and March's figure stays March's
+    assert overdue(2) == (0, [])
+    assert overdue(3) == (2, [f"ledger:{late.id}", f"ledger:{done.id}"])
+    assert overdue(4) == (2, [f"ledger:{late.id}", f"ledger:{april.id}"])
+    # per unit, a past period is taken as it stood on its last day: C (closed on 2 April) was
+    # still open and overdue on 31 March
+    march = Period("month", dt.date(2026, 3, 1))
+    unit = cg.ledger.by_unit(period=march, on=times.standing_day(cg.d, march))[0]
+    assert (unit["registered"], unit["open"], unit["overdue"], unit["closed"]) == (3, 3, 2, 0)
+    now = cg.ledger.by_unit(period=march)[0]
+    assert (now["open"], now["closed"]) == (2, 1)
+    # 止诉于行业 drills down to the issues closed out, and those without a lawsuit
+    april_period = Period("month", dt.date(2026, 4, 1))
+    assert svc.records("land_ledger_settled_within_trade", "C", april_period,
+                       part="denominator") == [f"ledger:{done.id}"]
+    with pytest.raises(ValidationError) as err:
+        svc.drill("land_ledger_overdue", "C", april_period)
+    assert err.value.rule == "drill" and "/records" in (err.value.hint or "")

@@ -5,6 +5,7 @@ page in both languages, the catalog covers every template string, bad input writ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -150,3 +151,24 @@ def test_the_catalog_covers_every_template_string():
                                                               "extensions": "jinja2.ext.i18n"}})
                if isinstance(item[2], str) and zh.gettext(item[2]) == item[2]]
     assert missing == []
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_the_desk_warns_when_next_years_holidays_are_not_loaded(make_deployment, loaded):
+    """From ``calendar_warning_month`` on, the desk says next year's holiday table is missing
+    (deadlines there count weekends only); quiet once the county loads the year."""
+    from suyuan_core.times import now
+    from suyuan_core.workcal import PACKAGE_YEARS
+
+    year = now().astimezone(dt.timezone(dt.timedelta(hours=8))).year + 1
+    if year in PACKAGE_YEARS:
+        pytest.skip(f"chinesecalendar already knows {year}")
+    smart = {**CONFIG["plugins"]["smart"], "calendar_warning_month": 1,
+             "county_years": [year] if loaded else []}
+    d = make_deployment(plugins=["smart"], config={"plugins": {"smart": smart}})
+    d.accounts.add_user("centre", "centre", PASSWORD, actor="t")
+    d.accounts.grant("centre", "hotline_dispatcher", "C", actor="t")
+    page = client(d, "centre").get("/smart/desk").text
+    assert ('id="calendar-gap"' in page) is not loaded
+    if not loaded:
+        assert f"{year} 年节假日安排未导入" in page

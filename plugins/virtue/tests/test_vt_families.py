@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from suyuan_virtue import models as m
 from suyuan_virtue.counselling import Counselling, ReferralInput
 from suyuan_virtue.guardianship import AgreementInput, Guardianships
-from vt_testkit import access, audit, count
+from vt_testkit import UNMASKED, access, audit, count
 
 from suyuan_core import NewCase, NotFound, Person, ValidationError
 from suyuan_core.testing import run_cli
@@ -75,7 +75,7 @@ def test_the_childs_details_are_encrypted_masked_and_never_in_a_case_or_export(d
         g.get(access(d, "mz", reason=""), aid, unmask=True)
     full = g.get(access(d, "mz", reason="核实监护人变更"), aid, unmask=True)
     assert full["child_name"] == "刘小雨" and full["parents"] == ["刘爸爸", "陈妈妈"]
-    assert audit(d, "virtue.register.unmask")[0].record == f"virtue.guardianship:{aid}"
+    assert audit(d, UNMASKED)[0].record == f"virtue.guardianship:{aid}"
     # the 12355 line is an intake source of cases too; a case never carries the child's details
     d.cases.create(NewCase(title="留守儿童监护求助", category="marriage_family",
                            source="youth_12355", area_code="C.T1.C1",

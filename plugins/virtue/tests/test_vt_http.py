@@ -10,14 +10,16 @@ import attrs
 import pytest
 from openpyxl import load_workbook
 from suyuan_virtue import models as m
+from suyuan_virtue.guardianship import Guardianships
 from suyuan_virtue.registers import Registers
 from suyuan_virtue.web import routes
-from vt_testkit import PLAIN, access, correction, count, deployment_with_keys
+from vt_testkit import PLAIN, UNMASKED, access, correction, count, deployment_with_keys
 
 from suyuan_core import Organisation, Person
 from suyuan_core.testing.http import ApiClient
 
 API = "/api/v1/virtue"
+
 
 
 @pytest.fixture
@@ -50,14 +52,49 @@ def test_masked_then_unmasked_with_a_reason_and_refused_without(api, d):
     r = api.get(f"{API}/records/{rec}", headers=h)
     assert r.status_code == 200 and r.json()["fields"]["name"] == "王**"
     assert PLAIN["id_number"] not in r.text and PLAIN["offence"] not in r.text
-    r = api.get(f"{API}/records/{rec}", params={"unmask": "true"}, headers=h)
+    r = api.post(f"{API}/records/{rec}/unmask", json={}, headers=h)
     assert r.status_code == 422 and r.json()["field"] == "reason"
     assert PLAIN["name"] not in r.text
+    r = api.post(f"{API}/records/{rec}/unmask", json={"reason": 5}, headers=h)
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = api.post(f"{API}/records/{rec}/unmask", json={"reason": "核实报到情况"}, headers=h)
+    assert r.status_code == 200 and r.json()["fields"]["id_number"] == PLAIN["id_number"]
+    e = [x for x in d.audit.search(limit=100) if x.action == UNMASKED]
+    assert e[0].reason == "核实报到情况" and e[0].ip
+    # the reason never travels in a URL: the GET takes no unmask or reason parameter at all
     r = api.get(f"{API}/records/{rec}", params={"unmask": "true", "reason": "核实报到情况"},
                 headers=h)
-    assert r.status_code == 200 and r.json()["fields"]["id_number"] == PLAIN["id_number"]
-    e = [x for x in d.audit.search(limit=100) if x.action == "virtue.register.unmask"]
-    assert e[0].reason == "核实报到情况" and e[0].ip
+    assert r.status_code == 200 and r.json()["masked"] and PLAIN["name"] not in r.text
+    assert len([x for x in d.audit.search(limit=100) if x.action == UNMASKED]) == 1
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    for path, ops in doc["paths"].items():
+        if path.startswith(API):
+            for op in ops.values():
+                names = {p["name"] for p in op.get("parameters", ()) if isinstance(p, dict)}
+                assert not names & {"reason", "unmask"}, path
+
+
+def test_guardianship_and_referral_unmask_by_post_only(api, d):
+    from test_vt_families import agreement
+
+    aid = Guardianships(d).add(access(d, "mz", ("civil_affairs_officer", "C")), agreement())
+    h = api.as_role("civil_affairs_officer", "C.T1")
+    r = api.get(f"{API}/guardianships/{aid}", headers=h)
+    assert r.status_code == 200 and r.json()["child_name"] == "刘**"
+    assert r.json()["reviews"] == [] and r.json()["renewed_by"] is None
+    r = api.post(f"{API}/guardianships/{aid}/unmask", json={"reason": ""}, headers=h)
+    assert r.status_code == 422 and r.json()["field"] == "reason" and "刘小雨" not in r.text
+    r = api.post(f"{API}/guardianships/{aid}/unmask", json={"reason": "核实监护人"}, headers=h)
+    assert r.status_code == 200 and r.json()["child_name"] == "刘小雨"
+    social = api.as_role("social_worker", "C.T1")
+    rid = api.post(f"{API}/referrals", json={"area_code": "C.T1.C1", "source": "grid_worker",
+                                             "name": "赵大海", "consent_on": "2026-03-01"},
+                   headers=social).json()["id"]
+    r = api.post(f"{API}/referrals/{rid}/unmask", json={"reason": "安排咨询"}, headers=social)
+    assert r.status_code == 403 and "赵大海" not in r.text  # a social worker may not unmask
+    counsellor = api.as_role("counsellor", "C.T1")
+    r = api.post(f"{API}/referrals/{rid}/unmask", json={"reason": "安排咨询"}, headers=counsellor)
+    assert r.status_code == 200 and r.json()["name"] == "赵大海"
 
 
 def test_a_town_official_of_the_same_town_is_refused(api, d):
@@ -85,14 +122,13 @@ def test_sealed_minor_only_for_the_judicial_authority(api, d):
 
 def test_access_report_exports_and_figures_are_suppressed_counts(api, d):
     h = api.as_role("correction_officer", "C.T1")
-    api.get(f"{API}/records/{d.info['rec']}", params={"unmask": "1", "reason": "核实报到情况"},
-            headers=h)
+    api.post(f"{API}/records/{d.info['rec']}/unmask", json={"reason": "核实报到情况"}, headers=h)
     dpo = api.as_role("privacy_officer", "C")
     assert api.get(f"{API}/registers/community_correction/access-report",
                    headers=h).status_code == 403
     r = api.get(f"{API}/registers/community_correction/access-report",
                 params={"format": "csv"}, headers=dpo)
-    assert r.status_code == 200 and "virtue.register.unmask" in r.content.decode("utf-8-sig")
+    assert r.status_code == 200 and UNMASKED in r.content.decode("utf-8-sig")
     for value in PLAIN.values():
         assert value not in r.content.decode("utf-8-sig")
     r = api.get(f"{API}/registers/community_correction/access-report",
@@ -107,7 +143,7 @@ def test_access_report_exports_and_figures_are_suppressed_counts(api, d):
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"register": "community_correction"}, "record"),
+    ({"register": "community_correction"}, "area_code"),  # the first missing field, by name
     ({"nonsense": 1}, "record"),
     ({**attrs.asdict(correction()), "term_start": 5}, "term_start"),
 ])

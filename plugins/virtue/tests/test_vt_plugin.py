@@ -29,12 +29,11 @@ CST = dt.timezone(dt.timedelta(hours=8))
 def _deployment(url: str, enabled: list[str], tmp_path) -> Deployment:
     key = tmp_path / "k.txt"
     if not key.exists():
-        from suyuan_virtue.crypto import new_key
+        from vt_testkit import new_key
         key.write_text(new_key())
     return Deployment.from_dict({"deployment": {"name": "t", "database": url},
-                                 "plugins": {"enabled": enabled,
-                                             **({"virtue": {"key_file": str(key)}}
-                                                if "virtue" in enabled else {})}})
+                                 "plugins": {"enabled": enabled},
+                                 "privacy": {"key_file": str(key)}})
 
 
 def test_enabled_later_then_switched_off(tmp_path):

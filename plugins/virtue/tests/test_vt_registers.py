@@ -7,17 +7,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from suyuan_virtue import models as m
 from suyuan_virtue.access_report import AccessReport
-from suyuan_virtue.crypto import new_key
 from suyuan_virtue.registers import Registers
 from suyuan_virtue.retention import Retention
-from vt_testkit import PLAIN, access, audit, correction, count, deployment_with_keys
+from vt_testkit import (
+    PLAIN,
+    UNMASKED,
+    access,
+    audit,
+    correction,
+    count,
+    deployment_with_keys,
+    new_key,
+)
 
 from suyuan_core import CaseFilter, NotFound, PermissionDenied, ValidationError
 from suyuan_core.testing import run_cli
@@ -47,7 +54,7 @@ def test_the_ciphertext_in_the_database_is_not_the_plaintext(d, rec):
     for plain in PLAIN.values():
         assert plain not in dump
     # and the key is nowhere in the database either
-    key = Path(d.settings("virtue").key_file).read_text().strip()
+    key = d.privacy.key_path.read_text().strip()
     with d.engine.connect() as conn:
         for table in m.metadata.sorted_tables:
             for r in conn.execute(sa.select(table)).all():
@@ -66,7 +73,7 @@ def test_masked_by_default_and_unmasked_only_with_the_right_and_a_reason(d, rec,
     why = access(d, "sfs", reason="核实本月报到情况")
     full = regs.get(why, rec, unmask=True)
     assert not full.masked and full.fields == {**PLAIN, "birth_date": "1990-01-01"}
-    entry = [e for e in audit(d, "virtue.register.unmask")]
+    entry = [e for e in audit(d, UNMASKED)]
     assert len(entry) == 1 and entry[0].reason == "核实本月报到情况"
     assert entry[0].record == f"virtue.community_correction:{rec}"
     assert entry[0].actor == "user:sfs"
@@ -78,7 +85,7 @@ def test_an_unmask_without_a_reason_is_refused(d, rec, reason):
     with pytest.raises(ValidationError) as err:
         Registers(d).get(who, rec, unmask=True)
     assert (err.value.field, err.value.rule) == ("reason", "required")
-    assert not audit(d, "virtue.register.unmask")
+    assert not audit(d, UNMASKED)
     refused = audit(d, "virtue.register.refused")
     assert refused and refused[0].detail["why"] == "no_reason"
 
@@ -242,14 +249,14 @@ def test_the_access_report_says_who_read_what_when_and_why(d, rec, officer, tmp_
     header, body = rows[0], rows[1:]
     assert header[0].startswith("时间")
     actions = [(b[1], b[2], b[4]) for b in body]
-    assert ("user:sfs", "virtue.register.unmask", "核实报到情况") in actions
+    assert ("user:sfs", UNMASKED, "核实报到情况") in actions
     assert ("user:sfs", "virtue.register.read", "") in actions
     assert ("user:nosy", "virtue.register.refused", "") in actions
     assert ("user:sfs", "virtue.register.write", "") in actions
     assert any(b[2] == "virtue.register.list" for b in body)
     r = run_cli(d, "virtue", "registers", "access-report", "community_correction",
                 "--as", "dpo", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
-    assert r.exit_code == 0 and "virtue.register.unmask" in _xlsx_text(
+    assert r.exit_code == 0 and UNMASKED in _xlsx_text(
         (tmp_path / "a.xlsx").read_bytes())
 
 
@@ -282,13 +289,13 @@ def test_retention_limit_is_configurable(make_deployment, tmp_path):
 
 
 def test_key_rotation_reencrypts_everything_under_the_new_key(d, rec, officer):
-    path = Path(d.settings("virtue").key_file)
+    path = d.privacy.key_path
     with d.engine.connect() as conn:
         before = conn.execute(sa.text("SELECT name_enc FROM virtue_register_records")).scalar()
     old = path.read_text().strip()
     new = new_key()
     path.write_text(f"{new}\n{old}\n")
-    r = run_cli(d, "virtue", "keys", "rotate")
+    r = run_cli(d, "keys", "rotate")
     assert r.exit_code == 0 and "virtue_register_records 1" in r.output
     with d.engine.connect() as conn:
         after = conn.execute(sa.text("SELECT name_enc FROM virtue_register_records")).scalar()
@@ -296,15 +303,15 @@ def test_key_rotation_reencrypts_everything_under_the_new_key(d, rec, officer):
     path.write_text(f"{new}\n")  # the old key is gone: everything still reads
     who = access(d, "sfs", reason="轮换后核对")
     assert Registers(d).get(who, rec, unmask=True).fields["name"] == PLAIN["name"]
-    assert audit(d, "virtue.keys.rotate")
+    assert audit(d, "privacy.keys.rotate")
     path.write_text(f"{new_key()}\n")  # a wrong key: a clear one-line error
     r = run_cli(d, "virtue", "registers", "show", str(rec), "--as", "sfs")
     assert r.exit_code != 0 and "decrypt" in r.output and "Traceback" not in r.output
 
 
 def test_no_key_is_a_clear_error_and_writes_nothing(make_deployment, tmp_path):
-    d = make_deployment(plugins=["virtue"], config={"plugins": {"virtue": {
-        "keys_env": "SUYUAN_TEST_NO_KEYS"}}})
+    d = make_deployment(plugins=["virtue"], config={"privacy": {
+        "keys_env": "SUYUAN_TEST_NO_KEYS"}})
     from vt_testkit import record_pias
     record_pias(d)
     r = run_cli(d, "virtue", "registers", "list", "community_correction", "--as", "dpo")
@@ -318,8 +325,8 @@ def test_no_key_is_a_clear_error_and_writes_nothing(make_deployment, tmp_path):
 
 def test_keys_from_the_environment(make_deployment, tmp_path, monkeypatch):
     monkeypatch.setenv("SUYUAN_VIRTUE_TEST_KEYS", new_key())
-    d = make_deployment(plugins=["virtue"], config={"plugins": {"virtue": {
-        "keys_env": "SUYUAN_VIRTUE_TEST_KEYS"}}})
+    d = make_deployment(plugins=["virtue"], config={"privacy": {
+        "keys_env": "SUYUAN_VIRTUE_TEST_KEYS"}})
     from vt_testkit import record_pias
     record_pias(d)
     who = access(d, "sfs", ("correction_officer", "C.T1"))

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from suyuan_virtue.crypto import new_key
+from cryptography.fernet import Fernet
 from suyuan_virtue.pia import PiaInput, Pias
 from suyuan_virtue.protection import REGISTERS, Access
 from suyuan_virtue.registers import RecordInput
 
+#: the audit action of an unmasking.
+UNMASKED = "personal_data.unmask"
 PLAIN = {"name": "王小明", "id_number": "510121199001011234", "phone": "13812341234",
          "address": "金堂县赵镇街道沱源社区十字街8号", "offence": "盗窃罪，判处缓刑二年",
          "notes": "每月报到"}
 
 
+def new_key() -> str:
+    return Fernet.generate_key().decode("ascii")
+
+
 def deployment_with_keys(make_deployment, tmp_path, *, pia=True, config=None):
-    key_file = tmp_path / "virtue-keys.txt"
+    key_file = tmp_path / "suyuan-keys.txt"
     if not key_file.exists():
         key_file.write_text(new_key() + "\n", encoding="ascii")
-    cfg = {"plugins": {"virtue": {"key_file": str(key_file), "keys_env": "SUYUAN_TEST_NO_KEYS"}}}
+    cfg = {"plugins": {"virtue": {}},
+           "privacy": {"key_file": str(key_file), "keys_env": "SUYUAN_TEST_NO_KEYS"}}
     for k, v in (config or {}).get("plugins", {}).get("virtue", {}).items():
         cfg["plugins"]["virtue"][k] = v
-    cfg.update({k: v for k, v in (config or {}).items() if k != "plugins"})
+    for k, v in (config or {}).get("privacy", {}).items():
+        cfg["privacy"][k] = v
+    cfg.update({k: v for k, v in (config or {}).items() if k not in ("plugins", "privacy")})
     d = make_deployment(plugins=["virtue"], config=cfg)
     if pia:
         record_pias(d)

@@ -15,7 +15,7 @@ from suyuan_core.errors import ValidationError
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import BY, Figure
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, default_area, present, require_area
-from suyuan_core.web.dto import DrillOut, FigureOut, FiguresOut, LabelOut, MetricOut
+from suyuan_core.web.dto import DrillOut, FigureOut, FiguresOut, LabelOut, MetricOut, RecordsOut
 
 READ = "metrics.read"
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="Default: your highest area")]
@@ -118,3 +118,17 @@ class MetricController(Controller):
         return DrillOut(metric=key, area_code=code, period=str(p), part=part, count=len(ids),
                         items=[present(d, c, False, now) for c in cases],
                         next_cursor=encode_cursor(chosen[-1]) if more and chosen else None)
+
+    @get("/{key:str}/records", opt={"permission": READ}, sync_to_thread=True,
+         summary="The records a computed figure counts (its numerator or denominator)")
+    def records(self, deployment: DeploymentDep, principal: PrincipalDep,
+                key: Annotated[str, Parameter(max_length=64)], area: AreaQ = None,
+                period: PeriodQ = None,
+                part: Annotated[str, Parameter(max_length=16,
+                                               description="numerator | denominator")] = "numerator"
+                ) -> RecordsOut:
+        d = deployment
+        code, p = _where(d, principal, area, period)
+        items = d.metric_service.records(key, code, p, part=part)
+        return RecordsOut(metric=key, area_code=code, period=str(p), part=part, count=len(items),
+                          items=items)

@@ -26,12 +26,14 @@ def _login(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def _error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, SuyuanError):
         status, message, hint, field = exc.status_code, exc.message, exc.hint, exc.field
+        rule: str | None = exc.rule
     elif isinstance(exc, HTTPException):
-        status, message, hint, field = exc.status_code, exc.detail, None, None
+        status, message, hint, field, rule = exc.status_code, exc.detail, None, None, None
     else:  # pragma: no cover - logged by litestar; the page still says something useful
         status, message, hint, field = 500, "an unexpected error; it has been logged", None, None
+        rule = None
     return views.render(request, "error.html", status=status, message=message, hint=hint,
-                        field=field, code=status)
+                        field=field, rule=rule, code=status)
 
 
 def pages_router(d: Deployment, pages: list[tuple[str, Page]]) -> Router:

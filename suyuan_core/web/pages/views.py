@@ -594,7 +594,7 @@ def plugin_submit_handler(plugin: str, page: Page) -> Any:
     submit = page.submit
     assert submit is not None
 
-    def handler(request: Request[Any, Any, Any], data: Form) -> Redirect:
+    def handler(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
         me = signed_in(request)
         check_csrf(me, data)
         if page.permission and not me.has(page.permission):
@@ -605,6 +605,11 @@ def plugin_submit_handler(plugin: str, page: Page) -> Any:
                    "query": dict(request.query_params), "lang": lang_of(request),
                    "ip": client_ip(request)}
         target = submit(**accepted(submit, offered))
+        if isinstance(target, Markup):
+            # shown to this request only (e.g. a record unmasked for a reason sent in the body):
+            # no redirect, so nothing of it lands in a URL, the history or an access log
+            return render(request, "plugin_page.html", me=me,
+                          title=page.label.get(lang_of(request)), body=target)
         return Redirect(_safe_next(str(target or path)), status_code=303)
 
     return post(path, sync_to_thread=True, status_code=303,

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 import click
 
-from suyuan_co_governance.common import from_dict
 from suyuan_co_governance.vocab import (
     DEPUTY_KINDS,
     FORCES,
@@ -19,7 +18,7 @@ from suyuan_co_governance.vocab import (
     PARTY_KINDS,
     TEAMS,
 )
-from suyuan_core import Deployment, ValidationError, parse_period
+from suyuan_core import Deployment, inputs, parse_period, times
 
 T = TypeVar("T")
 
@@ -29,12 +28,7 @@ def _json(data: Any) -> None:
 
 
 def _load(path: str, cls: type[T]) -> T:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read {path}: {exc}", field="file", rule="json",
-                              hint="give a UTF-8 JSON file with one object") from None
-    return from_dict(cls, data)
+    return inputs.from_json_file(path, cls)
 
 
 def build(deployment: Deployment | None) -> click.Group:
@@ -171,7 +165,9 @@ def build(deployment: Deployment | None) -> click.Group:
     def ledger_units(period: str | None) -> None:
         """Figures per responsible unit (registered, open, overdue, closed, settled within the
         trade)."""
-        _json(cg().ledger.by_unit(period=period_of(period)))
+        svc, chosen = cg(), period_of(period)
+        on = times.standing_day(svc.d, chosen) if chosen else None
+        _json(svc.ledger.by_unit(period=chosen, on=on))
 
     @ledger.command("export")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))

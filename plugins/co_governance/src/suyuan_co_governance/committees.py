@@ -445,10 +445,7 @@ class Committees:
                         "days_to_result": round(days, 1) if days is not None else None})
         return out
 
-    def totals(self, area_code: str, period: Period) -> tuple[int, int, int]:
-        """(caseload, resolved, resolved + unresolved) for every committee in the area."""
+    def received(self, area_code: str, period: Period) -> builtins.list[Any]:
+        """The cases committees in the area received in ``period`` (case_id, result, …)."""
         with self.d.reading() as s:
-            rows = self._rows(s, None, [self.d.areas.tree.path(area_code)], period)
-        resolved = sum(1 for r in rows if r.result == "resolved")
-        settled = sum(1 for r in rows if r.result in ("resolved", "unresolved"))
-        return len(rows), resolved, settled
+            return self._rows(s, None, [self.d.areas.tree.path(area_code)], period)

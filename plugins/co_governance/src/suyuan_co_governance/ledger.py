@@ -237,8 +237,8 @@ class Ledger:
     def by_unit(self, area_paths: Sequence[str] | None = None, period: Period | None = None,
                 on: dt.date | None = None) -> builtins.list[dict[str, Any]]:
         """Per responsible unit: registered, open, overdue, closed, closed on time, settled within
-        the trade (closed without a lawsuit). ``period`` bounds registration (registered, and the
-        issues the other counts look at) — the current state otherwise."""
+        the trade (closed without a lawsuit), as they stood on ``on`` (default today).
+        ``period`` bounds registration (registered, and the issues the other counts look at)."""
         day = on or today(self.d)
         issues = self.list(LedgerFilter(area_paths=area_paths), on=day, limit=10**9)
         if period is not None:
@@ -250,9 +250,10 @@ class Ledger:
                                           "closed_on_time": 0, "settled_within_trade": 0,
                                           "lawsuits": 0})
             row["registered"] += 1
-            if i.status == "open":
+            if i.status == "open" or (i.closed_on is not None and i.closed_on > day):
+                # open on ``day`` (an issue closed out after it was still open then)
                 row["open"] += 1
-                row["overdue"] += 1 if i.overdue_days(day) else 0
+                row["overdue"] += 1 if i.deadline < day else 0
             else:
                 row["closed"] += 1
                 row["closed_on_time"] += 1 if i.closed_on and i.closed_on <= i.deadline else 0
@@ -266,16 +267,27 @@ class Ledger:
                 if row["closed"] else None)
         return sorted(out.values(), key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
 
-    def closed_in(self, area_code: str, period: Period) -> tuple[int, int]:
-        """(closed without a lawsuit, closed) among issues closed out in ``period`` in the
-        area's subtree: the 止诉于行业 figure."""
+    def closed_in(self, area_code: str, period: Period) -> builtins.list[tuple[int, bool]]:
+        """(id, went to court) of the issues closed out (销号) in ``period`` in the area's
+        subtree: the 止诉于行业 figure counts those without a lawsuit."""
         c = m.ledger_issues.c
         path = self.d.areas.tree.path(area_code)
         with self.d.reading() as s:
-            rows = s.execute(sa.select(c.lawsuit).where(
+            rows = s.execute(sa.select(c.id, c.lawsuit).where(
                 under(c.area_path, path), c.status == "closed", c.closed_on >= period.start,
-                c.closed_on < period.end)).all()
-        return sum(1 for r in rows if not r.lawsuit), len(rows)
+                c.closed_on < period.end).order_by(c.id)).all()
+        return [(r.id, bool(r.lawsuit)) for r in rows]
+
+    def overdue_on(self, area_code: str, day: dt.date) -> builtins.list[int]:
+        """Ids of the issues in the area's subtree that were open and past their deadline on
+        ``day``: registered by then, not closed out by then (or reopened since), deadline
+        before it (the deadline as it stands: a moved deadline counts from its new day)."""
+        c = m.ledger_issues.c
+        path = self.d.areas.tree.path(area_code)
+        with self.d.reading() as s:
+            return list(s.scalars(sa.select(c.id).where(
+                under(c.area_path, path), c.registered_on <= day, c.deadline < day,
+                sa.or_(c.status == "open", c.closed_on > day)).order_by(c.id)))
 
     # -- writing -----------------------------------------------------------------------------
     def register(self, item: RegisterInput, *, actor: str,

@@ -218,17 +218,20 @@ class Party:
                         tree.path(r.area_code).startswith(x) for x in area_paths))]
 
     # -- the figure: mediation bodies with a Party group ---------------------------------
-    def bodies(self, area_code: str, with_group: bool | None = None) -> list[dict[str, Any]]:
-        """Mediation bodies in the area's subtree, each with its Party group (if any)."""
+    def bodies(self, area_code: str, with_group: bool | None = None,
+               on: dt.date | None = None) -> list[dict[str, Any]]:
+        """Mediation bodies in the area's subtree, each with its Party group (if any; ``on`` a
+        day, only a group founded by then — one without a founding day counts as always there)."""
         o, po = tables.organisations.c, m.party_orgs.c
         group = tables.organisations.alias("grp")
         path = area_path(self.d, area_code, "area")
         tree = self.d.areas.tree
+        query = (sa.select(po.host_id, group.c.external_id, group.c.name)
+                 .join(group, group.c.id == po.organisation_id).where(po.kind == "group"))
+        if on is not None:
+            query = query.where(sa.or_(po.founded_on.is_(None), po.founded_on <= on))
         with self.d.reading() as s:
-            groups = {r.host_id: (r.external_id, r.name) for r in s.execute(
-                sa.select(po.host_id, group.c.external_id, group.c.name)
-                .join(group, group.c.id == po.organisation_id)
-                .where(po.kind == "group"))}
+            groups = {r.host_id: (r.external_id, r.name) for r in s.execute(query)}
             rows = s.execute(sa.select(o.id, o.external_id, o.name, o.kind, o.area_code)
                              .where(o.kind.in_(list(self.settings.mediation_body_kinds)))
                              .order_by(o.external_id)).all()
@@ -244,8 +247,9 @@ class Party:
                         "party_group_name": g[1] if g else None})
         return out
 
-    def bodies_figure(self, area_code: str) -> tuple[int, int]:
-        found = self.bodies(area_code)
+    def bodies_figure(self, area_code: str, on: dt.date | None = None) -> tuple[int, int]:
+        """(mediation bodies with a Party group, mediation bodies) in the subtree."""
+        found = self.bodies(area_code, on=on)
         return sum(1 for b in found if b["party_group"]), len(found)
 
     def members_in(self, area_code: str) -> int:
@@ -259,11 +263,16 @@ class Party:
                 or 0)
 
 
-def branch_coverage(d: Deployment, area_code: str) -> tuple[int, int]:
-    """(communities with a Party organisation of their own, communities) in the subtree."""
+def branch_coverage(d: Deployment, area_code: str,
+                    on: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """(communities with a Party organisation of their own — founded by ``on`` when given —,
+    communities) in the subtree, as area codes."""
     tree = d.areas.tree
     communities = [c for c in tree.subtree(area_code) if tree.get(c).level.name == "community"]
     po = m.party_orgs.c
+    query = sa.select(po.area_code).where(po.kind == "branch")
+    if on is not None:
+        query = query.where(sa.or_(po.founded_on.is_(None), po.founded_on <= on))
     with d.reading() as s:
-        have = set(s.scalars(sa.select(po.area_code).where(po.kind == "branch")))
-    return sum(1 for c in communities if c in have), len(communities)
+        have = set(s.scalars(query))
+    return [c for c in communities if c in have], communities

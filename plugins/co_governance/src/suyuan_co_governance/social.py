@@ -445,6 +445,15 @@ class SocialForces:
                        sh.served_on < period.end)).one()
         return int(minutes) // 60, int(entries)
 
+    def hours_entries(self, area_code: str, period: Period) -> list[int]:
+        """Ids of the service-hours entries :meth:`hours_total` sums."""
+        sh = m.service_hours.c
+        path = self.d.areas.tree.path(area_code)
+        with self.d.reading() as s:
+            return list(s.scalars(sa.select(sh.id).where(
+                under(sh.area_path, path), sh.served_on >= period.start,
+                sh.served_on < period.end).order_by(sh.id)))
+
     def activity_participation(self, area_code: str, period: Period) -> tuple[int, int]:
         """(participations in activities, in cases) of every force in the area and period."""
         found = self.participations(area_paths=[self.d.areas.tree.path(area_code)],

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from suyuan_core import Deployment, ValidationError, parse_period
-from suyuan_self_governance.common import from_dict
+from suyuan_core import Deployment, ValidationError, inputs, parse_period
+from suyuan_self_governance.common import from_dict, refuse_fees
 from suyuan_self_governance.vocab import (
     ALLIANCE_MATTERS,
     BODY_KINDS,
@@ -33,11 +33,7 @@ def _json(data: Any) -> None:
 
 
 def _load(path: str, cls: type[T]) -> T:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"cannot read {path}: {exc}", field="file", rule="json") from None
-    return from_dict(cls, data)
+    return inputs.from_json_file(path, cls, refuse=refuse_fees)
 
 
 def _split(text: str, field: str) -> tuple[str, str]:

@@ -19,6 +19,11 @@ from suyuan_smart.models import alert_events, alerts
 
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "acknowledged", "closed")
+#: how the desk and the printed report name them (zh-Hans, English)
+SEVERITY_LABELS = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high"),
+                   "critical": ("严重", "critical")}
+STATUS_LABELS = {"open": ("待处理", "open"), "acknowledged": ("已确认", "acknowledged"),
+                 "closed": ("已关闭", "closed")}
 
 
 def _raise(s: Session, key: str, kind: str, severity: str, message: str, at: dt.datetime, *,

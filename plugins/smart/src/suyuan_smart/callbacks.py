@@ -51,15 +51,18 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
 
 def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = None, *,
         scope: Scope = None) -> list[tuple[int, dt.datetime, bool]]:
-    """Callback tasks: resolved or closed cases with no callback since they were resolved.
-    Returns ``(case_id, due_at, overdue)``; due ``callback_workdays`` after resolution."""
+    """Callback tasks: resolved or closed 12345 orders (the ``deadline_sources``: a dispute filed
+    at a mediation room gets no hotline callback) with no callback since they were resolved.
+    Returns ``(case_id, due_at, overdue)``, the earliest due first; due ``callback_workdays``
+    after resolution."""
     at = at or now()
     from suyuan_smart.common import settings
 
     days = settings(d).callback_workdays
+    sources = settings(d).deadline_sources
     e, c = tables.case_events.c, tables.cases.c
     query = (select(e.case_id, e.kind, e.occurred_at).join(tables.cases, c.id == e.case_id)
-             .where(c.merged_into.is_(None),
+             .where(c.merged_into.is_(None), c.source.in_(sources),
                     c.status.in_([Status.resolved.value, Status.closed.value]),
                     e.kind.in_(["resolve", "callback", "reopen"]),
                     within(c.area_path, scope))
@@ -79,4 +82,4 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
         if resolved_at is not None:
             due_at = cal.add_workdays(resolved_at, days).at
             out.append((case_id, due_at, due_at < at))
-    return out
+    return sorted(out, key=lambda row: (row[1], row[0]))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, CaseEvent, Deployment
-from suyuan_smart.common import calendar, handler
+from suyuan_smart.common import calendar, handler, settings
 
 #: the hotline centre: whoever may dispatch over the case's area.
 DISPATCHERS = ("permission:smart.dispatch",)
@@ -37,6 +37,14 @@ def tell(d: Deployment, kind: str, to: Iterable[str], case: Case, subject: str, 
                                   session=session)
 
 
+def unit_name(d: Deployment, code: Any) -> str:
+    """The unit's name as people know it (the code for one no longer configured)."""
+    return next((u.name for u in settings(d).units if u.code == code), str(code))
+
+
+REASONS = {"not_our_duty": "非本单位职责", "wrong_locality": "非本属地"}
+
+
 def _deadline(d: Deployment, case: Case) -> str:
     if case.deadline is None:
         return "无期限"
@@ -59,11 +67,13 @@ def after_event(d: Deployment, case: Case, event: CaseEvent, s: Session) -> None
         info = data["smart"]
         tell(d, "dispatch", [f"acts_for:{handler(u)}" for u in [info["lead"], *info["co"]]], case,
              f"{'重新派单' if info.get('redispatch') else '新派单'} {ref}: {title}",
-             f"主办 {info['lead']}" + (f"，协办 {'、'.join(info['co'])}" if info["co"] else "")
+             f"主办 {unit_name(d, info['lead'])}"
+             + (f"，协办 {'、'.join(unit_name(d, u) for u in info['co'])}" if info["co"] else "")
              + f"。{_deadline(d, case)}", dedup=key, session=s)
     elif kind == "smart.return":
-        tell(d, "return", DISPATCHERS, case, f"退单待审核 {ref}: {data.get('unit')}",
-             f"原因 {data.get('reason_code')}；依据：{data.get('basis', '')}", dedup=key,
+        reason = data.get("reason_code")
+        tell(d, "return", DISPATCHERS, case, f"退单待审核 {ref}: {unit_name(d, data.get('unit'))}",
+             f"原因 {REASONS.get(str(reason), reason)}；依据：{data.get('basis', '')}", dedup=key,
              session=s)
     elif kind == "smart.urge":
         tell(d, "urge", units(case, data), case, f"催办 {ref}: {title}",

@@ -70,11 +70,13 @@ def build(d: Deployment, area_code: str, period: Period) -> dict[str, Any]:
     words: Counter[str] = Counter()
     for title, description in texts:
         words.update(set(tokens(f"{title} {description or ''}")))
-    overdue = [{"case_id": x.id, "title": x.title, "deadline": x.deadline.isoformat()
-                if x.deadline else None} for x in deadlines.overdue(d, area_code, min(end, now()))]
+    overdue = [{"case_id": x.id, "title": x.title,
+                "deadline": f"{calendar(d).local(x.deadline):%Y-%m-%d %H:%M}" if x.deadline
+                else None} for x in deadlines.overdue(d, area_code, min(end, now()))]
     warnings = alerts.listing(d, status=None, area_code=area_code, since=start, until=end)
     return {"area_code": area_code, "area": area.name_zh, "period": str(period),
-            "generated_at": now().isoformat(timespec="seconds"), "figures": figures,
+            "generated_at": calendar(d).local(now()).isoformat(timespec="seconds"),
+            "figures": figures,
             "categories": categories, "causes": words.most_common(15), "hot_spots": hot[:10],
             "overdue": overdue[:50], "overdue_count": len(overdue), "escalated": escalated,
             "warnings": [{"id": w["id"], "kind": w["kind"], "severity": w["severity"],
@@ -110,7 +112,8 @@ def xlsx_bytes(report: dict[str, Any]) -> bytes:
         ("超期 Overdue", ["案件 case", "标题", "期限"],
          [[r["case_id"], r["title"], r["deadline"]] for r in report["overdue"]]),
         ("预警 Warnings", ["id", "类型", "级别", "内容", "状态"],
-         [[w["id"], w["kind"], w["severity"], w["message"], w["status"]]
+         [[w["id"], w["kind"], _zh(alerts.SEVERITY_LABELS, w["severity"]), w["message"],
+           _zh(alerts.STATUS_LABELS, w["status"])]
           for w in report["warnings"]]),
     ]
     for title, header, rows in sheets:
@@ -121,6 +124,10 @@ def xlsx_bytes(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _zh(labels: dict[str, tuple[str, str]], code: str) -> str:
+    return labels.get(code, (code, code))[0]
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -148,8 +155,10 @@ def html_page(report: dict[str, Any]) -> str:
     hot = "".join(f"<li>{e(r['name'])}: {r['count']}</li>" for r in report["hot_spots"])
     overdue = "".join(f"<li>#{r['case_id']} {e(r['title'])} ({e(r['deadline'] or '')})</li>"
                       for r in report["overdue"]) or "<li>无 none</li>"
-    warnings = "".join(f"<li class='{e(w['severity'])}'>[{e(w['severity'])}] {e(w['message'])} "
-                       f"({e(w['status'])})</li>" for w in report["warnings"]) or "<li>无 none</li>"
+    warnings = "".join(
+        f"<li class='{e(w['severity'])}'>[{e(_zh(alerts.SEVERITY_LABELS, w['severity']))}] "
+        f"{e(w['message'])} ({e(_zh(alerts.STATUS_LABELS, w['status']))})</li>"
+        for w in report["warnings"]) or "<li>无 none</li>"
     page = f"""<!doctype html>
 <html lang="zh-Hans"><head><meta charset="utf-8">
 <title>{e(report['area'])} 诉求研判 {e(report['period'])}</title>

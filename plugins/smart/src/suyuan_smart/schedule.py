@@ -109,17 +109,26 @@ def monthly_reports(deployment: Deployment, now: dt.datetime) -> dict[str, Any]:
     return _reports(deployment, "month", now)
 
 
+def calendar_gap(deployment: Deployment, now: dt.datetime) -> int | None:
+    """Next year, when it is ``calendar_warning_month`` or later and no holiday table covers it
+    (the desk shows the warning; the daily job tells the administrators); else None."""
+    cal = calendar(deployment)
+    local = cal.local(now)
+    year = local.year + 1
+    if local.month < settings(deployment).calendar_warning_month or cal.coverage(year):
+        return None
+    return year
+
+
 def calendar_check(deployment: Deployment, now: dt.datetime) -> dict[str, Any]:
     """From November (``calendar_warning_month``): is next year's holiday table loaded? The
     State Council publishes it then; until the package or the county's table has it, deadlines
     in that year are only flagged."""
     d = deployment
-    cal = calendar(d)
-    local = cal.local(now)
+    local = calendar(d).local(now)
     year = local.year + 1
-    covered = cal.coverage(year)
-    if local.month < settings(d).calendar_warning_month or covered:
-        return {"year": year, "covered_by": covered, "warned": False}
+    if calendar_gap(d, now) is None:
+        return {"year": year, "covered_by": calendar(d).coverage(year), "warned": False}
     d.notifications.notify(
         "calendar", to=["permission:admin.manage", *DISPATCHERS],
         subject=f"{year} 年节假日安排未导入: holiday calendar for {year} is not loaded",

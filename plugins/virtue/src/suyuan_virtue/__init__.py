@@ -136,9 +136,14 @@ def suyuan_register_migrations() -> MigrationSource:
 
 @hookimpl
 def suyuan_register_sensitive_fields() -> list[SensitiveField]:
-    """Only marriage cases carry anything of ours in ``case.data`` (the channels' handlers);
-    the registers never do. Declared so a stray value would still be masked."""
-    return [SensitiveField("virtue.child", "hidden", ("儿童信息", "Child's details"))]
+    """Every encrypted column of the registers (the core encrypts, decrypts, masks, audits the
+    unmasking and rotates the key: :mod:`suyuan_virtue.sensitive`). Only marriage cases carry
+    anything of ours in ``case.data``; ``virtue.child`` is declared so a stray value would still
+    be masked."""
+    from suyuan_virtue.sensitive import declared
+
+    return [SensitiveField("virtue.child", "hidden", ("儿童信息", "Child's details")),
+            *declared()]
 
 
 @hookimpl

@@ -47,26 +47,6 @@ def build(deployment: Deployment | None) -> click.Group:
         """诉源德治 virtue: the sensitive registers, counselling, moral models, families, marriage
         mediation."""
 
-    # -- keys -------------------------------------------------------------------------------------
-    @group.group("keys")
-    def keys() -> None:
-        """The registers' encryption keys (kept outside the database)."""
-
-    @keys.command("new")
-    def keys_new() -> None:
-        """Print a new Fernet key (put it first in the key file, then run `rotate`)."""
-        from suyuan_virtue.crypto import new_key
-
-        click.echo(new_key())
-
-    @keys.command("rotate")
-    def keys_rotate() -> None:
-        """Re-encrypt every register field under the newest key (MultiFernet.rotate)."""
-        from suyuan_virtue.rotation import rotate
-
-        counts = rotate(d(), actor="cli")
-        click.echo("rotated: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
     # -- PIA --------------------------------------------------------------------------------------
     @group.group("pia")
     def pia() -> None:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, NotFound, ValidationError, tables
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text, vault
 from suyuan_virtue.protection import Access, Guard, audit_refusals
+from suyuan_virtue.sensitive import need_text, sealed, shown
 from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import need_date, now_db, today
 
@@ -28,7 +28,6 @@ CONSENT_BY = {"self": "本人", "guardian": "监护人"}
 SESSION_KINDS = {"session": "心理咨询", "follow_up": "回访"}
 OUTCOMES = {"improved": "好转", "stable": "稳定", "worse": "加重",
             "referred_psychiatric": "转介精神科", "closed": "结案"}
-FIELDS = {"name": "name", "phone": "phone", "concern": "hidden"}
 #: roster roles that hold counselling sessions (心理咨询师, 精神科医务人员, 社会工作者).
 COUNSELLING_ROLES = ("counsellor", "psychiatric_staff", "social_worker")
 
@@ -87,7 +86,8 @@ class Counselling:
             case = self.d.cases.get(item.case_id)
             if not access.principal.can("cases.read", self.d.areas.tree.path(case.area_code)):
                 raise NotFound(f"no case with id {item.case_id}", field="case_id", rule="exists")
-        box = vault(self.d)
+        columns = sealed(self.d, {"name": need_text(item.name, "name", 50), "phone": item.phone,
+                                  "concern": item.concern})
         with self.d.transaction() as s:
             self.guard.require_pia(s, REGISTER, today(self.d))
             new_id = int(s.execute(m.referrals.insert().returning(m.referrals.c.id), {
@@ -95,9 +95,7 @@ class Counselling:
                 "case_id": item.case_id, "service_hall": item.service_hall,
                 "consent_on": consent, "consent_by": item.consent_by,
                 "counsellor": item.counsellor, "status": "referred", "created_at": now_db(),
-                "created_by": access.principal.actor,
-                "name_enc": box.encrypt(need_text(item.name, "name", 50)),
-                "phone_enc": box.encrypt(item.phone), "concern_enc": box.encrypt(item.concern)},
+                "created_by": access.principal.actor, **columns},
             ).scalar_one())
             self.guard.audit(s, access, "write", REGISTER, new_id, {"what": "referred"})
         return new_id
@@ -129,7 +127,7 @@ class Counselling:
             s.execute(m.counselling_sessions.insert(), {
                 "referral_id": referral_id, "kind": kind, "held_on": day,
                 "counsellor": need_text(counsellor, "counsellor", 64), "outcome": outcome,
-                "recorded_at": now_db(), "notes_enc": vault(self.d).encrypt(notes)})
+                "recorded_at": now_db(), **sealed(self.d, {"notes": notes})})
             closing = outcome == "closed"
             due = None if closing else day + dt.timedelta(
                 days=self.settings.counselling_follow_up_days)
@@ -155,13 +153,14 @@ class Counselling:
                 m.counselling_sessions.c.referral_id == referral_id)
                 .order_by(m.counselling_sessions.c.held_on)).all()
             out = self._view(row, unmask)
-            box = vault(self.d)
             out["sessions"] = [{"kind": x.kind, "held_on": x.held_on.isoformat(),
                                 "counsellor": x.counsellor, "outcome": x.outcome,
-                                "notes": box.decrypt(x.notes_enc) if unmask else
-                                ("***" if x.notes_enc else None)} for x in sessions]
-            self.guard.audit(s, access, "unmask" if unmask else "read", REGISTER, referral_id,
-                             reason=reason)
+                                "notes": shown(self.d, m.counselling_sessions.name, x,
+                                               unmask)["notes"]} for x in sessions]
+            if reason is not None:
+                self.guard.unmasked(s, access, REGISTER, referral_id, row.area_path, reason)
+            else:
+                self.guard.audit(s, access, "read", REGISTER, referral_id)
         return out
 
     @audit_refusals
@@ -181,12 +180,10 @@ class Counselling:
         return out
 
     def _view(self, row: Any, reveal: bool) -> dict[str, Any]:
-        box = vault(self.d)
-        plain = {k: box.decrypt(getattr(row, f"{k}_enc")) for k in FIELDS}
-        shown = plain if reveal else self.guard.mask(plain, FIELDS)
+        fields = shown(self.d, m.referrals.name, row, reveal)
         return {"id": row.id, "area_code": row.area_code, "source": row.source,
                 "case_id": row.case_id, "service_hall": row.service_hall,
                 "consent_on": row.consent_on.isoformat(), "consent_by": row.consent_by,
                 "counsellor": row.counsellor, "status": row.status, "outcome": row.outcome,
                 "follow_up_due": row.follow_up_due.isoformat() if row.follow_up_due else None,
-                "masked": not reveal, **shown}
+                "masked": not reveal, **fields}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, NotFound, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text
+from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.times import need_date
 
 BRAND_KINDS = {"family_style": ("家风文化", "Family style"),
@@ -96,3 +96,18 @@ class Culture:
             rows = s.execute(sa.select(m.culture_events.c.area_code).where(
                 m.culture_events.c.kind == "family_codes_reading")).all()
         return sum(1 for (a,) in rows if a in subtree)
+
+    def events(self, brand_id: int | None = None, *, limit: int = 200) -> list[dict[str, Any]]:
+        """The events held (a brand's, or every one), newest first, with their venue's name."""
+        e, v = m.culture_events.c, m.venues.c
+        q = (sa.select(m.culture_events, v.name.label("venue"))
+             .select_from(m.culture_events.outerjoin(m.venues, v.id == e.venue_id))
+             .order_by(e.held_on.desc(), e.id.desc()).limit(max(1, min(limit, 1000))))
+        if brand_id is not None:
+            q = q.where(e.brand_id == brand_id)
+        with self.d.reading() as s:
+            rows = s.execute(q).all()
+        return [{"id": r.id, "kind": r.kind, "label": EVENT_KINDS[r.kind], "brand_id": r.brand_id,
+                 "venue": r.venue, "area_code": r.area_code, "title": r.title,
+                 "held_on": r.held_on.isoformat(), "attendance": r.attendance,
+                 "readers": list(r.readers or ())} for r in rows]

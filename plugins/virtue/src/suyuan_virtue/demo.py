@@ -11,7 +11,13 @@ rights, PIA gate, encryption and audit as a real county's data):
 * marriage mediators and kin mediation teams, and marriage disputes dispatched to both channels
   with each channel's outcome recorded as a case event.
 
-Deterministic for a seed (``random.Random(seed)``); dated back from the day before today.
+Deterministic for a seed (``random.Random(seed)``) and **dated as the seed dates it, never
+relative to today**: the seed is a county report whose figures run to 今年1-5月 (the smart pillar's
+demo reads 今年 as 2026), so the pillar's history ends on :data:`REPORT_DAY`; the 3,307 agreements
+were signed 近年来 (the three years before it), the selections are the yearly rounds (每年常态培育
+选树) of the years before, and this year's round is still taking nominations. Everything is
+written as what happened on its day — each selection step, vote, check-in, review, renewal and
+term end an event with its own date — through the services.
 """
 
 from __future__ import annotations
@@ -20,15 +26,24 @@ import datetime as dt
 import random
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from suyuan_core import Deployment, Level, NewCase, Organisation, Person
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import key_path, keys_of, new_key, vault
 from suyuan_virtue.protection import REGISTERS, Access
 from suyuan_virtue.times import add_months, to_db, tz
 
 GUARDIANSHIP_AGREEMENTS = 3307
+#: the last day of the seed's reporting period (今年1-5月 of the report's year).
+REPORT_DAY = dt.date(2026, 5, 31)
+#: the agreements were signed over the three years before the report (近年来).
+AGREEMENTS_FROM = dt.date(2023, 6, 1)
+#: the yearly selections with results disclosed; the report's year is still nominating.
+SELECTION_YEARS = (2024, 2025)
+#: the impact assessments: the first before processing started, its periodic review.
+PIA_DATES = ((dt.date(2023, 5, 15), dt.date(2025, 5, 15)), (dt.date(2025, 5, 12),
+                                                           dt.date(2028, 5, 12)))
 DEMO_PASSWORD = "suyuan-demo"
 ACTOR = "demo"
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓"
@@ -58,14 +73,6 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
-def _ensure_key(d: Deployment) -> None:
-    """The demo writes its own key file (beside suyuan.toml, never in the database)."""
-    if keys_of(d):
-        return
-    key_path(d).write_text("# suyuan virtue register keys, newest first (demo)\n" + new_key()
-                           + "\n", encoding="ascii")
-
-
 def _users(d: Deployment, county: str) -> dict[str, Access]:
     wanted = [("dpo", "演示个人信息保护负责人", [("privacy_officer", county)]),
               ("sifa", "演示司法所社区矫正工作人员", [("correction_officer", county),
@@ -92,11 +99,11 @@ def generate(deployment: Deployment, *, seed: int, scale: float) -> dict[str, in
     communities = sorted(c for c, a in tree.areas.items() if a.level is Level.community)
     if not roots or not communities:
         return {}
-    _ensure_key(d)
+    d.privacy.ensure_key()  # the demo writes its own key file beside suyuan.toml
     rng = random.Random(seed)
     county = roots[0]
     factor = min(max(scale, 0.0), 1.0)
-    today = dt.datetime.now(tz(d)).date() - dt.timedelta(days=1)
+    today = REPORT_DAY
     who = _users(d, county)
     counts: dict[str, int] = {}
     _pias(who["dpo"], d, today)
@@ -143,24 +150,36 @@ def _families(d: Deployment, minzheng: Access, rng: random.Random, communities: 
 
 
 def _pias(dpo: Access, d: Deployment, today: dt.date) -> None:
-    from suyuan_virtue.pia import PiaInput, Pias
+    from suyuan_virtue.pia import Pias
 
     pias = Pias(d)
     done = {p["register"] for p in pias.list()}
+    now = dt.datetime.now(tz(d)).date()
+    dates = list(PIA_DATES)
+    if dates[-1][1] <= now:  # the write gate is today's: a demo run later reviews it again
+        dates.append((now, add_months(now, 36)))
     for register, (zh, _) in REGISTERS.items():
         if register in done:
             continue
-        pias.record(dpo, PiaInput(
-            register=register, assessed_on=today - dt.timedelta(days=400),
-            assessor="金堂县司法局个人信息保护负责人",
-            purpose=f"依法开展{zh}工作所必需的人员信息处理",
-            legal_basis="《个人信息保护法》第13条第1款第3项(履行法定职责); 《社区矫正法》; "
-                        "《未成年人保护法》",
-            necessity="仅收集履职所必需的最少字段; 与案件、检索、导出、12345工单隔离",
-            risks="泄露导致歧视和二次伤害; 未成年人身份暴露; 越权查询",
-            measures="字段加密存储(密钥不入库)、默认脱敏、专门角色与事由查看、未成年人记录封存、"
-                     "访问审计与报告、保存期限届满删除",
-            review_due=today + dt.timedelta(days=3 * 365)))
+        for assessed, due in dates:
+            _pia(pias, dpo, register, zh, assessed, due)
+
+
+def _pia(pias: Any, dpo: Access, register: str, zh: str, assessed: dt.date,
+         due: dt.date) -> None:
+    from suyuan_virtue.pia import PiaInput
+
+    pias.record(dpo, PiaInput(
+        register=register, assessed_on=assessed,
+        assessor="金堂县司法局个人信息保护负责人",
+        purpose=f"依法开展{zh}工作所必需的人员信息处理",
+        legal_basis="《个人信息保护法》第13条第1款第3项(履行法定职责); 《社区矫正法》; "
+                    "《未成年人保护法》",
+        necessity="仅收集履职所必需的最少字段; 与案件、检索、导出、12345工单隔离",
+        risks="泄露导致歧视和二次伤害; 未成年人身份暴露; 越权查询",
+        measures="字段加密存储(密钥不入库)、默认脱敏、专门角色与事由查看、未成年人记录封存、"
+                 "访问审计与报告、保存期限届满删除",
+        review_due=due))
 
 
 def _registers(d: Deployment, sifa: Access, rng: random.Random, communities: list[str],
@@ -170,27 +189,30 @@ def _registers(d: Deployment, sifa: Access, rng: random.Random, communities: lis
     regs = Registers(d)
     n = 0
     entries: list[dict[str, Any]] = []
-    box = vault(d)
+    ended: list[tuple[int, dt.date]] = []
     for register, total, months in (("community_correction", 260, 24), ("resettlement", 420, 60)):
         for i in range(max(8, round(total * factor))):
             minor = i % 37 == 5
             start = today - dt.timedelta(days=rng.randrange(30, 700))
             birth = (start - dt.timedelta(days=rng.randrange(15 * 365, 17 * 365)) if minor
                      else start - dt.timedelta(days=rng.randrange(20 * 365, 60 * 365)))
+            end = add_months(start, rng.randrange(6, months))
             rid = regs.add(sifa, RecordInput(
                 register=register, area_code=rng.choice(communities), name=_name(rng),
                 id_number=_id_number(rng, birth), birth_date=birth, term_start=start,
-                term_end=add_months(start, rng.randrange(6, months)), officer=f"SFS{i % 16:02d}",
+                term_end=end, officer=f"SFS{i % 16:02d}",
                 phone=_phone(rng), address=f"金堂县某村{rng.randrange(1, 12)}组{rng.randrange(1, 90)}号",
                 offence=rng.choice(OFFENCES), notes="按规定报到", helpers=(f"BJ{i % 40:03d}",)))
             n += 1
+            if end <= today and not minor:  # a sealed record is closed by 司法机关, not here
+                ended.append((rid, end))
             day = start + dt.timedelta(days=rng.randrange(5, 30))
-            while day <= today and len(entries) < 20_000:
+            while day < min(today, end) and len(entries) < 20_000:
                 entries.append({"record_id": rid, "kind": rng.choice(["check_in", "check_in",
                                                                      "visit", "help"]),
                                 "on_date": day, "by": "user:sifa",
                                 "recorded_at": to_db(dt.datetime.now(dt.UTC)),
-                                "detail_enc": box.encrypt("按时报到，表现良好")})
+                                "detail_enc": d.privacy.encrypt("按时报到，表现良好")})
                 day += dt.timedelta(days=rng.randrange(25, 40))
     with d.transaction() as s:
         for chunk in range(0, len(entries), 2000):
@@ -198,42 +220,93 @@ def _registers(d: Deployment, sifa: Access, rng: random.Random, communities: lis
         d.audit.write(s, actor="user:sifa", action="virtue.register.write",
                       record="virtue.community_correction:*", reason="演示数据 demo data",
                       detail={"what": "demo check-ins", "count": len(entries)})
+    for rid, end in ended:  # 期满解除 on the term's last day: the record's status follows
+        regs.add_entry(sifa, rid, "term_end", end, detail="矫正期满，依法解除")
     return n
 
 
 def _guardianships(d: Deployment, minzheng: Access, rng: random.Random, communities: list[str],
                    today: dt.date, factor: float) -> int:
-    from suyuan_virtue.guardianship import AgreementInput, Guardianships
+    """The agreements signed from :data:`AGREEMENTS_FROM` to ``today`` (the report's last day),
+    in the order they were signed: each reviewed every ``guardianship_review_months`` while its
+    term ran, and at its term's end renewed (a new agreement, counted among the seed's 3,307) or
+    ended."""
+    import heapq
+
+    from suyuan_virtue.guardianship import AgreementInput, Guardianships, age_on
 
     g = Guardianships(d)
+    months = g.settings.guardianship_review_months
     total = max(40, round(GUARDIANSHIP_AGREEMENTS * factor))
     tree = d.areas.tree
     rural = [c for c in communities if "村" in tree.get(c).name_zh] or communities
-    box = vault(d)
-    rows = []
-    for _ in range(total):
-        signed = today - dt.timedelta(days=rng.randrange(10, 720))
-        birth = signed - dt.timedelta(days=rng.randrange(2 * 365, 17 * 365))
-        surname = rng.choice(SURNAMES)
-        area = rng.choice(rural)
-        item = AgreementInput(
-            area_code=area, child_name=surname + rng.choice(GIVEN), child_birth_date=birth,
-            guardian_name=surname + rng.choice(GIVEN), guardian_relation=rng.choice(
-                ["grandparent", "grandparent", "grandparent", "relative", "friend"]),
-            parents=(surname + rng.choice(GIVEN), rng.choice(SURNAMES) + rng.choice(GIVEN)),
-            signed_on=signed, term_start=signed, term_end=add_months(signed, 12 * rng.choice([1, 2, 3])),
-            guardian_phone=_phone(rng), consent_on=signed - dt.timedelta(days=rng.randrange(0, 5)),
-            consent_by=rng.choice(["both_parents", "father", "mother"]),
-            intake=rng.choice(["village"] * 6 + ["youth_12355", "women_federation",
-                                                 "guarding_childhood"]))
-        rows.append(g.row_of(item, tree.path(area), minzheng.principal.actor, box))
+    span = (today - AGREEMENTS_FROM).days
+    firsts = sorted(AGREEMENTS_FROM + dt.timedelta(days=rng.randrange(span))
+                    for _ in range(total))
+    renewals: list[tuple[dt.date, int, int, AgreementInput]] = []  # (signed, seq, old id, item)
+    made = 0
+    reviews: list[dict[str, Any]] = []
+    renewed: list[int] = []
+    gc = m.guardianships.c
     with d.transaction() as s:
-        g.guard.require_pia(s, "guardianship", today)
-        for chunk in range(0, len(rows), 1000):
-            s.execute(m.guardianships.insert(), rows[chunk:chunk + 1000])
+        g.guard.require_pia(s, "guardianship", dt.datetime.now(tz(d)).date())
+        while made < total:
+            if renewals and (not firsts or renewals[0][0] <= firsts[0]):
+                _, _, old_id, item = heapq.heappop(renewals)
+                renewed.append(old_id)
+            else:
+                item = _agreement(rng, rural, firsts.pop(0))
+                old_id = None
+            row = g.row_of(item, tree.path(item.area_code), minzheng.principal.actor)
+            start, end = row["term_start"], row["term_end"]
+            day = add_months(start, months)
+            mine: list[dict[str, Any]] = []
+            while day <= min(today, end):
+                mine.append({"reviewed_on": day, "by": minzheng.principal.actor,
+                                "finding": rng.choice(["fulfilled"] * 8 + ["concerns",
+                                                                           "guardian_changed"]),
+                                "note_enc": None})
+                day = add_months(day, months)
+            row["next_review"] = min(day, end)
+            new_id = int(s.execute(m.guardianships.insert().returning(gc.id), row).scalar_one())
+            reviews += [{**r, "agreement_id": new_id} for r in mine]
+            made += 1
+            birth = dt.date.fromisoformat(str(item.child_birth_date))
+            again = end - dt.timedelta(days=rng.randrange(0, 10))
+            if end < today and again <= today and age_on(birth, again) < 17 \
+                    and rng.random() < 0.55:
+                term = add_months(end, 12 * rng.choice([1, 2]))
+                heapq.heappush(renewals, (again, made, new_id, attrs.evolve(
+                    item, signed_on=again, term_start=end + dt.timedelta(days=1), term_end=term,
+                    consent_on=again - dt.timedelta(days=rng.randrange(0, 5)), renews=new_id)))
+        if renewed:
+            s.execute(m.guardianships.update().where(gc.id.in_(renewed)).values(status="renewed"))
+        s.execute(m.guardianships.update().where(gc.status == "active", gc.term_end < today)
+                  .values(status="ended"))
+        for chunk in range(0, len(reviews), 2000):
+            s.execute(m.guardianship_reviews.insert(), reviews[chunk:chunk + 2000])
         g.guard.audit(s, minzheng, "write", "guardianship", None,
-                      {"what": "demo agreements", "count": len(rows)})
-    return total
+                      {"what": "demo agreements", "count": made, "renewals": len(renewed),
+                       "reviews": len(reviews)})
+    return made
+
+
+def _agreement(rng: random.Random, rural: list[str], signed: dt.date) -> Any:
+    from suyuan_virtue.guardianship import AgreementInput
+
+    birth = signed - dt.timedelta(days=rng.randrange(2 * 365, 16 * 365))
+    surname = rng.choice(SURNAMES)
+    return AgreementInput(
+        area_code=rng.choice(rural), child_name=surname + rng.choice(GIVEN),
+        child_birth_date=birth.isoformat(), guardian_name=surname + rng.choice(GIVEN),
+        guardian_relation=rng.choice(["grandparent", "grandparent", "grandparent", "relative",
+                                      "friend"]),
+        parents=(surname + rng.choice(GIVEN), rng.choice(SURNAMES) + rng.choice(GIVEN)),
+        signed_on=signed, term_start=signed, term_end=add_months(signed, 12 * rng.choice([1, 2, 3])),
+        guardian_phone=_phone(rng), consent_on=signed - dt.timedelta(days=rng.randrange(0, 5)),
+        consent_by=rng.choice(["both_parents", "father", "mother"]),
+        intake=rng.choice(["village"] * 6 + ["youth_12355", "women_federation",
+                                             "guarding_childhood"]))
 
 
 def _counselling(d: Deployment, xinli: Access, rng: random.Random, communities: list[str],
@@ -258,7 +331,7 @@ def _counselling(d: Deployment, xinli: Access, rng: random.Random, communities: 
         held = consent + dt.timedelta(days=rng.randrange(1, 10))
         svc.session(xinli, rid, held_on=held, counsellor=f"XL{i % 12:02d}",
                     outcome=rng.choice(["improved", "stable", "stable"]), notes="首次咨询")
-        if rng.random() < 0.6:
+        if rng.random() < 0.6 and held + dt.timedelta(days=30) <= today:
             svc.session(xinli, rid, held_on=held + dt.timedelta(days=30), kind="follow_up",
                         counsellor=f"XL{i % 12:02d}", outcome=rng.choice(["closed", "improved"]))
     return n
@@ -308,29 +381,49 @@ def _selections(d: Deployment, rng: random.Random, county: str, communities: lis
     if principal is None:
         return 0
     votes = 0
-    year = today.year
-    for kind, title, places in (("moral_model", f"{year}年度金堂县道德模范", 3),
-                                ("best_parents_in_law", f"{year}年度最美公婆", 2),
-                                ("best_daughter_in_law", f"{year}年度最美儿媳", 2),
-                                ("meimei_jintang", f"{year}年“美美的金堂”评选", 3)):
-        start = today - dt.timedelta(days=60)
+    zone = tz(d)
+
+    def at(day: dt.date, hour: int = 10) -> dt.datetime:
+        return to_db(dt.datetime.combine(day, dt.time(hour), zone))
+
+    rounds = [(kind, title, places, year) for year in SELECTION_YEARS
+              for kind, title, places in (
+                  ("moral_model", f"{year}年度金堂县道德模范", 3),
+                  ("best_parents_in_law", f"{year}年度最美公婆", 2),
+                  ("best_daughter_in_law", f"{year}年度最美儿媳", 2),
+                  ("meimei_jintang", f"{year}年“美美的金堂”评选", 3))]
+    for kind, title, places, year in rounds:
+        # 3月 nominations, 4月 review, 5月 public notice, then a week's vote and the award
+        opened = dt.date(year, 3, 1)
         sid = sel.create(principal, kind=kind, title=title, year=year, area_code=county,
-                         places=places)
-        noms = []
-        for _ in range(places + 3):
-            nid = sel.nominate(principal, sid, nominee=_name(rng), area_code=rng.choice(communities),
-                               deeds="孝老爱亲、邻里互助、热心公益")
-            noms.append(nid)
+                         places=places, at=at(opened))
+        noms = [sel.nominate(principal, sid, nominee=_name(rng),
+                             area_code=rng.choice(communities), deeds="孝老爱亲、邻里互助、热心公益",
+                             at=at(opened + dt.timedelta(days=rng.randrange(1, 30))))
+                for _ in range(places + 3)]
         for nid in noms:
-            sel.review(principal, nid, approve=rng.random() > 0.15 or nid == noms[0])
-        until = sel.start_notice(principal, sid, start)
-        sel.open_vote(principal, sid, until + dt.timedelta(days=1))
+            sel.review(principal, nid, approve=rng.random() > 0.15 or nid == noms[0],
+                       at=at(dt.date(year, 4, rng.randrange(1, 28))))
+        notice = dt.date(year, 5, 6)
+        until = sel.start_notice(principal, sid, notice, at=at(notice))
+        vote_day = until + dt.timedelta(days=1)
+        sel.open_vote(principal, sid, vote_day, at=at(vote_day, 9))
         approved = [n["id"] for n in sel.get(sid)["nominations"] if n["status"] == "approved"]
         households = rng.sample(range(100000, 999999), max(10, round(120 * factor)))
         for h in households:
-            sel.vote(principal, sid, nomination_id=rng.choice(approved), household=f"JT{h}")
+            cast = vote_day + dt.timedelta(days=rng.randrange(0, 7))
+            sel.vote(principal, sid, nomination_id=rng.choice(approved), household=f"JT{h}",
+                     at=at(cast, rng.randrange(8, 21)))
             votes += 1
-        sel.award(principal, sid)
+        sel.award(principal, sid, at=at(vote_day + dt.timedelta(days=10)))
+    # the report's year: the moral-model round still taking nominations on the report's day
+    year = today.year
+    sid = sel.create(principal, kind="moral_model", title=f"{year}年度金堂县道德模范", year=year,
+                     area_code=county, places=3, at=at(dt.date(year, 5, 1)))
+    for _ in range(4):
+        sel.nominate(principal, sid, nominee=_name(rng), area_code=rng.choice(communities),
+                     deeds="见义勇为、诚实守信",
+                     at=at(dt.date(year, 5, 1) + dt.timedelta(days=rng.randrange(1, 30))))
     return votes
 
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text, vault
 from suyuan_virtue.protection import Access, Guard, audit_refusals
+from suyuan_virtue.sensitive import need_text, sealed
 from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import need_date, today
 
@@ -102,15 +102,15 @@ class Families:
         path = self.guard.require_write(access, ADOPTION, area_code)
         received = need_date(received_on, "received_on")
         due = received + dt.timedelta(days=self.settings.adoption_review_days)
-        box = vault(self.d)
+        columns = sealed(self.d, {"child": need_text(child, "child", 50),
+                                  "applicants": need_text(applicants, "applicants", 200)})
         a = m.adoption_reviews.c
         with self.d.transaction() as s:
             self.guard.require_pia(s, ADOPTION, today(self.d))
             new_id = int(s.execute(m.adoption_reviews.insert().returning(a.id), {
                 "kind": kind, "area_code": area_code, "area_path": path,
                 "received_on": received, "due_on": due, "created_by": access.principal.actor,
-                "child_enc": box.encrypt(need_text(child, "child", 50)),
-                "applicants_enc": box.encrypt(need_text(applicants, "applicants", 200))},
+                **columns},
             ).scalar_one())
             self.guard.audit(s, access, "write", ADOPTION, new_id, {"what": "received"})
         return {"id": new_id, "due_on": due.isoformat()}

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, NotFound, Period, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text, vault
 from suyuan_virtue.protection import Access, Guard, audit_refusals
 from suyuan_virtue.registers import check_id_number
+from suyuan_virtue.sensitive import need_text, sealed, shown
 from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import add_months, need_date, strs, today
 
@@ -32,8 +32,6 @@ CONSENT_BY = {"both_parents": "父母双方", "father": "父亲", "mother": "母
               "legal_guardian": "法定监护人"}
 INTAKES = {"village": "村(社区)排查", "youth_12355": "12355青少年服务台",
            "women_federation": "网上妇联", "guarding_childhood": "守护童年项目"}
-FIELDS = {"child_name": "name", "child_id_number": "id_number", "child_birth_date": "hidden",
-          "guardian_name": "name", "guardian_phone": "phone", "parents": "hidden"}
 FINDINGS = ("fulfilled", "concerns", "guardian_changed")
 
 
@@ -69,7 +67,7 @@ class Guardianships:
     def settings(self) -> Settings:
         return self.d.settings("virtue")  # type: ignore[no-any-return]
 
-    def row_of(self, item: AgreementInput, path: str, actor: str, box: Any) -> dict[str, Any]:
+    def row_of(self, item: AgreementInput, path: str, actor: str) -> dict[str, Any]:
         """The validated row for ``item`` (shared by :meth:`add` and the demo's bulk write)."""
         birth = need_date(item.child_birth_date, "child_birth_date")
         signed = need_date(item.signed_on, "signed_on")
@@ -125,12 +123,12 @@ class Guardianships:
                 "consent_by": item.consent_by, "signed_on": signed, "term_start": start,
                 "term_end": end, "next_review": review, "renews": item.renews,
                 "status": "active", "intake": item.intake, "created_by": actor,
-                **{f"{k}_enc": box.encrypt(v) for k, v in values.items()}}
+                **sealed(self.d, values)}
 
     @audit_refusals
     def add(self, access: Access, item: AgreementInput) -> int:
         path = self.guard.require_write(access, REGISTER, item.area_code)
-        row = self.row_of(item, path, access.principal.actor, vault(self.d))
+        row = self.row_of(item, path, access.principal.actor)
         g = m.guardianships.c
         with self.d.transaction() as s:
             self.guard.require_pia(s, REGISTER, today(self.d))
@@ -164,7 +162,7 @@ class Guardianships:
             nxt = min(add_months(day, self.settings.guardianship_review_months), row.term_end)
             s.execute(m.guardianship_reviews.insert(), {
                 "agreement_id": agreement_id, "reviewed_on": day, "finding": finding,
-                "by": access.principal.actor, "note_enc": vault(self.d).encrypt(note)})
+                "by": access.principal.actor, **sealed(self.d, {"note": note})})
             s.execute(m.guardianships.update().where(g.id == agreement_id)
                       .values(next_review=nxt))
             self.guard.audit(s, access, "write", REGISTER, agreement_id, {"what": "review"})
@@ -181,8 +179,18 @@ class Guardianships:
             reason = (self.guard.check_unmask(access, REGISTER, agreement_id, row.area_path)
                       if unmask else None)
             out = self._view(row, unmask)
-            self.guard.audit(s, access, "unmask" if unmask else "read", REGISTER, agreement_id,
-                             reason=reason)
+            rv = m.guardianship_reviews.c
+            out["reviews"] = [{"reviewed_on": x.reviewed_on.isoformat(), "finding": x.finding,
+                               "by": x.by, "note": shown(self.d, m.guardianship_reviews.name, x,
+                                                         unmask)["note"]}
+                              for x in s.execute(sa.select(m.guardianship_reviews)
+                                                 .where(rv.agreement_id == agreement_id)
+                                                 .order_by(rv.reviewed_on, rv.id)).all()]
+            out["renewed_by"] = s.scalar(sa.select(g.id).where(g.renews == agreement_id))
+            if reason is not None:
+                self.guard.unmasked(s, access, REGISTER, agreement_id, row.area_path, reason)
+            else:
+                self.guard.audit(s, access, "read", REGISTER, agreement_id)
         return out
 
     @audit_refusals
@@ -197,7 +205,8 @@ class Guardianships:
         g = m.guardianships.c
         query = (sa.select(m.guardianships).where(sa.or_(*[g.area_path.startswith(p)
                                                            for p in scope]))
-                 .order_by(g.next_review, g.id).limit(max(1, min(limit, 1000))))
+                 .order_by(sa.case((g.status == "active", 0), else_=1), g.next_review, g.id)
+                 .limit(max(1, min(limit, 1000))))
         if due_by is not None:
             query = query.where(g.next_review <= due_by, g.status == "active")
         with self.d.transaction() as s:
@@ -208,19 +217,17 @@ class Guardianships:
         return out
 
     def _view(self, row: Any, reveal: bool) -> dict[str, Any]:
-        box = vault(self.d)
-        plain = {k: box.decrypt(getattr(row, f"{k}_enc")) for k in FIELDS}
-        shown = plain if reveal else self.guard.mask(plain, FIELDS)
-        parents = shown.get("parents")
+        fields = shown(self.d, m.guardianships.name, row, reveal)
+        parents = fields.get("parents")
         if reveal and isinstance(parents, str):
-            shown["parents"] = json.loads(parents)
+            fields["parents"] = json.loads(parents)
         return {"id": row.id, "area_code": row.area_code, "under_14": row.under_14,
                 "guardian_relation": row.guardian_relation, "consent_on":
                 row.consent_on.isoformat() if row.consent_on else None,
                 "consent_by": row.consent_by, "signed_on": row.signed_on.isoformat(),
                 "term_start": row.term_start.isoformat(), "term_end": row.term_end.isoformat(),
                 "next_review": row.next_review.isoformat(), "status": row.status,
-                "intake": row.intake, "renews": row.renews, "masked": not reveal, **shown}
+                "intake": row.intake, "renews": row.renews, "masked": not reveal, **fields}
 
     # -- figures ---------------------------------------------------------------------------------
     def signed_count(self, area_code: str, period: Period) -> int:

@@ -2,8 +2,8 @@
 
 The sensitive registers are **not cases**: no row here is a case and nothing from them reaches
 ``cases.data``, so the core's search, exports, 12345 orders, other pillars and the dashboard's
-drill-down never see them. Columns ending in ``_enc`` hold Fernet ciphertext (see
-:mod:`suyuan_virtue.crypto`); the key is never in the database.
+drill-down never see them. Columns ending in ``_enc`` hold ciphertext, declared to the core as
+encrypted sensitive columns (:mod:`suyuan_virtue.sensitive`); the key is never in the database.
 """
 
 from __future__ import annotations

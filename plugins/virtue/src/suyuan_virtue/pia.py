@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from suyuan_core import Deployment, PermissionDenied, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text
 from suyuan_virtue.protection import ADMIN, Access, Guard, check_register
+from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.times import need_date, now_db
 
 

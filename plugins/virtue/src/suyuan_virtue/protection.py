@@ -5,9 +5,11 @@ trail.
 * **Read**: ``virtue.<register>.read`` for the record's area. Anyone else — a town official of the
   same town included — gets "not found" (the refusal does not even confirm the record exists),
   and the refusal is audited.
-* **Masked by default**: names, ID numbers, phones and addresses masked like the core masks a
-  party (``张*``, ``110***********1234``); everything else sensitive is ``***``.
-* **Unmask**: ``virtue.<register>.unmask`` for the area *and* a reason; audited with the reason.
+* **Masked by default**: every encrypted column is declared to the core
+  (:mod:`suyuan_virtue.sensitive`), which decrypts and masks it by its kind (``张*``,
+  ``110***********1234``, ``***``).
+* **Unmask**: ``virtue.<register>.unmask`` for the area *and* a reason — the core's rule
+  (``privacy.check_unmask``) and the core's ``personal_data.unmask`` audit entry.
 * **Sealed**: a minor's record (under 18 at the offence: 刑诉法 Art 286; 社区矫正法 Art 54; a
   child in the children's registers: 未成年人保护法 Art 72/103) is readable only with
   ``virtue.sealed.read``, which only the roles the law names hold (司法机关).
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
@@ -157,18 +159,26 @@ class Guard:
         return path
 
     def check_unmask(self, access: Access, register: str, record_id: int, area_path: str) -> str:
-        """The reason, if the caller may unmask here and gave one; else refused (and audited)."""
-        if not access.principal.can(unmask_perm(register), area_path):
-            raise self.refuse(access, register, record_id, "no_unmask_right", PermissionDenied(
-                "you may not see this register's personal data unmasked", field="unmask",
-                rule=unmask_perm(register), hint=f"ask for a role granting {unmask_perm(register)}"))
-        reason = (access.reason or "").strip()
-        if len(reason) < self.settings.unmask_reason_min:
-            raise self.refuse(access, register, record_id, "no_reason", ValidationError(
-                "unmasking needs a reason", field="reason", rule="required",
-                hint=f"say why, e.g. 核实报到情况 (at least {self.settings.unmask_reason_min} "
-                     "characters)"))
-        return reason
+        """The reason, if the caller may unmask here and gave one; else refused (and audited).
+        The rule is the core's (:meth:`Privacy.check_unmask`) with the register's own restricted
+        right in place of ``personal_data.unmask``."""
+        try:
+            self.d.privacy.check_unmask(access.principal, area_path, access.reason,
+                                        permission=unmask_perm(register))
+        except PermissionDenied as exc:
+            raise self.refuse(access, register, record_id, "no_unmask_right", exc) from None
+        except ValidationError as exc:
+            raise self.refuse(access, register, record_id, "no_reason", exc) from None
+        return (access.reason or "").strip()
+
+    def unmasked(self, s: Session, access: Access, register: str, record_id: int,
+                 area_path: str, reason: str, detail: dict[str, Any] | None = None) -> None:
+        """The core's ``personal_data.unmask`` audit entry for a record shown unmasked, in the
+        reading transaction (the access report finds it by the record)."""
+        self.d.privacy.unmask(access.principal, area_path, reason,
+                              record=record_ref(register, record_id), session=s, ip=access.ip,
+                              permission=unmask_perm(register),
+                              detail={"register": register, **(detail or {})})
 
     def area_path(self, area_code: str, field: str = "area_code") -> str:
         tree = self.d.areas.tree
@@ -196,13 +206,3 @@ class Guard:
                 f"the impact assessment of the {register} register was due for review on "
                 f"{due.isoformat()}", field="register", rule="pia_current",
                 hint="record a new assessment before writing more records")
-
-    # -- masking ---------------------------------------------------------------------------------
-    def mask(self, values: Mapping[str, str | None], kinds: Mapping[str, str]) -> dict[str, Any]:
-        """Each value masked by its kind (``name``/``phone``/``id_number``/``address`` like the
-        core masks a party; anything else ``***``)."""
-        keys = [k for k, v in values.items() if v not in (None, "")
-                and kinds.get(k) in ("name", "phone", "id_number", "address")]
-        masked = self.d.privacy.parties([{kinds[k]: values[k]} for k in keys], False)
-        shown = {k: p.get(kinds[k], "***") for k, p in zip(keys, masked, strict=True)}
-        return {k: (v if v in (None, "") else shown.get(k, "***")) for k, v in values.items()}

@@ -19,15 +19,13 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text, vault
 from suyuan_virtue.protection import Access, Guard, audit_refusals, check_register
+from suyuan_virtue.sensitive import COLUMNS, need_text, sealed, shown
 from suyuan_virtue.times import need_date, now_db, strs, today
 
 PERSON_REGISTERS = ("community_correction", "resettlement")
-#: the encrypted fields of a record and how each is masked.
-FIELDS: dict[str, str] = {"name": "name", "id_number": "id_number", "phone": "phone",
-                          "address": "address", "birth_date": "hidden", "offence": "hidden",
-                          "notes": "hidden"}
+#: the encrypted fields of a record (declared to the core in :mod:`suyuan_virtue.sensitive`).
+FIELDS = tuple(COLUMNS[m.register_records.name])
 ENTRY_KINDS = {"check_in": ("报到", "Check-in"), "help": ("帮扶", "Help given"),
                "visit": ("走访", "Home visit"), "term_end": ("期满解除", "Term ended")}
 ID_CHARS = set("0123456789Xx")
@@ -126,7 +124,7 @@ class Registers:
         if item.phone is not None and not (item.phone.isdigit() and 5 <= len(item.phone) <= 15):
             raise ValidationError("a phone number is 5-15 digits", field="phone", rule="phone")
         officer = need_text(item.officer, "officer", 64)
-        box = vault(self.d)
+        columns = sealed(self.d, values)
         with self.d.transaction(session) as s:
             self.guard.require_pia(s, register, today(self.d))
             row = {"register": register, "area_code": item.area_code, "area_path": path,
@@ -134,7 +132,7 @@ class Registers:
                    "term_end": end, "status": "active", "officer": officer,
                    "helpers": [str(h) for h in item.helpers], "created_at": now_db(),
                    "created_by": access.principal.actor,
-                   **{f"{k}_enc": box.encrypt(v) for k, v in values.items()}}
+                   **columns}
             new_id = int(s.execute(m.register_records.insert().returning(
                 m.register_records.c.id), row).scalar_one())
             self.guard.audit(s, access, "write", register, new_id, {"what": "registered"})
@@ -158,7 +156,7 @@ class Registers:
             s.execute(m.register_entries.insert(), {
                 "record_id": record_id, "kind": kind, "on_date": day,
                 "by": access.principal.actor, "recorded_at": now_db(),
-                "detail_enc": vault(self.d).encrypt(detail)})
+                **sealed(self.d, {"detail": detail})})
             if kind == "term_end":
                 s.execute(m.register_records.update().where(m.register_records.c.id == record_id)
                           .values(status="ended", ended_on=day))
@@ -185,8 +183,11 @@ class Registers:
                                 .order_by(m.register_entries.c.on_date,
                                           m.register_entries.c.id)).all()
             view = self._view(row, entries, reveal=unmask)
-            self.guard.audit(s, access, "unmask" if unmask else "read", row.register, record_id,
-                             {"fields": sorted(FIELDS) if unmask else []}, reason=reason)
+            if reason is not None:
+                self.guard.unmasked(s, access, row.register, record_id, row.area_path, reason,
+                                    {"fields": sorted(FIELDS)})
+            else:
+                self.guard.audit(s, access, "read", row.register, record_id, {"fields": []})
         return view
 
     @audit_refusals
@@ -216,16 +217,14 @@ class Registers:
         return views
 
     def _view(self, row: Any, entries: Any, reveal: bool) -> RecordView:
-        box = vault(self.d)
-        plain = {k: box.decrypt(getattr(row, f"{k}_enc")) for k in FIELDS}
-        shown = plain if reveal else self.guard.mask(plain, FIELDS)
+        fields = shown(self.d, m.register_records.name, row, reveal)
         items = tuple({"kind": e.kind, "on": e.on_date.isoformat(),
-                       "detail": box.decrypt(e.detail_enc) if reveal else
-                       ("***" if e.detail_enc else None)} for e in entries)
+                       "detail": shown(self.d, m.register_entries.name, e, reveal)["detail"]}
+                      for e in entries)
         return RecordView(id=row.id, register=row.register, area_code=row.area_code,
                           minor=row.minor, term_start=row.term_start, term_end=row.term_end,
                           status=row.status, ended_on=row.ended_on, officer=row.officer,
-                          helpers=tuple(row.helpers or ()), fields=shown, masked=not reveal,
+                          helpers=tuple(row.helpers or ()), fields=fields, masked=not reveal,
                           entries=items)
 
     # -- figures (counts only, small counts suppressed) -------------------------------------------

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError
 from suyuan_virtue import models as m
-from suyuan_virtue.crypto import need_text
+from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import need_date, now_db
 

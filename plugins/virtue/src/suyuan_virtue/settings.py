@@ -1,4 +1,5 @@
-"""``[plugins.virtue]`` in suyuan.toml: where the register key comes from and the local rules.
+"""``[plugins.virtue]`` in suyuan.toml: the local rules. The registers' encryption keys and the
+shortest reason for unmasking are the core's ``[privacy]`` section (docs/config.md).
 
 The statutory rules (who may read a sealed minor's record, that a PIA precedes processing, that
 every unmasking needs a reason and is audited) are code, not settings: a county cannot switch them
@@ -18,11 +19,6 @@ def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> 
 
 @attrs.frozen
 class Settings:
-    #: a file (relative to suyuan.toml) holding the Fernet keys of the sensitive registers, one a
-    #: line, newest first (``suyuan virtue keys new`` prints one). Never in the database.
-    key_file: str = "virtue-keys.txt"
-    #: an environment variable with the keys, comma-separated, newest first; wins over key_file.
-    keys_env: str = "SUYUAN_VIRTUE_KEYS"
     #: counts about the registers below this are shown as "<N" (small-cell suppression).
     small_count: int = attrs.field(default=5, validator=_positive)
     #: years a community-correction record is kept after its term ends, then purged.
@@ -31,8 +27,6 @@ class Settings:
     resettlement_retention_years: int = attrs.field(default=5, validator=_positive)
     #: years a counselling referral is kept after it closes.
     counselling_retention_years: int = attrs.field(default=3, validator=_positive)
-    #: shortest reason accepted for unmasking (characters).
-    unmask_reason_min: int = attrs.field(default=4, validator=_positive)
     #: public notice period (公示期) of a moral-model selection, calendar days.
     notice_days: int = attrs.field(default=7, validator=_positive)
     #: 收养登记 review: days from the application to the decision (《中国公民收养子女登记办法》:

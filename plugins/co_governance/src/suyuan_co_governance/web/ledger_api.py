@@ -38,7 +38,7 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import Deployment, Principal, http, parse_period
+from suyuan_core import Deployment, Principal, http, parse_period, times
 from suyuan_core.bodies import body, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,9 +50,6 @@ Query = Annotated[str | None, Parameter(max_length=100, description="words in th
                                                                     "or issue")]
 Overdue = Annotated[bool, Parameter(description="only open issues past their deadline")]
 PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]
-Unmask = Annotated[bool, Parameter(description="show the people affected in full (needs "
-                                               "personal_data.unmask and a reason)")]
-Reason = Annotated[str | None, Parameter(max_length=500)]
 
 ISSUES = ledger_issues.name
 
@@ -102,7 +99,10 @@ def list_ledger(deployment: DeploymentDep, principal: PrincipalDep, area: Area =
 def ledger_units(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
                  period: PeriodParam = None) -> list[dict[str, Any]]:
     paths = scope_paths(deployment, principal, READ, area)
-    return service(deployment).ledger.by_unit(paths, parse_period(period) if period else None)
+    chosen = parse_period(period) if period else None
+    # a period's open and overdue counts are taken on its last day (today while it runs)
+    on = times.standing_day(deployment, chosen) if chosen else None
+    return service(deployment).ledger.by_unit(paths, chosen, on=on)
 
 
 @get("/ledger/export.xlsx", opt={"permission": READ}, sync_to_thread=True, media_type=XLSX,
@@ -130,14 +130,27 @@ def export_ledger(request: AnyRequest, deployment: DeploymentDep, principal: Pri
 
 
 @get("/ledger/{issue_id:int}", opt={"permission": READ}, sync_to_thread=True,
-     summary="One ledger issue with every entry (register, progress, close-out, reopen)")
-def show_issue(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-               issue_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+     summary="One ledger issue with every entry (register, progress, close-out, reopen); the "
+             "people affected masked (unmask by POST …/unmask with a reason)")
+def show_issue(deployment: DeploymentDep, principal: PrincipalDep,
+               issue_id: Id) -> dict[str, Any]:
     d = deployment
     issue = service(d).ledger.get(issue_id)
     readable(d, principal, READ, issue.area_code, f"ledger issue {issue_id}", "issue_id")
+    return shown(d, issue, False, today(d))
+
+
+@post("/ledger/{issue_id:int}/unmask", opt={"permission": READ}, sync_to_thread=True,
+      status_code=200, summary="One ledger issue with the people affected in full: needs "
+                               "personal_data.unmask and a reason in the body; audited")
+def unmask_issue(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                 issue_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
+    d = deployment
+    issue = service(d).ledger.get(issue_id)
+    readable(d, principal, READ, issue.area_code, f"ledger issue {issue_id}", "issue_id")
+    reason = parse(http.UnmaskIn, data).reason
     return http.shown_row(d, principal, request, ISSUES, issue.as_dict(today(d)),
-                          area_code=issue.area_code, record=f"ledger:{issue_id}", unmask=unmask,
+                          area_code=issue.area_code, record=f"ledger:{issue_id}", unmask=True,
                           reason=reason)
 
 
@@ -193,5 +206,5 @@ def issue_reopen(request: AnyRequest, deployment: DeploymentDep, principal: Prin
     return shown(d, issue, False, today(d))
 
 
-ROUTES = [list_ledger, ledger_units, export_ledger, show_issue, register_issue, issue_progress,
+ROUTES = [list_ledger, ledger_units, export_ledger, show_issue, unmask_issue, register_issue, issue_progress,
           issue_close_out, issue_reopen]

@@ -90,26 +90,6 @@ def render(lang: str, template: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(**context)
 
 
-def _id(query: dict[str, Any], field: str = "id") -> int | None:
-    raw = query.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise ValidationError(f"{raw!r} is not a number", field=field, rule="integer") from None
-    if not 1 <= value <= 2**62:
-        raise ValidationError(f"{value} is out of range", field=field, rule="range")
-    return value
-
-
-def _text(query: dict[str, Any], field: str, limit: int = 100) -> str | None:
-    value = str(query.get(field) or "").strip()
-    if len(value) > limit:
-        raise ValidationError(f"longer than {limit} characters", field=field, rule="max_length")
-    return value or None
-
-
 def _paths(d: Deployment, principal: Principal, permission: str,
            area: str | None) -> list[str]:
     if area is not None:
@@ -132,20 +112,20 @@ def ledger_page(deployment: Deployment, principal: Principal, query: dict[str, A
     d = deployment
     cg = service(d)
     day = today(d)
-    issue_id = _id(query)
+    issue_id = templates.query_id(query)
     if issue_id is not None:
         issue = cg.ledger.get(issue_id)
         if not in_scope(d, principal, READ, issue.area_code):
             raise NotFound(f"no ledger issue {issue_id}", field="id", rule="exists")
         return render(lang, "issue.html", i=issue, day=day, area=_area_name(d, issue.area_code),
                       names=affected_as_shown(d, issue))
-    area = _text(query, "area", 64)
-    unit = _text(query, "unit", 64)
-    status = _text(query, "status", 16)
+    area = templates.query_text(query, "area", 64)
+    unit = templates.query_text(query, "unit", 64)
+    status = templates.query_text(query, "status", 16)
     if status is not None:
         code_of(LEDGER_STATUS, status, "status")
     overdue = str(query.get("overdue") or "") in ("1", "true", "on")
-    q = _text(query, "q")
+    q = templates.query_text(query, "q")
     paths = _paths(d, principal, READ, area)
     units = cg.forces.orgs()
     if unit is not None and unit not in {u["external_id"] for u in units}:
@@ -184,11 +164,11 @@ def committees_page(deployment: Deployment, principal: Principal, query: dict[st
                     lang: str) -> str:
     d = deployment
     cg = service(d)
-    area = _text(query, "area", 64)
+    area = templates.query_text(query, "area", 64)
     paths = _paths(d, principal, READ, area)
-    chosen = _text(query, "id", 64)
+    chosen = templates.query_text(query, "id", 64)
     if chosen is not None:
-        result = _text(query, "result", 16)
+        result = templates.query_text(query, "result", 16)
         if result is not None and result != "open":
             code_of(RESULTS, result, "result")
         committee = cg.committees.get(chosen)
@@ -206,7 +186,7 @@ def forces_page(deployment: Deployment, principal: Principal, query: dict[str, A
                 lang: str) -> str:
     d = deployment
     cg = service(d)
-    area = _text(query, "area", 64)
+    area = templates.query_text(query, "area", 64)
     paths = _paths(d, principal, ROSTER_READ, area)
     read_paths = _paths(d, principal, READ, area)
     bodies: dict[str, dict[str, Any]] = {}

@@ -29,7 +29,6 @@ from suyuan_core import (
     Page,
     Period,
     Principal,
-    ValidationError,
     http,
     templates,
 )
@@ -78,19 +77,6 @@ def render(lang: str, template: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(**context)
 
 
-def _id(query: dict[str, Any], field: str = "id") -> int | None:
-    raw = query.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise ValidationError(f"{raw!r} is not a number", field=field, rule="integer") from None
-    if not 1 <= value <= 2**62:
-        raise ValidationError(f"{value} is out of range", field=field, rule="range")
-    return value
-
-
 def _scope_codes(principal: Principal) -> list[str]:
     paths = set(principal.scope(READ))
     return sorted({g.area_code for g in principal.grants if g.area_path in paths})
@@ -105,7 +91,7 @@ def agreements_page(deployment: Deployment, principal: Principal, query: dict[st
                     lang: str) -> str:
     d = deployment
     sg = service(d)
-    agreement_id = _id(query)
+    agreement_id = templates.query_id(query)
     if agreement_id is None:
         found = sg.agreements.list(limit=500, area_paths=principal.scope(READ))
         return render(lang, "agreements.html", agreements=[shown(d, a, False) for a in found])
@@ -146,7 +132,7 @@ def procedures_page(deployment: Deployment, principal: Principal, query: dict[st
                     lang: str) -> str:
     d = deployment
     sg = service(d)
-    procedure_id = _id(query)
+    procedure_id = templates.query_id(query)
     if procedure_id is None:
         codes = _scope_codes(principal)
         found = {p.id: p for code in codes for p in sg.procedures.list(code)}

@@ -40,7 +40,7 @@ from suyuan_core import (
 )
 from suyuan_core.sql import within
 from suyuan_core.times import now
-from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates
+from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates, schedule
 from suyuan_smart.api import acts_for_unit, own_unit
 from suyuan_smart.common import calendar, handler, settings
 
@@ -49,7 +49,7 @@ READ, DISPATCH, HANDLE, CALLBACK, REPORTS = ("cases.read", "smart.dispatch", "sm
 RETURN_REASONS = {"not_our_duty": ("非本单位职责", "Not our duty"),
                   "wrong_locality": ("非本属地", "Wrong locality")}
 EVENT_LABELS = {
-    "reported": ("受理", "Received"), "accept": ("受理", "Accepted"), "assign": ("派单", "Dispatched"),
+    "reported": ("登记", "Registered"), "accept": ("受理", "Accepted"), "assign": ("派单", "Dispatched"),
     "start": ("开始办理", "Started"), "resolve": ("办结", "Resolved"), "fail": ("未解决", "Not resolved"),
     "close": ("结案", "Closed"), "reopen": ("重办", "Reopened"), "note": ("备注", "Note"),
     "callback": ("回访", "Callback"), "deadline": ("期限变更", "Deadline changed"),
@@ -86,12 +86,21 @@ def environment(lang: str) -> Environment:
                                                           code or "")
     env.globals["RETURN_REASONS"] = RETURN_REASONS
     env.globals["SATISFACTION"] = SATISFACTION
+    env.globals["SEVERITY_LABELS"] = alerts.SEVERITY_LABELS
     env.globals["pick"] = lambda pair: pick(pair, lang)
     return env
 
 
 def render(lang: str, template: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(**context)
+
+
+def category_label(d: Deployment, lang: str) -> Any:
+    """The category's name in the page's language (the code only for an unknown one)."""
+    def label(code: str) -> str:
+        found = d.categories.get(code)
+        return found.label.get(lang) if found is not None else code
+    return label
 
 
 # -- looking things up -------------------------------------------------------------------------
@@ -161,6 +170,12 @@ def _open_smart(d: Deployment, me: Principal, permission: str) -> list[Case]:
     return [d.cases.get(i) for i in ids]
 
 
+def _who(d: Deployment) -> Any:
+    """An actor as people read it: an account's display name (``user:t1`` → 第1镇 张三)."""
+    names = {f"user:{u.username}": u.display_name for u in d.accounts.users()}
+    return lambda actor: names.get(str(actor), actor)
+
+
 def _units(d: Deployment) -> list[Any]:
     return list(settings(d).units)
 
@@ -197,7 +212,9 @@ def desk_page(deployment: Deployment, principal: Principal, lang: str) -> str:
                   proposals=proposals, alerts=open_alerts, ranking=ranking, period=period,
                   previous=period.previous(), report_area=root, units=_units(d),
                   countdown=lambda c: countdown(d, c, at), max_returns=settings(d).max_returns,
-                  categories=list(d.categories))
+                  categories=list(d.categories), category_label=category_label(d, lang),
+                  calendar_gap=schedule.calendar_gap(d, at), who=_who(d),
+                  unit_name={u.code: u.name for u in _units(d)}.get)
 
 
 def _last_kind(d: Deployment, case: Case) -> str | None:
@@ -406,7 +423,7 @@ def order_page(deployment: Deployment, principal: Principal, query: dict[str, An
                   area=d.areas.tree.get(case.area_code),
                   category=d.categories.get(case.category),
                   may_dispatch=me.can(DISPATCH, path), unit=_unit_code(me),
-                  units=_units(d), notifications=d.notifications.for_case(case_id))
+                  units=_units(d), notifications=d.notifications.for_case(case_id), who=_who(d))
 
 
 def pages() -> list[Page]:

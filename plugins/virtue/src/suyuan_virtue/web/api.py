@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
-import attrs
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, ValidationError
+from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
+from suyuan_core.bodies import parse
 from suyuan_core.http import AUDITED
+from suyuan_core.inputs import from_dict
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
 
 DeploymentDep = NamedDependency[Deployment]
@@ -23,9 +24,6 @@ AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
-Unmask = Annotated[bool, Parameter(description="Show personal data unmasked (needs the "
-                                               "register's unmask right and a reason; audited)")]
-Reason = Annotated[str | None, Parameter(max_length=500, description="Why you unmask (audited)")]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
 Register = Annotated[str, Parameter(max_length=32, description="community_correction or "
@@ -43,20 +41,6 @@ def _access(request: AnyRequest, principal: Principal, reason: str | None = None
     return Access(principal, ip=request.client.host if request.client else "-", reason=reason)
 
 
-def parse(cls: type[T], data: Any, where: str) -> T:
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field=where, rule="type")
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=where,
-                              rule="known_fields", hint="known: " + ", ".join(sorted(known)))
-    try:
-        return cls(**data)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(str(exc), field=where, rule="shape") from None
-
-
 def _int(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**62:
         raise ValidationError("expected a positive integer", field=field, rule="type")
@@ -67,6 +51,11 @@ def _str(value: Any, field: str, required: bool = True) -> str:
     if not isinstance(value, str) or (required and not value.strip()):
         raise ValidationError("expected text", field=field, rule="type")
     return value
+
+
+def _reason(data: Any) -> str:
+    """The reason for unmasking, from the request's body (``{"reason": "..."}``)."""
+    return parse(http.UnmaskIn, data).reason
 
 
 # -- registers ------------------------------------------------------------------------------------
@@ -90,18 +79,28 @@ def add_record(request: AnyRequest, deployment: DeploymentDep, principal: Princi
                data: JsonBody) -> dict[str, Any]:
     from suyuan_virtue.registers import RecordInput, Registers
 
-    item = parse(RecordInput, data, "record")
+    item = from_dict(RecordInput, data, "record")
     return {"id": Registers(deployment).add(_access(request, principal), item)}
 
 
 @get("/records/{record_id:int}", opt={"permission": PERSON_READ}, sync_to_thread=True,
-     summary="One register record: masked, or unmasked with the right and a reason (audited)")
+     summary="One register record, masked (unmask it by POST …/unmask with a reason)")
 def get_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-               record_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+               record_id: Id) -> dict[str, Any]:
     from suyuan_virtue.registers import Registers
 
-    return Registers(deployment).get(_access(request, principal, reason), record_id,
-                                     unmask=unmask).as_dict()
+    return Registers(deployment).get(_access(request, principal), record_id).as_dict()
+
+
+@post("/records/{record_id:int}/unmask", opt={"permission": PERSON_READ}, sync_to_thread=True,
+      status_code=200, summary="One register record unmasked: needs the register's unmask right "
+                               "and a reason in the body (never in the URL); audited")
+def unmask_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                  record_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
+    from suyuan_virtue.registers import Registers
+
+    return Registers(deployment).get(_access(request, principal, _reason(data)), record_id,
+                                     unmask=True).as_dict()
 
 
 @post("/records/{record_id:int}/entries", opt={"permission": PERSON_WRITE}, sync_to_thread=True,
@@ -163,7 +162,7 @@ def record_pia(request: AnyRequest, deployment: DeploymentDep, principal: Princi
     from suyuan_virtue.pia import PiaInput, Pias
 
     return {"id": Pias(deployment).record(_access(request, principal),
-                                          parse(PiaInput, data, "pia"))}
+                                          from_dict(PiaInput, data, "pia"))}
 
 
 @get("/pias", opt={"permission": ADMIN}, sync_to_thread=True,
@@ -194,19 +193,28 @@ def add_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: 
                      data: JsonBody) -> dict[str, Any]:
     from suyuan_virtue.guardianship import AgreementInput, Guardianships
 
-    item = parse(AgreementInput, data, "agreement")
+    item = from_dict(AgreementInput, data, "agreement")
     return {"id": Guardianships(deployment).add(_access(request, principal), item)}
 
 
 @get("/guardianships/{agreement_id:int}", opt={"permission": GREAD}, sync_to_thread=True,
-     summary="One agreement: masked, or unmasked with the right and a reason (audited)")
+     summary="One agreement with its reviews, masked (unmask by POST …/unmask with a reason)")
 def get_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                     agreement_id: Id, unmask: Unmask = False,
-                     reason: Reason = None) -> dict[str, Any]:
+                     agreement_id: Id) -> dict[str, Any]:
     from suyuan_virtue.guardianship import Guardianships
 
-    return Guardianships(deployment).get(_access(request, principal, reason), agreement_id,
-                                         unmask=unmask)
+    return Guardianships(deployment).get(_access(request, principal), agreement_id)
+
+
+@post("/guardianships/{agreement_id:int}/unmask", opt={"permission": GREAD},
+      sync_to_thread=True, status_code=200,
+      summary="One agreement unmasked: the unmask right and a reason in the body; audited")
+def unmask_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                        agreement_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import Guardianships
+
+    return Guardianships(deployment).get(_access(request, principal, _reason(data)),
+                                         agreement_id, unmask=True)
 
 
 @post("/guardianships/{agreement_id:int}/reviews", opt={"permission": GWRITE},
@@ -236,7 +244,7 @@ def refer(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDe
     from suyuan_virtue.counselling import Counselling, ReferralInput
 
     return {"id": Counselling(deployment).refer(_access(request, principal),
-                                                parse(ReferralInput, data, "referral"))}
+                                                from_dict(ReferralInput, data, "referral"))}
 
 
 @get("/referrals", opt={"permission": CREAD}, sync_to_thread=True,
@@ -249,13 +257,23 @@ def list_referrals(request: AnyRequest, deployment: DeploymentDep, principal: Pr
 
 
 @get("/referrals/{referral_id:int}", opt={"permission": CREAD}, sync_to_thread=True,
-     summary="One referral with its sessions: masked, or unmasked with a reason")
+     summary="One referral with its sessions, masked (unmask by POST …/unmask with a reason)")
 def get_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                 referral_id: Id, unmask: Unmask = False, reason: Reason = None) -> dict[str, Any]:
+                 referral_id: Id) -> dict[str, Any]:
     from suyuan_virtue.counselling import Counselling
 
-    return Counselling(deployment).get(_access(request, principal, reason), referral_id,
-                                       unmask=unmask)
+    return Counselling(deployment).get(_access(request, principal), referral_id)
+
+
+@post("/referrals/{referral_id:int}/unmask", opt={"permission": CREAD}, sync_to_thread=True,
+      status_code=200,
+      summary="One referral unmasked: the unmask right and a reason in the body; audited")
+def unmask_referral(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                    referral_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling
+
+    return Counselling(deployment).get(_access(request, principal, _reason(data)), referral_id,
+                                       unmask=True)
 
 
 @post("/referrals/{referral_id:int}/sessions", opt={"permission": CWRITE}, sync_to_thread=True,
@@ -454,8 +472,8 @@ def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
 
 
 ROUTES: list[Any] = [
-    list_records, add_record, get_record, add_entry, figures, access_report, record_pia,
-    list_pias, list_guardianships, add_guardianship, get_guardianship, review_guardianship,
-    refer, list_referrals, get_referral, add_session, list_selections, get_selection, partners,
-    selection_results, create_selection, nominate, review, step, vote, brands, channels,
-    dispatch, outcome]
+    list_records, add_record, get_record, unmask_record, add_entry, figures, access_report,
+    record_pia, list_pias, list_guardianships, add_guardianship, get_guardianship,
+    unmask_guardianship, review_guardianship, refer, list_referrals, get_referral,
+    unmask_referral, add_session, list_selections, get_selection, partners, selection_results,
+    create_selection, nominate, review, step, vote, brands, channels, dispatch, outcome]
