@@ -628,6 +628,33 @@ def suyuan_mediation_agreement(agreement_ref: str, deployment: Deployment, sessi
 
 
 @hookspec
+def suyuan_mediation_agreements(effective_from: dt.date, effective_to: dt.date,
+                                deployment: Deployment, session: Session) -> (
+        Sequence[MediationAgreement] | None):
+    """List the mediation agreements a pillar keeps that took effect in a span of days.
+
+    Called by a pillar that watches agreements it does not keep — the ``rule_of_law`` pillar's
+    daily ``rule_of_law.confirmation_window`` job, which warns before an agreement's 30-day joint
+    application window (人民调解法 Art 33) closes — inside its transaction. Each keeper returns
+    its own agreements whose ``effective_on`` lies in ``[effective_from, effective_to]``
+    (both days included) and whose state is still ``effective`` (not yet confirmed, performed
+    or void); the caller merges every keeper's answer.
+
+    :return: :class:`~suyuan_core.MediationAgreement` values (as ``suyuan_mediation_agreement``
+        returns them), or None / ``[]`` when there are none.
+
+    Example::
+
+        @hookimpl
+        def suyuan_mediation_agreements(effective_from, effective_to):
+            return [MediationAgreement(
+                ref="acme:3", case_id=42, area_code="C.T1.C1", matter="neighbour",
+                parties=({"name": "甲"}, {"name": "乙"}), effective_on=effective_from,
+                status="effective")]
+    """
+
+
+@hookspec
 def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision,
                                          agreement: MediationAgreement, deployment: Deployment,
                                          session: Session) -> None:
@@ -653,7 +680,8 @@ def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision,
 def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform | None:
     """Connect to a court's online mediation platform (人民法院调解平台, 和合智解 …).
 
-    Called when delegated cases are synchronised (``suyuan rule-of-law platform sync``);
+    Called when delegated cases are synchronised (``suyuan rule-of-law platform sync``, or the
+    scheduled ``rule_of_law.platform_sync`` job);
     ``system`` is the configured adapter name (e.g. ``"file"``, ``"http"``, or a county's own).
     **First result wins**; a plugin that requires the one shipping the default adapters runs
     first and may answer for its own system name.

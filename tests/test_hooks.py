@@ -462,6 +462,30 @@ def test_hook_suyuan_mediation_agreement(with_hooks):
                            effective_on=None, status="draft")
 
 
+def test_hook_suyuan_mediation_agreements(with_hooks):
+    # Every keeper answers with its own agreements in the span; the caller merges them.
+    from suyuan_core import MediationAgreement
+
+    def keeper(effective_from, effective_to, session):
+        day = dt.date(2026, 3, 5)
+        if not effective_from <= day <= effective_to:
+            return []
+        return [MediationAgreement(ref="p:1", case_id=1, area_code="C.T1.C1", matter="neighbour",
+                                   parties=[{"name": "甲"}, {"name": "乙"}], effective_on=day,
+                                   status="effective")]
+
+    d = with_hooks(suyuan_mediation_agreements=keeper)
+    with d.transaction() as s:
+        found = d.hook.suyuan_mediation_agreements(
+            effective_from=dt.date(2026, 3, 1), effective_to=dt.date(2026, 3, 31), deployment=d,
+            session=s)
+        none = d.hook.suyuan_mediation_agreements(
+            effective_from=dt.date(2026, 4, 1), effective_to=dt.date(2026, 4, 30), deployment=d,
+            session=s)
+    assert [a.ref for group in found for a in group] == ["p:1"]
+    assert [a for group in none for a in group] == []
+
+
 def test_hook_suyuan_judicial_confirmation_decided(with_hooks):
     from suyuan_core import ConfirmationDecision, MediationAgreement
 

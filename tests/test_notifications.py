@@ -41,6 +41,24 @@ def test_dedup_queues_a_message_once(deployment):
     assert len(deployment.notifications.inbox("wang")) == 1
 
 
+def test_a_roster_member_is_told_through_her_accounts(deployment):
+    """``person:ID`` reaches the accounts bound to that roster member (a case's assignee), and
+    nobody else; a member without an account is no recipient."""
+    from suyuan_core import Person
+
+    d = deployment
+    d.roster.save([Person(external_id="M1", name="王秀英", roles=("mediator",),
+                          areas=("C.T1.C1",)),
+                   Person(external_id="M2", name="李", roles=("mediator",), areas=("C.T1.C1",))])
+    d.accounts.add_user("wangxy", "王秀英", "long-enough-pw", person_external_id="M1")
+    d.accounts.add_user("other", "其他", "long-enough-pw")
+    ids = d.notifications.notify("judicial_window", to=["person:M1", "person:M2"],
+                                 subject="司法确认期限将至")
+    assert len(ids) == 1
+    assert [n.recipient for n in d.notifications.recent()] == ["wangxy"]
+    assert d.notifications.inbox("other") == []
+
+
 def test_a_row_another_worker_queued_meanwhile_is_skipped_alone(deployment, monkeypatch):
     """All rows of one ``notify`` go in one insert; when another worker queued one of them
     between the dedup check and the insert, the others are still queued (row by row) and the

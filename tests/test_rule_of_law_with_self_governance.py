@@ -105,3 +105,45 @@ def test_demo_lands_near_the_seed_figures(make_deployment):
     assert generate(d, seed=7, scale=0.2) == {}  # a second run adds nothing
     r = run_cli(d, "metrics", "verify")
     assert r.exit_code == 0, r.output
+
+
+def test_the_confirmation_window_warning_finds_self_governance_agreements(make_deployment):
+    """The daily job lists effective agreements through ``suyuan_mediation_agreements`` (the
+    keeper is self_governance, never imported), warns once, and ``suyuan jobs`` shows it."""
+    import json
+
+    d = make_deployment(plugins=["rule_of_law", "self_governance"])
+    _, agreement_id, case_id = effective_agreement(d)   # effective 2026-03-17, ends 04-16
+    d.accounts.add_user("wangxy", "王秀英", "long-enough-pw", person_external_id="M1")
+    job = "rule_of_law.confirmation_window"
+    run = d.jobs.run(job, at=at("2026-04-10", 8))
+    assert run.summary["warned"] == [f"self_governance:{agreement_id}"], run
+    [n] = d.notifications.inbox("wangxy")
+    assert n.kind == "judicial_window" and n.case_id == case_id and "2026-04-16" in n.subject
+    assert d.jobs.run(job, at=at("2026-04-11", 8)).summary["already_warned"] == [
+        f"self_governance:{agreement_id}"]
+    assert len(d.notifications.inbox("wangxy")) == 1
+    assert "rule_of_law.confirmation_window_notice" in kinds(d, case_id)
+    out = run_cli(d, "jobs", "runs", "--job", job, "--json")
+    assert out.exit_code == 0, out.output
+    assert [r["summary"]["warned"] for r in json.loads(out.stdout)] == [
+        [], [f"self_governance:{agreement_id}"]]
+
+
+def test_the_demo_hook_confirms_agreements_the_keeper_made(make_deployment):
+    """``suyuan demo`` calls every pillar's share through one hook: this pillar's runs last, so
+    self_governance's agreements exist when some go for judicial confirmation."""
+    from suyuan_rule_of_law.service import service
+
+    from suyuan_core.demo import build
+
+    d = make_deployment(plugins=["rule_of_law", "self_governance"])
+    demo = d.hook.suyuan_demo_data
+    assert demo.implemented_by[-1] == "rule_of_law"              # one call: pluggy's order
+    order = build.plugin_order(demo)                              # `suyuan demo`: one by one
+    assert order == ["self_governance", "rule_of_law"]
+    for name in order:
+        demo.only(name, deployment=d, seed=7, scale=0.05)
+    applications = service(d).confirmations.find()
+    assert applications and {a.agreement_ref.partition(":")[0] for a in applications} == {
+        "self_governance"}

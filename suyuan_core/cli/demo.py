@@ -56,7 +56,7 @@ def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool
             written = build.write_cases(d, roster, count, seed, until, advance)
         # each plugin's share, the plugins a plugin requires first, timed one by one
         demo_hook = d.hook.suyuan_demo_data
-        for name in reversed(demo_hook.implemented_by):
+        for name in build.plugin_order(demo_hook):
             began = time.perf_counter()
             demo_hook.only(name, deployment=d, seed=seed, scale=count / build.DEFAULT_CASES)
             click.echo(f"plugin {name}: demo data in {time.perf_counter() - began:.1f} s")

@@ -14,7 +14,7 @@ import shutil
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -220,6 +220,15 @@ def load_roster(d: Deployment, seed: int) -> roster_mod.Roster:
     roster_mod.write_csv(generated, path)
     d.roster.import_csv(path)
     return generated
+
+
+def plugin_order(hook: Any) -> list[str]:
+    """The order ``suyuan demo`` writes each plugin's share in: the plugins a plugin requires
+    first (registration order), and the implementations marked ``trylast`` — they build on the
+    others' data, e.g. rule_of_law confirming self_governance's agreements — after all others."""
+    impls = hook.get_hookimpls()
+    return ([i.plugin_name for i in impls if not i.trylast]
+            + [i.plugin_name for i in reversed(impls) if i.trylast])
 
 
 def write_cases(d: Deployment, roster: roster_mod.Roster, count: int, seed: int,

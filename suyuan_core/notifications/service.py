@@ -115,8 +115,10 @@ class NotificationService:
                dedup: str | None = None, data: dict[str, Any] | None = None,
                at: dt.datetime | None = None, session: Session | None = None) -> list[int]:
         """Tell ``to`` about something. Recipients: user names (``user:NAME`` or ``NAME``),
-        ``role:ROLE`` (active users holding it over ``area_code``), ``permission:CODE`` (users
-        whose roles grant it there) or ``acts_for:WHAT`` (accounts acting for a unit, e.g.
+        ``person:EXTERNAL_ID`` (the accounts of a roster member, so a case's ``person:…``
+        assignees can be told as they are), ``role:ROLE`` (active users holding it over
+        ``area_code``), ``permission:CODE`` (users whose roles grant it there) or
+        ``acts_for:WHAT`` (accounts acting for a unit, e.g.
         ``acts_for:organisation:city_water``). Each lands in the users' inbox; each outside
         channel routing ``kind`` (and covering the area) gets one message too. With ``dedup``,
         a second call with the same key adds nothing (e.g. one reminder per deadline)."""
@@ -187,23 +189,27 @@ class NotificationService:
         covering = (set(tree.ancestors(area_code)) | {area_code}
                     if area_code and area_code in tree else None)
         u, g = t.users.c, t.user_grants.c
-        wanted: dict[str, set[str]] = {"user": set(), "acts_for": set(), "role": set()}
+        wanted: dict[str, set[str]] = {"user": set(), "person": set(), "acts_for": set(),
+                                       "role": set()}
         for item in to:
             what, _, rest = item.partition(":")
             if not rest:
                 what, rest = "user", item
-            if what in ("user", "acts_for", "role"):
+            if what in ("user", "person", "acts_for", "role"):
                 wanted[what].add(rest)
             elif what == "permission":
                 wanted["role"].update(r.code for r in self.d.roles if rest in r.permissions)
             else:
-                raise ValidationError(f"recipient {item!r}: use a user name, role:, "
+                raise ValidationError(f"recipient {item!r}: use a user name, person:, role:, "
                                       "permission: or acts_for:", field="to", rule="recipient")
         # one query per kind of selector, whatever the number of selectors
         queries = []
         if wanted["user"]:
             queries.append(select(u.username).where(u.username.in_(sorted(wanted["user"])),
                                                     u.active.is_(True)))
+        if wanted["person"]:
+            queries.append(select(u.username).where(
+                u.person_external_id.in_(sorted(wanted["person"])), u.active.is_(True)))
         if wanted["acts_for"]:
             queries.append(select(u.username).where(u.acts_for.in_(sorted(wanted["acts_for"])),
                                                     u.active.is_(True)))

@@ -27,10 +27,16 @@ def keeper_plugin() -> types.ModuleType:
         return module.agreements.get(agreement_ref)
 
     @hookimpl
+    def suyuan_mediation_agreements(effective_from, effective_to):
+        return [a for a in module.agreements.values() if a.status == "effective"
+                and a.effective_on and effective_from <= a.effective_on <= effective_to]
+
+    @hookimpl
     def suyuan_judicial_confirmation_decided(decision, agreement):
         module.decisions.append((decision.agreement_ref, decision.outcome))
 
     module.suyuan_mediation_agreement = suyuan_mediation_agreement  # type: ignore[attr-defined]
+    module.suyuan_mediation_agreements = suyuan_mediation_agreements  # type: ignore[attr-defined]
     module.suyuan_judicial_confirmation_decided = (  # type: ignore[attr-defined]
         suyuan_judicial_confirmation_decided)
     return module

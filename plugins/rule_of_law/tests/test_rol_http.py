@@ -117,3 +117,116 @@ def test_judicial_confirmation_over_http(api, d, keeper):
     assert api.get(f"{API}/confirmations/{app_id}", headers=town2).status_code == 404
     assert [x["id"] for x in api.get(f"{API}/confirmations", headers=official).json()] == [app_id]
     assert api.get(f"{API}/confirmations", headers=town2).json() == []
+
+
+@pytest.fixture
+def writes(api, d, rol):
+    """A case with a video session, a circuit session and a delegated case to write to."""
+    from rol_testkit import at
+    from suyuan_rule_of_law.courts import CircuitInput
+    from suyuan_rule_of_law.directory import ResourceInput
+    from suyuan_rule_of_law.invited import DelegationInput
+    from suyuan_rule_of_law.video import ScheduleInput
+
+    from suyuan_core import NewCase, Person
+
+    case = d.cases.create(NewCase(title="邻里纠纷", category="neighbour", source="application",
+                                  area_code="C.T1.C1", occurred_at=at("2026-03-02")), actor="t")
+    video = rol.video.schedule(ScheduleInput(case_id=case.id, scheduled_at=at("2026-03-05"),
+                                             participants=["刘大妈", "周大爷"]), actor="t")
+    circuit = rol.courts.record(CircuitInput(kind="open_air_court", court="赵镇人民法庭",
+                                             area_code="C.T1.C1", held_on="2026-03-06",
+                                             attendance=40, problems=["土地流转"]), actor="t")
+    rol.directory.save([ResourceInput(external_id="INV1", name="商事调解中心",
+                                      kind="commercial_mediation", area_code="C", invited=True)])
+    d.roster.save([Person(external_id="IM1", name="钱", roles=("invited_mediator",),
+                          areas=("C",), organisation="INV1")])
+    rol.invited.receive([DelegationInput(
+        platform_ref="H-1", mode="delegated", title="买卖合同纠纷", category="contract",
+        area_code="C.T1.C1", organisation="INV1", mediator="IM1", received_on="2026-03-02")],
+        actor="t")
+    delegation = rol.invited.find()[0]["id"]
+    return {"video": video["id"], "circuit": circuit, "delegation": delegation}
+
+
+def write_calls(ids):
+    return [
+        ("video_attendance", f"/video-sessions/{ids['video']}/attendance",
+         {"attended": ["刘大妈"]}),
+        ("video_outcome", f"/video-sessions/{ids['video']}/outcome", {"outcome": "settled"}),
+        ("circuit_follow_up", f"/circuit-sessions/{ids['circuit']}/follow-up",
+         {"on": "2026-03-20", "follow_up": "已向镇政府通报土地流转问题"}),
+        ("delegation_result", f"/delegations/{ids['delegation']}/result",
+         {"result": "settled", "closed_on": "2026-03-10"}),
+        ("duty", "/duties", {"department": "县司法局", "year": 2026, "item": "民法典进社区",
+                             "kind": "legal_lecture", "target": 12}),
+    ]
+
+
+def state(d, rol, ids) -> tuple:
+    video = rol.video.get(ids["video"])
+    circuit = rol.courts.find(session_id=ids["circuit"])[0]
+    delegation = rol.invited.find(delegation_id=ids["delegation"])[0]
+    return (video["attended"], video["outcome"], circuit["follow_up"], delegation["result"],
+            len(rol.education.duties(2026)))
+
+
+def test_a_write_whose_audit_entry_fails_leaves_nothing(api, d, rol, writes):
+    """The write and its audit entry are one transaction: when the entry cannot be written, the
+    change is not kept either (and the caller gets an error, not a half-done write)."""
+    before = state(d, rol, writes)
+    sup = api.as_role("supervisor", "C", ("court_clerk", "C"))
+    real = d.audit.write
+
+    def failing(session, *, action, **kwargs):
+        if action.startswith("rule_of_law."):
+            raise RuntimeError("the audit log is unavailable")
+        return real(session, action=action, **kwargs)
+
+    d.audit.write = failing
+    try:
+        for _action, path, body in write_calls(writes):
+            r = api.post(f"{API}{path}", headers=sup, json=body)
+            assert r.status_code == 500, (path, r.status_code, r.text)
+    finally:
+        d.audit.write = real
+    assert state(d, rol, writes) == before
+
+
+def test_each_write_has_one_audit_entry_and_answers_what_it_wrote(api, d, rol, writes):
+    sup = api.as_role("supervisor", "C", ("court_clerk", "C"))
+    seen = []
+    for action, path, body in write_calls(writes):
+        since = len(d.audit.search(limit=500))
+        r = api.post(f"{API}{path}", headers=sup, json=body)
+        assert r.status_code == 201, (path, r.text)
+        seen.append(r.json())
+        new = d.audit.search(limit=500)[: len(d.audit.search(limit=500)) - since]
+        assert [e.action for e in new] == [f"rule_of_law.{action}"], (path, new)
+    assert seen[2]["follow_up"] == "已向镇政府通报土地流转问题"
+    assert seen[3]["result"] == "settled" and seen[3]["closed_on"] == "2026-03-10"
+    assert state(d, rol, writes) == (["刘大妈"], "settled", "已向镇政府通报土地流转问题",
+                                     "settled", 1)
+
+
+def test_request_bodies_are_documented_from_the_input_classes(api):
+    doc = api.get("/api/v1/schema/openapi.json").json()
+
+    def body(path):
+        content = doc["paths"][f"{API}{path}"]["post"]["requestBody"]["content"]
+        return content["application/json"]["schema"]
+
+    lecture = body("/lectures")
+    assert set(lecture["required"]) == {"kind", "area_code", "held_on", "topic", "attendance"}
+    assert lecture["properties"]["kind"]["enum"] == ["legal_lecture", "case_based_teaching",
+                                                     "seven_into"]
+    assert lecture["properties"]["attendance"]["maximum"] == 5000
+    assert lecture["properties"]["held_on"]["format"] == "date"
+    assert lecture.get("additionalProperties") is False
+    assert body("/confirmations/{application_id}/decide")["properties"]["outcome"]["enum"] == [
+        "confirmed", "refused"]
+    sup = api.as_role("supervisor", "C")
+    r = api.post(f"{API}/lectures", headers=sup, json={
+        "kind": "legal_lecture", "area_code": "C.T1.C1", "held_on": "2026-03-03",
+        "topic": "民法典", "attendance": "thirty"})
+    assert r.status_code == 422 and (r.json()["field"], r.json()["rule"]) == ("attendance", "type")

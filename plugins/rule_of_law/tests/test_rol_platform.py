@@ -226,3 +226,52 @@ def test_http_adapter_names_an_unreachable_platform(make_deployment, keeper):
                                     "platform_url": f"http://127.0.0.1:{port}"}}})
     with pytest.raises(SuyuanError, match="cannot reach"):
         sync(d, actor="t")
+
+
+def test_the_scheduled_sync_runs_against_a_real_server(make_deployment, platform_server):
+    """``rule_of_law.platform_sync`` on the configured schedule: each slot once, imports what is
+    new, pushes results not yet sent, fails visibly (and is retried) when the platform refuses;
+    ``suyuan jobs`` lists what it did."""
+    import json as json_
+
+    from suyuan_rule_of_law.service import service
+
+    from suyuan_core.testing import run_cli
+
+    d = make_deployment(plugins=["rule_of_law"], config={
+        "plugins": {"rule_of_law": {"platform_adapter": "http", "platform_url": platform_server,
+                                    "platform_token": "s3cret", "platform_sync_every": "15m"}}})
+    rol = service(d)
+    rol.directory.save([ResourceInput(external_id="INV1", name="商事调解中心",
+                                      kind="commercial_mediation", area_code="C", invited=True)])
+    d.roster.save([Person(external_id="IM1", name="钱", roles=("invited_mediator",),
+                          areas=("C",), organisation="INV1")])
+    job = "rule_of_law.platform_sync"
+    assert d.jobs.get(job).every == "15m"
+    t0 = dt.datetime(2026, 3, 9, 9, 2, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    first = d.jobs.run(job, at=t0)
+    assert first.status == "succeeded", first.error
+    assert first.summary == {"adapter": "http", "added": 2, "skipped": 0, "pushed": 0}
+    assert d.jobs.run(job, at=t0 + dt.timedelta(minutes=10)) is None  # same slot
+    assert delegations(d) == 2
+    done = rol.invited.find()[0]
+    rol.invited.result(done["id"], "settled", "2026-03-09", actor="t")
+    second = d.jobs.run(job, at=t0 + dt.timedelta(minutes=15))
+    assert second.summary == {"adapter": "http", "added": 0, "skipped": 2, "pushed": 1}
+    third = d.jobs.run(job, at=t0 + dt.timedelta(minutes=30))
+    assert third.summary["pushed"] == 0 and delegations(d) == 2  # idempotent both ways
+    assert Platform.received == [{"platform_ref": done["platform_ref"], "result": "settled",
+                                  "closed_on": "2026-03-09"}]
+    Platform.token = "other"
+    try:
+        failed = d.jobs.run(job, at=t0 + dt.timedelta(minutes=45))
+    finally:
+        Platform.token = "s3cret"
+    assert failed.status == "failed" and "401" in failed.error and failed.next_try_at
+    retried = [r for r in d.jobs.run_due(t0 + dt.timedelta(minutes=56)) if r.job == job]
+    assert [r.status for r in retried] == ["succeeded"] and retried[0].attempts == 2
+    out = run_cli(d, "jobs", "runs", "--job", job, "--json")
+    assert out.exit_code == 0, out.output
+    runs = json_.loads(out.stdout)
+    assert [r["status"] for r in runs][-4:] == ["succeeded"] * 4
+    assert runs[-2]["summary"]["pushed"] == 1

@@ -26,8 +26,10 @@ from suyuan_core import (
     CourtPlatform,
     Deployment,
     IntakeSource,
+    Job,
     MetricDefinition,
     MigrationSource,
+    NotificationKind,
     Permission,
     PluginSpec,
     Role,
@@ -179,6 +181,22 @@ def suyuan_mediation_agreement_unperformed(case: Case, agreement: dict[str, Any]
     return note
 
 
+@hookimpl
+def suyuan_register_jobs(deployment: Deployment) -> list[Job]:
+    """The court platform's sync (``platform_sync_every``) and the daily warning before a
+    judicial-confirmation window closes."""
+    from suyuan_rule_of_law.schedule import jobs
+
+    return jobs(deployment)
+
+
+@hookimpl
+def suyuan_register_notification_kinds() -> list[NotificationKind]:
+    from suyuan_rule_of_law.notices import KINDS
+
+    return list(KINDS)
+
+
 @hookimpl(trylast=True)
 def suyuan_video_room(case_id: int, room: str, deployment: Deployment) -> VideoRoom | None:
     """The default: a room on the county's self-hosted Jitsi Meet (``video_base_url``/room)."""
@@ -195,8 +213,10 @@ def suyuan_court_platform(system: str, deployment: Deployment) -> CourtPlatform 
     return adapter(deployment, system)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def suyuan_demo_data(deployment: Deployment, seed: int, scale: float) -> None:
+    """Last, so the agreements the other pillars' demo data made (self_governance's) are there
+    to go for judicial confirmation."""
     from suyuan_rule_of_law.demo import generate
 
     generate(deployment, seed=seed, scale=scale)

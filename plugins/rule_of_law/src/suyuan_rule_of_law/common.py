@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 import attrs
@@ -18,6 +19,12 @@ from suyuan_rule_of_law.vocab import Labels
 
 T = TypeVar("T")
 PLUGIN = "rule_of_law"
+
+
+def reading(d: Deployment, session: Session | None) -> AbstractContextManager[Session]:
+    """Read in the caller's transaction when there is one (so a write's answer shows the write),
+    else in a read-only session of its own."""
+    return nullcontext(session) if session is not None else d.reading()
 
 
 def settings(d: Deployment) -> Settings:

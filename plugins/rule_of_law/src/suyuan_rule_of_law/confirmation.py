@@ -32,6 +32,7 @@ from suyuan_core import (
     ValidationError,
 )
 from suyuan_rule_of_law import models as m
+from suyuan_rule_of_law import notices
 from suyuan_rule_of_law.common import (
     calendar,
     date_conv,
@@ -249,6 +250,7 @@ class Confirmations:
             self.d.cases.record(a.case_id, "rule_of_law.confirmation_not_accepted", actor=actor,
                                 session=s, occurred_at=event_time(self.d, s, a.case_id, day),
                                 data={"application_id": a.id, "reason": reason})
+            notices.decided(self.d, s, a, "not_accepted", day, reason, self._filed_by(s, a.id))
             return self.get(application_id, session=s)
 
     def extend(self, application_id: int, approved_by: str, *, actor: str,
@@ -297,12 +299,17 @@ class Confirmations:
                                  "days": (day - a.applied_on).days, "reason": reason,
                                  "next": "enforceable" if outcome == "confirmed"
                                  else "re_mediate_or_sue"})
+            notices.decided(d, s, a, outcome, day, reason, self._filed_by(s, a.id))
             d.hook.suyuan_judicial_confirmation_decided(
                 decision=ConfirmationDecision(
                     agreement_ref=a.agreement_ref, outcome=outcome, decided_on=day,
                     court_case_number=a.court_case_number or "", application_id=a.id,
                     reason=reason), agreement=agreement, deployment=d, session=s)
             return self.get(application_id, session=s)
+
+    def _filed_by(self, s: Session, application_id: int) -> str:
+        c = m.confirmations.c
+        return str(s.scalar(sa.select(c.actor).where(c.id == application_id)))
 
     def _step(self, s: Session, application_id: int, states: Sequence[str], day: dt.date,
               after: str) -> Application:

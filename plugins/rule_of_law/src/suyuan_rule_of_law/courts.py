@@ -20,6 +20,7 @@ from suyuan_rule_of_law.common import (
     communities,
     community,
     date_conv,
+    reading,
     strs,
     text,
 )
@@ -70,12 +71,13 @@ class Courts:
                                session=s, data={"session_id": sid, "kind": item.kind})
             return int(sid)
 
-    def follow_up(self, session_id: int, on: dt.date | str, text_: str) -> dict[str, Any]:
+    def follow_up(self, session_id: int, on: dt.date | str, text_: str, *,
+                  session: Session | None = None) -> dict[str, Any]:
         day = date_conv("on")(on)
         if not text_.strip() or len(text_) > 2000:
             raise ValidationError("say what was done (1 to 2000 characters)", field="follow_up",
                                   rule="length")
-        with self.d.transaction() as s:
+        with self.d.transaction(session) as s:
             row = s.execute(sa.select(m.circuit_sessions)
                             .where(m.circuit_sessions.c.id == session_id)).first()
             if row is None:
@@ -85,10 +87,11 @@ class Courts:
                                       rule="order")
             s.execute(m.circuit_sessions.update().where(m.circuit_sessions.c.id == session_id)
                       .values(follow_up=text_, followed_up_on=day))
-        return self.find(session_id=session_id)[0]
+            return self.find(session_id=session_id, session=s)[0]
 
     def find(self, *, area_code: str | None = None, year: int | None = None,
-             session_id: int | None = None) -> list[dict[str, Any]]:
+             session_id: int | None = None,
+             session: Session | None = None) -> list[dict[str, Any]]:
         c = m.circuit_sessions.c
         q = sa.select(m.circuit_sessions).order_by(c.held_on.desc(), c.id.desc())
         if area_code:
@@ -97,7 +100,7 @@ class Courts:
             q = q.where(c.held_on >= dt.date(year, 1, 1), c.held_on < dt.date(year + 1, 1, 1))
         if session_id is not None:
             q = q.where(c.id == session_id)
-        with self.d.reading() as s:
+        with reading(self.d, session) as s:
             return [{"id": r.id, "kind": r.kind, "kind_label": CIRCUIT_KINDS[r.kind][0],
                      "court": r.court, "area_code": r.area_code,
                      "area_name": area_name(self.d, r.area_code), "held_on": r.held_on.isoformat(),

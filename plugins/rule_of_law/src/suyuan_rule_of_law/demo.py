@@ -3,8 +3,8 @@
 villages/communities; every community holds 法治大讲堂 twice a month (a few fall short in a month,
 so the compliance page has something to show); 10+ circuit sessions a year; 10 invited mediation
 organisations (7 commercial) with 91 invited mediators and 600+ delegated cases settled; a service
-hall per community; judicial confirmation of some of self_governance's agreements (found through
-the agreement look-up hook, never an import).
+hall per community; judicial confirmation of some of self_governance's agreements (listed through
+``suyuan_mediation_agreements``, never an import).
 
 Deterministic for a seed (``random.Random(seed)``); dated over the two years before the newest case
 already in the database. Records go in bulk (one insert per table), cases through the core's bulk
@@ -104,7 +104,7 @@ def generate(d: Deployment, *, seed: int, scale: float) -> dict[str, int]:
     _education(d, rng, communities, months, advisor_of, counts)
     _courts(d, rng, communities, towns, months, counts)
     _invited(d, rng, county, communities, months, scale, counts)
-    _confirmations(d, rng, counts)
+    _confirmations(d, rng, months[0], counts)
     return counts
 
 
@@ -356,23 +356,22 @@ def _invited(d: Deployment, rng: random.Random, county: str, communities: list[s
                   delegated=len(written.ids), delegated_settled=settled)
 
 
-def _confirmations(d: Deployment, rng: random.Random, counts: dict[str, int]) -> None:
-    """Some effective self_governance agreements go for judicial confirmation, found through
-    the agreement look-up hook (no plugin keeps agreements → nothing to confirm)."""
-    e = tables.case_events.c
-    with d.reading() as s:
-        refs = [f"self_governance:{data['agreement_id']}" for data in s.scalars(
-            sa.select(e.data).where(e.kind == "self_governance.agreement_effective")
-            .order_by(e.id)) if data and "agreement_id" in data]
+def _confirmations(d: Deployment, rng: random.Random, since: dt.date,
+                   counts: dict[str, int]) -> None:
+    """Some effective agreements of other pillars (self_governance's in the demo) go for judicial
+    confirmation, listed through ``suyuan_mediation_agreements`` (no plugin keeps agreements →
+    nothing to confirm)."""
     conf = Confirmations(d)
     today = local_today(d)
+    with d.reading() as s:
+        found = {a.ref: a for group in d.hook.suyuan_mediation_agreements(
+            effective_from=since, effective_to=today, deployment=d, session=s)
+            for a in group or ()}
     applied = confirmed = 0
-    for ref in refs:
+    for ref, a in sorted(found.items(), key=lambda item: (item[1].case_id, item[0])):
         if rng.random() > 0.35:
             continue
-        with d.reading() as s:
-            a = d.hook.suyuan_mediation_agreement(agreement_ref=ref, deployment=d, session=s)
-        if a is None or a.effective_on is None or len(a.parties) < 2:
+        if a.effective_on is None or len(a.parties) < 2:
             continue
         on = a.effective_on + dt.timedelta(days=rng.randint(1, 25))
         if on + dt.timedelta(days=20) >= today:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, Organisation, ValidationError, tables
 from suyuan_rule_of_law import models as m
-from suyuan_rule_of_law.common import area_name, code_of, community, strs, text
+from suyuan_rule_of_law.common import area_name, code_of, community, reading, strs, text
 from suyuan_rule_of_law.vocab import RESOURCE_KINDS
 
 
@@ -134,7 +134,7 @@ class Directory:
             s.execute(m.service_halls.delete().where(h.area_code == item.area_code))
             s.execute(m.service_halls.insert().values(**attrs.asdict(item) | {
                 "stationed": list(item.stationed)}))
-        return self.hall(item.area_code)
+            return self.hall(item.area_code, session=s)
 
     def save_halls(self, items: list[dict[str, Any]]) -> int:
         """Many halls at once (the demo, an import): one transaction, bulk insert."""
@@ -146,8 +146,8 @@ class Directory:
                 s.execute(m.service_halls.insert(), items)
         return len(items)
 
-    def hall(self, area_code: str) -> dict[str, Any]:
-        with self.d.reading() as s:
+    def hall(self, area_code: str, *, session: Session | None = None) -> dict[str, Any]:
+        with reading(self.d, session) as s:
             row = s.execute(sa.select(m.service_halls)
                             .where(m.service_halls.c.area_code == area_code)).first()
         if row is None:

@@ -169,8 +169,8 @@ class Education:
         return held, need * len(codes) * len(months)
 
     # -- 谁执法谁普法 ---------------------------------------------------------------------------
-    def promise(self, item: DutyInput) -> int:
-        with self.d.transaction() as s:
+    def promise(self, item: DutyInput, *, session: Session | None = None) -> int:
+        with self.d.transaction(session) as s:
             du = m.duties.c
             existing = s.scalar(sa.select(du.id).where(
                 du.department == item.department, du.year == item.year, du.item == item.item))

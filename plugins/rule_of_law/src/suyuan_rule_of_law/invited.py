@@ -26,6 +26,7 @@ from suyuan_rule_of_law.common import (
     date_conv,
     event_time,
     opt_date_conv,
+    reading,
     settings,
     text,
     tz,
@@ -162,10 +163,11 @@ class Invited:
                            occurred_at=event_time(d, s, row.case_id, day),
                            data={"delegation_id": delegation_id, "result": result,
                                  "organisation": org, "on_time": day <= row.due_on})
-        return self.find(delegation_id=delegation_id)[0]
+            return self.find(delegation_id=delegation_id, session=s)[0]
 
     def find(self, *, delegation_id: int | None = None, organisation: str | None = None,
-             open_only: bool = False, limit: int = 500) -> list[dict[str, Any]]:
+             open_only: bool = False, limit: int = 500,
+             session: Session | None = None) -> list[dict[str, Any]]:
         g, o, p = m.delegations.c, tables.organisations.c, tables.persons.c
         q = (sa.select(m.delegations, o.external_id.label("org"), o.name.label("org_name"),
                        p.external_id.label("mediator"), p.name.label("mediator_name"))
@@ -178,7 +180,7 @@ class Invited:
             q = q.where(o.external_id == organisation)
         if open_only:
             q = q.where(g.result.is_(None))
-        with self.d.reading() as s:
+        with reading(self.d, session) as s:
             return [{"id": r.id, "platform_ref": r.platform_ref, "mode": r.mode,
                      "mode_label": DELEGATION_MODES[r.mode][0], "case_id": r.case_id,
                      "organisation": r.org, "organisation_name": r.org_name,

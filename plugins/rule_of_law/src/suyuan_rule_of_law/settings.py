@@ -17,6 +17,22 @@ def _at_least(low: int):  # type: ignore[no-untyped-def]
     return check
 
 
+def _schedule(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    """The same rules as ``Job.every`` / ``Job.at``, checked when the settings load (not at the
+    first tick)."""
+    from suyuan_core import Job, SuyuanError
+
+    if value == "" and attribute.name.endswith("_every"):
+        return
+    try:
+        if attribute.name.endswith("_every"):
+            Job("rule_of_law.check", every=value, run=lambda: None)
+        else:
+            Job("rule_of_law.check", every="day", at=value, run=lambda: None)
+    except SuyuanError as exc:
+        raise ValueError(f"{attribute.name}: {exc.message}") from None
+
+
 @attrs.frozen
 class Settings:
     #: Art 33: the parties apply jointly within this many days of the agreement taking effect
@@ -45,6 +61,15 @@ class Settings:
     #: the HTTP adapter's base URL (``GET {url}/delegations``, ``POST {url}/results``).
     platform_url: str = ""
     platform_token: str = ""
+    #: how often the ``rule_of_law.platform_sync`` job pulls delegated cases and pushes results
+    #: (a ``Job.every``: ``"15m"``, ``"1h"``, ``"day"`` …; ``""`` = no scheduled sync, only
+    #: ``suyuan rule-of-law platform sync``).
+    platform_sync_every: str = attrs.field(default="1h", validator=_schedule)
+    #: the ``rule_of_law.confirmation_window`` job warns this many days before an effective
+    #: agreement's joint-application window closes without an application (0 = no warning).
+    window_notice_days: int = attrs.field(default=7, validator=_at_least(0))
+    #: when (local HH:MM) the daily window check runs.
+    window_notice_at: str = attrs.field(default="08:00", validator=_schedule)
     #: days an invited mediator has for a delegated case when the platform gives none (30 days,
     #: extendable by agreement: DOMAIN-RULES §1).
     delegation_days: int = attrs.field(default=30, validator=_at_least(1))

@@ -87,9 +87,10 @@ class Video:
                                  "participants": list(item.participants)})
             return self.get(vid, session=s)
 
-    def attendance(self, video_id: int, attended: list[str], *, actor: str) -> dict[str, Any]:
+    def attendance(self, video_id: int, attended: list[str], *, actor: str,
+                   session: Session | None = None) -> dict[str, Any]:
         d = self.d
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             v = self.get(video_id, session=s)
             stray = sorted(set(attended) - set(v["invited"]))
             if stray:
@@ -103,12 +104,13 @@ class Video:
                                  "absent": sorted(set(v["invited"]) - set(attended))})
             return self.get(video_id, session=s)
 
-    def outcome(self, video_id: int, outcome: str, *, actor: str, note: str = "") -> dict[str, Any]:
+    def outcome(self, video_id: int, outcome: str, *, actor: str, note: str = "",
+                session: Session | None = None) -> dict[str, Any]:
         if outcome not in VIDEO_OUTCOMES:
             raise ValidationError(f"{outcome!r} is not one of {', '.join(VIDEO_OUTCOMES)}",
                                   field="outcome", rule="one_of")
         d = self.d
-        with d.transaction() as s:
+        with d.transaction(session) as s:
             v = self.get(video_id, session=s)
             if v["outcome"] is not None:
                 raise ValidationError(f"video session {video_id} already ended ({v['outcome']})",

@@ -175,6 +175,17 @@ def suyuan_mediation_agreement(agreement_ref: str, deployment: Deployment,
 
 
 @hookimpl
+def suyuan_mediation_agreements(effective_from: dt.date, effective_to: dt.date,
+                                deployment: Deployment,
+                                session: Session) -> list[MediationAgreement]:
+    """Our agreements still ``effective`` that took effect in the span (for the rule_of_law
+    pillar's warning before the judicial-confirmation window closes)."""
+    from suyuan_self_governance.agreements import effective_between
+
+    return effective_between(deployment, session, effective_from, effective_to)
+
+
+@hookimpl
 def suyuan_judicial_confirmation_decided(decision: ConfirmationDecision, deployment: Deployment,
                                          session: Session) -> None:
     from suyuan_self_governance.agreements import decided

@@ -400,6 +400,17 @@ def public(d: Deployment, s: Session, agreement_ref: str) -> MediationAgreement 
                               form=a.form)
 
 
+def effective_between(d: Deployment, s: Session, start: dt.date,
+                      end: dt.date) -> list[MediationAgreement]:
+    """``suyuan_mediation_agreements``: this plugin's agreements still ``effective`` that took
+    effect from ``start`` to ``end`` (the rule_of_law pillar's confirmation-window warning)."""
+    a = m.agreements.c
+    ids = s.scalars(sa.select(a.id).where(a.status == "effective", a.effective_on >= start,
+                                          a.effective_on <= end).order_by(a.id)).all()
+    found = [public(d, s, ref_of(int(i))) for i in ids]
+    return [x for x in found if x is not None]
+
+
 def decided(d: Deployment, s: Session, decision: ConfirmationDecision) -> None:
     """``suyuan_judicial_confirmation_decided``: the court's decision moves the agreement's state
     (confirmed → enforceable; refused → the parties may re-mediate or sue)."""

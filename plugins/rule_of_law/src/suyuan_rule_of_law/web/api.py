@@ -3,25 +3,44 @@ monthly report as JSON, XLSX and a print view), legal education (records, compli
 circuit sessions, judicial confirmation, delegated cases and video sessions.
 
 Reads are scoped to the caller's areas (404 outside them); writes need the pillar's permission in
-the record's area (403). Every write is audited in its own transaction."""
+the record's area (403). Every write and its audit entry are one transaction
+(``suyuan_core.http.audited``): the service writes in the session the audit entry is written in,
+so a failed write leaves neither."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Annotated, Any
 
+import attrs
 from litestar import MediaType, Response, get, post
+from litestar.openapi.spec import Schema
 from litestar.params import Body as BodyParam
 from litestar.params import Parameter
 
-from suyuan_core import NotFound, ValidationError
-from suyuan_rule_of_law.advisors import ActivityInput, TermInput, report_html, report_xlsx
-from suyuan_rule_of_law.common import from_dict, need_date
+from suyuan_core import NotFound, ValidationError, bodies
+from suyuan_rule_of_law.advisors import (
+    RECORDED,
+    ActivityInput,
+    TermInput,
+    report_html,
+    report_xlsx,
+)
+from suyuan_rule_of_law.common import date_conv, need_date
 from suyuan_rule_of_law.confirmation import ApplicationInput
 from suyuan_rule_of_law.courts import CircuitInput
 from suyuan_rule_of_law.directory import HallInput, ResourceInput
 from suyuan_rule_of_law.education import DutyInput, LectureInput
 from suyuan_rule_of_law.service import service
 from suyuan_rule_of_law.video import ScheduleInput
+from suyuan_rule_of_law.vocab import (
+    CIRCUIT_KINDS,
+    DELEGATION_RESULTS,
+    EDUCATION_KINDS,
+    RESOURCE_KINDS,
+    VIDEO_OUTCOMES,
+)
 from suyuan_rule_of_law.web.common import (
     ADVISORS_MANAGE,
     ADVISORS_RECORD,
@@ -47,18 +66,137 @@ from suyuan_rule_of_law.web.common import (
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64, description="An area code (default: "
                                                                   "the caller's areas)")]
-Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+MONTH = r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Parameter(pattern=MONTH, description="YYYY-MM")]
 Year = Annotated[int, Parameter(ge=2000, le=2100)]
 Day = Annotated[str | None, Parameter(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
-Body = Annotated[dict[str, Any], BodyParam(description="a JSON object; see the service's input fields")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _text(data: Body, key: str, high: int = 500, required: bool = True) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str) or (required and not value.strip()) or len(value) > high:
-        raise ValidationError(f"a text of 1 to {high} characters", field=key, rule="text")
+def _text(value: str, key: str, high: int = 500, required: bool = True) -> str:
+    if (required and not value.strip()) or len(value) > high:
+        raise ValidationError(f"a text of {int(required)} to {high} characters", field=key,
+                              rule="text")
     return value
+
+
+# -- the bodies of the steps that take no service input class (documented from these) --------
+
+@attrs.frozen
+class AcceptBody:
+    """The court accepts the application (立案), under a judicial-confirmation case number."""
+
+    on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
+    court_case_number: str
+
+
+@attrs.frozen
+class DecideBody:
+    """The court's decision: ``confirmed`` (enforceable) or ``refused`` (with its reason)."""
+
+    on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
+    outcome: str
+    reason: str = ""
+
+
+@attrs.frozen
+class ExtendBody:
+    """The decision period's extension, with who approved it (the court's president)."""
+
+    approved_by: str
+
+
+@attrs.frozen
+class ResultBody:
+    """How a delegated case ended: ``settled``, ``failed`` or ``withdrawn``."""
+
+    result: str
+    closed_on: dt.date = attrs.field(converter=date_conv("closed_on"))  # type: ignore[misc]
+
+
+@attrs.frozen
+class AttendanceBody:
+    """The participants who joined the remote session (names as invited)."""
+
+    attended: list[str]
+
+
+@attrs.frozen
+class OutcomeBody:
+    """How a remote session ended: ``settled``, ``not_settled`` or ``adjourned``."""
+
+    outcome: str
+    note: str = ""
+
+
+@attrs.frozen
+class FollowUpBody:
+    """What was done about the common problems a circuit session found, and when."""
+
+    on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
+    follow_up: str
+
+
+#: request bodies documented from (and checked against) the input classes.
+def body(cls: type, **fields: dict[str, Any]) -> Any:
+    """``cls`` as a documented request body (``suyuan_core.bodies``), each field in ``fields``
+    narrowed to what the service accepts (its codes, lengths, ranges), so the document says what
+    the domain will take, not only the JSON types."""
+    schema = bodies.object_schema(cls)
+    properties = dict(schema.properties or {})
+    for name, extra in fields.items():
+        found = properties[name]
+        assert isinstance(found, Schema), name
+        properties[name] = dataclasses.replace(found, **extra)
+    return BodyParam(description=schema.description, schema_extra={
+        "properties": properties, "required": schema.required, "additional_properties": False})
+
+
+def codes(labels: Any) -> dict[str, Any]:
+    return {"enum": list(labels)}
+
+
+def length(low: int, high: int) -> dict[str, Any]:
+    return {"min_length": low, "max_length": high}
+
+
+def between(low: int, high: int) -> dict[str, Any]:
+    return {"minimum": low, "maximum": high}
+
+
+AREA = length(1, 64)
+#: request bodies documented from (and checked against) the input classes.
+AcceptBodyData = Annotated[dict[str, Any], body(AcceptBody, court_case_number=length(1, 64))]
+ActivityInputData = Annotated[dict[str, Any], body(
+    ActivityInput, advisor=length(1, 128), area_code=AREA, kind=codes(RECORDED),
+    count=between(1, 500), note=length(0, 2000))]
+ApplicationInputData = Annotated[dict[str, Any], body(ApplicationInput,
+                                                      agreement_ref=length(3, 64))]
+AttendanceBodyData = Annotated[dict[str, Any], body(AttendanceBody)]
+CircuitInputData = Annotated[dict[str, Any], body(
+    CircuitInput, kind=codes(CIRCUIT_KINDS), court=length(1, 200), area_code=AREA,
+    attendance=between(0, 10000))]
+DecideBodyData = Annotated[dict[str, Any], body(
+    DecideBody, outcome=codes(("confirmed", "refused")), reason=length(0, 2000))]
+DutyInputData = Annotated[dict[str, Any], body(
+    DutyInput, department=length(1, 100), year=between(2000, 2100), item=length(1, 200),
+    kind=codes(EDUCATION_KINDS), target=between(1, 10000))]
+ExtendBodyData = Annotated[dict[str, Any], body(ExtendBody, approved_by=length(1, 100))]
+FollowUpBodyData = Annotated[dict[str, Any], body(FollowUpBody, follow_up=length(1, 2000))]
+HallInputData = Annotated[dict[str, Any], body(
+    HallInput, area_code=AREA, name=length(1, 200), opening_hours=length(1, 200))]
+LectureInputData = Annotated[dict[str, Any], body(
+    LectureInput, kind=codes(EDUCATION_KINDS), area_code=AREA, topic=length(1, 200),
+    attendance=between(0, 5000))]
+OutcomeBodyData = Annotated[dict[str, Any], body(OutcomeBody, outcome=codes(VIDEO_OUTCOMES),
+                                                  note=length(0, 2000))]
+ResourceInputData = Annotated[dict[str, Any], body(
+    ResourceInput, external_id=length(1, 128), name=length(1, 200), kind=codes(RESOURCE_KINDS),
+    area_code=AREA, phone=length(0, 32), address=length(0, 200))]
+ResultBodyData = Annotated[dict[str, Any], body(ResultBody, result=codes(DELEGATION_RESULTS))]
+ScheduleInputData = Annotated[dict[str, Any], body(ScheduleInput)]
+TermInputData = Annotated[dict[str, Any], body(TermInput, advisor=length(1, 128),
+                                               area_code=AREA)]
 
 
 # -- directory -----------------------------------------------------------------------------------
@@ -102,9 +240,9 @@ def coverage(deployment: DeploymentDep, principal: PrincipalDep, area: Area = No
 
 @post("/advisors/terms", sync_to_thread=True, opt={"permission": ADVISORS_MANAGE})
 def add_term(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-             data: Body) -> dict[str, Any]:
+             data: TermInputData) -> dict[str, Any]:
     """Assign an advisor to a community for a term."""
-    item = from_dict(TermInput, data)
+    item = bodies.parse(TermInput, data)
     require(deployment, principal, ADVISORS_MANAGE, item.area_code)
     with audited(deployment, principal, request, "advisor_term") as s:
         t = service(deployment).advisors.assign(item, session=s)
@@ -116,9 +254,9 @@ def add_term(deployment: DeploymentDep, principal: PrincipalDep, request: AnyReq
 
 @post("/advisors/activities", sync_to_thread=True, opt={"permission": ADVISORS_RECORD})
 def add_activity(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                 data: Body) -> dict[str, Any]:
+                 data: ActivityInputData) -> dict[str, Any]:
     """Record an advisor's consultations, cases joined or agreements reviewed."""
-    item = from_dict(ActivityInput, data)
+    item = bodies.parse(ActivityInput, data)
     require(deployment, principal, ADVISORS_RECORD, item.area_code)
     with audited(deployment, principal, request, "advisor_activity") as s:
         aid = service(deployment).advisors.record(item, actor=principal.actor, session=s)
@@ -166,9 +304,9 @@ def report_print(deployment: DeploymentDep, principal: PrincipalDep, advisor: Ad
 
 @post("/lectures", sync_to_thread=True, opt={"permission": EDUCATION})
 def add_lecture(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                data: Body) -> dict[str, Any]:
+                data: LectureInputData) -> dict[str, Any]:
     """Record a 法治大讲堂, 以案说法 or 法律七进 event with its attendance."""
-    item = from_dict(LectureInput, data)
+    item = bodies.parse(LectureInput, data)
     require(deployment, principal, EDUCATION, item.area_code)
     with audited(deployment, principal, request, "lecture") as s:
         lid = service(deployment).education.record(item, actor=principal.actor, session=s)
@@ -178,7 +316,7 @@ def add_lecture(deployment: DeploymentDep, principal: PrincipalDep, request: Any
 
 @get("/lectures", sync_to_thread=True, opt={"permission": READ})
 def list_lectures(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None,
-                  month: Annotated[str | None, Parameter(pattern=r"^\d{4}-\d{2}$")] = None
+                  month: Annotated[str | None, Parameter(pattern=MONTH)] = None
                   ) -> list[dict[str, Any]]:
     out = []
     for code in scope(deployment, principal, READ, area):
@@ -209,8 +347,8 @@ def duties(deployment: DeploymentDep, year: Year) -> list[dict[str, Any]]:
 
 @post("/circuit-sessions", sync_to_thread=True, opt={"permission": COURTS})
 def add_circuit(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                data: Body) -> dict[str, Any]:
-    item = from_dict(CircuitInput, data)
+                data: CircuitInputData) -> dict[str, Any]:
+    item = bodies.parse(CircuitInput, data)
     require(deployment, principal, COURTS, item.area_code)
     with audited(deployment, principal, request, "circuit_session") as s:
         sid = service(deployment).courts.record(item, actor=principal.actor, session=s)
@@ -256,9 +394,9 @@ def get_confirmation(deployment: DeploymentDep, principal: PrincipalDep,
 
 @post("/confirmations", sync_to_thread=True, opt={"permission": APPLY})
 def apply(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-          data: Body) -> dict[str, Any]:
+          data: ApplicationInputData) -> dict[str, Any]:
     """File the parties' joint application (within 30 days of the agreement taking effect)."""
-    item = from_dict(ApplicationInput, data)
+    item = bodies.parse(ApplicationInput, data)
     svc = service(deployment).confirmations
     with audited(deployment, principal, request, "confirmation_apply") as s:
         agreement = svc.agreement(s, item.agreement_ref)
@@ -272,13 +410,14 @@ def apply(deployment: DeploymentDep, principal: PrincipalDep, request: AnyReques
 @post("/confirmations/{application_id:int}/accept", sync_to_thread=True,
       opt={"permission": DECIDE})
 def accept(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-           application_id: Id, data: Body) -> dict[str, Any]:
+           application_id: Id, data: AcceptBodyData) -> dict[str, Any]:
     a = _application(deployment, principal, application_id)
     require(deployment, principal, DECIDE, a.area_code, field="application_id")
     with audited(deployment, principal, request, "confirmation_accept",
                  f"confirmation:{a.id}") as s:
+        body = bodies.parse(AcceptBody, data)
         a = service(deployment).confirmations.accept(
-            application_id, data.get("on", ""), _text(data, "court_case_number", 64),
+            application_id, body.on, _text(body.court_case_number, "court_case_number", 64),
             actor=principal.actor, session=s)
     return a.as_dict()
 
@@ -286,14 +425,15 @@ def accept(deployment: DeploymentDep, principal: PrincipalDep, request: AnyReque
 @post("/confirmations/{application_id:int}/decide", sync_to_thread=True,
       opt={"permission": DECIDE})
 def decide(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-           application_id: Id, data: Body) -> dict[str, Any]:
+           application_id: Id, data: DecideBodyData) -> dict[str, Any]:
     a = _application(deployment, principal, application_id)
     require(deployment, principal, DECIDE, a.area_code, field="application_id")
     with audited(deployment, principal, request, "confirmation_decide",
                  f"confirmation:{a.id}") as s:
+        body = bodies.parse(DecideBody, data)
         a = service(deployment).confirmations.decide(
-            application_id, data.get("on", ""), _text(data, "outcome", 16),
-            reason=_text(data, "reason", 2000, required=False), actor=principal.actor,
+            application_id, body.on, _text(body.outcome, "outcome", 16),
+            reason=_text(body.reason, "reason", 2000, required=False), actor=principal.actor,
             session=s)
     return a.as_dict()
 
@@ -301,13 +441,15 @@ def decide(deployment: DeploymentDep, principal: PrincipalDep, request: AnyReque
 @post("/confirmations/{application_id:int}/extend", sync_to_thread=True,
       opt={"permission": DECIDE})
 def extend(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-           application_id: Id, data: Body) -> dict[str, Any]:
+           application_id: Id, data: ExtendBodyData) -> dict[str, Any]:
     a = _application(deployment, principal, application_id)
     require(deployment, principal, DECIDE, a.area_code, field="application_id")
     with audited(deployment, principal, request, "confirmation_extend",
                  f"confirmation:{a.id}") as s:
+        body = bodies.parse(ExtendBody, data)
         a = service(deployment).confirmations.extend(
-            application_id, _text(data, "approved_by", 100), actor=principal.actor, session=s)
+            application_id, _text(body.approved_by, "approved_by", 100), actor=principal.actor,
+            session=s)
     return a.as_dict()
 
 
@@ -324,7 +466,7 @@ def delegation_figures(deployment: DeploymentDep,
 @post("/delegations/{delegation_id:int}/result", sync_to_thread=True,
       opt={"permission": DELEGATIONS})
 def delegation_result(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                      delegation_id: Id, data: Body) -> dict[str, Any]:
+                      delegation_id: Id, data: ResultBodyData) -> dict[str, Any]:
     svc = service(deployment).invited
     found = svc.find(delegation_id=delegation_id)
     if not found:
@@ -335,7 +477,8 @@ def delegation_result(deployment: DeploymentDep, principal: PrincipalDep, reques
     require(deployment, principal, DELEGATIONS, case.area_code, field="delegation_id")
     with audited(deployment, principal, request, "delegation_result",
                  f"delegation:{delegation_id}") as s:
-        return svc.result(delegation_id, _text(data, "result", 16), data.get("closed_on", ""),
+        body = bodies.parse(ResultBody, data)
+        return svc.result(delegation_id, _text(body.result, "result", 16), body.closed_on,
                           actor=principal.actor, session=s)
 
 
@@ -343,9 +486,9 @@ def delegation_result(deployment: DeploymentDep, principal: PrincipalDep, reques
 
 @post("/video-sessions", sync_to_thread=True, opt={"permission": VIDEO})
 def schedule_video(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                   data: Body) -> dict[str, Any]:
+                   data: ScheduleInputData) -> dict[str, Any]:
     """Schedule a remote session: the join link comes from the configured video system."""
-    item = from_dict(ScheduleInput, data)
+    item = bodies.parse(ScheduleInput, data)
     case = deployment.cases.get(item.case_id)
     readable(deployment, principal, case.area_code, f"case {item.case_id}")
     require(deployment, principal, VIDEO, case.area_code, field="case_id")
@@ -358,25 +501,27 @@ def schedule_video(deployment: DeploymentDep, principal: PrincipalDep, request: 
 @post("/video-sessions/{video_id:int}/attendance", sync_to_thread=True,
       opt={"permission": VIDEO})
 def video_attendance(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                     video_id: Id, data: Body) -> dict[str, Any]:
+                     video_id: Id, data: AttendanceBodyData) -> dict[str, Any]:
     """Who joined the remote session (a case event; the absent are named too)."""
     v = _video(deployment, principal, video_id)
-    attended = data.get("attended")
-    if not isinstance(attended, list) or not all(isinstance(x, str) for x in attended):
-        raise ValidationError("a list of the participants' names", field="attended",
-                              rule="type")
-    with audited(deployment, principal, request, "video_attendance", f"video_session:{v['id']}"):
-        return service(deployment).video.attendance(video_id, attended, actor=principal.actor)
+    attended = bodies.parse(AttendanceBody, data).attended
+    with audited(deployment, principal, request, "video_attendance",
+                 f"video_session:{v['id']}") as s:
+        return service(deployment).video.attendance(video_id, attended, actor=principal.actor,
+                                                    session=s)
 
 
 @post("/video-sessions/{video_id:int}/outcome", sync_to_thread=True, opt={"permission": VIDEO})
 def video_outcome(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                  video_id: Id, data: Body) -> dict[str, Any]:
+                  video_id: Id, data: OutcomeBodyData) -> dict[str, Any]:
     v = _video(deployment, principal, video_id)
-    with audited(deployment, principal, request, "video_outcome", f"video_session:{v['id']}"):
+    with audited(deployment, principal, request, "video_outcome",
+                 f"video_session:{v['id']}") as s:
+        body = bodies.parse(OutcomeBody, data)
         return service(deployment).video.outcome(
-            video_id, _text(data, "outcome", 16), note=_text(data, "note", 2000, required=False),
-            actor=principal.actor)
+            video_id, _text(body.outcome, "outcome", 16),
+            note=_text(body.note, "note", 2000, required=False), actor=principal.actor,
+            session=s)
 
 
 @get("/video-sessions/{video_id:int}", sync_to_thread=True, opt={"permission": READ})
@@ -413,7 +558,7 @@ def list_delegations(deployment: DeploymentDep, principal: PrincipalDep, area: A
 @post("/circuit-sessions/{session_id:int}/follow-up", sync_to_thread=True,
       opt={"permission": COURTS})
 def circuit_follow_up(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                      session_id: Id, data: Body) -> dict[str, Any]:
+                      session_id: Id, data: FollowUpBodyData) -> dict[str, Any]:
     """What was done about the common problems a circuit session found."""
     found = service(deployment).courts.find(session_id=session_id)
     if not found:
@@ -421,16 +566,17 @@ def circuit_follow_up(deployment: DeploymentDep, principal: PrincipalDep, reques
     readable(deployment, principal, found[0]["area_code"], f"circuit session {session_id}")
     require(deployment, principal, COURTS, found[0]["area_code"], field="session_id")
     with audited(deployment, principal, request, "circuit_follow_up",
-                 f"circuit_session:{session_id}"):
-        return service(deployment).courts.follow_up(session_id, data.get("on", ""),
-                                                    _text(data, "follow_up", 2000))
+                 f"circuit_session:{session_id}") as s:
+        body = bodies.parse(FollowUpBody, data)
+        return service(deployment).courts.follow_up(
+            session_id, body.on, _text(body.follow_up, "follow_up", 2000), session=s)
 
 
 @post("/halls", sync_to_thread=True, opt={"permission": DIRECTORY})
 def save_hall(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-              data: Body) -> dict[str, Any]:
+              data: HallInputData) -> dict[str, Any]:
     """Record a community's 群众工作之家: equipment, opening times, resources stationed."""
-    item = from_dict(HallInput, data)
+    item = bodies.parse(HallInput, data)
     require(deployment, principal, DIRECTORY, item.area_code)
     with audited(deployment, principal, request, "hall", f"hall:{item.area_code}") as s:
         return service(deployment).directory.save_hall(item, session=s)
@@ -438,9 +584,9 @@ def save_hall(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRe
 
 @post("/directory", sync_to_thread=True, opt={"permission": DIRECTORY})
 def save_resource(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-                  data: Body) -> dict[str, Any]:
+                  data: ResourceInputData) -> dict[str, Any]:
     """Add or update one legal service resource."""
-    item = from_dict(ResourceInput, data)
+    item = bodies.parse(ResourceInput, data)
     for code in (item.area_code, *item.serves):
         require(deployment, principal, DIRECTORY, code)
     with audited(deployment, principal, request, "resource", f"resource:{item.external_id}") as s:
@@ -450,13 +596,15 @@ def save_resource(deployment: DeploymentDep, principal: PrincipalDep, request: A
 
 @post("/duties", sync_to_thread=True, opt={"permission": EDUCATION})
 def promise(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
-            data: Body) -> dict[str, Any]:
+            data: DutyInputData) -> dict[str, Any]:
     """谁执法谁普法: a department's promise for a year (county-level: needs the county)."""
-    item = from_dict(DutyInput, data)
+    item = bodies.parse(DutyInput, data)
     root = deployment.areas.tree.roots()[0] if deployment.areas.tree.roots() else "C"
     require(deployment, principal, EDUCATION, root)
-    with audited(deployment, principal, request, "duty"):
-        return {"id": service(deployment).education.promise(item)}
+    with audited(deployment, principal, request, "duty") as s:
+        did = service(deployment).education.promise(item, session=s)
+        s.info["audit_record"] = f"duty:{did}"
+    return {"id": did}
 
 
 ROUTES = [video_attendance, video_outcome, get_video, list_delegations, circuit_follow_up,

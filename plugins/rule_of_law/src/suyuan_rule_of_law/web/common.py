@@ -12,7 +12,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError
+from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError, http
 
 DeploymentDep = NamedDependency[Deployment]
 PrincipalDep = NamedDependency[Principal]
@@ -78,10 +78,8 @@ def paths(d: Deployment, codes: list[str]) -> list[str]:
 @contextmanager
 def audited(d: Deployment, principal: Principal, request: AnyRequest, action: str,
             record: str | None = None) -> Iterator[Session]:
-    """A write transaction whose audit entry commits or rolls back with the change."""
-    with d.transaction() as s:
-        s.info["audit_record"] = record
+    """A write transaction whose audit entry (``rule_of_law.<action>``) commits or rolls back
+    with the change: the handler passes this session to the service, so a failed write leaves
+    neither. It marks the request audited, so the core's automatic entry is not written too."""
+    with http.audited(d, principal, request, f"rule_of_law.{action}", record) as s:
         yield s
-        d.audit.write(s, actor=principal.actor, action=f"rule_of_law.{action}",
-                      record=s.info.get("audit_record"), reason=None,
-                      ip=request.client.host if request.client else "-")
