@@ -349,8 +349,8 @@ def _ledger(cg: CoGovernance, rng: random.Random, communities: list[str], towns:
             deadline = registered + dt.timedelta(days=rng.choice((15, 30, 30, 45, 60)))
             issue, _ = cg.ledger.register(RegisterInput(
                 project=project, subject=subject, area_code=community, unit=unit,
-                affected_count=rng.randrange(1, 60),
-                affected=[_name(rng) for _ in range(rng.randrange(0, 3))],
+                affected_count=(count := rng.randrange(1, 60)),
+                affected=[_name(rng) for _ in range(min(count, rng.randrange(0, 3)))],
                 deadline=deadline.isoformat(), measures=rng.choice(MEASURES),
                 registered_on=registered.isoformat()), actor=ACTOR, session=s)
             step = registered + dt.timedelta(days=rng.randrange(2, 12))
