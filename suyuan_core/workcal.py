@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 import chinese_calendar
@@ -40,6 +41,9 @@ class Span:
 class WorkCalendar:
     """Working days in a time zone: the packaged statutory calendar overlaid with a county's own
     holidays and make-up working days; counts working-day limits and calendar-day periods."""
+
+    #: the years the packaged statutory calendar knows (later ones need the county's table).
+    package_years: ClassVar[range] = PACKAGE_YEARS
 
     def __init__(self, tz: str, *, holidays: Iterable[str] = (), workdays: Iterable[str] = (),
                  county_years: Iterable[int] = (), missing_year: str = "flag",

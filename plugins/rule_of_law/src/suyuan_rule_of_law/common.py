@@ -4,18 +4,22 @@ platform files), dates, roster look-ups, and the calendar its periods are counte
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, WorkCalendar, tables
+
+# the core's input and time helpers, under the names this pillar's modules use
+from suyuan_core.inputs import date_conv, from_dict, need_date, opt_date_conv, strs
+from suyuan_core.times import today
+from suyuan_core.times import zone as tz
 from suyuan_rule_of_law.settings import Settings
 from suyuan_rule_of_law.vocab import Labels
+
+__all__ = ["date_conv", "from_dict", "need_date", "opt_date_conv", "strs", "today", "tz"]
 
 T = TypeVar("T")
 PLUGIN = "rule_of_law"
@@ -37,56 +41,6 @@ def calendar(d: Deployment) -> WorkCalendar:
     return WorkCalendar(d.config.core.deployment.timezone, holidays=s.holidays,
                         workdays=s.workdays, county_years=s.county_years,
                         config_path=f"plugins.{PLUGIN}")
-
-
-def tz(d: Deployment) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(d.config.core.deployment.timezone)
-
-
-def today(d: Deployment) -> dt.date:
-    return dt.datetime.now(tz(d)).date()
-
-
-def from_dict(cls: type[T], data: Any, where: str | None = None) -> T:
-    """Build an input class from plain data: unknown fields are named, missing ones too."""
-    name = where or cls.__name__
-    if not isinstance(data, Mapping):
-        raise ValidationError("expected an object", field=name, rule="type")
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=name,
-                              rule="known_fields", hint="known: " + ", ".join(sorted(known)))
-    try:
-        return cls(**data)
-    except TypeError as exc:
-        raise ValidationError(str(exc), field=name, rule="required") from None
-
-
-def need_date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=field,
-                              rule="date") from None
-
-
-def date_conv(field: str) -> Any:
-    return lambda value: need_date(value, field)
-
-
-def opt_date_conv(field: str) -> Any:
-    return lambda value: None if value in (None, "") else need_date(value, field)
-
-
-def strs(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value or ())
 
 
 def bounded(field: str, low: int, high: int) -> Any:

@@ -10,17 +10,9 @@ import sqlalchemy as sa
 
 from suyuan_core import tables
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = sa.MetaData(naming_convention=NAMING)
-
-Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# the core's naming convention (stable constraint names for Alembic) and integer key type
+metadata = tables.plugin_metadata()
+Id = tables.Id
 
 
 def _fk(name: str, target: sa.Column[int], nullable: bool = False) -> sa.Column[int]:
