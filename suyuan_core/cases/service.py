@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,17 @@ class CaseService:
         if row is None:
             raise NotFound(f"no case with id {case_id}", field="case_id", rule="exists")
         return row_to_case(row)
+
+    def day_time(self, case_id: int, day: dt.date, session: Session) -> dt.datetime:
+        """When to date an event someone reports only by its ``day``: noon, local — but never
+        before the case's last event, since a case's timeline only moves forward."""
+        at = times.local_time(self.d, day)
+        e = tables.case_events.c
+        last: dt.datetime | None = session.scalar(
+            select(func.max(e.occurred_at)).where(e.case_id == case_id))
+        if last is not None and times.from_db(last) > at:
+            return times.from_db(last)
+        return at
 
     def timeline(self, case_id: int) -> list[CaseEvent]:
         """Every event of the case, oldest first (404 for an unknown case)."""

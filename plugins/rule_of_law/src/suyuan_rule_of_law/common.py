@@ -115,14 +115,9 @@ def organisation(s: Session, external_id: str, field: str) -> Any:
 
 
 def event_time(d: Deployment, s: Session, case_id: int, day: dt.date) -> dt.datetime:
-    """Noon (local) of ``day``, never before the case's last event: a timeline only moves forward."""
-    at = dt.datetime.combine(day, dt.time(12), tz(d))
-    e = tables.case_events.c
-    last = s.scalar(sa.select(sa.func.max(e.occurred_at)).where(e.case_id == case_id))
-    if last is not None and last.replace(tzinfo=dt.UTC) > at:
-        found: dt.datetime = last.replace(tzinfo=dt.UTC)
-        return found
-    return at
+    """:meth:`suyuan_core.CaseService.day_time`: noon of ``day``, never before the case's last
+    event."""
+    return d.cases.day_time(case_id, day, s)
 
 
 def month_bounds(month: str | dt.date) -> tuple[dt.date, dt.date]:

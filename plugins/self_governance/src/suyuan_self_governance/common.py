@@ -60,15 +60,9 @@ def area_names(d: Deployment, codes: Sequence[str]) -> str:
 
 
 def event_time(d: Deployment, s: Session, case_id: int, day: dt.date) -> dt.datetime:
-    """When to date an event that happened on ``day`` (noon, local): never before the case's last
-    event, since a case's timeline only moves forward."""
-    at = times.local_time(d, day)
-    e = tables.case_events.c
-    last: dt.datetime | None = s.scalar(sa.select(sa.func.max(e.occurred_at))
-                                        .where(e.case_id == case_id))
-    if last is not None and times.from_db(last) > at:
-        return times.from_db(last)
-    return at
+    """:meth:`suyuan_core.CaseService.day_time`: noon of ``day``, never before the case's last
+    event."""
+    return d.cases.day_time(case_id, day, s)
 
 
 def open_load(s: Session, handlers: Sequence[str]) -> dict[str, int]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
-from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Response, get, post
 from litestar.params import Body, Parameter
 
 from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
@@ -18,9 +17,9 @@ from suyuan_core.http import AUDITED
 from suyuan_core.inputs import from_dict
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
 
-DeploymentDep = NamedDependency[Deployment]
-PrincipalDep = NamedDependency[Principal]
-AnyRequest = Request[Any, Any, Any]
+DeploymentDep = http.DeploymentDep
+PrincipalDep = http.PrincipalDep
+AnyRequest = http.AnyRequest
 T = TypeVar("T")
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
@@ -38,7 +37,7 @@ def _access(request: AnyRequest, principal: Principal, reason: str | None = None
     """Who asks, from where, why. The pillar's services write their own audit entries (in the
     change's transaction), so the request is marked audited for the core's safety net."""
     request.state[AUDITED] = True
-    return Access(principal, ip=request.client.host if request.client else "-", reason=reason)
+    return Access(principal, ip=http.client_ip(request), reason=reason)
 
 
 def _int(value: Any, field: str) -> int:
