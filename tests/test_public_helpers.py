@@ -525,3 +525,17 @@ def test_declared_encrypted_columns_are_stored_as_ciphertext_shown_masked_and_ro
     assert "suyuan keys rotate" in str(wrong.value)
     r = CliRunner().invoke(cli, ["keys", "new"])
     assert r.exit_code == 0 and len(r.output.strip()) == 44
+
+
+def test_page_client_signs_in_through_the_form_and_reads_the_csrf_token(deployment):
+    from suyuan_core.testing.http import PageClient
+
+    deployment.accounts.add_user("pc", "pc", "page-client-123", actor="t")
+    deployment.accounts.grant("pc", "official", "C.T1", actor="t")
+    with PageClient(deployment) as site:
+        assert site.get("/inbox", follow_redirects=False).status_code in (302, 303)
+        site.sign_in("pc", "page-client-123")
+        assert site.get("/inbox").status_code == 200
+        assert len(site.csrf_token()) >= 16
+        with pytest.raises(AssertionError, match="sign-in as 'pc' refused"):
+            site.sign_in("pc", "wrong-password")

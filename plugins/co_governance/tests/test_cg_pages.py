@@ -22,14 +22,13 @@ from cg_testkit import (
     new_case,
     register_input,
 )
-from litestar.testing import TestClient
 from suyuan_co_governance.common import today
 from suyuan_co_governance.party import PartyOrgInput
 from suyuan_co_governance.service import service
 from suyuan_co_governance.social import HoursInput, ParticipationInput
 
 from suyuan_core import Organisation, templates
-from suyuan_core.testing.http import ApiClient
+from suyuan_core.testing.http import PageClient
 
 PASSWORD = "pages-test-123"
 
@@ -75,15 +74,10 @@ def d(tmp_path_factory):
 
 @pytest.fixture
 def site(d):
-    with TestClient(ApiClient(d).app, base_url="https://testserver.local") as client:
+    with PageClient(d) as client:
         yield client
 
 
-def sign_in(client, username):
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return client
 
 
 PAGES = ["/co_governance/ledger", "/co_governance/ledger?id=1", "/co_governance/ledger?overdue=1",
@@ -92,7 +86,7 @@ PAGES = ["/co_governance/ledger", "/co_governance/ledger?id=1", "/co_governance/
 
 
 def test_pages_render_in_chinese_and_english_without_external_resources(site):
-    sign_in(site, "county")
+    site.sign_in("county", PASSWORD)
     for lang, words in (("zh-Hans", ["征地拆迁台账", "未销号问题", "逾期", "导出 Excel", "打印",
                                      "按责任单位统计", "行业调解委员会", "诉源共治",
                                      "党员参与化解案件数", "调解组织建立党组织情况"]),
@@ -113,7 +107,7 @@ def test_pages_render_in_chinese_and_english_without_external_resources(site):
 
 
 def test_the_ledger_page_puts_overdue_first_and_filters(site):
-    sign_in(site, "county")
+    site.sign_in("county", PASSWORD)
     page = site.get("/co_governance/ledger").text
     order = re.findall(r'<tr data-issue="(\d+)"( class="overdue")?', page)
     # B (deadline 03-05) and A (03-10) are overdue, most overdue first; then open C, E; closed D
@@ -138,7 +132,7 @@ def test_the_ledger_page_puts_overdue_first_and_filters(site):
 
 
 def test_the_issue_page_shows_its_entries_and_masks_the_people(site):
-    sign_in(site, "county")
+    site.sign_in("county", PASSWORD)
     page = site.get("/co_governance/ledger?id=4").text
     assert re.findall(r'data-entry="(\w+)"', page) == ["register", "close_out"]
     assert "补偿协议(12户签字)" in page and "止诉于行业" in page
@@ -146,7 +140,7 @@ def test_the_issue_page_shows_its_entries_and_masks_the_people(site):
 
 
 def test_pages_keep_to_the_viewers_areas(site):
-    sign_in(site, "far")
+    site.sign_in("far", PASSWORD)
     page = site.get("/co_governance/ledger").text
     assert re.findall(r'<td>([A-E] [^<]+)</td>', page) == ["E 二镇"]
     assert site.get("/co_governance/ledger?id=1").status_code == 404
@@ -154,7 +148,7 @@ def test_pages_keep_to_the_viewers_areas(site):
 
 
 def test_the_committee_figures_drill_to_their_cases(site):
-    sign_in(site, "county")
+    site.sign_in("county", PASSWORD)
     page = site.get("/co_governance/committees").text
     assert 'data-committee="IC-HEALTH"' in page and "县卫生健康局" in page
     cases = site.get("/co_governance/committees?id=IC-HEALTH&result=open").text
@@ -162,7 +156,7 @@ def test_the_committee_figures_drill_to_their_cases(site):
 
 
 def test_the_dashboard_panel_shows_the_pillars_figures(site):
-    sign_in(site, "county")
+    site.sign_in("county", PASSWORD)
     page = site.get("/dashboard?area=C&period=2026-03").text
     panel = page[page.index("诉源共治"):]
     assert re.search(r'href="/cases\?metric=cases_with_party_participation&amp;area=C&amp;'

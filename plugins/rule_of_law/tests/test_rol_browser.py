@@ -5,31 +5,21 @@ server."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-
 import pytest
 from rol_testkit import keeper_plugin, people
 from suyuan_rule_of_law.advisors import ActivityInput, TermInput
 from suyuan_rule_of_law.education import LectureInput
 from suyuan_rule_of_law.service import service
 
-CHROMIUM = os.environ.get("SUYUAN_CHROMIUM", "/usr/bin/chromium")
+from suyuan_core.testing.browser import CHROMIUM, live_server, requires_chromium
+
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM)
-                                and not os.environ.get("SUYUAN_REQUIRE_BROWSER"),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = requires_chromium
 PASSWORD = "browser-test-123"
 
 
 @pytest.fixture
 def server(make_deployment):
-    import uvicorn
-
-    from suyuan_core.testing.http import ApiClient
-
     d = make_deployment(plugins=["rule_of_law"], extra_plugins={"keeper": keeper_plugin()},
                         config={"web": {"secure_cookies": False}})
     people(d)
@@ -42,20 +32,8 @@ def server(make_deployment):
                                       speaker="L1"), actor="t")
     d.accounts.add_user("li", "李干部", PASSWORD, actor="t")
     d.accounts.grant("li", "official", "C.T1", actor="t")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(ApiClient(d).app, host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(d) as base:
+        yield base
 
 
 def test_an_official_reads_the_advisors_monthly_report_in_chromium(server):

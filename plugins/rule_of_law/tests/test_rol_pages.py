@@ -8,7 +8,6 @@ import datetime as dt
 import re
 
 import pytest
-from litestar.testing import TestClient
 from rol_testkit import agreement
 from suyuan_rule_of_law.advisors import ActivityInput, TermInput
 from suyuan_rule_of_law.confirmation import ApplicationInput
@@ -16,7 +15,7 @@ from suyuan_rule_of_law.education import LectureInput
 from suyuan_rule_of_law.web.pages import panel
 
 from suyuan_core import Period
-from suyuan_core.testing.http import ApiClient
+from suyuan_core.testing.http import PageClient
 
 PASSWORD = "pages-test-123"
 
@@ -36,16 +35,10 @@ def site(d, rol, keeper):
     for username, role, area in (("town", "official", "C.T1"), ("far", "official", "C.T2")):
         d.accounts.add_user(username, username, PASSWORD, actor="t")
         d.accounts.grant(username, role, area, actor="t")
-    with TestClient(ApiClient(d).app, base_url="https://testserver.local") as client:
+    with PageClient(d) as client:
         yield client
 
 
-def sign_in(client, username):
-    client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return None
 
 
 def page(api, path, headers=None):
@@ -56,20 +49,20 @@ def page(api, path, headers=None):
 
 
 def test_advisor_report_page_in_chinese_and_english(site):
-    h = sign_in(site, "town")
-    html = page(site, "/rule_of_law/advisors?advisor=L1&month=2026-03", h)
+    site.sign_in("town", PASSWORD)
+    html = page(site, "/rule_of_law/advisors?advisor=L1&month=2026-03")
     assert "法律顾问一月一通报" in html and "张律师" in html and ">7<" in html
     assert "法律咨询" in html
     assert "report.xlsx?month=2026-03" in html and "report/print" in html
     site.cookies.set("suyuan_lang", "en")
-    english = page(site, "/rule_of_law/advisors?advisor=L1&month=2026-03", h)
+    english = page(site, "/rule_of_law/advisors?advisor=L1&month=2026-03")
     assert "Consultations" in english and "Advisor's monthly report" in english
-    sign_in(site, "far")
+    site.sign_in("far", PASSWORD)
     assert site.get("/rule_of_law/advisors?advisor=L1&month=2026-03").status_code == 404
 
 
 def test_lecture_compliance_lists_the_communities_short_of_lectures(site):
-    sign_in(site, "town")
+    site.sign_in("town", PASSWORD)
     html = page(site, "/rule_of_law/lectures?month=2026-03")
     assert "2镇" not in html  # another town's communities are not shown
     assert "1镇2社区" in html and html.count("<tr>") >= 2
@@ -78,7 +71,7 @@ def test_lecture_compliance_lists_the_communities_short_of_lectures(site):
 
 
 def test_confirmations_page_shows_the_courts_deadline(site):
-    sign_in(site, "town")
+    site.sign_in("town", PASSWORD)
     html = page(site, "/rule_of_law/confirmations")
     assert "keeper:1" in html and "2026-03-13" in html  # accept within 3 days
 

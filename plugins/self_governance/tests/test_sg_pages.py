@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from litestar.testing import TestClient
 from sg_testkit import MEDIATORS, committee_input, new_case, session_input
 from suyuan_self_governance.procedures import StepInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.web.pages import translations
 from test_sg_agreements import agreement_input
 
-from suyuan_core.testing.http import ApiClient
+from suyuan_core.testing.http import PageClient
 
 PASSWORD = "pages-test-123"
 
@@ -53,15 +52,10 @@ def d(make_deployment):
 
 @pytest.fixture
 def site(d):
-    with TestClient(ApiClient(d).app, base_url="https://testserver.local") as client:
+    with PageClient(d) as client:
         yield client
 
 
-def sign_in(client, username):
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return client
 
 
 PAGES = ["/self_governance/agreements", "/self_governance/agreements?id=1",
@@ -70,7 +64,7 @@ PAGES = ["/self_governance/agreements", "/self_governance/agreements?id=1",
 
 
 def test_pages_render_in_chinese_and_english_without_external_resources(site):
-    sign_in(site, "town")
+    site.sign_in("town", PASSWORD)
     for lang, words in (("zh-Hans", ["人民调解协议书", "全部协议", "步骤", "诉源自治",
                                      "说事评理调解成功率"]),
                         ("en", ["All agreements", "Steps", "Self-governance",
@@ -89,7 +83,7 @@ def test_pages_render_in_chinese_and_english_without_external_resources(site):
 
 
 def test_the_agreement_page_is_the_signable_document(site):
-    sign_in(site, "med")
+    site.sign_in("med", PASSWORD)
     page = site.get("/self_governance/agreements?id=1").text
     assert 'id="agreement" data-status="effective"' in page
     for text in ("当事人基本情况", "刘大妈", "周大爷", "履行期限", "一社区人民调解委员会（印章）：2026-03-07",
@@ -102,11 +96,11 @@ def test_the_agreement_page_is_the_signable_document(site):
 
 
 def test_pages_keep_to_the_viewers_areas_and_mask_for_readers(site):
-    sign_in(site, "grid")
+    site.sign_in("grid", PASSWORD)
     page = site.get("/self_governance/agreements?id=1").text
     assert "刘**" in page and "刘大妈" not in page and "个人信息已脱敏" in page
     site.cookies.clear()
-    sign_in(site, "far")
+    site.sign_in("far", PASSWORD)
     assert 'data-agreement="1"' not in site.get("/self_governance/agreements").text
     assert site.get("/self_governance/agreements?id=1").status_code == 404
     assert site.get("/self_governance/procedures?id=1").status_code == 404
@@ -114,7 +108,7 @@ def test_pages_keep_to_the_viewers_areas_and_mask_for_readers(site):
 
 
 def test_the_procedure_page_shows_steps_quorum_and_disclosure_deadline(site):
-    sign_in(site, "med")
+    site.sign_in("med", PASSWORD)
     page = site.get("/self_governance/procedures?id=1").text
     assert [m for m in re.findall(r'data-step="(\w+)"', page)] == ["propose", "consult", "review",
                                                                   "decide"]
@@ -126,7 +120,7 @@ def test_the_procedure_page_shows_steps_quorum_and_disclosure_deadline(site):
 
 
 def test_the_dashboard_panel_shows_the_pillars_figures(site):
-    sign_in(site, "town")
+    site.sign_in("town", PASSWORD)
     page = site.get("/dashboard?area=C.T1.C1&period=2026-03").text
     panel = page[page.index("诉源自治"):]
     assert re.search(r'data-metric="talk_and_reason_success_rate"><span class="label">'

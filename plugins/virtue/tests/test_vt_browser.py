@@ -5,10 +5,6 @@ from outside the server."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from urllib.parse import unquote
 
 import pytest
@@ -19,20 +15,15 @@ from suyuan_virtue.registers import Registers
 from suyuan_virtue.selection import Selections
 from vt_testkit import PLAIN, UNMASKED, access, correction, deployment_with_keys
 
-CHROMIUM = os.environ.get("SUYUAN_CHROMIUM", "/usr/bin/chromium")
+from suyuan_core.testing.browser import CHROMIUM, live_server, requires_chromium
+
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM)
-                                and not os.environ.get("SUYUAN_REQUIRE_BROWSER"),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = requires_chromium
 PASSWORD = "browser-test-123"
 
 
 @pytest.fixture
 def server(make_deployment, tmp_path):
-    import uvicorn
-
-    from suyuan_core.testing.http import ApiClient
-
     d = deployment_with_keys(make_deployment, tmp_path,
                              config={"web": {"secure_cookies": False}})
     rec = Registers(d).add(access(d, "seed", ("correction_officer", "C")), correction())
@@ -41,20 +32,8 @@ def server(make_deployment, tmp_path):
                              ("boss", "supervisor", "C")):
         d.accounts.add_user(name, name, PASSWORD, actor="t")
         d.accounts.grant(name, role, area, actor="t")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(ApiClient(d).app, host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", rec, d
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(d) as base:
+        yield base, rec, d
 
 
 def sign_in(page, base: str, path: str, username: str) -> None:
