@@ -11,8 +11,8 @@ SQLite in a temporary file by default; PostgreSQL (a fresh schema per deployment
 """
 
 from suyuan_core.testing.factories import Factories, standard_areas
-from suyuan_core.testing.kit import CliResult, DeploymentFactory, run_cli
+from suyuan_core.testing.kit import CliResult, DeploymentFactory, reopened, run_cli
 from suyuan_core.testing.servers import http_receiver, smtp_server
 
-__all__ = ["CliResult", "DeploymentFactory", "Factories", "http_receiver", "run_cli", "smtp_server",
-           "standard_areas"]
+__all__ = ["CliResult", "DeploymentFactory", "Factories", "http_receiver", "reopened", "run_cli",
+           "smtp_server", "standard_areas"]

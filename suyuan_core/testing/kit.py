@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import tomllib
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -114,6 +115,26 @@ class DeploymentFactory:
                     conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
                 engine.dispose()
         self._made.clear()
+
+
+@contextmanager
+def reopened(deployment: Deployment, plugins: Sequence[str]) -> Iterator[Deployment]:
+    """Close ``deployment`` and open its database again with exactly ``plugins`` enabled,
+    upgraded — how a county switches a plugin off (``plugins=[]``: the core alone) or on again.
+    The reopened deployment is closed on leaving the block::
+
+        with reopened(d, []) as core:
+            assert "mypillar" not in core.migration_status()
+    """
+    url = deployment.config.database_url
+    deployment.close()
+    again = Deployment.from_dict({"deployment": {"name": "reopened", "database": url},
+                                  "plugins": {"enabled": list(plugins)}}, discover=bool(plugins))
+    try:
+        again.upgrade()
+        yield again
+    finally:
+        again.close()
 
 
 @attrs.frozen

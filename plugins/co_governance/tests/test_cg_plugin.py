@@ -13,7 +13,7 @@ from suyuan_co_governance.demo import generate
 from suyuan_co_governance.service import service
 
 from suyuan_core import Deployment, NewCase
-from suyuan_core.testing import run_cli
+from suyuan_core.testing import reopened, run_cli
 
 
 def test_registrations(d):
@@ -104,12 +104,7 @@ def test_switching_the_plugin_off_and_on_again(cg):
     cg.committees.save(health_committee())
     case = new_case(d, category="medical")
     d.cases.act(case.id, "assign", actor="t", data={"assignees": ["organisation:IC-HEALTH"]})
-    url = d.config.database_url
-    d.close()
-    core = Deployment.from_dict({"deployment": {"name": "core only", "database": url},
-                                 "plugins": {"enabled": []}}, discover=False)
-    try:
-        core.upgrade()
+    with reopened(d, []) as core:
         assert "co_governance" not in core.migration_status()
         other = core.cases.create(NewCase(title="新纠纷", category="medical", source="walk_in",
                                           area_code="C.T1.C1"), actor="t")
@@ -118,12 +113,7 @@ def test_switching_the_plugin_off_and_on_again(cg):
                        data={"assignees": ["organisation:IC-HEALTH"]})
         assert "land_ledger_overdue" not in core.metrics
         assert "co-governance" not in run_cli(core, "--help").stdout
-    finally:
-        core.close()
-    back = Deployment.from_dict({"deployment": {"name": "again", "database": url},
-                                 "plugins": {"enabled": ["co_governance"]}})
-    try:
-        back.upgrade()
+    with reopened(core, ["co_governance"]) as back:
         again = service(back)
         assert [i.subject for i in again.ledger.list()] == ["青苗补偿标准争议"]
         # the assignment made while the plugin was off was not projected …
@@ -131,8 +121,6 @@ def test_switching_the_plugin_off_and_on_again(cg):
         # … until the projection is rebuilt from the case events
         assert again.committees.rebuild() == 2
         assert [c["case_id"] for c in again.committees.cases("IC-HEALTH")] == [case.id, other.id]
-    finally:
-        back.close()
 
 
 def test_a_deployment_without_the_plugin_is_upgraded_later(make_deployment):

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from rol_testkit import keeper_plugin
 from suyuan_rule_of_law import models as m
 
-from suyuan_core import Deployment, NewCase, PluginError
-from suyuan_core.testing import run_cli
+from suyuan_core import NewCase, PluginError
+from suyuan_core.testing import reopened, run_cli
 
 
 def test_registers_pillar_roles_metrics_and_branch(d):
@@ -64,27 +64,15 @@ def test_cli_errors_are_one_line_and_write_nothing(make_deployment, tmp_path):
 
 def test_switching_the_plugin_off_and_on_breaks_nothing(make_deployment):
     d = make_deployment(plugins=[], extra_plugins={"keeper": keeper_plugin()})
-    url = d.config.database_url
     case = d.cases.create(NewCase(title="新纠纷", category="neighbour", source="walk_in",
                                   area_code="C.T1.C1"), actor="t")
-    d.close()
-    on = Deployment.from_dict({"deployment": {"name": "on", "database": url},
-                               "plugins": {"enabled": ["rule_of_law"]}})
-    try:
-        on.upgrade()
+    with reopened(d, ["rule_of_law"]) as on:
         assert on.migration_status()["rule_of_law"][0] == "rol0001_initial"
         from suyuan_rule_of_law.service import service
 
         service(on).courts.guide("C.T1.C1", "赵镇人民法庭", "2026-01-01")
-    finally:
-        on.close()
-    off = Deployment.from_dict({"deployment": {"name": "off", "database": url},
-                                "plugins": {"enabled": []}}, discover=False)
-    try:
-        off.upgrade()
+    with reopened(on, []) as off:
         assert "rule_of_law" not in off.migration_status()
         off.cases.act(case.id, "accept", actor="t")
         assert "advisor_coverage_rate" not in off.metrics
         assert "rule-of-law" not in run_cli(off, "--help").stdout
-    finally:
-        off.close()

@@ -11,8 +11,8 @@ from suyuan_self_governance import models as m
 from suyuan_self_governance.demo import generate
 from suyuan_self_governance.service import service
 
-from suyuan_core import Deployment, NewCase, Period, PluginError
-from suyuan_core.testing import run_cli
+from suyuan_core import NewCase, Period, PluginError
+from suyuan_core.testing import reopened, run_cli
 
 
 def test_registers_pillar_roles_sources_metrics_and_branch(d):
@@ -144,12 +144,7 @@ def test_switching_the_plugin_off_breaks_nothing(d):
     from sg_testkit import session_input
 
     sg.sessions.record(session_input(case.id), actor="t")
-    url = d.config.database_url
-    d.close()
-    core = Deployment.from_dict({"deployment": {"name": "core only", "database": url},
-                                 "plugins": {"enabled": []}}, discover=False)
-    try:
-        core.upgrade()
+    with reopened(d, []) as core:
         assert "self_governance" not in core.migration_status()
         assert core.cases.get(case.id).status.value == "resolved"
         other = core.cases.create(NewCase(title="新纠纷", category="neighbour", source="walk_in",
@@ -157,6 +152,4 @@ def test_switching_the_plugin_off_breaks_nothing(d):
         core.cases.act(other.id, "accept", actor="t")
         assert "patrol_coverage_rate" not in core.metrics
         assert "self-governance" not in run_cli(core, "--help").stdout
-    finally:
-        core.close()
     assert m.metadata.tables  # the plugin's own tables stay until someone drops them
