@@ -807,7 +807,8 @@ def report_xlsx(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
 def report_html(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
                 principal: http.PrincipalDep, area_code: AreaPath, period: Period) -> Response[str]:
     built = _report(request, deployment, principal, area_code, period, "html")
-    return Response(reports.html_page(built), media_type="text/html; charset=utf-8",
+    return Response(reports.html_page(built, reports.map_svg(deployment, built)),
+                    media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy":
                              "default-src 'none'; style-src 'unsafe-inline'"})
 
