@@ -13,12 +13,14 @@ from typing import Any
 
 from suyuan_smart.settings import Nature
 
-#: a word distinguishes a category when its z-score is at least this (two-sided 5%).
-Z_MIN = 1.96
+#: a word distinguishes a category when its z-score is at least this (one-sided 5%: only words
+#: a category uses *more* are asked for).
+Z_MIN = 1.645
 #: …and at least this many of the category's cases use it (one case is an anecdote).
 MIN_CASES = 2
-#: the strength of the prior (the period's own word shares) in the log-odds, in words.
-PRIOR = 100.0
+#: the strength of the prior (the period's own word shares) in the log-odds, in words: small, so a
+#: town's week of 30 appeals still shows its words, and negligible in a county's month.
+PRIOR = 10.0
 DIRECTIONS = {"up": ("上升", "rising"), "down": ("下降", "falling"), "flat": ("持平", "steady")}
 
 
