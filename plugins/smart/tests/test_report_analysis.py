@@ -145,6 +145,14 @@ def test_prevention_measures_through_api_and_cli_shown_in_the_report(built, tmp_
         listed = api.get("/api/v1/smart/prevention", params={"area": "C.T1", "period": "2026-09"},
                          headers=auth).json()
         assert [m["id"] for m in listed] == [first]
+        # the served report: JSON with the parts, and the printable page with the map
+        got = api.get("/api/v1/smart/reports/C.T1/2026-09", headers=auth).json()
+        assert [h["area_code"] for h in got["hot_spots"]] == ["C.T1.C1", "C.T1.C2"]
+        assert [m["title"] for m in got["prevention"]] == ["欠薪法律宣讲"]
+        page = api.get("/api/v1/smart/reports/C.T1/2026-09/html", headers=auth).text
+        assert '<svg class="map"' not in page  # C.T1's communities carry no boundary here
+        assert "欠薪法律宣讲" in page
+        assert api.get("/api/v1/smart/reports/C/2026-09", headers=auth).status_code == 403
     out = run_cli(d, "smart", "prevention", "add", "--area", "C.T2.C1", "--date", "2026-09-25",
                   "--title", "路灯巡查", "--category", "urban_management")
     assert out.exit_code == 0, out.output
