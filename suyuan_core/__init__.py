@@ -82,13 +82,13 @@ from suyuan_core.workcal import MissingHolidayData, Span, WorkCalendar
 #: Modules a plugin may import besides this one (and their submodules): the hook specifications
 #: (to read), the core's tables (to reference in foreign keys and read, never to write), page
 #: templates, route helpers (``http``), time (``times``), query helpers (``sql``), import files
-#: (``imports``), the declared field ranges (``bounds``) and the testing kit. Everything else
-#: under ``suyuan_core`` is internal: the import contract (.importlinter, generated from this
-#: tuple) and ``suyuan plugins check`` refuse a plugin that imports it.
+#: (``imports``), the declared field ranges (``bounds``), SVG maps of areas (``maps``) and the
+#: testing kit. Everything else under ``suyuan_core`` is internal: the import contract
+#: (.importlinter, generated from this tuple) and ``suyuan plugins check`` refuse a plugin that imports it.
 PUBLIC_MODULES = ("suyuan_core.bodies", "suyuan_core.bounds", "suyuan_core.hookspecs",
                   "suyuan_core.http", "suyuan_core.imports", "suyuan_core.inputs",
-                  "suyuan_core.sql", "suyuan_core.tables", "suyuan_core.templates",
-                  "suyuan_core.testing", "suyuan_core.times")
+                  "suyuan_core.maps", "suyuan_core.sql", "suyuan_core.tables",
+                  "suyuan_core.templates", "suyuan_core.testing", "suyuan_core.times")
 
 __all__ = [
     "COMMUNITY_LEVELS",

@@ -19,7 +19,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from markupsafe import Markup
 
-from suyuan_core import times
+from suyuan_core import maps, times
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.cases.query import CaseFilter, decode_cursor, encode_cursor
 from suyuan_core.cases.service import NewCase
@@ -449,6 +449,7 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
                                        category=f.category or "") for f in by_cat],
                             title=d.metrics["cases_received"].label.get(lang))
     children = [d.areas.tree.get(c) for c in sorted(d.areas.tree.children.get(code, []))]
+    area_map = _area_map(d, code, period, request.query_params.get("map"), lang)
     rendered = []
     for _, panel in request.app.state.get("panels", ()):
         offered = {"deployment": d, "area_code": code, "period": period, "lang": lang,
@@ -460,7 +461,30 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
         rendered.append((panel, Markup(html)))
     return render(request, "dashboard.html", me=me, area=d.areas.tree.get(code),
                   period=str(period), figures=figures, trend=trend, categories=categories,
-                  children=children, panels=rendered, quote=quote)
+                  children=children, panels=rendered, quote=quote, area_map=area_map,
+                  map_metrics=[m for m in d.metrics if not (m.is_gauge or m.is_computed)])
+
+
+def _area_map(d: Deployment, code: str, period: Period, key: str | None,
+              lang: str) -> tuple[Any, maps.Choropleth] | None:
+    """Where the figure comes from: the child areas of ``code`` shaded by it (cases received by
+    default), each a link to the cases it counts; None when ``code`` has no children."""
+    m = d.metric_service.definition(key or "cases_received")
+    if m.is_gauge or m.is_computed:
+        raise ValidationError(f"metric {m.key} has no figure per period to map", field="map",
+                              rule="drill", hint="choose a metric that counts cases, e.g. "
+                                                 "cases_received")
+    figures = d.metric_service.breakdown(m.key, code, period, "area")
+    if not figures:
+        return None
+    tree = d.areas.tree
+    shaded = [maps.Shaded(tree.get(f.area_code), f.value,
+                          drill_url(m.key, f.area_code, str(period)))
+              for f in sorted(figures, key=lambda f: f.area_code)]
+    unit = "%" if m.unit == "percent" else ""
+    label = m.label.get(lang)
+    return m, maps.choropleth(shaded, title=f"{label} · {tree.get(code).name_zh} · {period}",
+                              unit=unit, legend=label)
 
 
 # -- admin --------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ def suyuan_register_permissions() -> list[Permission]:
         Permission("smart.alerts", ("排查预警", "See and handle early warnings")),
         Permission("smart.reports", ("研判报告", "Analysis reports and unit ranking")),
         Permission("smart.callback", ("回访", "Call residents back and record satisfaction")),
+        Permission("smart.prevention", ("预防措施", "Record the prevention measures taken"),
+                   granted_to=("official",)),
     ]
 
 
@@ -79,11 +81,13 @@ def suyuan_register_roles() -> list[Role]:
     return [
         Role("hotline_dispatcher", ("热线派单员", "Hotline dispatcher"), permissions=perms({
             "cases.read", "cases.create", "cases.transition", "cases.assign", "metrics.read",
-            "smart.dispatch", "smart.alerts", "smart.reports", "smart.callback"})),
+            "smart.dispatch", "smart.alerts", "smart.reports", "smart.callback",
+            "smart.prevention"})),
         Role("unit_handler", ("承办单位经办人", "Responsible unit's handler"), permissions=perms({
             "cases.read", "cases.transition", "smart.handle"})),
         Role("smart_analyst", ("研判人员", "Analyst"), permissions=perms({
-            "cases.read", "metrics.read", "smart.alerts", "smart.reports"})),
+            "cases.read", "metrics.read", "smart.alerts", "smart.reports",
+            "smart.prevention"})),
         Role("callback_operator", ("回访员", "Callback operator"), permissions=perms({
             "cases.read", "cases.transition", "smart.callback"})),
     ]

@@ -27,6 +27,7 @@ from suyuan_core import (
     NotFound,
     PermissionDenied,
     Principal,
+    bodies,
     http,
     parse_period,
 )
@@ -39,6 +40,7 @@ from suyuan_smart import (
     dispatch,
     duplicates,
     intake,
+    prevention,
     reports,
 )
 from suyuan_smart.common import handler, settings
@@ -56,6 +58,7 @@ HANDLE = "smart.handle"      # a responsible unit: sign for, return, ask for tim
 ALERTS = "smart.alerts"
 REPORTS = "smart.reports"
 CALLBACK = "smart.callback"  # the callback team: callbacks due, the satisfaction form
+PREVENTION = "smart.prevention"  # record the prevention measures the analysis report shows
 
 
 def acts_for_unit(principal: Principal, unit: str, what: str) -> None:
@@ -807,9 +810,38 @@ def report_xlsx(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
 def report_html(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
                 principal: http.PrincipalDep, area_code: AreaPath, period: Period) -> Response[str]:
     built = _report(request, deployment, principal, area_code, period, "html")
-    return Response(reports.html_page(built), media_type="text/html; charset=utf-8",
+    return Response(reports.html_page(built, reports.map_svg(deployment, built)),
+                    media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy":
                              "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+# -- prevention measures ----------------------------------------------------------------------
+
+MeasureBody = Annotated[dict[str, Any], bodies.body(
+    prevention.MeasureIn, "预防措施: what was done, where and when (YYYY-MM-DD), optionally for "
+                          "which category or nature and which cases")]
+
+
+@post("/prevention", opt={"permission": PREVENTION}, sync_to_thread=True, status_code=201,
+      summary="记录预防措施: record a prevention measure taken in an area")
+def record_measure(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
+                   principal: http.PrincipalDep, data: MeasureBody) -> dict[str, Any]:
+    d = deployment
+    measure = bodies.parse(prevention.MeasureIn, data)
+    http.require_area(d, principal, PREVENTION, measure.area_code)
+    with http.audited(d, principal, request, "smart.prevention.record") as s:
+        row = prevention.record(d, measure, actor=principal.actor, session=s)
+        s.info["audit_record"] = f"smart_prevention_measures:{row['id']}"
+    return row
+
+
+@get("/prevention", opt={"permission": REPORTS}, sync_to_thread=True,
+     summary="预防措施 taken in an area (its whole subtree) during a week or month")
+def list_measures(deployment: http.DeploymentDep, principal: http.PrincipalDep,
+                  area: AreaPath, period: Period) -> list[dict[str, Any]]:
+    http.require_area(deployment, principal, REPORTS, area, "area")
+    return prevention.listing(deployment, area, parse_period(period))
 
 
 ROUTES = [
@@ -818,6 +850,6 @@ ROUTES = [
     supervise, ranking, deadline, pause, resume, request_extension, decide_extension, overdue,
     reminders, callback, callbacks_due, duplicate_proposals, merge_proposal, reject_proposal,
     merge_case, unmerge_case, alert_list, alert_detail, acknowledge_alert, close_alert,
-    report_json, report_xlsx, report_html,
+    report_json, report_xlsx, report_html, record_measure, list_measures,
 ]
 

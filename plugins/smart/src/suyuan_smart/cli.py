@@ -377,6 +377,54 @@ def build(deployment: Deployment | None) -> click.Group:
         out = out or Path(f"{area}-{period}.{fmt}")
         click.echo(str(generate(d, area, period, fmt, out)))
 
+    @smart.group("prevention")
+    def prevention_group() -> None:
+        """预防措施: the prevention measures the analysis report shows for its period."""
+
+    @prevention_group.command("add")
+    @click.option("--area", required=True, help="区域代码 area code")
+    @click.option("--date", "taken_on", required=True, help="the day it was taken, YYYY-MM-DD")
+    @click.option("--title", required=True, help="措施 what was done, in a line")
+    @click.option("--text", "description", default="", help="内容 what it involved")
+    @click.option("--category", default=None, help="the dispute category it answers")
+    @click.option("--nature", default=None, help="the nature it answers (e.g. group_risk)")
+    @click.option("--responsible", default=None, help="责任单位/人 who carried it out")
+    @click.option("--case", "case_ids", type=int, multiple=True, help="a case it answers")
+    def prevention_add(area: str, taken_on: str, title: str, description: str,
+                       category: str | None, nature: str | None, responsible: str | None,
+                       case_ids: tuple[int, ...]) -> None:
+        """Record a prevention measure."""
+        from suyuan_core import inputs
+        from suyuan_smart import prevention
+
+        d = _d(deployment)
+        measure = inputs.from_dict(prevention.MeasureIn, {
+            "area_code": area, "taken_on": taken_on, "title": title,
+            "description": description, "category": category, "nature": nature,
+            "responsible": responsible, "case_ids": list(case_ids)})
+        with d.transaction() as s:
+            row = prevention.record(d, measure, actor=ACTOR, session=s)
+            d.audit.write(s, actor=ACTOR, action="smart.prevention.record",
+                          record=f"smart_prevention_measures:{row['id']}")
+        click.echo(f"prevention measure {row['id']} recorded for {area} on {row['taken_on']}")
+
+    @prevention_group.command("list")
+    @click.option("--area", required=True)
+    @click.option("--period", "period_text", required=True, help="2026-W40 or 2026-10")
+    @click.option("--json", "as_json", is_flag=True)
+    def prevention_list(area: str, period_text: str, as_json: bool) -> None:
+        """The measures taken in AREA (and below) during the period."""
+        from suyuan_smart import prevention
+
+        d = _d(deployment)
+        d.areas.tree.get(area)
+        rows = prevention.listing(d, area, parse_period(period_text))
+        if as_json:
+            _echo(rows, True)
+            return
+        for r in rows:
+            click.echo(f"{r['taken_on']}  {r['area_code']}  {r['title']}")
+
     @smart.group("platform")
     def platform_group() -> None:
         """Replies back to the hotline platform: reply (答复), completion (办结), callback."""

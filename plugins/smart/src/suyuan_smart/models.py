@@ -92,3 +92,21 @@ platform_messages = sa.Table(
     sa.UniqueConstraint("key", name="uq_smart_platform_messages_key"),
     sa.Index("ix_smart_platform_messages_status", "status", "next_try_at"),
 )
+
+#: 预防措施: what was done in an area to prevent disputes (a talk, a patrol, a notice, a meeting
+#: with a unit), recorded for the analysis report of the period it was taken in.
+prevention_measures = sa.Table(
+    "smart_prevention_measures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("area_code", sa.String(64), sa.ForeignKey(tables.areas.c.code), nullable=False,
+              index=True),
+    sa.Column("taken_on", sa.Date, nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("category", sa.String(64), nullable=True),
+    sa.Column("nature", sa.String(32), nullable=True),
+    sa.Column("responsible", sa.String(200), nullable=True),
+    sa.Column("case_ids", sa.JSON, nullable=False, default=list),
+    sa.Column("recorded_by", sa.String(128), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)

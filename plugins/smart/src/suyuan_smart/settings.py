@@ -78,6 +78,52 @@ DEFAULT_RISK_WORDS = {
 }
 
 
+NATURE_KINDS = ("nature", "risk")
+
+
+@attrs.frozen
+class Nature:
+    """One class of the analysis report's "what" (矛盾性质). A ``nature`` rule gives a case its
+    nature — the first rule whose category or keyword matches wins, the rest get the default —
+    and a ``risk`` rule flags a case whatever its nature, any number of them (a neighbours'
+    quarrel is civil *and* at risk of turning criminal when someone threatens to hurt)."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    kind: str = attrs.field(default="nature", validator=attrs.validators.in_(NATURE_KINDS))
+    categories: list[str] = attrs.Factory(list)
+    keywords: list[str] = attrs.Factory(list)
+
+
+DEFAULT_NATURES = (
+    Nature("administrative", "行政争议", "Administrative",
+           categories=["land_acquisition", "urban_management", "public_utilities", "environment"],
+           keywords=["执法", "罚款", "审批", "行政", "政府", "城管", "许可", "征收", "低保",
+                     "补贴", "不作为"]),
+    Nature("civil", "民事纠纷", "Civil",
+           categories=["neighbour", "marriage_family", "labour", "consumer", "contract",
+                       "property_management", "housing_homestead", "traffic", "medical",
+                       "damages"]),
+    Nature("criminal_risk", "民转刑风险", "Risk of turning criminal", kind="risk",
+           keywords=["打人", "殴打", "持刀", "砍", "报复", "杀", "纵火", "放火", "伤害", "斗殴",
+                     "威胁", "同归于尽", "家暴", "扬言"]),
+    Nature("group_risk", "群体性事件风险", "Risk of a group incident", kind="risk",
+           keywords=["群体", "聚集", "堵路", "拉横幅", "集体", "上访", "围堵", "多名", "数十",
+                     "联名", "静坐"]),
+)
+
+
+def _natures(instance: object, attribute: attrs.Attribute[list[Nature]],
+             value: list[Nature]) -> None:
+    codes = [n.code for n in value]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise ValueError(f"nature codes must be unique: {', '.join(twice)} given twice")
+    if not any(n.kind == "nature" for n in value):
+        raise ValueError("at least one rule of kind 'nature' is needed")
+
+
 @attrs.frozen
 class Settings:
     # -- deadlines (DOMAIN-RULES §3, §4) --------------------------------------------------
@@ -173,3 +219,14 @@ class Settings:
     # -- reports ---------------------------------------------------------------------------
     report_dir: str = "reports"
     report_levels: list[str] = attrs.Factory(lambda: ["county", "town"])
+    #: 研判 "what": the nature and risk rules (see :class:`Nature`), first match wins.
+    natures: list[Nature] = attrs.field(factory=lambda: list(DEFAULT_NATURES),
+                                        validator=_natures)
+    #: the nature of a case no ``nature`` rule matches (a code among ``natures``, or "other").
+    nature_default: str = "civil"
+    #: 研判 "where it is heading": the current period against this many before it.
+    trend_periods: int = attrs.field(default=6, validator=attrs.validators.and_(
+        attrs.validators.ge(2), attrs.validators.le(24)))
+    #: a change against the previous periods' mean beyond this share reads as rising/falling.
+    trend_threshold: float = attrs.field(default=0.1, validator=attrs.validators.and_(
+        attrs.validators.ge(0.0), attrs.validators.le(5.0)))
