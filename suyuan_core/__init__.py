@@ -28,7 +28,7 @@ from suyuan_core.domain.agreements import (
     MediationAgreement,
     VideoRoom,
 )
-from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level
+from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level, Located, distance_m
 from suyuan_core.domain.cases import Case, CaseEvent, Party
 from suyuan_core.domain.labels import Label
 from suyuan_core.domain.lifecycle import (
@@ -134,6 +134,7 @@ __all__ = [
     "Job",
     "Label",
     "Level",
+    "Located",
     "MediationAgreement",
     "MergeService",
     "MetricDefinition",
@@ -172,6 +173,7 @@ __all__ = [
     "VideoRoom",
     "WorkCalendar",
     "allowed_actions",
+    "distance_m",
     "hookimpl",
     "mask_address",
     "mask_free_text",
