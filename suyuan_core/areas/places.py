@@ -90,6 +90,9 @@ class Places:
         shaped = [(a, geometry(a.code, a.boundary)) for a in self.areas.values() if a.boundary]
         self._codes = [a.code for a, _ in shaped]
         self._shapes = [g for _, g in shaped]
+        self._sizes = [g.area for g in self._shapes]  # the smaller of two holding areas wins
+        self._by_code = dict(zip(self._codes, self._shapes, strict=True))
+        shapely.prepare(self._shapes)
         self._index = STRtree(self._shapes) if self._shapes else None
         self._centres = [(a.code, a.level, a.centre) for a in self.areas.values() if a.centre]
         self._names: dict[str, list[tuple[str, str]]] | None = None
@@ -108,8 +111,7 @@ class Places:
                 raise ValidationError(f"the point {lat}, {lon} lies outside every area's "
                                       "boundary", field="lat", rule="outside",
                                       hint="check lat and long (not swapped?), or give the area")
-            best = min(hits, key=lambda i: (self.areas[self._codes[i]].level,
-                                            self._shapes[i].area))
+            best = min(hits, key=lambda i: (self.areas[self._codes[i]].level, self._sizes[i]))
             return Located(self._codes[best], "boundary")
         if self._centres:
             lowest = min(level for _, level, _ in self._centres)
@@ -117,6 +119,18 @@ class Places:
                        key=lambda c: distance_m(lat, lon, *c[2]))[0]
             return Located(code, "nearest_centre")
         return None
+
+    def check_point(self, area_code: str, lat: float, lon: float) -> None:
+        """Refuse a point outside every boundary (as :meth:`locate` does) for a case whose area
+        is given: one prepared test when the point lies in the area's own (or nearest
+        bounded ancestor's) boundary, a full look-up only when it does not."""
+        for code in self._chain(area_code) if area_code in self.areas else ():
+            found = self._by_code.get(code)
+            if found is not None:
+                if shapely.contains_xy(found, lon, lat):
+                    return
+                break
+        self.locate(lat, lon)
 
     def locate_address(self, text: str) -> Located | None:
         """The area an address names (rule ``address``): every area whose name (or short name,

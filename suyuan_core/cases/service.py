@@ -280,8 +280,8 @@ class CaseService:
             data["address"] = new.address
         address = data.get("address") if isinstance(data.get("address"), str) else None
         if new.area_code:
-            if point is not None:
-                self.d.areas.locate(*point)  # refuses a point outside every boundary
+            if point is not None:  # refuses a point outside every boundary
+                self.d.areas.places.check_point(new.area_code, *point)
             return new.area_code, data
         found = self.d.areas.place(*(point or (None, None)), address=address)
         if found is None:
