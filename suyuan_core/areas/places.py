@@ -154,8 +154,8 @@ class Places:
         keys = {code: self._address_key(code, matched) for code in matched}
         best = max(keys.values())
         tied = [code for code, key in keys.items() if key == best]
-        code = tied[0] if len(tied) == 1 else self._common(tied)
-        return Located(code, "address") if code is not None else None
+        found = tied[0] if len(tied) == 1 else self._common(tied)
+        return Located(found, "address") if found is not None else None
 
     def _chain(self, code: str) -> list[str]:
         chain = [code]

@@ -283,7 +283,8 @@ class CaseService:
             if point is not None:  # refuses a point outside every boundary
                 self.d.areas.places.check_point(new.area_code, *point)
             return new.area_code, data
-        found = self.d.areas.place(*(point or (None, None)), address=address)
+        lat, lon = point or (None, None)
+        found = self.d.areas.place(lat, lon, address=address)
         if found is None:
             raise ValidationError(
                 "cannot tell where the case is" + (f": no area's name occurs in the address "

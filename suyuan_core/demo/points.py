@@ -28,7 +28,7 @@ class Points:
             if bounded is None:
                 self._shapes[code] = None
             else:
-                geom = shape(self.tree.areas[bounded].boundary)
+                geom = shape(self.tree.areas[bounded].boundary or {})
                 shapely.prepare(geom)
                 self._shapes[code] = geom
         return self._shapes[code]

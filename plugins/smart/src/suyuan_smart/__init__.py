@@ -216,7 +216,8 @@ __all__ = ["Session", "plugin"]
 
 @hookimpl
 def suyuan_register_sensitive_fields(deployment: Deployment) -> list[SensitiveField]:
-    """What Open311 intake puts into ``case.data`` about the caller: masked for everyone without ``personal_data.unmask``."""
+    """What Open311 intake puts into ``case.data`` about the caller: masked for everyone
+    without ``personal_data.unmask``."""
     return [  # address and location: the core's (it keeps them when it locates a case)
         SensitiveField("open311_email", "email", ("电子邮箱", "Caller's e-mail")),
         SensitiveField("open311_device_id", "hidden", ("设备号", "Caller's device id")),
