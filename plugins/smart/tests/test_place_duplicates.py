@@ -190,3 +190,28 @@ def test_the_same_caller_back_elsewhere_is_a_repeat_too(d):
         duplicates.propose_for(d, d.cases.get(new.id, s), s)  # a rescan links it once
     assert [e.kind for e in d.cases.timeline(old)].count("smart.repeat") == 1
     assert d.cases.get(new.id).data["smart_repeat_of"] == old
+
+
+def test_orders_with_only_an_address_are_located_and_merged_by_it(d):
+    orders = [{"source_ref": f"AD-{i}", "title": "停水", "description": text,
+               "category": "public_utilities", "address": f"测试县第2镇1社区幸福路{i}号",
+               "caller": f"居民{i}", "phone": f"1370000{i:04d}",
+               "reported_at": (T + dt.timedelta(minutes=i)).isoformat()}
+              for i, text in enumerate(TEXTS[:3])]
+    got = receive_orders(d, json.dumps(orders, ensure_ascii=False).encode())
+    cases = [d.cases.get(r.case_id) for r in got]
+    assert {c.area_code for c in cases} == {"C.T2.C1"}  # not the default area C.T1.C1
+    assert {c.data["located_by"] for c in cases} == {"address"}
+    assert [r.duplicates for r in got] == [(), (cases[0].id,), (cases[0].id,)]
+
+
+def test_open311_with_only_an_address_string_is_located_by_it(d):
+    from suyuan_core.testing.http import ApiClient
+
+    form = {"api_key": "k1", "service_code": "public_utilities",
+            "address_string": "测试县第2镇2社区1网格旁", "description": "停水了"}
+    with ApiClient(d) as api:
+        r = api.post("/open311/v2/requests.json", data=form)
+        assert r.status_code == 201, r.text
+        case = d.cases.get(int(r.json()[0]["service_request_id"]))
+    assert case.area_code == "C.T2.C2.G1" and case.data["located_by"] == "address"
