@@ -215,3 +215,17 @@ def test_open311_with_only_an_address_string_is_located_by_it(d):
         assert r.status_code == 201, r.text
         case = d.cases.get(int(r.json()[0]["service_request_id"]))
     assert case.area_code == "C.T2.C2.G1" and case.data["located_by"] == "address"
+
+
+def test_the_scan_finds_the_master_for_cases_filed_elsewhere(d):
+    # cases filed through the core (API, import) propose nothing by themselves: the scan does
+    ids = [d.cases.create(NewCase(
+        title="停水", description=text, category="public_utilities", source="walk_in",
+        area_code="C.T1.C2.G1", occurred_at=T + dt.timedelta(minutes=i),
+        parties=[{"name": f"居民{i}", "role": "caller", "phone": f"1360000{i:04d}"}]),
+        actor="t").id for i, text in enumerate(TEXTS[:4])]
+    assert duplicates.proposals(d) == []
+    assert duplicates.scan(d, since=T - dt.timedelta(hours=1)) == 3
+    assert {p["candidate_id"] for p in duplicates.proposals(d)} == {ids[0]}
+    assert duplicates.scan(d, since=T - dt.timedelta(hours=1)) == 3  # idempotent: same rows
+    assert len(duplicates.proposals(d)) == 3
