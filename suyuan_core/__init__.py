@@ -68,6 +68,7 @@ from suyuan_core.jobs.spec import Job
 from suyuan_core.metrics.periods import Period, parse_period
 from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
+from suyuan_core.plugins.lazy import implement
 from suyuan_core.plugins.routes import (
     OPENAPI_OPERATION,
     PUBLIC_ROUTE,
@@ -175,6 +176,7 @@ __all__ = [
     "allowed_actions",
     "distance_m",
     "hookimpl",
+    "implement",
     "mask_address",
     "mask_free_text",
     "parse_period",

@@ -228,11 +228,12 @@ def suyuan_register_root_routes(deployment: Deployment) -> Sequence[Any] | None:
 
 
 @hookspec
-def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command] | None:
+def suyuan_register_commands(
+        deployment: Deployment | None) -> click.Command | Sequence[click.Command] | None:
     """Add CLI commands; a plugin's group appears as ``suyuan <group> …``.
 
     Called once when the CLI starts (``deployment`` may be None when no configuration is found,
-    e.g. for ``suyuan --help``). Return a list of ``click.Command`` or ``click.Group``.
+    e.g. for ``suyuan --help``). Return a ``click.Command`` or ``click.Group``, or a list of them.
 
     Example::
 

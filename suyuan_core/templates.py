@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from suyuan_core.errors import ValidationError
 
-__all__ = ["page_environment", "query_id", "query_text", "translations"]
+__all__ = ["page_environment", "pick", "query_id", "query_text", "translations"]
 
 
 @functools.cache
@@ -29,16 +29,38 @@ def translations(locale_package: str, lang: str) -> NullTranslations:
     return Translations.load(folder, locales=["zh_Hans"], domain="messages")
 
 
-def page_environment(templates_package: str, locale_package: str, lang: str) -> Environment:
+def pick(pair: tuple[str, str] | None, lang: str, fallback: str = "") -> str:
+    """The ``lang`` half of a ``(zh, en)`` label pair; ``fallback`` (e.g. the code) without one."""
+    if not pair:
+        return fallback
+    return pair[1] if lang == "en" else pair[0]
+
+
+def page_environment(templates_package: str, locale_package: str, lang: str,
+                     labels: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> Environment:
     """An autoescaped environment with ``_()`` from the package's catalog and ``lang`` set.
-    Callers cache it per language and add their own globals."""
+
+    Templates get ``pick(pair)`` (a ``(zh, en)`` pair in the page's language) and, for each
+    ``name: {code: (zh, en)}`` in ``labels``, ``name(code)``: the code's label, or the code itself
+    when it has none. Callers cache the environment per language and may add their own globals."""
     env = Environment(loader=PackageLoader(templates_package, "templates"),
                       autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(locale_package, lang),  # type: ignore[attr-defined]
                                      newstyle=True)
     env.globals["lang"] = lang
+    env.globals["pick"] = functools.partial(_pick_pair, lang)
+    for name, mapping in (labels or {}).items():
+        env.globals[name] = functools.partial(_label, mapping, lang)
     return env
+
+
+def _pick_pair(lang: str, pair: tuple[str, str] | None, fallback: str = "") -> str:
+    return pick(pair, lang, fallback)
+
+
+def _label(mapping: Mapping[str, tuple[str, str]], lang: str, code: str | None) -> str:
+    return pick(mapping.get(code or ""), lang, code or "")
 
 
 def query_id(query: Mapping[str, Any], field: str = "id") -> int | None:

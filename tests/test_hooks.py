@@ -532,3 +532,40 @@ def test_hook_suyuan_video_room(with_hooks):
         system="county-vc", room=room, join_url=f"https://vc.example.invalid/{room}?case={case_id}"))
     found = d.hook.suyuan_video_room(case_id=3, room="r-3", deployment=d)
     assert found.join_url == "https://vc.example.invalid/r-3?case=3" and found.system == "county-vc"
+
+
+def test_implement_answers_a_hook_in_one_line_importing_its_target_on_the_first_call(
+        make_deployment, tmp_path, monkeypatch):
+    from suyuan_core import implement
+
+    (tmp_path / "lazy_cli_target.py").write_text(
+        "import click\n"
+        "def build(deployment):\n"
+        "    return click.Command('lazy-cmd', help=str(deployment is None))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = types.ModuleType("p")
+    module.plugin = PluginSpec(label=("测试", "test"))  # type: ignore[attr-defined]
+    # a value is returned as it is; a "module:attr" callable is imported when first called and
+    # given the hook arguments it names
+    module.cats = implement("suyuan_register_categories",  # type: ignore[attr-defined]
+                            [Category(code="lazy_cat", label=("懒", "Lazy"), parent="other")])
+    module.cmds = implement("suyuan_register_commands",  # type: ignore[attr-defined]
+                            "lazy_cli_target:build")
+    d = make_deployment(extra_plugins={"p": module})
+    assert d.categories["lazy_cat"].provider == "p"
+    assert "lazy_cli_target" not in sys.modules  # the CLI hook has not been asked yet
+    [(_, command)] = [(p, c) for p, c in d.call_each("suyuan_register_commands",
+                                                          deployment=None) if p == "p"]
+    assert "lazy_cli_target" in sys.modules
+    assert (command.name, command.help) == ("lazy-cmd", "True")
+    sys.modules.pop("lazy_cli_target")
+
+
+def test_implement_refuses_a_misspelt_hook_or_target_in_one_line():
+    from suyuan_core import PluginError, implement
+
+    with pytest.raises(PluginError, match="did you mean 'suyuan_register_routes'"):
+        implement("suyuan_register_route", "x:y")
+    bad = implement("suyuan_register_routes", "no_colon_here")
+    with pytest.raises(PluginError, match=r"package\.module:attribute"):
+        bad()

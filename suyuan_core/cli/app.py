@@ -80,7 +80,7 @@ class SuyuanGroup(click.Group):
         deployment = state.maybe_deployment()
         if deployment is not None:
             for commands in deployment.hook.suyuan_register_commands(deployment=deployment):
-                for command in commands or ():
+                for command in [commands] if isinstance(commands, click.Command) else commands:
                     if command.name:
                         found[command.name] = command
         state._plugin_commands = found  # type: ignore[attr-defined]

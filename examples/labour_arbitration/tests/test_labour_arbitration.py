@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from suyuan_labour_arbitration.models import referrals
+from suyuan_labour_arbitration import referrals
 
 from suyuan_core import PluginError, TransitionRefused
 from suyuan_core.testing import run_cli

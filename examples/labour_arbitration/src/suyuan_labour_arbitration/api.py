@@ -1,15 +1,12 @@
 """GET /api/v1/labour_arbitration/referrals: the referrals in the caller's areas."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import sqlalchemy as sa
 from litestar import get
 
 from suyuan_core import http, sql, tables
-from suyuan_labour_arbitration import READ
-from suyuan_labour_arbitration.models import referrals
+from suyuan_labour_arbitration import READ, referrals
 
 
 @get("/referrals", opt={"permission": READ}, sync_to_thread=True,
@@ -22,3 +19,6 @@ def referral_list(deployment: http.DeploymentDep,
              .where(sql.within(c.area_path, principal.scope(READ))).order_by(referrals.c.id))
     with deployment.reading() as s:
         return [{"case_id": r.case_id, "commission": r.commission} for r in s.execute(query)]
+
+
+ROUTES = [referral_list]

@@ -11,10 +11,8 @@ suyuan_core's public API and keeps its tables in its own Alembic branch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import click
 from sqlalchemy.orm import Session
 
 from suyuan_co_governance.models import metadata
@@ -24,7 +22,6 @@ from suyuan_core import (
     CaseEvent,
     Category,
     Deployment,
-    MetricDefinition,
     MigrationSource,
     Permission,
     PluginSpec,
@@ -32,6 +29,7 @@ from suyuan_core import (
     RouteProposal,
     SensitiveField,
     hookimpl,
+    implement,
 )
 
 __all__ = ["Settings", "plugin"]
@@ -93,11 +91,7 @@ def suyuan_register_categories(deployment: Deployment) -> list[Category]:
                      parent="production_business")]
 
 
-@hookimpl
-def suyuan_register_metrics() -> list[MetricDefinition]:
-    from suyuan_co_governance.metrics import METRICS
-
-    return list(METRICS)
+register_metrics = implement("suyuan_register_metrics", "suyuan_co_governance.metrics:METRICS")
 
 
 @hookimpl
@@ -109,39 +103,15 @@ def suyuan_register_sensitive_fields() -> list[SensitiveField]:
                            table=ledger_issues.name)]
 
 
-@hookimpl
-def suyuan_register_migrations() -> MigrationSource:
-    return MigrationSource(branch_label="co_governance",
-                           location="suyuan_co_governance:migrations/versions",
-                           metadata=metadata)
+register_migrations = implement("suyuan_register_migrations", MigrationSource(
+    "co_governance", "suyuan_co_governance:migrations/versions", metadata))
 
 
-@hookimpl
-def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command]:
-    from suyuan_co_governance.cli import build
-
-    return [build(deployment)]
-
-
-@hookimpl
-def suyuan_register_routes() -> list[Any]:
-    from suyuan_co_governance.web import routes
-
-    return routes()
-
-
-@hookimpl
-def suyuan_register_pages(deployment: Deployment) -> list[Any]:
-    from suyuan_co_governance.web.pages import pages
-
-    return pages(deployment)
-
-
-@hookimpl
-def suyuan_register_dashboard_panels() -> list[Any]:
-    from suyuan_co_governance.web.pages import panels
-
-    return panels()
+register_commands = implement("suyuan_register_commands", "suyuan_co_governance.cli:build")
+register_routes = implement("suyuan_register_routes", "suyuan_co_governance.web:routes")
+register_pages = implement("suyuan_register_pages", "suyuan_co_governance.web.pages:pages")
+register_dashboard_panels = implement(
+    "suyuan_register_dashboard_panels", "suyuan_co_governance.web.pages:panels")
 
 
 @hookimpl

@@ -13,10 +13,8 @@ Alembic branch.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-import click
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -27,15 +25,14 @@ from suyuan_core import (
     Deployment,
     IntakeSource,
     Job,
-    MetricDefinition,
     MigrationSource,
-    NotificationKind,
     Permission,
     PluginSpec,
     Role,
     RouteProposal,
     VideoRoom,
     hookimpl,
+    implement,
     tables,
 )
 from suyuan_rule_of_law.models import metadata
@@ -113,45 +110,16 @@ def suyuan_register_categories() -> list[Category]:
                      parent="damages")]
 
 
-@hookimpl
-def suyuan_register_metrics() -> list[MetricDefinition]:
-    from suyuan_rule_of_law.metrics import METRICS
-
-    return list(METRICS)
+register_metrics = implement("suyuan_register_metrics", "suyuan_rule_of_law.metrics:METRICS")
+register_migrations = implement("suyuan_register_migrations", MigrationSource(
+    "rule_of_law", "suyuan_rule_of_law:migrations/versions", metadata))
 
 
-@hookimpl
-def suyuan_register_migrations() -> MigrationSource:
-    return MigrationSource(branch_label="rule_of_law",
-                           location="suyuan_rule_of_law:migrations/versions", metadata=metadata)
-
-
-@hookimpl
-def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command]:
-    from suyuan_rule_of_law.cli import build
-
-    return [build(deployment)]
-
-
-@hookimpl
-def suyuan_register_routes() -> list[Any]:
-    from suyuan_rule_of_law.web import routes
-
-    return routes()
-
-
-@hookimpl
-def suyuan_register_pages(deployment: Deployment) -> list[Any]:
-    from suyuan_rule_of_law.web.pages import pages
-
-    return pages(deployment)
-
-
-@hookimpl
-def suyuan_register_dashboard_panels() -> list[Any]:
-    from suyuan_rule_of_law.web.pages import panels
-
-    return panels()
+register_commands = implement("suyuan_register_commands", "suyuan_rule_of_law.cli:build")
+register_routes = implement("suyuan_register_routes", "suyuan_rule_of_law.web:routes")
+register_pages = implement("suyuan_register_pages", "suyuan_rule_of_law.web.pages:pages")
+register_dashboard_panels = implement(
+    "suyuan_register_dashboard_panels", "suyuan_rule_of_law.web.pages:panels")
 
 
 @hookimpl
@@ -190,11 +158,8 @@ def suyuan_register_jobs(deployment: Deployment) -> list[Job]:
     return jobs(deployment)
 
 
-@hookimpl
-def suyuan_register_notification_kinds() -> list[NotificationKind]:
-    from suyuan_rule_of_law.notices import KINDS
-
-    return list(KINDS)
+register_notification_kinds = implement(
+    "suyuan_register_notification_kinds", "suyuan_rule_of_law.notices:KINDS")
 
 
 @hookimpl(trylast=True)

@@ -9,28 +9,24 @@ imports only suyuan_core's public API and keeps its tables in its own Alembic br
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-import click
 from sqlalchemy.orm import Session
 
 from suyuan_core import (
     Case,
     Category,
     ConfirmationDecision,
-    DashboardPanel,
     Deployment,
     IntakeSource,
     MediationAgreement,
-    MetricDefinition,
     MigrationSource,
-    Page,
     Permission,
     PluginSpec,
     Role,
     RouteProposal,
     hookimpl,
+    implement,
 )
 from suyuan_self_governance.models import metadata
 from suyuan_self_governance.settings import Settings
@@ -100,46 +96,16 @@ def suyuan_register_categories() -> list[Category]:
     return [Category(code="safety_hazard", label=("安全隐患", "Safety hazard"), parent="other")]
 
 
-@hookimpl
-def suyuan_register_metrics() -> list[MetricDefinition]:
-    from suyuan_self_governance.metrics import METRICS
-
-    return list(METRICS)
+register_metrics = implement("suyuan_register_metrics", "suyuan_self_governance.metrics:METRICS")
+register_migrations = implement("suyuan_register_migrations", MigrationSource(
+    "self_governance", "suyuan_self_governance:migrations/versions", metadata))
 
 
-@hookimpl
-def suyuan_register_migrations() -> MigrationSource:
-    return MigrationSource(branch_label="self_governance",
-                           location="suyuan_self_governance:migrations/versions",
-                           metadata=metadata)
-
-
-@hookimpl
-def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command]:
-    from suyuan_self_governance.cli import build
-
-    return [build(deployment)]
-
-
-@hookimpl
-def suyuan_register_routes() -> list[Any]:
-    from suyuan_self_governance.web import routes
-
-    return routes()
-
-
-@hookimpl
-def suyuan_register_pages() -> list[Page]:
-    from suyuan_self_governance.web.pages import pages
-
-    return pages()
-
-
-@hookimpl
-def suyuan_register_dashboard_panels() -> list[DashboardPanel]:
-    from suyuan_self_governance.web.pages import panels
-
-    return panels()
+register_commands = implement("suyuan_register_commands", "suyuan_self_governance.cli:build")
+register_routes = implement("suyuan_register_routes", "suyuan_self_governance.web:routes")
+register_pages = implement("suyuan_register_pages", "suyuan_self_governance.web.pages:pages")
+register_dashboard_panels = implement(
+    "suyuan_register_dashboard_panels", "suyuan_self_governance.web.pages:panels")
 
 
 @hookimpl

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import click
 from sqlalchemy.orm import Session
 
 from suyuan_core import (
@@ -21,8 +20,6 @@ from suyuan_core import (
     DemoLogin,
     Deployment,
     IntakeSource,
-    Job,
-    MetricDefinition,
     MigrationSource,
     Permission,
     PluginSpec,
@@ -32,6 +29,7 @@ from suyuan_core import (
     SensitiveField,
     Suggestion,
     hookimpl,
+    implement,
 )
 from suyuan_smart.models import metadata
 from suyuan_smart.settings import Settings
@@ -91,11 +89,10 @@ def suyuan_register_roles() -> list[Role]:
     ]
 
 
-@hookimpl
-def suyuan_register_routes() -> list[Any]:
-    from suyuan_smart.api import ROUTES
-
-    return list(ROUTES)
+register_routes = implement("suyuan_register_routes", "suyuan_smart.api:ROUTES")
+register_metrics = implement("suyuan_register_metrics", "suyuan_smart.metrics:METRICS")
+register_migrations = implement("suyuan_register_migrations", MigrationSource(
+    "smart", "suyuan_smart:migrations/versions", metadata))
 
 
 @hookimpl
@@ -103,19 +100,6 @@ def suyuan_register_root_routes() -> list[Any]:
     from suyuan_smart.open311_http import router
 
     return [router()]
-
-
-@hookimpl
-def suyuan_register_metrics() -> list[MetricDefinition]:
-    from suyuan_smart.metrics import METRICS
-
-    return list(METRICS)
-
-
-@hookimpl
-def suyuan_register_migrations() -> MigrationSource:
-    return MigrationSource(branch_label="smart", location="suyuan_smart:migrations/versions",
-                           metadata=metadata)
 
 
 @hookimpl
@@ -149,18 +133,8 @@ def suyuan_case_before_transition(case: Case, action: str,
     return None
 
 
-@hookimpl
-def suyuan_register_pages() -> list[Any]:
-    from suyuan_smart.web.pages import pages
-
-    return list(pages())
-
-
-@hookimpl
-def suyuan_register_jobs() -> list[Job]:
-    from suyuan_smart.schedule import JOBS
-
-    return list(JOBS)
+register_pages = implement("suyuan_register_pages", "suyuan_smart.web.pages:pages")
+register_jobs = implement("suyuan_register_jobs", "suyuan_smart.schedule:JOBS")
 
 
 @hookimpl
@@ -178,11 +152,7 @@ def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deplo
         queue(deployment, case, event, session)
 
 
-@hookimpl
-def suyuan_register_commands(deployment: Deployment | None) -> list[click.Command]:
-    from suyuan_smart.cli import build
-
-    return [build(deployment)]
+register_commands = implement("suyuan_register_commands", "suyuan_smart.cli:build")
 
 
 @hookimpl

@@ -12,10 +12,8 @@ It imports only suyuan_core's public API and keeps its tables in its own Alembic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import click
 from sqlalchemy.orm import Session
 
 from suyuan_core import (
@@ -23,7 +21,6 @@ from suyuan_core import (
     CaseEvent,
     Deployment,
     IntakeSource,
-    MetricDefinition,
     MigrationSource,
     Permission,
     PluginSpec,
@@ -31,6 +28,7 @@ from suyuan_core import (
     RouteProposal,
     SensitiveField,
     hookimpl,
+    implement,
 )
 from suyuan_virtue.models import metadata
 from suyuan_virtue.protection import ADMIN, REGISTERS, SEALED, read_perm, unmask_perm, write_perm
@@ -121,17 +119,9 @@ def suyuan_register_intake_sources() -> list[IntakeSource]:
             IntakeSource(code="women_federation", label=("网上妇联", "Online women's federation"))]
 
 
-@hookimpl
-def suyuan_register_metrics() -> list[MetricDefinition]:
-    from suyuan_virtue.metrics import METRICS
-
-    return list(METRICS)
-
-
-@hookimpl
-def suyuan_register_migrations() -> MigrationSource:
-    return MigrationSource(branch_label="virtue", location="suyuan_virtue:migrations/versions",
-                           metadata=metadata)
+register_metrics = implement("suyuan_register_metrics", "suyuan_virtue.metrics:METRICS")
+register_migrations = implement("suyuan_register_migrations", MigrationSource(
+    "virtue", "suyuan_virtue:migrations/versions", metadata))
 
 
 @hookimpl
@@ -146,32 +136,10 @@ def suyuan_register_sensitive_fields() -> list[SensitiveField]:
             *declared()]
 
 
-@hookimpl
-def suyuan_register_commands(deployment: Deployment | None) -> Sequence[click.Command]:
-    from suyuan_virtue.cli import build
-
-    return [build(deployment)]
-
-
-@hookimpl
-def suyuan_register_routes() -> list[Any]:
-    from suyuan_virtue.web import routes
-
-    return routes()
-
-
-@hookimpl
-def suyuan_register_pages(deployment: Deployment) -> list[Any]:
-    from suyuan_virtue.web.pages import pages
-
-    return pages(deployment)
-
-
-@hookimpl
-def suyuan_register_dashboard_panels() -> list[Any]:
-    from suyuan_virtue.web.pages import panels
-
-    return panels()
+register_commands = implement("suyuan_register_commands", "suyuan_virtue.cli:build")
+register_routes = implement("suyuan_register_routes", "suyuan_virtue.web:routes")
+register_pages = implement("suyuan_register_pages", "suyuan_virtue.web.pages:pages")
+register_dashboard_panels = implement("suyuan_register_dashboard_panels", "suyuan_virtue.web.pages:panels")
 
 
 @hookimpl

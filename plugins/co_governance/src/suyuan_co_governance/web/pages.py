@@ -39,7 +39,6 @@ from suyuan_co_governance.vocab import (
     RESULTS,
     TEAMS,
     Labels,
-    pick,
 )
 from suyuan_co_governance.web.common import READ, ROSTER_READ, in_scope
 from suyuan_core import (
@@ -76,14 +75,9 @@ ALL_LABELS: dict[str, Labels] = {
 
 @functools.cache
 def environment(lang: str) -> Environment:
-    env = templates.page_environment("suyuan_co_governance.web", "suyuan_co_governance", lang)
-    for name, labels in ALL_LABELS.items():
-        env.globals[f"{name}_label"] = functools.partial(_label, labels, lang)
-    return env
-
-
-def _label(labels: Labels, lang: str, code: str | None) -> str:
-    return pick(labels, code, lang)
+    return templates.page_environment(
+        "suyuan_co_governance.web", "suyuan_co_governance", lang,
+        labels={f"{name}_label": labels for name, labels in ALL_LABELS.items()})
 
 
 def render(lang: str, template: str, **context: Any) -> str:

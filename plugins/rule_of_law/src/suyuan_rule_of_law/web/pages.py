@@ -43,17 +43,8 @@ STATES = {"covered": ("在任", "Covered"), "lapsed": ("聘期已满", "Term lap
 
 @functools.cache
 def environment(lang: str) -> Environment:
-    env = templates.page_environment("suyuan_rule_of_law.web", "suyuan_rule_of_law", lang)
-
-    def pick(pair: tuple[str, str] | None, fallback: str = "") -> str:
-        if not pair:
-            return fallback
-        return pair[1] if lang == "en" else pair[0]
-
-    env.globals["pick"] = pick
-    env.globals["state_label"] = lambda code: pick(STATES.get(code), code)
-    env.globals["status_label"] = lambda code: pick(CONFIRMATION_STATUS.get(code), code)
-    return env
+    return templates.page_environment("suyuan_rule_of_law.web", "suyuan_rule_of_law", lang, labels={
+        "state_label": STATES, "status_label": CONFIRMATION_STATUS})
 
 
 def render(lang: str, template: str, **context: Any) -> str:

@@ -58,19 +58,10 @@ def translations(lang: str) -> NullTranslations:
 
 @functools.cache
 def environment(lang: str) -> Environment:
-    env = templates.page_environment("suyuan_self_governance.web", "suyuan_self_governance", lang)
-
-    def pick(pair: tuple[str, str] | None, fallback: str = "") -> str:
-        if not pair:
-            return fallback
-        return pair[1] if lang == "en" else pair[0]
-
-    env.globals["pick"] = pick
-    env.globals["status_label"] = lambda code: pick(STATUS_LABELS.get(code or ""), code or "")
-    env.globals["step_label"] = lambda code: pick(STEPS.get(code or ""), code or "")
-    env.globals["matter_label"] = lambda code: pick(PROCEDURE_MATTERS.get(code), code)
-    env.globals["body_label"] = lambda code: pick(MEETING_BODIES.get(code or ""), code or "")
-    return env
+    return templates.page_environment(
+        "suyuan_self_governance.web", "suyuan_self_governance", lang, labels={
+            "status_label": STATUS_LABELS, "step_label": STEPS, "matter_label": PROCEDURE_MATTERS,
+            "body_label": MEETING_BODIES})
 
 
 def render(lang: str, template: str, **context: Any) -> str:

@@ -73,18 +73,8 @@ PANEL_RATES = ("marriage_mediator_success_rate", "kin_team_success_rate")
 
 @functools.cache
 def environment(lang: str) -> Environment:
-    env = templates.page_environment("suyuan_virtue.web", "suyuan_virtue", lang)
-
-    def pick(pair: tuple[str, str] | None, fallback: str = "") -> str:
-        if not pair:
-            return fallback
-        return pair[1] if lang == "en" else pair[0]
-
-    env.globals["pick"] = pick
-    env.globals["status_label"] = lambda code: pick(STATUS.get(code or ""), code or "")
-    env.globals["entry_label"] = lambda code: pick(ENTRY_KINDS.get(code or ""), code or "")
-    env.globals["label"] = lambda code: pick(LABELS.get(code or ""), code or "")
-    return env
+    return templates.page_environment("suyuan_virtue.web", "suyuan_virtue", lang, labels={
+        "status_label": STATUS, "entry_label": ENTRY_KINDS, "label": LABELS})
 
 
 def render(lang: str, template: str, **context: Any) -> str:
