@@ -28,7 +28,7 @@ from suyuan_core.domain.agreements import (
     MediationAgreement,
     VideoRoom,
 )
-from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level
+from suyuan_core.domain.areas import COMMUNITY_LEVELS, Area, Level, Located, distance_m
 from suyuan_core.domain.cases import Case, CaseEvent, Party
 from suyuan_core.domain.labels import Label
 from suyuan_core.domain.lifecycle import (
@@ -135,6 +135,7 @@ __all__ = [
     "Job",
     "Label",
     "Level",
+    "Located",
     "MediationAgreement",
     "MergeService",
     "MetricDefinition",
@@ -173,6 +174,7 @@ __all__ = [
     "VideoRoom",
     "WorkCalendar",
     "allowed_actions",
+    "distance_m",
     "hookimpl",
     "implement",
     "mask_address",

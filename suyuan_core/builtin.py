@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from suyuan_core.accounts.masking import SensitiveField
 from suyuan_core.domain.cases import Case
 from suyuan_core.domain.lifecycle import OPEN_STATUSES, Status
 from suyuan_core.domain.metrics import MetricDefinition
@@ -144,3 +145,11 @@ def suyuan_register_jobs() -> list[Job]:
 
     return [Job("core.notifications_deliver", every="1m", run=deliver, retries=0,
                 label=("发送通知", "Send notifications to outside channels"))]
+
+
+@hookimpl
+def suyuan_register_sensitive_fields() -> list[SensitiveField]:
+    """Where a case happened, which the core keeps when it locates one (PIPL Art 28: a
+    location is 行踪轨迹): masked for everyone without ``personal_data.unmask``."""
+    return [SensitiveField("address", "address", ("诉求地址", "Address given")),
+            SensitiveField("location", "hidden", ("位置", "Location (lat/long)"))]

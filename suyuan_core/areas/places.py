@@ -3,8 +3,9 @@
 Areas may carry a boundary (a GeoJSON Polygon or MultiPolygon, coordinates long, lat as GeoJSON
 has them) and a centre (lat, long). :class:`Places` indexes the boundaries in a shapely STRtree
 and locates a point to the smallest area that contains it; when no boundary holds it but
-centres are known, to the nearest centre (of the lowest level that has centres). The rule that
-chose the area comes back with it, so the case's event can say how it was located.
+centres are known, to the nearest centre (of the lowest level that has centres). An address
+with no point is located by the area names it mentions (:meth:`Places.locate_address`). The
+rule that chose the area comes back with it, so the case's event can say how it was located.
 """
 
 from __future__ import annotations
@@ -13,24 +14,31 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
 import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
-from suyuan_core.domain.areas import Area
+from suyuan_core.domain.areas import Area, Level, Located, distance_m
 from suyuan_core.errors import ValidationError
 
 KINDS = ("Polygon", "MultiPolygon")
+#: what an address may leave off an area's name: 赵镇街道 is also 赵镇, 沱源社区 also 沱源.
+SUFFIXES = ("街道办事处", "街道", "社区居委会", "居委会", "村委会", "社区", "县", "区", "市", "镇",
+            "乡", "村")
+#: levels whose names are looked for without their suffix too (a grid's name is only whole).
+SHORT_NAMES = frozenset({Level.county, Level.town, Level.community})
 
 
-@attrs.frozen
-class Located:
-    """The area a point was located to, and by which rule (``boundary``, ``nearest_centre``)."""
-
-    code: str
-    rule: str
+def names_of(area: Area) -> set[str]:
+    """The names an address may call ``area`` by: its Chinese name, and for a county, town or
+    community that name without its suffix when two characters or more remain."""
+    found = {area.name_zh}
+    if area.level in SHORT_NAMES:
+        for suffix in SUFFIXES:
+            if area.name_zh.endswith(suffix) and len(area.name_zh) - len(suffix) >= 2:
+                found.add(area.name_zh[:-len(suffix)])
+    return found
 
 
 def geometry(area_code: str, boundary: Mapping[str, Any]) -> BaseGeometry:
@@ -82,8 +90,12 @@ class Places:
         shaped = [(a, geometry(a.code, a.boundary)) for a in self.areas.values() if a.boundary]
         self._codes = [a.code for a, _ in shaped]
         self._shapes = [g for _, g in shaped]
+        self._sizes = [g.area for g in self._shapes]  # the smaller of two holding areas wins
+        self._by_code = dict(zip(self._codes, self._shapes, strict=True))
+        shapely.prepare(self._shapes)
         self._index = STRtree(self._shapes) if self._shapes else None
         self._centres = [(a.code, a.level, a.centre) for a in self.areas.values() if a.centre]
+        self._names: dict[str, list[tuple[str, str]]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self._shapes or self._centres)
@@ -99,20 +111,67 @@ class Places:
                 raise ValidationError(f"the point {lat}, {lon} lies outside every area's "
                                       "boundary", field="lat", rule="outside",
                                       hint="check lat and long (not swapped?), or give the area")
-            best = min(hits, key=lambda i: (self.areas[self._codes[i]].level,
-                                            self._shapes[i].area))
+            best = min(hits, key=lambda i: (self.areas[self._codes[i]].level, self._sizes[i]))
             return Located(self._codes[best], "boundary")
         if self._centres:
             lowest = min(level for _, level, _ in self._centres)
             code = min((c for c in self._centres if c[1] == lowest),
-                       key=lambda c: _distance(lat, lon, *c[2]))[0]
+                       key=lambda c: distance_m(lat, lon, *c[2]))[0]
             return Located(code, "nearest_centre")
         return None
 
+    def check_point(self, area_code: str, lat: float, lon: float) -> None:
+        """Refuse a point outside every boundary (as :meth:`locate` does) for a case whose area
+        is given: one prepared test when the point lies in the area's own (or nearest
+        bounded ancestor's) boundary, a full look-up only when it does not."""
+        for code in self._chain(area_code) if area_code in self.areas else ():
+            found = self._by_code.get(code)
+            if found is not None:
+                if shapely.contains_xy(found, lon, lat):
+                    return
+                break
+        self.locate(lat, lon)
 
-def _distance(lat: float, lon: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in radians (the haversine formula): the order is all we need."""
-    p1, p2 = math.radians(lat), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * math.asin(min(1.0, math.sqrt(h)))
+    def locate_address(self, text: str) -> Located | None:
+        """The area an address names (rule ``address``): every area whose name (or short name,
+        :func:`names_of`) occurs in ``text`` is a candidate; the one with most of its own chain
+        named wins — 赵镇街道沱源社区 is the 沱源社区 of 赵镇, whatever namesakes elsewhere —
+        then the longest names matched, then the deepest. Candidates still tied give their
+        lowest common area. None when no area name occurs."""
+        if self._names is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for a in self.areas.values():
+                for name in names_of(a):
+                    index.setdefault(name[0], []).append((name, a.code))
+            self._names = index
+        matched: dict[str, int] = {}
+        for i, char in enumerate(text):
+            for name, code in self._names.get(char, ()):
+                if text.startswith(name, i):
+                    matched[code] = max(matched.get(code, 0), len(name))
+        if not matched:
+            return None
+        keys = {code: self._address_key(code, matched) for code in matched}
+        best = max(keys.values())
+        tied = [code for code, key in keys.items() if key == best]
+        found = tied[0] if len(tied) == 1 else self._common(tied)
+        return Located(found, "address") if found is not None else None
+
+    def _chain(self, code: str) -> list[str]:
+        chain = [code]
+        parent = self.areas[code].parent_code
+        while parent is not None and parent in self.areas and parent not in chain:
+            chain.append(parent)
+            parent = self.areas[parent].parent_code
+        return chain
+
+    def _address_key(self, code: str, matched: dict[str, int]) -> tuple[int, int, int]:
+        chain = self._chain(code)
+        named = [c for c in chain if c in matched]
+        return len(named), sum(matched[c] for c in named), len(chain)
+
+    def _common(self, codes: list[str]) -> str | None:
+        chains = [self._chain(c) for c in codes]
+        shared = set(chains[0]).intersection(*chains[1:])
+        return next((c for c in chains[0] if c in shared), None)
+

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from suyuan_core import imports
 from suyuan_core.areas.tree import AreaTree
-from suyuan_core.domain.areas import Area
+from suyuan_core.domain.areas import Area, Located
 from suyuan_core.errors import ValidationError
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
-    from suyuan_core.areas.places import Located, Places
+    from suyuan_core.areas.places import Places
     from suyuan_core.deployment import Deployment
 
 FIELDS = ("code", "parent_code", "level", "name_zh", "name_en")
@@ -68,6 +68,24 @@ class AreaService:
         ``nearest_centre`` when the areas have centres but no boundaries); None when the areas
         carry no places. A point outside every boundary: a ValidationError (field ``lat``)."""
         return self.places.locate(lat, lon)
+
+    def locate_address(self, address: str) -> Located | None:
+        """The area an address names (rule ``address``: the most of its chain named, then the
+        longest names, then the deepest; see :meth:`Places.locate_address`); None when it names
+        no area."""
+        return self.places.locate_address(address)
+
+    def place(self, lat: float | None = None, lon: float | None = None,
+              address: str | None = None) -> Located | None:
+        """Where a report lies: its point if it has one (a point outside every boundary is a
+        ValidationError, never silently moved), else its address; None when neither tells."""
+        if lat is not None and lon is not None:
+            found = self.locate(lat, lon)
+            if found is not None:
+                return found
+        if address:
+            return self.locate_address(address)
+        return None
 
     def import_areas(self, areas: Iterable[Area]) -> int:
         """Add or update areas (all-or-nothing). Parents must exist or come earlier in the list."""

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
 FORMATS = ("csv", "jsonl", "xlsx")
-REQUIRED = ("source", "title", "category", "area_code")
+#: ``area_code`` may be left empty when ``lat``/``long`` or ``address`` locate the case.
+REQUIRED = ("source", "title", "category")
 IMPORT_FIELDS = ("source", "source_ref", "title", "category", "area_code", "kind", "level",
-                 "description", "reported_at", "parties")
+                 "description", "reported_at", "parties", "lat", "long", "address")
 EXPORT_FIELDS = ("id", "source", "source_ref", "kind", "title", "category", "area_code", "level",
                  "handling_area_code", "status", "version", "reported_at", "deadline",
                  "closed_at", "outcome", "satisfaction", "description")
@@ -74,6 +75,19 @@ def _parties(value: Any) -> list[Party]:
         raise ValidationError(str(exc), field="parties", rule="party") from None
 
 
+def _degrees(value: Any, field: str) -> float | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValidationError("must be a number", field=field, rule="type",
+                              hint="WGS 84 degrees, e.g. 30.86")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationError(f"{str(value)[:40]!r} is not a number", field=field,
+                              rule="number", hint="WGS 84 degrees, e.g. 30.86") from None
+
+
 def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> CaseRecord:
     """One import row (a CSV row or a JSON object) as a CaseRecord, or ImportFailed."""
     try:
@@ -90,12 +104,15 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> Ca
             raise ValidationError("must be an object", field="data", rule="type")
         new = NewCase(
             title=str(row["title"]), category=str(row["category"]), source=str(row["source"]),
-            area_code=str(row["area_code"]), kind=row.get("kind") or None,
+            area_code=str(row["area_code"]) if row.get("area_code") not in (None, "") else None,
+            kind=row.get("kind") or None,
             level=row.get("level") or None, description=str(row.get("description") or ""),
             source_ref=str(row["source_ref"]) if row.get("source_ref") not in (None, "") else None,
             parties=_parties(row.get("parties")),
             occurred_at=_time(row.get("reported_at"), "reported_at", tz),
-            data=dict(row.get("data") or {}))
+            data=dict(row.get("data") or {}), lat=_degrees(row.get("lat"), "lat"),
+            long=_degrees(row.get("long"), "long"),
+            address=str(row["address"]) if row.get("address") not in (None, "") else None)
         events = []
         raw_events = row.get("events") or []
         if not isinstance(raw_events, list):

@@ -4,6 +4,7 @@ projects to, the rollups it moves, and whatever the plugins' hooks write."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -92,12 +93,14 @@ def facts_of(event: CaseEvent, before: Case | None, after: Case) -> EventFacts:
 
 @attrs.frozen
 class NewCase:
-    """What intake needs to register a case; the service fills in the rest."""
+    """What intake needs to register a case; the service fills in the rest. Without an
+    ``area_code`` the case is located from its point (``lat``, ``long``) or its ``address``
+    (:meth:`AreaService.place`), and the rule that located it is recorded on the event."""
 
     title: str
     category: str
     source: str
-    area_code: str
+    area_code: str | None = None
     kind: str | None = None
     level: str | None = None
     description: str = ""
@@ -105,6 +108,31 @@ class NewCase:
     parties: Sequence[Party | dict[str, Any]] = ()
     occurred_at: dt.datetime | None = None
     data: dict[str, Any] = attrs.Factory(dict)
+    #: where it happened (WGS 84), kept as ``data["location"]``; a point outside every area's
+    #: boundary is refused.
+    lat: float | None = None
+    long: float | None = None
+    #: the address given, kept as ``data["address"]``.
+    address: str | None = None
+
+
+def _point(new: NewCase) -> tuple[float, float] | None:
+    """The new case's point: ``lat``/``long``, or a ``data["location"]`` an import carried."""
+    lat, lon = new.lat, new.long
+    if lat is None and lon is None and isinstance(new.data.get("location"), dict):
+        lat, lon = new.data["location"].get("lat"), new.data["location"].get("long")
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        raise ValidationError("give both lat and long", field="lat" if lat is None else "long",
+                              rule="required", hint="e.g. lat 30.86, long 104.42 (WGS 84)")
+    for name, value, limit in (("lat", lat, 90), ("long", lon, 180)):
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value) or not -limit <= value <= limit:
+            raise ValidationError(f"{name} {str(value)[:40]} is not a coordinate", field=name,
+                                  rule="range", hint=f"a number from -{limit} to {limit} "
+                                                     "(WGS 84 degrees)")
+    return float(lat), float(lon)
 
 
 def check_new_case(new: NewCase) -> None:
@@ -112,8 +140,12 @@ def check_new_case(new: NewCase) -> None:
     through the API, a web form, an import file or a plugin."""
     bounds.TITLE.check(new.title, "title")
     bounds.DESCRIPTION.check(new.description, "description")
-    for name in ("category", "source", "area_code"):
+    for name in ("category", "source"):
         bounds.CODE.check(getattr(new, name), name)
+    if new.area_code is not None:
+        bounds.CODE.check(new.area_code, "area_code")
+    if new.address is not None:
+        bounds.PARTY["address"].check(new.address, "address")
     if new.source_ref is not None:
         bounds.SOURCE_REF.check(new.source_ref, "source_ref")
     bounds.check_parties([p.as_dict() if isinstance(p, Party) else p for p in new.parties])
@@ -212,7 +244,8 @@ class CaseService:
         if not category.valid_on(at.date()):
             raise ValidationError(f"category {new.category!r} is not valid on {at.date()}",
                                   field="category", rule="valid_period")
-        area = d.areas.tree.get(new.area_code)
+        area_code, data = self.place(new)
+        area = d.areas.tree.get(area_code)
         level = Level.parse(new.level) if new.level else area.level
         if level is Level.court:
             raise ValidationError("a case cannot start at the court", field="level", rule="level")
@@ -225,7 +258,7 @@ class CaseService:
                     category=new.category, source=new.source, area_code=area.code, level=level,
                     handling_area_code=handling, description=new.description,
                     source_ref=new.source_ref, parties=tuple(new.parties), reported_at=at,
-                    data=dict(new.data))
+                    data=data)
         problems: list[Problem] = [p for found in d.hook.suyuan_case_validate(
             case=case, deployment=d, session=session) for p in (found or ())]
         if problems:
@@ -233,6 +266,34 @@ class CaseService:
             raise ValidationError("; ".join(p.message for p in problems), field=first.field,
                                   rule="suyuan_case_validate")
         return case
+
+    def place(self, new: NewCase) -> tuple[str, dict[str, Any]]:
+        """The new case's area and data: its point and address kept in the data (``location``,
+        ``address``); without an ``area_code``, located from them with the rule in
+        ``located_by``. A point outside every boundary is refused even with an area code (it
+        is a mistake, e.g. lat and long swapped)."""
+        data = dict(new.data)
+        point = _point(new)
+        if point is not None:
+            data["location"] = {"lat": point[0], "long": point[1]}
+        if new.address:
+            data["address"] = new.address
+        address = data.get("address") if isinstance(data.get("address"), str) else None
+        if new.area_code:
+            if point is not None:  # refuses a point outside every boundary
+                self.d.areas.places.check_point(new.area_code, *point)
+            return new.area_code, data
+        lat, lon = point or (None, None)
+        found = self.d.areas.place(lat, lon, address=address)
+        if found is None:
+            raise ValidationError(
+                "cannot tell where the case is" + (f": no area's name occurs in the address "
+                                                   f"{address[:40]!r}" if address else ""),
+                field="area_code", rule="required",
+                hint="give area_code, a point (lat, long) inside the county, or an address "
+                     "naming its town or community")
+        data["located_by"] = found.rule
+        return found.code, data
 
     def reported_event(self, case: Case, case_id: int, actor: str) -> CaseEvent:
         """The ``reported`` event that opens a prepared case (the bulk writer's path; plugins

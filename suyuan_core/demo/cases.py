@@ -32,6 +32,7 @@ from suyuan_core.areas.tree import AreaTree
 from suyuan_core.cases.bulk import CaseRecord, EventSpec
 from suyuan_core.cases.service import NewCase
 from suyuan_core.demo.names import person
+from suyuan_core.demo.points import Points
 from suyuan_core.demo.roster import Roster
 from suyuan_core.domain.areas import Level
 from suyuan_core.domain.cases import Party
@@ -213,6 +214,7 @@ class Generator:
         self.appeal_rating = Quota(self.t.appeal_satisfaction, random.Random(f"appeal-{seed}"))
         self.dispute_rating = Quota(self.t.dispute_satisfaction, random.Random(f"dispute-{seed}"))
         self.micro_grids = sorted(c for c, a in tree.areas.items() if a.level is Level.micro_grid)
+        self.points = Points(tree, seed)  # each case carries a point inside its area
         self.seed = seed
 
     # -- the whole log -----------------------------------------------------------------------
@@ -251,8 +253,10 @@ class Generator:
             self._dispute(h, source, category, micro, level)
         ref = f"JT12345-{self.seed}-{n:06d}" if source == "hotline_12345" else (
             f"JTMB-{self.seed}-{n:06d}" if source == "mailbox" else f"JTDEMO-{self.seed}-{n:06d}")
+        lat, lon = self.points.inside(micro)
         new = NewCase(title=rng.choice(titles), category=category, source=source, area_code=micro,
-                      level=level.name, source_ref=ref, parties=parties, occurred_at=start)
+                      level=level.name, source_ref=ref, parties=parties, occurred_at=start,
+                      lat=lat, long=lon)
         return CaseRecord(case=new, events=h.kept(), actor=self._reporter(source, micro), line=n)
 
     def _start_level(self, source: str) -> Level:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import re
 from typing import Any
 
@@ -83,3 +84,24 @@ class Area:
         if self.parent_code == self.code:
             raise ValidationError(f"area {self.code} is its own parent",
                                   field="Area.parent_code", rule="tree")
+
+
+@attrs.frozen
+class Located:
+    """The area a point or an address was located to, and by which rule (``boundary``,
+    ``nearest_centre``, ``address``): the rule goes on the case's event."""
+
+    code: str
+    rule: str
+
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def distance_m(lat: float, lon: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two (lat, long) points (the haversine formula):
+    how far apart two reports are, e.g. twelve callers around one burst main."""
+    p1, p2 = math.radians(lat), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))

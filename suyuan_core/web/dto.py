@@ -91,13 +91,19 @@ class NewCaseIn(Struct, forbid_unknown_fields=True):
     title: Text
     category: Code
     source: Code
-    area_code: Code
+    #: the area; leave it out to have the case located from ``lat``/``long`` or ``address``.
+    area_code: Code | None = None
     kind: Annotated[str, Meta(pattern="^(dispute|appeal)$")] | None = None
     level: Annotated[str, Meta(pattern="^(micro_grid|grid|community|town|county)$")] | None = None
     description: LongText = ""
     source_ref: Annotated[str, bounds.SOURCE_REF.meta()] | None = None
     parties: Annotated[list[PartyIn], Meta(max_length=bounds.MAX_PARTIES)] = []
     occurred_at: dt.datetime | None = None
+    #: where it happened (WGS 84 degrees); a point outside every area's boundary is refused.
+    lat: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    long: Annotated[float, Meta(ge=-180, le=180)] | None = None
+    #: the address; without a point or an area code, the areas it names locate the case.
+    address: Annotated[str, bounds.PARTY["address"].meta()] | None = None
 
 
 class ActionIn(Struct, forbid_unknown_fields=True):

@@ -86,18 +86,20 @@ class CaseController(Controller):
     def create_case(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
                     principal: PrincipalDep, data: JSONBody[NewCaseIn]) -> CaseOut:
         d = deployment
-        if data.area_code not in d.areas.tree:
+        if data.area_code is not None and data.area_code not in d.areas.tree:
             raise ValidationError(f"no area with code {data.area_code!r}", field="area_code",
                                   rule="exists", hint="see GET /api/v1/areas")
-        require_area(d, principal, "cases.create", data.area_code)
         new = NewCase(title=data.title, category=data.category, source=data.source,
                       area_code=data.area_code, kind=data.kind, level=data.level,
                       description=data.description, source_ref=data.source_ref,
                       parties=[msgspec.structs.asdict(p) for p in data.parties],
-                      occurred_at=data.occurred_at)
+                      occurred_at=data.occurred_at, lat=data.lat, long=data.long,
+                      address=data.address)
+        area_code = data.area_code or d.cases.place(new)[0]  # located: the area it lies in
+        require_area(d, principal, "cases.create", area_code)
         with d.transaction() as s:
             case = d.cases.create(new, actor=principal.actor, session=s)
-            if case.area_code != data.area_code or case.title != data.title:
+            if case.area_code != area_code or case.title != data.title:
                 raise ConcurrentUpdate(f"work order {data.source}/{data.source_ref} is already "
                                        f"registered as case {case.id}", field="source_ref",
                                        rule="unique", hint="each work order once")

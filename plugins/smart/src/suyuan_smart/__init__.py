@@ -190,11 +190,9 @@ __all__ = ["Session", "plugin"]
 
 @hookimpl
 def suyuan_register_sensitive_fields(deployment: Deployment) -> list[SensitiveField]:
-    """What 12345 and Open311 intake put into ``case.data`` about the caller (PIPL Art 28: a
-    location is 行踪轨迹): masked for everyone without ``personal_data.unmask``."""
-    return [
-        SensitiveField("address", "address", ("诉求地址", "Caller's address")),
-        SensitiveField("location", "hidden", ("位置", "Location (lat/long)")),
+    """What Open311 intake puts into ``case.data`` about the caller: masked for everyone
+    without ``personal_data.unmask``."""
+    return [  # address and location: the core's (it keeps them when it locates a case)
         SensitiveField("open311_email", "email", ("电子邮箱", "Caller's e-mail")),
         SensitiveField("open311_device_id", "hidden", ("设备号", "Caller's device id")),
         SensitiveField("open311_account_id", "hidden", ("账号", "Caller's account id")),

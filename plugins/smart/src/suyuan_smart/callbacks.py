@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, Status, ValidationError, tables
@@ -35,15 +35,22 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
                               rule="dissatisfied_only")
     with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
-        if case.status not in AFTER_RESOLUTION:
-            raise ValidationError(f"case {case_id} is {case.status.value}: callbacks follow "
+        # a caller merged into a master order (多人同诉) is called back when the master is done
+        master = d.cases.get(case.merged_into, s) if case.merged_into is not None else case
+        if master.status not in AFTER_RESOLUTION:
+            raise ValidationError(f"case {master.id} is {master.status.value}: callbacks follow "
                                   "resolution", field="case_id", rule="after_resolution")
         data: dict[str, object] = {"reached": reached, "satisfaction": satisfaction}
         if resolved is not None:
             data["resolved"] = resolved
         after = d.cases.record(case_id, "callback", actor=actor, reason=reason, occurred_at=at,
                                data=data, session=s)
-        if reopen:
+        if reopen and master.id != case_id:
+            assert master.id is not None
+            d.cases.act(master.id, "reopen", actor=actor, reason=reason, occurred_at=at,
+                        session=s, data={"cause": "smart.callback_dissatisfied",
+                                         "caller_case": case_id})
+        elif reopen:
             after = d.cases.act(case_id, "reopen", actor=actor, reason=reason, occurred_at=at,
                                 session=s, data={"cause": "smart.callback_dissatisfied"})
         return after
@@ -70,12 +77,14 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
     if area_code:
         query = query.where(under(c.area_path, d.areas.tree.path(area_code)))
     pending: dict[int, dt.datetime | None] = {}
+    resolved: dict[int, dt.datetime] = {}
     with d.reading() as s:
         for case_id, kind, occurred in s.execute(query):
             if kind == "resolve":
-                pending[case_id] = occurred.replace(tzinfo=dt.UTC)
+                pending[case_id] = resolved[case_id] = occurred.replace(tzinfo=dt.UTC)
             else:
                 pending[case_id] = None
+        _add_merged_callers(s, pending, resolved, sources)
     cal = calendar(d)
     out = []
     for case_id, resolved_at in sorted(pending.items()):
@@ -83,3 +92,28 @@ def due(d: Deployment, at: dt.datetime | None = None, area_code: str | None = No
             due_at = cal.add_workdays(resolved_at, days).at
             out.append((case_id, due_at, due_at < at))
     return sorted(out, key=lambda row: (row[1], row[0]))
+
+
+def _add_merged_callers(s: Session, pending: dict[int, dt.datetime | None],
+                        resolved: dict[int, dt.datetime], sources: list[str]) -> None:
+    """Every caller of a master order is called back (DOMAIN-RULES §3): the cases merged into a
+    resolved master (``resolved``: master → its last resolution) are due with it, until each
+    has its own callback after that resolution."""
+    if not resolved:
+        return
+    c, e = tables.cases.c, tables.case_events.c
+    masters = sorted(resolved)
+    for i in range(0, len(masters), 500):
+        chunk = masters[i:i + 500]
+        children = dict(s.execute(select(c.id, c.merged_into).where(
+            c.merged_into.in_(chunk), c.source.in_(sources))).all())
+        if not children:
+            continue
+        called: dict[int, dt.datetime] = {}
+        for case_id, occurred in s.execute(select(e.case_id, func.max(e.occurred_at)).where(
+                e.case_id.in_(list(children)), e.kind == "callback").group_by(e.case_id)):
+            called[case_id] = occurred.replace(tzinfo=dt.UTC)
+        for child, master in children.items():
+            due_from = resolved[master]
+            if child not in called or called[child] < due_from:
+                pending[child] = due_from

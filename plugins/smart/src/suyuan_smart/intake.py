@@ -99,10 +99,14 @@ def order_case(d: Deployment, order: Mapping[str, Any], *, channel: str) -> NewC
         raise ValidationError(f"unknown category {raw_cat!r}", field="category", rule="exists",
                               hint="map it in plugins.smart.hotline_categories")
     raw_area = str(order.get("area") or "").strip()
-    area = s.hotline_areas.get(raw_area, raw_area) or s.default_area
+    address = str(order.get("address") or "").strip()
+    named = d.areas.locate_address(address) if address and not raw_area else None
+    area = s.hotline_areas.get(raw_area, raw_area) or (named.code if named else None) \
+        or s.default_area
     if not area:
         raise ValidationError("a work order needs its area (所属区域)", field="area",
-                              rule="required", hint="or set plugins.smart.default_area")
+                              rule="required", hint="or an address naming its town or "
+                              "community, or set plugins.smart.default_area")
     if area not in d.areas.tree:
         raise ValidationError(f"unknown area {raw_area!r}", field="area", rule="exists",
                               hint="map it in plugins.smart.hotline_areas")
@@ -126,8 +130,10 @@ def order_case(d: Deployment, order: Mapping[str, Any], *, channel: str) -> NewC
     data: dict[str, Any] = {"urgency": urgency, "channel": channel}
     if request_type:
         data["request_type"] = request_type
-    if order.get("address"):
-        data["address"] = str(order["address"])
+    if address:
+        data["address"] = address
+    if named is not None and named.code == area:
+        data["located_by"] = named.rule
     return NewCase(title=(title or description)[:200], description=description,
                    category=category, source="hotline_12345", area_code=area,
                    source_ref=ref, parties=parties, data=data,
@@ -193,6 +199,13 @@ def import_orders(d: Deployment, path: Path, *, fmt: str | None = None,
         except (TypeError, ValueError) as exc:
             raise ImportFailed(line, None, str(exc)) from None
     result = d.bulk.write(records)
+    if result.ids:  # 多人同诉 and 重复诉求 among the orders just written, oldest first
+        from suyuan_smart.duplicates import propose_for
+
+        with d.transaction() as s:
+            for case in sorted((d.cases.get(i, s) for i in result.ids),
+                               key=lambda c: (c.reported_at or now(), c.id or 0)):
+                propose_for(d, case, s)
     return result.created, result.skipped
 
 

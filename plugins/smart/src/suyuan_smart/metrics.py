@@ -13,6 +13,12 @@ def _lead_on_time(f: EventFacts) -> bool:
     return f.data.get("role") == "lead" and not f.data.get("late")
 
 
+def _asked_or_repeated(f: EventFacts) -> bool:
+    if f.kind == "smart.repeat":
+        return True
+    return bool(f.data.get("reached")) and "resolved" in f.data
+
+
 METRICS = [
     MetricDefinition(
         key="smart_dispatches", label=("派单数", "Orders dispatched"), unit="count",
@@ -33,9 +39,18 @@ METRICS = [
         key="smart_resolution_rate", label=("解决率", "Resolution rate"), unit="percent",
         numerator=EventRule({"callback"}, "callbacks where the resident says it is resolved",
                             lambda f: f.data.get("resolved") is True),
-        denominator=EventRule({"callback"}, "callbacks that reached the resident and asked",
-                              lambda f: bool(f.data.get("reached")) and "resolved" in f.data),
-        once_per_case=True),  # the last callback that asked decides: 20 calls are one case
+        denominator=EventRule({"callback", "smart.repeat"},
+                              "callbacks that reached the resident and asked, and closed cases "
+                              "the problem came back to (重复诉求: counted as not resolved)",
+                              _asked_or_repeated),
+        # the last callback that asked decides (20 calls are one case) — unless the problem
+        # came back after closure: then the case counts as not resolved
+        once_per_case=True),
+    MetricDefinition(
+        key="smart_repeats", label=("重复诉求数", "Problems back after closure"), unit="count",
+        numerator=EventRule({"smart.repeat"}, "closed cases whose problem came back within "
+                            "repeat_days (smart.repeat)"),
+        once_per_case=True),  # a case that came back twice is one case that failed
     MetricDefinition(
         key="smart_urges", label=("催办数", "Urging orders"), unit="count",
         numerator=EventRule({"smart.urge"}, "smart.urge events (催办)")),

@@ -164,7 +164,12 @@ def create(d: Deployment, params: Mapping[str, Any], *,
     new = NewCase(title=description[:60], description=description, category=code,
                   source="open311", area_code=area, source_ref=ref, parties=parties, data=data)
     try:
-        case = d.cases.create(new, actor=client(key), session=session)
+        with d.transaction(session) as s:
+            case = d.cases.create(new, actor=client(key), session=s)
+            if case.version == 1:  # new, not the same POST again: 多人同诉, 重复诉求
+                from suyuan_smart.duplicates import propose_for
+
+                propose_for(d, case, s)
     except SuyuanError as exc:
         raise Open311Error(400, exc.one_line(), field=exc.field) from None
     return [{"service_request_id": str(case.id), "token": ref,
@@ -187,6 +192,10 @@ def locate(d: Deployment, params: Mapping[str, Any], lat: float | None,
         found = locate_point(d, lat, lon)
         if found is not None:
             return found
+    address = str(params.get("address_string") or "").strip()
+    named = d.areas.locate_address(address) if address else None
+    if named is not None:  # the areas its address names (rule "address")
+        return named.code, named.rule
     default = settings(d).default_area
     if default and default in tree:
         return default, "default_area"

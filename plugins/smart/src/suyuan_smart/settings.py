@@ -7,6 +7,8 @@ that a county overrides.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 UNITS = ("workdays", "workhours", "days", "hours")
@@ -16,6 +18,10 @@ URGENCIES = ("urgent", "normal", "complex")
 def _unit(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {value!r}")
+
+
+def _between(low: float, high: float) -> Any:
+    return attrs.validators.and_(attrs.validators.ge(low), attrs.validators.le(high))
 
 
 @attrs.frozen
@@ -193,6 +199,18 @@ class Settings:
                                                             DEFAULT_KEYWORDS.items()})
     duplicate_window_days: int = 30
     duplicate_threshold: float = 0.7
+    #: 多人同诉 (DOMAIN-RULES §3): reports of one category whose points lie this close (metres),
+    #: or — when either has no point — in the same smallest area, within
+    #: ``duplicate_place_hours`` of each other, are one problem: each later one is proposed
+    #: for merging into the first (the master order), whoever called. 0 switches this off.
+    duplicate_place_metres: float = attrs.field(default=300.0, validator=_between(0, 5000))
+    duplicate_place_hours: float = attrs.field(default=72.0, validator=_between(1, 24 * 30))
+    #: merge such place-and-time duplicates at once instead of proposing them.
+    duplicate_auto_merge: bool = False
+    #: 重复诉求: a report of one category at the same place (or from the same caller) this many
+    #: days or fewer after a case was closed is linked to it as a repeat and counts against
+    #: 解决率 (``smart_repeats``). 0 switches this off.
+    repeat_days: int = attrs.field(default=30, validator=_between(0, 365))
 
     # -- early warning ---------------------------------------------------------------------
     risk_words: dict[str, list[str]] = attrs.Factory(lambda: {k: list(v) for k, v in
