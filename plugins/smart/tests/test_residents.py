@@ -166,3 +166,137 @@ def test_an_appeal_filed_followed_to_closed_and_rated_once(d, browser):
         [e for e in d.cases.timeline(case.id) if e.kind == "callback"]) == 1
     assert "满意" in browser.get(f"/residents/track?code={code}").text
 
+
+
+def test_a_tap_on_the_map_sets_the_point_and_keeps_what_was_typed(d, browser):
+    hidden = opened(browser)
+    # the map is 320 × 174 px over long 103.97…105.03, lat 29.985…30.515: (80, 30) is
+    # about long 104.235, lat 30.42 — community 2 of town 1
+    tapped = browser.post("/residents/point", data={**hidden, "text": "井盖丢了",
+                                                    "category": "urban_management",
+                                                    "map.x": "80", "map.y": "30"},
+                          files={"photo": ("", b"", "application/octet-stream")})
+    assert tapped.status_code == 200, tapped.text
+    lat = float(re.search(r'name="lat" inputmode="decimal" value="([^"]+)"', tapped.text)[1])
+    lon = float(re.search(r'name="long" inputmode="decimal" value="([^"]+)"', tapped.text)[1])
+    assert 104.2 < lon < 104.27 and 30.35 < lat < 30.5
+    assert "井盖丢了" in tapped.text and f"map.svg?lat={lat}&amp;long={lon}" in tapped.text
+    assert hidden["submission"] in tapped.text  # the same submission: one appeal, never two
+    assert counts(d) == (0, 0, 0) and not d.audit.search(action="smart.http")
+    svg = browser.get(f"/residents/map.svg?lat={lat}&long={lon}")
+    assert svg.headers["content-type"].startswith("image/svg+xml") and "<circle" in svg.text
+    assert "第1镇" in svg.text and "第2镇" in svg.text
+    made = browser.post("/residents/appeal", data={
+        **hidden, "text": "井盖丢了", "category": "urban_management", "lat": str(lat),
+        "long": str(lon)}, files={"photo": ("", b"", "application/octet-stream")})
+    assert made.status_code == 303
+    again = browser.post("/residents/appeal", data={
+        **hidden, "text": "井盖丢了", "category": "urban_management", "lat": str(lat),
+        "long": str(lon)}, files={"photo": ("", b"", "application/octet-stream")})
+    assert again.headers["location"] == made.headers["location"]  # sent twice: one appeal
+    assert counts(d)[0] == 1 and counts(d)[2] == 1
+    case = d.cases.get(1)
+    assert case.area_code == "C.T1.C2"
+
+
+def _png_with_text() -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + b"not really a png" * 10
+
+
+@pytest.mark.parametrize(("fields", "files", "words"), [
+    ({"text": ""}, None, "请写明诉求"),
+    ({"category": "no_such"}, None, "请选择类别"),
+    ({"lat": "999", "long": "104.1"}, None, "位置有误"),
+    ({"lat": "30.1", "long": ""}, None, "位置有误"),
+    ({"lat": "45.0", "long": "104.1"}, None, "outside every"),  # Open311's own refusal
+    ({"lat": "", "long": "", "address": ""}, None, "请在地图上点选位置或填写地址"),
+    ({"phone": "call me"}, None, "电话号码有误"),
+    ({}, {"photo": ("x.png", _png_with_text(), "image/png")}, "这不是照片"),
+    ({}, {"photo": ("x.gif", b"GIF89a" + b"\0" * 100, "image/gif")}, "这不是照片"),
+    ({}, {"photo": ("big.png", None, "image/png")}, "照片太大"),
+])
+def test_bad_input_is_the_form_again_naming_the_fix_and_writes_nothing(
+        make_deployment, fields, files, words):
+    d = placed(make_deployment, residents_photo_max_bytes=20_000)
+    if files and files["photo"][1] is None:  # a real photo over the limit (noise resists JPEG)
+        big = Image.effect_noise((150, 150), 90).convert("RGB")
+        out = io.BytesIO()
+        big.save(out, "PNG")
+        files = {"photo": ("big.png", out.getvalue(), "image/png")}
+    with app_server(d) as base, httpx.Client(base_url=base, timeout=30) as client:
+        before = counts(d)
+        r = file(client, {**APPEAL, **fields}, files=files)
+        assert r.status_code in (422, 400), r.text
+        assert words in r.text and "text/html" in r.headers["content-type"]
+        assert APPEAL["name"] in r.text  # what was typed is kept
+        assert counts(d) == before and not d.audit.search(action="smart.residents.file")
+        assert not d.audit.search(action="open311.request")
+
+
+def test_without_the_form_token_nothing_is_filed(d, browser):
+    browser.get("/residents")  # the cookie, but no token in the form
+    r = browser.post("/residents/appeal", data=APPEAL,
+                     files={"photo": ("", b"", "application/octet-stream")})
+    assert r.status_code == 403 and "表单已过期" in r.text
+    with httpx.Client(base_url=str(browser.base_url), timeout=30) as other:
+        hidden = opened(browser)  # a token from another browser's cookie
+        stolen = other.post("/residents/appeal", data={**hidden, **APPEAL},
+                            files={"photo": ("", b"", "application/octet-stream")})
+        assert stolen.status_code == 403
+    assert counts(d) == (0, 0, 0)
+
+
+def test_too_many_filings_from_one_address_are_refused_readably(make_deployment):
+    d = placed(make_deployment, residents_filings_per_hour=2)
+    with app_server(d) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for n in range(2):
+            assert file(client, {**APPEAL, "text": f"第{n}次"}).status_code == 303
+        before = counts(d)
+        refused = file(client, {**APPEAL, "text": "第三次"})
+        assert refused.status_code == 429 and "操作太频繁" in refused.text
+        assert "text/html" in refused.headers["content-type"]
+        assert int(refused.headers["ratelimit-reset"]) > 0
+        assert counts(d) == before
+        # another resident behind the county's proxy (trusted) is not held back by the first
+        other = file(client, {**APPEAL, "text": "邻居"}, headers={"X-Forwarded-For": "10.9.8.7"})
+        assert other.status_code == 303
+        assert d.audit.search(action="smart.residents.file")[0].ip == "10.9.8.7"
+
+
+def test_too_many_requests_of_any_kind_stop_guessing_codes(make_deployment):
+    d = placed(make_deployment, residents_requests_per_minute=5)
+    with app_server(d) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answers = [client.get("/residents/track?code=AAAA-BBBB-CCCC").status_code
+                   for _ in range(6)]
+        assert answers == [404] * 5 + [429]
+
+
+def test_a_code_is_the_only_way_in(d, browser):
+    made = file(browser, APPEAL)
+    code = re.search(r"code=([0-9A-Z-]+)", made.headers["location"]).group(1)
+    assert browser.get("/residents/track?code=1").status_code == 404
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert browser.get(f"/residents/track?code={wrong}").status_code == 404
+    assert "查无此编号" in browser.get(f"/residents/track?code={wrong}").text
+    assert browser.get(f"/residents/track?code={code.replace('-', ' ')}").status_code == 200
+    assert browser.get("/residents/photos/0123456789abcdef0123456789abcdef").status_code == 404
+    with d.reading() as s:
+        stored = s.execute(select(resident_appeals)).one()
+    assert code not in str(stored._mapping) and code.replace("-", "") not in str(stored._mapping)
+
+
+def test_without_an_api_key_the_page_says_filing_is_off_and_files_nothing(make_deployment):
+    d = placed(make_deployment, residents_api_key="")
+    with app_server(d) as base, httpx.Client(base_url=base, timeout=30) as client:
+        page = client.get("/residents")
+        assert page.status_code == 200 and "本地尚未开通网上提交" in page.text
+        r = file(client, APPEAL)
+        assert r.status_code == 503 and "网上提交未开通" in r.text and counts(d) == (0, 0, 0)
+
+
+def test_the_api_key_must_be_one_the_endpoint_accepts(make_deployment):
+    from suyuan_core import PluginError
+
+    with pytest.raises(PluginError, match="residents_api_key"):
+        make_deployment(plugins=["smart"], config={"plugins": {"smart": {
+            "open311_api_keys": ["k1"], "residents_api_key": "k2"}}})
