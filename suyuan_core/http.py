@@ -41,8 +41,8 @@ from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 __all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "UnmaskBody",
            "UnmaskIn", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
-           "listing_scope", "mask_names", "may_unmask", "outside_grid", "page_lang", "readable_case", "require_area",
-           "shown_row"]
+           "listing_scope", "mask_names", "may_unmask", "outside_grid", "page_lang",
+           "readable_case", "require_area", "shown_row"]
 
 #: a handler parameter the router fills with the :class:`~suyuan_core.Deployment`.
 DeploymentDep = NamedDependency[Deployment]

@@ -66,12 +66,14 @@ def drawn(d: Deployment) -> Drawn | None:
 
 
 def _shapes(tree: AreaTree) -> list[tuple[str, BaseGeometry]]:
-    placed = [a for a in tree.areas.values() if a.boundary]
+    """The towns (what a resident knows the county by), else the county, else the communities,
+    else whatever carries a boundary."""
+    placed = [(a.level, a.name_zh, shape(a.boundary)) for a in tree.areas.values() if a.boundary]
     for level in (Level.town, Level.county, Level.community):
-        chosen = [(a.name_zh, shape(a.boundary)) for a in placed if a.level is level]
+        chosen = [(name, geom) for at, name, geom in placed if at is level]
         if chosen:
             return chosen
-    return [(a.name_zh, shape(a.boundary)) for a in placed]
+    return [(name, geom) for _, name, geom in placed]
 
 
 def _draw(tree: AreaTree) -> Drawn | None:

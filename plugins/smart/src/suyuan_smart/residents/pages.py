@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from jinja2 import Environment
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType

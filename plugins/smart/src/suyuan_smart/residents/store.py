@@ -47,7 +47,7 @@ def normal(code: str) -> str | None:
     """The code as typed (any case, dashes or spaces, O for 0, I or L for 1), or None when it
     cannot be one."""
     text = code.strip().upper().replace("-", "").replace(" ", "")
-    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    text = text.translate(str.maketrans("OIL", "011"))
     if len(text) != CODE_LENGTH or any(c not in ALPHABET for c in text):
         return None
     return "-".join(text[i:i + 4] for i in range(0, CODE_LENGTH, 4))
