@@ -28,8 +28,11 @@ class Open311Client:
         self.api_key = api_key
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as http:
-            answer = await http.request(method, f"{self.base}/{path}", **kwargs)
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as http:
+                answer = await http.request(method, f"{self.base}/{path}", **kwargs)
+        except httpx.HTTPError as exc:  # not reachable, timed out: the page says so
+            raise Refused(502, f"{self.base} is not reachable ({type(exc).__name__})") from None
         try:
             body = answer.json()
         except ValueError:
