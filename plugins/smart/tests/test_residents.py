@@ -300,3 +300,21 @@ def test_the_api_key_must_be_one_the_endpoint_accepts(make_deployment):
     with pytest.raises(PluginError, match="residents_api_key"):
         make_deployment(plugins=["smart"], config={"plugins": {"smart": {
             "open311_api_keys": ["k1"], "residents_api_key": "k2"}}})
+
+
+def test_an_unreachable_endpoint_is_a_readable_page_and_nothing_is_written(make_deployment):
+    from suyuan_core.testing.servers import free_port
+
+    d = placed(make_deployment,
+               residents_open311_url=f"http://127.0.0.1:{free_port()}/open311/v2")
+    with app_server(d) as base, httpx.Client(base_url=base, timeout=30) as client:
+        page = client.get("/residents")
+        assert page.status_code == 503 and "not reachable" in page.text
+        assert "text/html" in page.headers["content-type"]
+        assert counts(d) == (0, 0, 0)
+
+
+def test_the_page_in_english(d, browser):
+    page = browser.get("/residents", headers={"Accept-Language": "en-GB"})
+    assert "File an appeal" in page.text and "Urban management" in page.text
+    assert browser.get("/residents").text.count("提交诉求") >= 1
