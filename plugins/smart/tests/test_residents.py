@@ -180,8 +180,28 @@ def test_a_tap_on_the_map_sets_the_point_and_keeps_what_was_typed(d, browser):
     lat = float(re.search(r'name="lat" inputmode="decimal" value="([^"]+)"', tapped.text)[1])
     lon = float(re.search(r'name="long" inputmode="decimal" value="([^"]+)"', tapped.text)[1])
     assert 104.2 < lon < 104.27 and 30.35 < lat < 30.5
-    assert "井盖丢了" in tapped.text and f"map.svg?lat={lat}&amp;long={lon}" in tapped.text
+    assert "井盖丢了" in tapped.text and f"lat={lat}&amp;long={lon}" in tapped.text
     assert hidden["submission"] in tapped.text  # the same submission: one appeal, never two
+    # the map is now three times closer around the point: a second tap refines it
+    view = re.search(r'name="view" value="([^"]+)"', tapped.text)[1]
+    west, south, east, north = (float(v) for v in view.split(","))
+    assert west < lon < east and south < lat < north and east - west < 0.36
+    closer = browser.post("/residents/point", data={**hidden, "view": view, "map.x": "160",
+                                                    "map.y": "87", "text": "井盖丢了"},
+                          files={"photo": ("", b"", "application/octet-stream")})
+    lat2 = float(re.search(r'name="lat" inputmode="decimal" value="([^"]+)"', closer.text)[1])
+    lon2 = float(re.search(r'name="long" inputmode="decimal" value="([^"]+)"', closer.text)[1])
+    # the centre of the closer map (held inside the county frame: a few pixels off at its edge)
+    assert abs(lat2 - lat) < 0.005 and abs(lon2 - lon) < 0.002
+    assert 'value="out"' in closer.text and "view=" in closer.text
+    whole = browser.post("/residents/point", data={**hidden, "view": view, "zoom": "out",
+                                                   "lat": str(lat), "long": str(lon)},
+                         files={"photo": ("", b"", "application/octet-stream")})
+    assert 'name="view" value=""' in whole.text and f'value="{lat}"' in whole.text
+    forged = browser.get("/residents/map.svg?view=0,0,1,1")  # outside the county: the county
+    assert forged.status_code == 200 and "第1镇" in forged.text
+    zoomed_svg = browser.get(f"/residents/map.svg?view={view}")
+    assert "1镇2社区" in zoomed_svg.text  # closer in, the communities are drawn
     assert counts(d) == (0, 0, 0) and not d.audit.search(action="smart.http")
     svg = browser.get(f"/residents/map.svg?lat={lat}&long={lon}")
     assert svg.headers["content-type"].startswith("image/svg+xml") and "<circle" in svg.text

@@ -25,7 +25,7 @@ import hashlib
 import secrets
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import anyio.to_thread
 from jinja2 import Environment
@@ -108,8 +108,8 @@ def _text(form: dict[str, Any], name: str) -> str:
 
 
 def _values(form: dict[str, Any]) -> dict[str, str]:
-    return {k: _text(form, k) for k in ("category", "text", "address", "lat", "long", "name",
-                                        "phone", "submission")}
+    return {k: _text(form, k)[:200] if k == "view" else _text(form, k) for k in (
+        "category", "text", "address", "lat", "long", "name", "phone", "submission", "view")}
 
 
 async def _form(request: http.AnyRequest, values: dict[str, str], errors: dict[str, str],
@@ -123,9 +123,17 @@ async def _form(request: http.AnyRequest, values: dict[str, str], errors: dict[s
     drawn = await anyio.to_thread.run_sync(tapmap.drawn, d)
     point = _point(values.get("lat", ""), values.get("long", ""))
     values = {**values, "submission": values.get("submission") or store.new_submission()}
+    query: dict[str, str] = {}
+    if drawn is not None:
+        view = tapmap.parse_view(drawn, values.get("view", ""))
+        values["view"] = "" if view == drawn.view else tapmap.as_text(view)
+        query = {"view": values["view"]} if values["view"] else {}
+    if point:
+        query.update(lat=str(point[0]), long=str(point[1]))
     return page(request, "residents.html", status=status, services=services, values=values,
                 errors=errors, notice=notice, view=drawn.view if drawn else None,
-                map_query=f"?lat={point[0]}&long={point[1]}" if point else "",
+                zoomed=bool(query.get("view")),
+                map_query=("?" + urlencode(query)) if query else "",
                 filing_on=bool(settings(d).residents_api_key))
 
 
@@ -151,11 +159,15 @@ async def tap(request: http.AnyRequest, data: Form) -> Response[str]:
         x, y = float(_text(data, "map.x")), float(_text(data, "map.y"))
     except ValueError:
         x = y = -1.0
-    if drawn is None or x < 0 or y < 0:
+    if drawn is not None and _text(data, "zoom") == "out":
+        values["view"] = ""
+    elif drawn is None or x < 0 or y < 0:
         errors["lat"] = "请在地图上点选 tap the map to set the point"
-    else:
-        lat, lon = drawn.view.point(x, y)
+    else:  # the point where the map shown was tapped, and a closer map around it
+        current = tapmap.parse_view(drawn, values["view"])
+        lat, lon = current.point(x, y)
         values["lat"], values["long"] = f"{lat}", f"{lon}"
+        values["view"] = tapmap.as_text(tapmap.zoomed(drawn, current, lat, lon))
     photo = data.get("photo")
     notice = ("照片未保留，请重新选择 the photo was not kept: choose it again"
               if isinstance(photo, UploadFile) and photo.filename else None)
@@ -316,12 +328,14 @@ def _say(exc: SuyuanError) -> str:
 @get("/map.svg", sync_to_thread=True)
 def map_image(request: http.AnyRequest,
               lat: Annotated[str, Parameter(max_length=20)] = "",
-              long: Annotated[str, Parameter(max_length=20)] = "") -> Response[str]:
+              long: Annotated[str, Parameter(max_length=20)] = "",
+              view: Annotated[str, Parameter(max_length=200)] = "") -> Response[str]:
     drawn = tapmap.drawn(deployment_of(request))
     if drawn is None:
         raise ValidationError("这里的区域没有边界 the areas carry no boundaries", field="map",
                               rule="no_places", hint="give lat/long or an address instead")
-    return Response(tapmap.svg(drawn, _point(lat, long)), media_type="image/svg+xml")
+    return Response(tapmap.svg(drawn, tapmap.parse_view(drawn, view), _point(lat, long)),
+                    media_type="image/svg+xml")
 
 
 @get("/photos/{key:str}", sync_to_thread=True)
