@@ -41,8 +41,8 @@ from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 __all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "UnmaskBody",
            "UnmaskIn", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
-           "listing_scope", "mask_names", "may_unmask", "outside_grid", "readable_case", "require_area",
-           "shown_row"]
+           "listing_scope", "mask_names", "may_unmask", "outside_grid", "page_lang",
+           "readable_case", "require_area", "shown_row"]
 
 #: a handler parameter the router fills with the :class:`~suyuan_core.Deployment`.
 DeploymentDep = NamedDependency[Deployment]
@@ -87,6 +87,15 @@ def client_ip(request: AnyRequest) -> str:
     d = request.app.state.get("deployment")
     trusted = d.config.core.web.trusted_proxies if d is not None else ()
     return client_address(request.scope, trusted)
+
+
+def page_lang(request: AnyRequest) -> str:
+    """The language a page is rendered in (``zh-Hans`` or ``en``), as the core's pages choose
+    it: the visitor's choice (``/lang/<code>`` sets it), else the browser's Accept-Language,
+    Chinese by default — for a plugin's own public pages at the site root."""
+    from suyuan_core.web.pages.i18n import LANG_COOKIE, pick
+
+    return pick(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
 
 def _held(principal: Principal) -> str:

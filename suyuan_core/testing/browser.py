@@ -75,16 +75,21 @@ def live_server(deployment: Deployment, timeout: float = 20) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(base: str, *, locale: str = "zh-CN",
-                 viewport: tuple[int, int] = (1366, 768)) -> Iterator[tuple[Any, list[str]]]:
-    """A Playwright page in headless Chromium, and the list of every URL it requests."""
+def browser_page(base: str, *, locale: str = "zh-CN", viewport: tuple[int, int] = (1366, 768),
+                 javascript: bool = True, mobile: bool = False,
+                 ) -> Iterator[tuple[Any, list[str]]]:
+    """A Playwright page in headless Chromium, and the list of every URL it requests.
+    ``javascript=False`` shows what a page does without scripts; ``mobile`` makes it a phone
+    (touch, the mobile viewport meta honoured; give a phone's ``viewport``, e.g. (390, 844))."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},
-                                    locale=locale, accept_downloads=True)
+                                    locale=locale, accept_downloads=True,
+                                    java_script_enabled=javascript, is_mobile=mobile,
+                                    has_touch=mobile)
             requested: list[str] = []
             page.on("request", lambda r: requested.append(r.url))
             yield page, requested

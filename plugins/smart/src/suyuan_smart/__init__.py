@@ -100,10 +100,13 @@ register_migrations = implement("suyuan_register_migrations", MigrationSource(
 
 
 @hookimpl
-def suyuan_register_root_routes() -> list[Any]:
+def suyuan_register_root_routes(deployment: Deployment) -> list[Any]:
+    """Open311 GeoReport v2 at ``/open311/v2`` and the residents' page at ``/residents``, a
+    client of that endpoint."""
     from suyuan_smart.open311_http import router
+    from suyuan_smart.residents.pages import router as residents
 
-    return [router()]
+    return [router(), residents(deployment)]
 
 
 @hookimpl

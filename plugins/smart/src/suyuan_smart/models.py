@@ -110,3 +110,22 @@ prevention_measures = sa.Table(
     sa.Column("recorded_by", sa.String(128), nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
+
+#: the residents' page (/residents): one row per appeal filed there — the tracking code's hash
+#: (the code itself is shown to the resident once, never stored), the Open311 request it became,
+#: the photo it carried (re-encoded, EXIF stripped) and when the resident rated the result (once).
+resident_appeals = sa.Table(
+    "smart_resident_appeals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("case_id", CaseId, sa.ForeignKey(tables.cases.c.id), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("filed_at", sa.DateTime, nullable=False),
+    sa.Column("photo_key", sa.String(64), nullable=True),
+    sa.Column("photo", sa.LargeBinary, nullable=True),
+    sa.Column("rated_at", sa.DateTime, nullable=True),
+    sa.Column("rating", sa.String(32), nullable=True),
+    sa.UniqueConstraint("code_hash", name="uq_smart_resident_appeals_code_hash"),
+    sa.UniqueConstraint("case_id", name="uq_smart_resident_appeals_case_id"),
+    sa.UniqueConstraint("photo_key", name="uq_smart_resident_appeals_photo_key"),
+)

@@ -194,6 +194,28 @@ class Settings:
     #: these sources — never a dispute filed at a mediation room — and no personal data.
     open311_public_sources: list[str] = attrs.Factory(lambda: ["open311"])
 
+    # -- the residents' page (/residents) ------------------------------------------------------
+    #: the api_key the page files appeals with: one of ``open311_api_keys`` (empty: the page
+    #: only says online filing is off; tracking codes given earlier still work).
+    residents_api_key: str = ""
+    #: where the page reaches this deployment's own Open311 endpoint (it is a client of it, like
+    #: any other); empty: the address and port the page's request came in on, over loopback.
+    residents_open311_url: str = ""
+    #: the address residents and staff reach the site at (``https://suyuan.example.gov.cn``): a
+    #: photo's ``media_url`` starts with it; empty: the photo's path alone (never the Host header
+    #: a request sent, which anyone can forge).
+    residents_public_url: str = ""
+    #: per client address (``[web] trusted_proxies`` honoured): appeals filed per hour, and
+    #: requests of any kind to /residents per minute (which keeps tracking codes unguessable).
+    residents_filings_per_hour: int = attrs.field(default=10, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(10_000)))
+    residents_requests_per_minute: int = attrs.field(default=120, validator=attrs.validators.and_(
+        attrs.validators.ge(1), attrs.validators.le(100_000)))
+    #: the largest photo a resident may attach (JPEG, PNG or WebP; stored re-encoded, without
+    #: its EXIF data — a phone's photo carries where it was taken).
+    residents_photo_max_bytes: int = attrs.field(default=5_000_000, validator=attrs.validators.and_(
+        attrs.validators.ge(10_000), attrs.validators.le(20_000_000)))
+
     # -- classification / duplicates ---------------------------------------------------------
     keywords: dict[str, list[str]] = attrs.Factory(lambda: {k: list(v) for k, v in
                                                             DEFAULT_KEYWORDS.items()})
@@ -248,3 +270,8 @@ class Settings:
     #: a change against the previous periods' mean beyond this share reads as rising/falling.
     trend_threshold: float = attrs.field(default=0.1, validator=attrs.validators.and_(
         attrs.validators.ge(0.0), attrs.validators.le(5.0)))
+
+    def __attrs_post_init__(self) -> None:
+        if self.residents_api_key and self.residents_api_key not in self.open311_api_keys:
+            raise ValueError("residents_api_key must be one of open311_api_keys (the page files "
+                             "through the Open311 endpoint like any other client)")
