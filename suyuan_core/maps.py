@@ -29,8 +29,9 @@ from suyuan_core.domain.areas import Area
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+    from shapely.geometry.base import BaseGeometry
 
-__all__ = ["PALETTE", "Bin", "Choropleth", "Shaded", "bins", "choropleth"]
+__all__ = ["PALETTE", "Bin", "Choropleth", "Shaded", "View", "bins", "choropleth", "path"]
 
 #: a sequential palette (ColorBrewer Reds, 5 classes): light = few, dark = many.
 PALETTE = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
@@ -116,6 +117,61 @@ def _colour(value: float | int | None, classes: tuple[Bin, ...]) -> str:
     return classes[-1].colour if classes else ZERO
 
 
+@attrs.frozen
+class View:
+    """A rectangle of the map (degrees) drawn ``width`` × ``height`` pixels. Linear both ways, so
+    a pixel gives back its point (a tap on a map in a form without JavaScript). Build it with
+    :meth:`fit`, which keeps the shapes undistorted."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    width: int
+    height: int
+
+    @classmethod
+    def fit(cls, bounds: tuple[float, float, float, float], width: int, height: int,
+            pad: float = 0.0) -> View:
+        """The view of ``bounds`` (west, south, east, north) in a ``width`` × ``height`` box,
+        ``pad`` pixels clear on every side: the bounds grow on the short side so that a degree
+        of longitude is cos(middle latitude) of a degree of latitude, as on the ground."""
+        west, south, east, north = bounds
+        k = math.cos(math.radians((south + north) / 2))
+        span_x, span_y = max((east - west) * k, 1e-9), max(north - south, 1e-9)
+        scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+        grow_x = (width / scale - span_x) / k / 2
+        grow_y = (height / scale - span_y) / 2
+        return cls(west - grow_x, south - grow_y, east + grow_x, north + grow_y, width, height)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(lat, long) of the pixel (x, y), clamped to the view."""
+        lon = self.west + (self.east - self.west) * min(max(x, 0), self.width) / self.width
+        lat = self.north - (self.north - self.south) * min(max(y, 0), self.height) / self.height
+        return round(lat, 6), round(lon, 6)
+
+    def pixel(self, lat: float, lon: float) -> tuple[float, float]:
+        """The pixel (x, y) of the point (lat, long)."""
+        return ((lon - self.west) / (self.east - self.west) * self.width,
+                (self.north - lat) / (self.north - self.south) * self.height)
+
+
+def path(view: View, geom: BaseGeometry) -> str:
+    """SVG path data of a (Multi)Polygon in ``view``, simplified to half a pixel (nothing
+    visible is lost); holes drawn as holes with ``fill-rule="evenodd"``."""
+    import shapely
+
+    sx = view.width / (view.east - view.west)
+    sy = view.height / (view.north - view.south)
+
+    def project(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack(((xy[:, 0] - view.west) * sx, (view.north - xy[:, 1]) * sy))
+
+    screen = shapely.transform(geom, project).simplify(0.5, preserve_topology=True)
+    return " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y, *_ in ring[:-1]) + " Z"
+                    for ring in _rings(screen) if len(ring) > 3)
+
+
 def _rings(geom: object) -> list[list[tuple[float, ...]]]:
     from shapely.geometry import MultiPolygon, Polygon
 
@@ -151,34 +207,20 @@ def choropleth(areas: Sequence[Shaded], *, title: str, unit: str = "", width: in
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     drawn = []
     if shaped:
-        union = shapely.union_all([g for _, g in shaped])
-        x0, y0, x1, y1 = union.bounds
-        k = math.cos(math.radians((y0 + y1) / 2))
-        span_x, span_y = max((x1 - x0) * k, 1e-9), max(y1 - y0, 1e-9)
-        pad = 8
-        scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
-        off_x = (width - span_x * scale) / 2
-        off_y = (height - span_y * scale) / 2
-
-        def project(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-            return np.column_stack(((xy[:, 0] - x0) * k * scale + off_x,
-                                    (y1 - xy[:, 1]) * scale + off_y))
-
+        view = View.fit(shapely.union_all([g for _, g in shaped]).bounds, width, height, pad=8)
         labels = []
         for shade, geom in shaped:
-            screen = shapely.transform(geom, project).simplify(0.5, preserve_topology=True)
-            d = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y, *_ in ring[:-1]) + " Z"
-                         for ring in _rings(screen) if len(ring) > 3)
+            d = path(view, geom)
             name = shade.area.name_zh
             shown = "—" if shade.value is None else f"{_fmt(float(shade.value))}{unit}"
-            path = (f'<path d="{d}" data-area="{escape(shade.area.code)}" '
+            shape_ = (f'<path d="{d}" data-area="{escape(shade.area.code)}" '
                     f'fill="{_colour(shade.value, classes_)}" fill-rule="evenodd" '
                     f'stroke="#555" stroke-width="0.8"><title>{escape(name)}: '
                     f'{escape(shown)}</title></path>')
-            parts.append(f'<a href="{escape(shade.link)}">{path}</a>' if shade.link else path)
+            parts.append(f'<a href="{escape(shade.link)}">{shape_}</a>' if shade.link else shape_)
             drawn.append(shade.area.code)
-            spot = screen.representative_point()
-            labels.append(f'<text x="{spot.x:.1f}" y="{spot.y:.1f}" font-size="11" '
+            x, y = view.pixel(*reversed(geom.representative_point().coords[0]))
+            labels.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" '
                           f'text-anchor="middle" pointer-events="none">{escape(name)}</text>')
         parts.extend(labels)
     y = height + 8

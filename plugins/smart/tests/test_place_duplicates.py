@@ -74,9 +74,10 @@ def test_twelve_callers_of_one_burst_main_become_one_master_order_and_all_get_a_
     assert len(phones) == 12
     # a merged caller cannot be called back before the master is resolved … (checked above
     # by the due list) … and each callback is kept on the caller's own case
+    now = dt.datetime.now(dt.UTC)  # after the merges, which happened at the clock's time
     for n, case_id in enumerate(due):
         callbacks.record(d, case_id, actor="cb", reached=True, satisfaction="satisfied",
-                         resolved=True, at=NOW + dt.timedelta(minutes=n + 1))
+                         resolved=True, at=now + dt.timedelta(minutes=n + 1))
     assert callbacks.due(d) == []
     assert all(any(e.kind == "callback" and e.data["reached"] for e in d.cases.timeline(c))
                for c in due)
@@ -95,7 +96,8 @@ def test_a_merged_caller_dissatisfied_reopens_the_master(d):
                          at=T + dt.timedelta(hours=1))
     resolve(d, master, T + dt.timedelta(hours=6))
     callbacks.record(d, child, actor="cb", reached=True, satisfaction="dissatisfied",
-                     reason="还是没水", reopen=True, at=NOW + dt.timedelta(minutes=1))
+                     reason="还是没水", reopen=True,
+                     at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
     assert d.cases.get(master).status.value == "in_progress"
 
 

@@ -17,31 +17,10 @@ from markupsafe import escape
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
-from suyuan_core import AreaTree, Deployment, Level
+from suyuan_core import AreaTree, Deployment, Level, maps
+from suyuan_core.maps import View
 
 WIDTH = 320
-
-
-@attrs.frozen
-class View:
-    """The rectangle drawn (long/lat bounds) and the image's pixel size."""
-
-    west: float
-    south: float
-    east: float
-    north: float
-    width: int
-    height: int
-
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        """(lat, long) of the pixel (x, y) of the image."""
-        lon = self.west + (self.east - self.west) * min(max(x, 0), self.width) / self.width
-        lat = self.north - (self.north - self.south) * min(max(y, 0), self.height) / self.height
-        return round(lat, 6), round(lon, 6)
-
-    def pixel(self, lat: float, lon: float) -> tuple[float, float]:
-        return ((lon - self.west) / (self.east - self.west) * self.width,
-                (self.north - lat) / (self.north - self.south) * self.height)
 
 
 @attrs.frozen
@@ -93,7 +72,7 @@ def _draw(tree: AreaTree) -> Drawn | None:
     west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
     ratio = (north - south) / ((east - west) * math.cos(math.radians((north + south) / 2)))
     height = int(min(max(WIDTH * ratio, 160), 480))
-    view = View(west, south, east, north, WIDTH, height)
+    view = View.fit((west, south, east, north), WIDTH, height)
     detail = _placed(tree, (Level.community,))
     return Drawn(view, _body(view, shapes), shapes, detail or shapes)
 
@@ -104,9 +83,9 @@ def _body(view: View, shapes: Iterable[tuple[str, BaseGeometry]]) -> str:
     shown = [(name, geom) for name, geom in shapes if geom.intersects(frame)]
     parts = [f'<rect width="{view.width}" height="{view.height}" fill="#eef3f7"/>']
     for _, geom in shown:
-        simple = geom.intersection(frame.buffer(tolerance * 4)).simplify(tolerance)
-        if not simple.is_empty and simple.geom_type in ("Polygon", "MultiPolygon"):
-            parts.append(f'<path d="{_path(view, _rings(simple))}" fill="#fdfcf5" '
+        inside = geom.intersection(frame.buffer(tolerance * 4))
+        if not inside.is_empty and inside.geom_type in ("Polygon", "MultiPolygon"):
+            parts.append(f'<path d="{maps.path(view, inside)}" fill="#fdfcf5" '
                          'stroke="#5b7083" stroke-width="1" fill-rule="evenodd"/>')
     for name, geom in shown:
         inside = geom.intersection(frame)
@@ -145,22 +124,6 @@ def parse_view(found: Drawn, text: str) -> View:
     inside = (full.west - eps <= west < east <= full.east + eps
               and full.south - eps <= south < north <= full.north + eps)
     return View(west, south, east, north, full.width, full.height) if inside else full
-
-
-def _rings(geom: BaseGeometry) -> Iterable[Iterable[tuple[float, float]]]:
-    polygons = getattr(geom, "geoms", [geom])
-    for polygon in polygons:
-        yield polygon.exterior.coords
-        for hole in polygon.interiors:
-            yield hole.coords
-
-
-def _path(view: View, rings: Iterable[Iterable[tuple[float, float]]]) -> str:
-    out = []
-    for ring in rings:
-        points = [view.pixel(lat, lon) for lon, lat, *_ in ring]
-        out.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-    return "".join(out)
 
 
 def svg(found: Drawn, view: View | None = None,
