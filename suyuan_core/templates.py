@@ -8,16 +8,21 @@ and translated to Chinese (zh-Hans), which is the default language.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from suyuan_core.errors import ValidationError
 
-__all__ = ["page_environment", "pick", "query_id", "query_text", "translations"]
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
+    from suyuan_core.metrics.periods import Period
+
+__all__ = ["figure_cells", "page_environment", "pick", "query_id", "query_text", "translations"]
 
 
 @functools.cache
@@ -89,3 +94,29 @@ def query_text(query: Mapping[str, Any], field: str, limit: int = 100) -> str | 
         raise ValidationError(f"longer than {limit} characters", field=field, rule="max_length",
                               hint=f"shorten it to {limit} characters")
     return value or None
+
+
+def figure_cells(deployment: Deployment, keys: Iterable[str], area_code: str, period: Period,
+                 lang: str = "zh-Hans",
+                 links: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The figures of ``keys`` (those registered; others are skipped) as a dashboard panel shows
+    them: ``key``, ``label`` in ``lang``, ``value`` as shown (``92.50%``, ``12``; None without a
+    figure), ``num``/``den``, ``percent``, and ``link``, the cases it counts — a flow figure
+    drills to ``/cases?metric=…``, a computed one to ``links[key]`` (``{area}`` filled in) or
+    nowhere."""
+    d, out = deployment, []
+    for key in keys:
+        if key not in d.metrics:
+            continue
+        m = d.metrics[key]
+        f = d.metric_service.figure(key, area_code, period)
+        if m.compute is None:
+            link: str | None = "/cases?" + urlencode({"metric": key, "area": area_code,
+                                                      "period": str(period)})
+        else:
+            link = (links or {}).get(key, "").format(area=area_code) or None
+        percent = m.unit == "percent"
+        value = None if f.value is None else (f"{f.value:.2f}%" if percent else f"{f.value:g}")
+        out.append({"key": key, "label": m.label.get(lang), "value": value, "num": f.num,
+                    "den": f.den, "percent": percent, "link": link})
+    return out

@@ -205,24 +205,8 @@ def forces_page(deployment: Deployment, principal: Principal, query: dict[str, A
 
 # -- the dashboard panel ----------------------------------------------------------------------
 def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "zh-Hans") -> str:
-    d = deployment
-    svc = d.metric_service
-    cells = []
-    for key in PANEL_METRICS:
-        if key not in d.metrics:
-            continue
-        m = d.metrics[key]
-        f = svc.figure(key, area_code, period)
-        link: str | None
-        if m.compute is None:
-            link = "/cases?" + urlencode({"metric": key, "area": area_code,
-                                          "period": str(period)})
-        else:
-            link = PANEL_LINKS.get(key, "").format(area=area_code) or None
-        value = "—" if f.value is None else (f"{f.value:.2f}%" if m.unit == "percent"
-                                             else str(f.value))
-        cells.append({"key": key, "label": m.label.get(lang), "value": value, "num": f.num,
-                      "den": f.den, "percent": m.unit == "percent", "link": link})
+    cells = templates.figure_cells(deployment, PANEL_METRICS, area_code, period, lang,
+                                   links=PANEL_LINKS)
     return render(lang, "panel.html", cells=cells)
 
 

@@ -104,18 +104,7 @@ def confirmations_page(deployment: Deployment, principal: Principal, query: dict
 
 
 def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "zh-Hans") -> str:
-    d = deployment
-    svc = d.metric_service
-    cells = []
-    for key in PANEL_METRICS:
-        if key not in d.metrics:
-            continue
-        m = d.metrics[key]
-        f = svc.figure(key, area_code, period)
-        link = None if m.compute is not None else "/cases?" + urlencode(
-            {"metric": key, "area": area_code, "period": str(period)})
-        cells.append({"key": key, "label": m.label.get(lang), "num": f.num, "den": f.den,
-                      "value": None if f.value is None else f"{f.value:.2f}%", "link": link})
+    cells = templates.figure_cells(deployment, PANEL_METRICS, area_code, period, lang)
     return render(lang, "panel.html", cells=cells,
                   lectures_link=f"/rule_of_law/lectures?month={period.start.strftime('%Y-%m')}",
                   advisors_link="/rule_of_law/advisors")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 from typing import Any
-from urllib.parse import urlencode
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -375,14 +374,7 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
               "guardianship_reviews_due": ("监护回访到期", "Guardianship reviews due")}
     en = lang == "en"
     register_figures_ = [(k, pair[1] if en else pair[0], figs[k]) for k, pair in labels.items()]
-    rates = []
-    for key in PANEL_RATES:
-        if key not in d.metrics:
-            continue
-        f = d.metric_service.figure(key, area_code, period)
-        link = "/cases?" + urlencode({"metric": key, "area": area_code, "period": str(period)})
-        rates.append((d.metrics[key], {"value": None if f.value is None else f"{f.value:.2f}%",
-                                       "num": f.num, "den": f.den, "link": link}))
+    rates = templates.figure_cells(d, PANEL_RATES, area_code, period, lang)
     return render(lang, "panel.html", register_figures=register_figures_, rates=rates,
                   small_count=figs["small_count"])
 
