@@ -102,7 +102,7 @@ class MetricService:
             return Figure(key, area_code, str(period), num, den, m.value(num, den),
                           category, source)
         grain, starts = period.rollup_keys()
-        with self.deployment.read_engine.connect() as conn:
+        with self.deployment.read_connection() as conn:
             num, den = self.deployment.rollup.sums(conn, key, area_code, grain, starts[0],
                                                    starts[-1], category, source)
         return Figure(key, area_code, str(period), int(num), int(den), m.value(int(num), int(den)),
@@ -140,7 +140,7 @@ class MetricService:
             yield batch, self._latest(batch) if need else {}
 
     def _latest(self, batch: list[EventFacts]) -> Latest:
-        with self.deployment.read_engine.connect() as conn:
+        with self.deployment.read_connection() as conn:
             return self.deployment.rollup.latest(conn, batch)
 
     def breakdown(self, key: str, area_code: str, period: Period, by: str) -> list[Figure]:

@@ -267,13 +267,17 @@ def _case_page(request: Request[Any, Any, Any], case_id: int, reason: str | None
                unmask: bool = False) -> Response[str]:
     me = signed_in(request)
     d = deployment_of(request)
-    case, path = readable_case_path(d, me, case_id)
+    with d.reading() as s:
+        case, path = readable_case_path(d, me, case_id, s)
+        if unmask:
+            d.privacy.check_unmask(me, path, reason)
+        events = d.cases.timeline(case_id, s)
     if unmask:
-        d.privacy.check_unmask(me, path, reason)
-    d.audit.write(None, actor=me.actor, action="case.unmask" if unmask else "case.read",
-                  record=f"case:{case_id}", reason=reason if unmask else None,
-                  ip=client_ip(request))
-    events = d.cases.timeline(case_id)
+        d.audit.write(None, actor=me.actor, action="case.unmask", record=f"case:{case_id}",
+                      reason=reason, ip=client_ip(request))
+    else:
+        d.audit.read(actor=me.actor, action="case.read", record=f"case:{case_id}",
+                     ip=client_ip(request))
     allowed = [a for a in d.cases.allowed(case) if me.can(action_permission(a), path)]
     can_note = me.can("cases.transition", path) or me.can("cases.create", path)
     candidates = d.routing.propose(case)[:5] if "assign" in allowed else []
