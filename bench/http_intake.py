@@ -30,7 +30,6 @@ import msgspec
 
 TARGET = 0.7
 TARGET_GET = 0.6
-TOWN = "C.T1"
 CASE = {"title": "压测：邻里噪音纠纷", "category": "neighbour", "source": "walk_in",
         "area_code": "C.T1.C1.G1", "parties": [{"name": "张三", "phone": "13812341234"}]}
 
@@ -53,17 +52,23 @@ def bare_app(database_url: str):  # type: ignore[no-untyped-def]
     from litestar.params import JSONBody
     from sqlalchemy import insert, select
 
+    from suyuan_core.areas.tree import AreaTree
+    from suyuan_core.domain.areas import Area
     from suyuan_core.storage import tables
     from suyuan_core.storage.engine import make_engine
 
     engine = make_engine(database_url)
+    with engine.connect() as conn:
+        tree = AreaTree(Area(r.code, r.name_zh, r.level, r.parent_code) for r in conn.execute(
+            select(tables.areas.c.code, tables.areas.c.name_zh, tables.areas.c.level,
+                   tables.areas.c.parent_code)))
 
     @post("/bare/cases", sync_to_thread=True, status_code=201)
     def create(data: JSONBody[BareCase]) -> dict[str, int]:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         row = {"kind": "dispute", "title": data.title, "description": "",
                "category": data.category, "source": data.source, "source_ref": None,
-               "area_code": data.area_code, "area_path": "/C/C.T1/C.T1.C1/C.T1.C1.G1/",
+               "area_code": data.area_code, "area_path": "/" + "/".join(reversed(tree.ancestors(data.area_code))) + "/",
                "level": "grid", "handling_area_code": data.area_code, "status": "reported",
                "version": 1, "reported_at": now, "parties": data.parties, "assignees": [],
                "data": {}, "updated_at": now}
@@ -109,7 +114,8 @@ def free_port() -> int:
 
 async def load(url: str | list[str], seconds: float, concurrency: int, *, method: str = "POST",
                headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
-               ok: int = 201) -> tuple[float, int, list[float]]:
+               ok: int = 201, body: dict[str, Any] | None = None
+               ) -> tuple[float, int, list[float]]:
     """Requests per second over ``seconds`` with ``concurrency`` connections, and every
     request's latency (s); every answer must be ``ok`` (an error stops the run). A list of URLs
     is walked round-robin (GETs of many cases)."""
@@ -127,7 +133,7 @@ async def load(url: str | list[str], seconds: float, concurrency: int, *, method
                 target = urls[i % len(urls)]
                 i += concurrency
                 t = time.perf_counter()
-                r = await (client.post(target, json=CASE) if method == "POST"
+                r = await (client.post(target, json=body or CASE) if method == "POST"
                            else client.get(target))
                 latencies.append(time.perf_counter() - t)
                 if r.status_code != ok:
@@ -206,10 +212,15 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
     else:
         d = factory(config={"web": {"secure_cookies": False}})
     ensure_demo_users(d)
+    tree = d.areas.tree
+    root = next(a.code for a in tree.areas.values() if a.parent_code is None)
+    town = tree.children[root][0]
+    grid = next(a.code for a in tree.areas.values() if a.level.name == "grid")
     if all(u.username != "bench" for u in d.accounts.users()):
         d.accounts.add_user("bench", "bench", None)
-        d.accounts.grant("bench", "official", "C")
+        d.accounts.grant("bench", "official", root)
     token = d.accounts.make_token("bench")
+    body = {**CASE, "area_code": grid}
     session = d.accounts.login("admin", "suyuan-demo").cookie
     config_path, url = str(d.config.path), d.config.database_url
     ports = {"suyuan": free_port(), "bare": free_port()}
@@ -221,11 +232,13 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
             wait_up(f"http://127.0.0.1:{port}/")
         base = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
         warm = min(2.0, seconds / 5)
-        asyncio.run(load(f"{base['bare']}/bare/cases", warm, concurrency))
-        asyncio.run(load(f"{base['suyuan']}/api/v1/cases", warm, concurrency, headers=bearer))
-        bare, n_bare, _ = asyncio.run(load(f"{base['bare']}/bare/cases", seconds, concurrency))
+        asyncio.run(load(f"{base['bare']}/bare/cases", warm, concurrency, body=body))
+        asyncio.run(load(f"{base['suyuan']}/api/v1/cases", warm, concurrency, headers=bearer,
+                         body=body))
+        bare, n_bare, _ = asyncio.run(load(f"{base['bare']}/bare/cases", seconds, concurrency,
+                                              body=body))
         ours, n_ours, _ = asyncio.run(load(f"{base['suyuan']}/api/v1/cases", seconds,
-                                           concurrency, headers=bearer))
+                                           concurrency, headers=bearer, body=body))
         # GET one case: the cases the runs above wrote (each with a `reported` event), in turn
         with d.reading() as s:
             ids = [r[0] for r in s.execute(text(
@@ -237,10 +250,10 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
             [f"{base['suyuan']}/api/v1/cases/{i}" for i in ids], seconds, concurrency,
             method="GET", headers=bearer, ok=200))
         # a town's dashboard page: alone (one connection), then under the same load
-        town = f"{base['suyuan']}/dashboard?area={TOWN}"
-        _, n_alone, lat_alone = asyncio.run(load(town, seconds, 1, method="GET",
+        town_url = f"{base['suyuan']}/dashboard?area={town}"
+        _, n_alone, lat_alone = asyncio.run(load(town_url, seconds, 1, method="GET",
                                                  cookies={"suyuan_session": session}, ok=200))
-        dash, n_dash, lat_dash = asyncio.run(load(town, seconds, concurrency, method="GET",
+        dash, n_dash, lat_dash = asyncio.run(load(town_url, seconds, concurrency, method="GET",
                                                   cookies={"suyuan_session": session}, ok=200))
     finally:
         for p in procs.values():
@@ -274,7 +287,7 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
           f"{out['bare_get_p99_ms']:.0f} ms")
     print(f"suyuan GET /cases/{{id}} : {get_ours:8.1f} req/s ({n_get_ours}), p99 "
           f"{out['get_p99_ms']:.0f} ms  = {out['get_share']:.2f} of bare (target {TARGET_GET})")
-    print(f"town dashboard {TOWN}  : alone p50 {out['dashboard_alone_p50_ms']:.0f} ms, p95 "
+    print(f"town dashboard {town}  : alone p50 {out['dashboard_alone_p50_ms']:.0f} ms, p95 "
           f"{out['dashboard_alone_p95_ms']:.0f} ms ({n_alone} pages); under load "
           f"{dash:.1f} pages/s, p95 {out['dashboard_loaded_p95_ms']:.0f} ms")
     print(f"case.read audit entries written: {reads} (every GET above, batched)")
