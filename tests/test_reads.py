@@ -235,3 +235,106 @@ def test_reads_fall_back_to_the_primary_when_the_replica_is_down(make_deployment
             assert not _recovery(s)
     finally:
         down.close()
+
+
+# -- dashboards and drill-downs: batched figures, keyset drill pages ------------------------------
+STATUSES = ("closed", "unresolved", "reported", "resolved", "in_progress", "withdrawn")
+AREAS = ("C.T1.C1.G1", "C.T1.C2", "C.T2.C1.G2", "C.T2.C2", "C.T1.C1.G2.M1")
+
+
+def _history(d: Any) -> None:
+    f = Factories(d)
+    for i in range(18):
+        case = f.case(STATUSES[i % len(STATUSES)], area_code=AREAS[i % len(AREAS)])
+        if i % 4 == 0 and case.status.value in ("resolved", "closed", "unresolved"):
+            d.cases.record(case.id, "callback", actor="t",
+                           data={"reached": True, "satisfaction": "satisfied"})
+
+
+def _period() -> Any:
+    import datetime as dt
+
+    from suyuan_core import Period
+
+    return Period.containing("month", dt.datetime.now(dt.UTC).date())
+
+
+def test_figures_in_a_batch_equal_figures_one_by_one(deployment):
+    _history(deployment)
+    svc, p = deployment.metric_service, _period()
+    areas = ["C", "C.T1", "C.T2", "C.T1.C1", "C.T2.C2", "C.T1.C1.G1"]
+    keys = [m.key for m in deployment.metrics]
+    batch = svc.figures(keys, areas, p)
+    assert set(batch) == {(k, a) for k in keys for a in areas}
+    for (k, a), f in batch.items():
+        one = svc.figure(k, a, p)
+        assert (f.num, f.den, f.value) == (one.num, one.den, one.value), (k, a)
+    assert batch[("cases_received", "C")].num == 18  # not all zeros
+
+
+def test_drill_pages_walk_exactly_the_cases_of_the_whole_drill(deployment):
+    _history(deployment)
+    svc, p = deployment.metric_service, _period()
+    checked = 0
+    for key, part in (("cases_received", "numerator"), ("mediation_success_rate", "numerator"),
+                      ("mediation_success_rate", "denominator"),
+                      ("satisfaction_rate", "denominator"), ("open_now", "numerator"),
+                      ("cases_closed", "numerator")):
+        for area in ("C", "C.T1", "C.T2.C2", "C.T1.C1.G1"):
+            whole = sorted(svc.drill(key, area, p, part=part), reverse=True)
+            pages: list[int] = []
+            before = None
+            while True:
+                ids, more = svc.drill_page(key, area, p, part=part, before=before, limit=2)
+                pages += ids
+                assert len(ids) <= 2
+                if not more:
+                    break
+                before = ids[-1]
+            assert pages == whole, (key, area, part)
+            assert svc.drill_count(key, area, p, part=part) == len(whole), (key, area, part)
+            checked += len(whole)
+    assert checked > 20
+
+
+def test_a_drill_page_reads_only_its_own_chunk_of_events(deployment):
+    """The page is read with LIMIT along the (case_id, seq) order, not the whole figure."""
+    _history(deployment)
+    svc, p = deployment.metric_service, _period()
+    statements: list[str] = []
+
+    def on_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(deployment.read_engine, "before_cursor_execute", on_statement)
+    try:
+        ids, more = svc.drill_page("cases_received", "C", p, limit=3)
+    finally:
+        event.remove(deployment.read_engine, "before_cursor_execute", on_statement)
+    assert len(ids) == 3 and more
+    reads = [s for s in statements if "FROM case_events" in s]
+    assert reads and all("LIMIT" in s and "ORDER BY case_events.case_id DESC" in s
+                         for s in reads), reads
+
+
+def test_the_drill_api_pages_and_counts(api, deployment):
+    _history(deployment)
+    h = api.as_role("admin", "C")
+    p = str(_period())
+    whole = sorted(deployment.metric_service.drill("cases_received", "C", _period()),
+                   reverse=True)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        url = f"{API}/metrics/cases_received/drill?area=C&period={p}&limit=5"
+        r = api.get(url + (f"&cursor={cursor}" if cursor else ""), headers=h)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["count"] == len(whole)
+        seen += [c["id"] for c in body["items"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert seen == whole
+    bad = api.get(f"{API}/metrics/cases_received/drill?area=C&period={p}&cursor=zz", headers=h)
+    assert bad.status_code == 422 and "not a cursor" in bad.text
