@@ -66,9 +66,10 @@ def bare_app(database_url: str):  # type: ignore[no-untyped-def]
     @post("/bare/cases", sync_to_thread=True, status_code=201)
     def create(data: JSONBody[BareCase]) -> dict[str, int]:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        path = "/" + "/".join(reversed(tree.ancestors(data.area_code))) + "/"
         row = {"kind": "dispute", "title": data.title, "description": "",
                "category": data.category, "source": data.source, "source_ref": None,
-               "area_code": data.area_code, "area_path": "/" + "/".join(reversed(tree.ancestors(data.area_code))) + "/",
+               "area_code": data.area_code, "area_path": path,
                "level": "grid", "handling_area_code": data.area_code, "status": "reported",
                "version": 1, "reported_at": now, "parties": data.parties, "assignees": [],
                "data": {}, "updated_at": now}
@@ -207,10 +208,8 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
 
     work = Path(tempfile.mkdtemp(prefix="suyuan-bench-"))
     factory = DeploymentFactory(work, database_url)
-    if config:
-        d = Deployment.from_file(config)
-    else:
-        d = factory(config={"web": {"secure_cookies": False}})
+    d = (Deployment.from_file(config) if config
+         else factory(config={"web": {"secure_cookies": False}}))
     ensure_demo_users(d)
     tree = d.areas.tree
     root = next(a.code for a in tree.areas.values() if a.parent_code is None)
@@ -253,7 +252,7 @@ def run(seconds: float, concurrency: int, workers: int, database_url: str | None
         town_url = f"{base['suyuan']}/dashboard?area={town}"
         _, n_alone, lat_alone = asyncio.run(load(town_url, seconds, 1, method="GET",
                                                  cookies={"suyuan_session": session}, ok=200))
-        dash, n_dash, lat_dash = asyncio.run(load(town_url, seconds, concurrency, method="GET",
+        dash, _, lat_dash = asyncio.run(load(town_url, seconds, concurrency, method="GET",
                                                   cookies={"suyuan_session": session}, ok=200))
     finally:
         for p in procs.values():

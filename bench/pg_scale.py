@@ -37,10 +37,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, TZ, Timer, bench_areas, case_rows, installed_plugins  # noqa: E402
-from suyuan_core import Deployment, Period  # noqa: E402
-from suyuan_core.cases.files import record_from  # noqa: E402
-from suyuan_core.testing.kit import dump_toml  # noqa: E402
+from bench.common import OUT, TZ, Timer, bench_areas, case_rows, installed_plugins
+from suyuan_core import Deployment, Period
+from suyuan_core.cases.files import record_from
+from suyuan_core.testing.kit import dump_toml
 
 DB = "suyuan_scale"
 BATCH = 25_000
