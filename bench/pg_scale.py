@@ -99,8 +99,9 @@ def build(d: Deployment, n: int) -> dict[str, Any]:
 
 
 def sizes(d: Deployment, n: int) -> dict[str, Any]:
-    with d.engine.connect() as conn:
+    with d.engine.begin() as conn:  # committed: planner statistics of a fresh bulk load
         conn.execute(text("ANALYZE"))
+    with d.engine.connect() as conn:
         total = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
         tables = {r[0]: int(r[1]) for r in conn.execute(text(
             "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
