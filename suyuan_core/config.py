@@ -166,6 +166,34 @@ class PrivacySection:
 
 
 @attrs.frozen
+class AuditSection:
+    """``[audit]``: reads are audited in batches (see :mod:`suyuan_core.accounts.audit`)."""
+
+    #: the longest a read's entry waits before it is written (a crash loses at most this much).
+    read_flush_ms: int = attrs.field(default=200, validator=_positive)
+    #: write as soon as this many read entries wait.
+    read_batch: int = attrs.field(default=200, validator=_positive)
+
+
+def _database_url(obj: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and not value.startswith("postgresql"):
+        raise FieldError(attribute.name, f"{value!r} is not a PostgreSQL URL (a replica is a "
+                         "PostgreSQL standby: postgresql+psycopg://user@host:port/db)")
+
+
+@attrs.frozen
+class DatabaseSection:
+    """``[database]``: where reads go. The primary is ``[deployment] database``."""
+
+    #: a PostgreSQL streaming replica (hot standby) of the primary: read-only sessions
+    #: (``deployment.reading()``) go there; writes, and reads that must see one's own writes,
+    #: go to the primary; when the replica does not answer, reads fall back to the primary.
+    replica_url: str | None = attrs.field(default=None, validator=_database_url)
+    #: after the replica failed to answer, go back to it after this many seconds.
+    replica_retry_seconds: int = attrs.field(default=30, validator=_positive)
+
+
+@attrs.frozen
 class CoreConfig:
     deployment: DeploymentSection = attrs.Factory(DeploymentSection)
     plugins: PluginsSection = attrs.Factory(PluginsSection)
@@ -175,6 +203,8 @@ class CoreConfig:
     jobs: JobsSection = attrs.Factory(JobsSection)
     notifications: NotificationsSection = attrs.Factory(NotificationsSection)
     privacy: PrivacySection = attrs.Factory(PrivacySection)
+    audit: AuditSection = attrs.Factory(AuditSection)
+    database: DatabaseSection = attrs.Factory(DatabaseSection)
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
@@ -18,7 +19,8 @@ from typing import Any
 
 import attrs
 import pluggy
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from suyuan_core import config as config_mod
@@ -50,6 +52,7 @@ from suyuan_core.storage.engine import make_engine
 
 BUILTIN = "suyuan_core"
 log = logging.getLogger("suyuan.plugins")
+db_log = logging.getLogger("suyuan.database")
 #: the role that grants every permission any enabled plugin registers.
 ADMIN_ROLE = "admin"
 #: set to 1 to print every hook call and its result on stderr (debugging a plugin).
@@ -81,6 +84,12 @@ class Deployment:
         self.engine: Engine = make_engine(config.database_url, **options)
         self.read_engine: Engine = (make_engine(config.database_url, immediate=False, **options)
                                     if self.engine.dialect.name == "sqlite" else self.engine)
+        replica = config.core.database.replica_url
+        #: the PostgreSQL streaming replica reads go to (``[database] replica_url``), or None.
+        self.replica_engine: Engine | None = (
+            make_engine(replica, pool_pre_ping=True, connect_args={"connect_timeout": 3},
+                        **options) if replica else None)
+        self._replica_down_until = 0.0
         self.categories: Registry[Category] = Registry("category")
         self.sources: Registry[IntakeSource] = Registry("intake source")
         self.roles: Registry[Role] = Registry("role")
@@ -200,9 +209,39 @@ class Deployment:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session (on SQLite, one that never takes the write lock): for queries of
-        a plugin's own tables."""
+        a plugin's own tables. With ``[database] replica_url`` it reads the replica, which may
+        lag the primary by a moment — use :meth:`primary` to see what was just written."""
+        with self.read_connection() as conn, Session(conn) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def primary(self) -> Iterator[Session]:
+        """A read-only session on the primary database: for reads that must see the latest
+        writes (sign-in, tokens, the job queue, the audit log)."""
         with Session(self.read_engine) as s, s.begin():
             yield s
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A connection for reading: the replica when one is configured and answers (else, for
+        ``replica_retry_seconds``, the primary), otherwise the primary's read engine."""
+        conn = self._replica_connection()
+        if conn is None:
+            conn = self.read_engine.connect()
+        with conn:
+            yield conn
+
+    def _replica_connection(self) -> Connection | None:
+        if self.replica_engine is None or time.monotonic() < self._replica_down_until:
+            return None
+        try:
+            return self.replica_engine.connect()
+        except OperationalError as exc:
+            retry = self.config.core.database.replica_retry_seconds
+            self._replica_down_until = time.monotonic() + retry
+            db_log.warning("the replica does not answer (%s); reading the primary for "
+                        "%d s", str(exc).splitlines()[0], retry)
+            return None
 
     def upgrade(self) -> list[str]:
         """``suyuan db upgrade``: the core's and every enabled plugin's migrations to their heads."""
@@ -231,8 +270,11 @@ class Deployment:
         return self.engine.dialect.name
 
     def close(self) -> None:
-        """Dispose of the database connections."""
+        """Write the queued audit entries, then dispose of the database connections."""
+        self.audit.close()
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+        if self.replica_engine is not None:
+            self.replica_engine.dispose()
 

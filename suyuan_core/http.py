@@ -138,12 +138,12 @@ def in_scope(d: Deployment, principal: Principal, permission: str, area_code: st
 
 
 def readable_case(d: Deployment, principal: Principal, case_id: int,
-                  permission: str | None = None) -> Case:
+                  permission: str | None = None, *, session: Session | None = None) -> Case:
     """The case if the caller may read it — else 404, as if it did not exist, so that ids outside
     one's remit reveal nothing — and, when ``permission`` is given, may act on it with that
-    permission in its area (else 403)."""
+    permission in its area (else 403). With ``session``, read in that transaction."""
     try:
-        case = d.cases.get(case_id)
+        case = d.cases.get(case_id, session)
     except NotFound:
         case = None
     if case is not None and principal.granted(READ, d.areas.tree.path(case.area_code)) and \

@@ -214,7 +214,7 @@ class AccountService:
 
     def users(self) -> list[UserInfo]:
         u, g = tables.users.c, tables.user_grants.c
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             rows = s.execute(select(tables.users).order_by(u.username)).all()
             grants: dict[int, list[tuple[str, str]]] = {}
             for user_id, role, area in s.execute(select(g.user_id, g.role, g.area_code)
@@ -281,7 +281,7 @@ class AccountService:
 
         if session is not None:
             return load(session)
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             return load(s)
 
     def _principal(self, user: Any, grant_rows: Any, via: str,
@@ -307,7 +307,7 @@ class AccountService:
                          acts_for=user.acts_for, grid_path=grid_path)
 
     def as_user(self, username: str, via: str = "cli") -> Principal:
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             return self.principal(self._user_id(s, username), via=via, session=s)
 
     # -- API tokens ------------------------------------------------------------------------
@@ -331,7 +331,7 @@ class AccountService:
 
     def tokens(self, username: str) -> list[TokenInfo]:
         t = tables.api_tokens.c
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             user_id = self._user_id(s, username)
             rows = s.execute(select(tables.api_tokens).where(t.user_id == user_id)
                              .order_by(t.id)).all()
@@ -369,7 +369,7 @@ class AccountService:
             raise invalid
         t = tables.api_tokens.c
         now = times.to_db(times.now())
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             row = s.execute(select(t.user_id, t.expires_at, t.revoked_at)
                             .where(t.token_hash == _sha256(token))).first()
             if row is None or row.revoked_at is not None or (
@@ -386,7 +386,7 @@ class AccountService:
         """The cookie signing key: made once per deployment and kept in the database."""
         if self._secret is None:
             k = tables.account_secrets.c
-            with self.d.reading() as s:
+            with self.d.primary() as s:
                 value = s.scalar(select(k.value).where(k.name == "session_key"))
             if value is None:
                 try:
@@ -395,7 +395,7 @@ class AccountService:
                         s.execute(tables.account_secrets.insert(),
                                   {"name": "session_key", "value": value})
                 except IntegrityError:  # another worker made it first
-                    with self.d.reading() as s:
+                    with self.d.primary() as s:
                         value = s.scalar(select(k.value).where(k.name == "session_key"))
             assert value is not None
             self._secret = bytes.fromhex(value)
@@ -433,7 +433,7 @@ class AccountService:
             self._throttle(s, username, ip)
             s.execute(tables.login_failures.insert(),
                       {"username": username[:64], "ip": ip[:64], "at": times.to_db(now)})
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             user = s.execute(select(tables.users).where(u.username == username)).first()
         ok = False
         try:
@@ -473,7 +473,7 @@ class AccountService:
     def check_password(self, username: str, password: str) -> bool:
         """Whether ``password`` is the user's (no session, no audit entry, no throttling): used
         to tell whether the demo login still works before printing it."""
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             digest = s.scalar(select(tables.users.c.password_hash)
                               .where(tables.users.c.username == username))
         if not digest:
@@ -496,7 +496,7 @@ class AccountService:
         if key is None:
             raise expired
         w = tables.web_sessions.c
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             row = s.execute(select(w.user_id, w.csrf_token, w.expires_at)
                             .where(w.id == key)).first()
             if row is None or row.expires_at <= times.to_db(times.now()):  # type: ignore[operator]

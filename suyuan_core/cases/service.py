@@ -192,13 +192,18 @@ class CaseService:
             return times.from_db(last)
         return at
 
-    def timeline(self, case_id: int) -> list[CaseEvent]:
-        """Every event of the case, oldest first (404 for an unknown case)."""
-        self.get(case_id)
+    def timeline(self, case_id: int, session: Session | None = None) -> list[CaseEvent]:
+        """Every event of the case, oldest first (404 for an unknown case). With ``session``,
+        read in that transaction (a case page reads the case and its timeline in one)."""
         e = tables.case_events.c
-        with self.d.reading() as s:
-            rows = s.execute(select(tables.case_events).where(e.case_id == case_id)
-                             .order_by(e.seq)).all()
+        query = select(tables.case_events).where(e.case_id == case_id).order_by(e.seq)
+        if session is not None:
+            rows = session.execute(query).all()
+        else:
+            with self.d.reading() as s:
+                rows = s.execute(query).all()
+        if not rows:  # every case has its `reported` event: none means no case (404)
+            self.get(case_id, session)
         return [CaseEvent(case_id=r.case_id, seq=r.seq, kind=r.kind, actor=r.actor,
                           occurred_at=times.from_db(r.occurred_at),  # type: ignore[arg-type]
                           data=r.data or {},

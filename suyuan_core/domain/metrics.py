@@ -101,6 +101,10 @@ class MetricDefinition:
     #: for computed metrics: (deployment, area_code, period) → (numerator, denominator), read from
     #: the provider's own tables on demand; split by area and period only.
     compute: Callable[..., tuple[int, int]] | None = None
+    #: optionally, the same for many areas in one go: ``(deployment, area_codes, period) →``
+    #: ``{area_code: (numerator, denominator)}`` — what a dashboard's table of areas ×
+    #: metrics calls (:meth:`MetricService.figures`) instead of ``compute`` once per area.
+    compute_many: Callable[..., Mapping[str, tuple[int, int]]] | None = None
     compute_doc: str = ""
     #: a computed metric's drill-down: ``(deployment, area_code, period, part) →`` the records
     #: its numerator (``part="numerator"``) or denominator counts, as references
@@ -130,6 +134,10 @@ class MetricDefinition:
                                   "counts", field="MetricDefinition.drill", rule="drill",
                                   hint="declare gauge_where=lambda c, at: <condition on cases> "
                                        "(the core counts and drills it), or pass drill=")
+        if self.compute_many is not None and self.compute is None:
+            raise ValidationError(f"metric {self.key}: compute_many= is the batch form of "
+                                  "compute=; give compute= too", field="MetricDefinition.compute",
+                                  rule="formula")
         if self.records is not None and self.compute is None:
             raise ValidationError(f"metric {self.key}: records= drills down a computed metric; "
                                   "an event or gauge metric drills down to its cases by itself",

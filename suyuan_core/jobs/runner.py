@@ -113,7 +113,7 @@ class JobService:
         yield job.slot(at, self.tz)
         r = t.job_runs.c
         stale = _utc(at) - dt.timedelta(minutes=STALE_MINUTES)
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             rows = s.execute(select(r.slot).where(
                 r.job == job.name, r.attempts <= job.retries,
                 ((r.status == "failed") & (r.next_try_at <= _utc(at)))
@@ -181,7 +181,7 @@ class JobService:
 
     # -- reading ---------------------------------------------------------------------------
     def get_run(self, run_id: int) -> JobRun:
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             row = s.execute(select(t.job_runs).where(t.job_runs.c.id == run_id)).one()
         return JobRun(**row._asdict())
 
@@ -194,7 +194,7 @@ class JobService:
             query = query.where(r.job == job)
         if status:
             query = query.where(r.status == status)
-        with self.d.reading() as s:
+        with self.d.primary() as s:
             return [JobRun(**row._asdict()) for row in s.execute(query)]
 
     def last_runs(self) -> dict[str, JobRun]:

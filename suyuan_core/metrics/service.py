@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, tuple_
 
 from suyuan_core import times
 from suyuan_core.areas.tree import ROLLUP_LEVEL
@@ -102,11 +102,45 @@ class MetricService:
             return Figure(key, area_code, str(period), num, den, m.value(num, den),
                           category, source)
         grain, starts = period.rollup_keys()
-        with self.deployment.read_engine.connect() as conn:
+        with self.deployment.read_connection() as conn:
             num, den = self.deployment.rollup.sums(conn, key, area_code, grain, starts[0],
                                                    starts[-1], category, source)
         return Figure(key, area_code, str(period), int(num), int(den), m.value(int(num), int(den)),
                       category, source)
+
+    def figures(self, keys: Sequence[str], area_codes: Sequence[str],
+                period: Period) -> dict[tuple[str, str], Figure]:
+        """Every ``(key, area_code)`` figure of a table of metrics × areas (a dashboard panel's
+        row per child area), batched: the rollup lookups share one read connection, a computed
+        metric with ``compute_many`` is asked once for all the areas; the rest (gauges, grids
+        counted from their events) are read as :meth:`figure` does. Same values as
+        :meth:`figure`, one by one."""
+        tree = self.deployment.areas.tree
+        for code in area_codes:
+            tree.get(code)
+        defs = [self.definition(k) for k in keys]
+        out: dict[tuple[str, str], Figure] = {}
+        rolled = [(m, c) for m in defs if m.numerator is not None for c in area_codes
+                  if self._rolled_up(c)]
+        if rolled:
+            grain, starts = period.rollup_keys()
+            with self.deployment.read_connection() as conn:
+                for m, code in rolled:
+                    num, den = self.deployment.rollup.sums(conn, m.key, code, grain, starts[0],
+                                                           starts[-1], None, None)
+                    out[(m.key, code)] = Figure(m.key, code, str(period), int(num), int(den),
+                                                m.value(int(num), int(den)))
+        for m in defs:
+            if m.compute_many is not None and area_codes:
+                many = m.compute_many(self.deployment, list(area_codes), period)
+                for code in area_codes:
+                    num, den = (int(x) for x in many.get(code, (0, 0)))
+                    out[(m.key, code)] = Figure(m.key, code, str(period), num, den,
+                                                m.value(num, den))
+            for code in area_codes:
+                if (m.key, code) not in out:
+                    out[(m.key, code)] = self.figure(m.key, code, period)
+        return out
 
     def _rolled_up(self, area_code: str) -> bool:
         return self.deployment.areas.tree.get(area_code).level >= ROLLUP_LEVEL
@@ -140,7 +174,7 @@ class MetricService:
             yield batch, self._latest(batch) if need else {}
 
     def _latest(self, batch: list[EventFacts]) -> Latest:
-        with self.deployment.read_engine.connect() as conn:
+        with self.deployment.read_connection() as conn:
             return self.deployment.rollup.latest(conn, batch)
 
     def breakdown(self, key: str, area_code: str, period: Period, by: str) -> list[Figure]:
@@ -199,7 +233,17 @@ class MetricService:
         events of cases merged into another right now (they count in no figure), in the query
         rather than in a set held in memory."""
         e = tables.case_events.c
-        query = select(*FACT_COLUMNS).order_by(e.case_id, e.seq)
+        query = self._events_query(kinds, area_code, period, category, source, merged
+                                   ).order_by(e.case_id, e.seq)
+        with self.deployment.reading() as session:
+            for row in session.execute(query.execution_options(yield_per=5000)):
+                yield facts_from_row(row)
+
+    def _events_query(self, kinds: frozenset[str] | None, area_code: str | None,
+                      period: Period | None, category: str | None, source: str | None,
+                      merged: bool) -> Any:
+        e = tables.case_events.c
+        query = select(*FACT_COLUMNS)
         if not merged:
             c = tables.cases.c
             query = query.where(~exists().where(c.id == e.case_id, c.merged_into.is_not(None)))
@@ -214,9 +258,77 @@ class MetricService:
             query = query.where(e.category == category)
         if source is not None:
             query = query.where(e.source == source)
-        with self.deployment.reading() as session:
-            for row in session.execute(query.execution_options(yield_per=5000)):
-                yield facts_from_row(row)
+        return query
+
+    def drill_page(self, key: str, area_code: str, period: Period, *,
+                   category: str | None = None, source: str | None = None,
+                   part: str = "numerator", before: int | None = None,
+                   limit: int = 50) -> tuple[list[int], bool]:
+        """One page of :meth:`drill`, newest case first: at most ``limit`` ids below ``before``,
+        and whether more follow. The events are read backwards along their ``(case_id, seq)``
+        index in chunks (keyset: each chunk starts below the last event read) until the page is
+        full, so a page costs about its own cases' events — not the whole figure again."""
+        m = self.definition(key)
+        self._check_dims(m, category, source)
+        rule = m.numerator if part == "numerator" else m.denominator
+        if m.is_computed or part not in ("numerator", "denominator") or (
+                m.gauge is not None):
+            ids = sorted(self.drill(key, area_code, period, category=category, source=source,
+                                    part=part), reverse=True)  # refuses, or a gauge's own drill
+            below = [i for i in ids if before is None or i < before]
+            return below[:limit], len(below) > limit
+        if m.gauge_where is not None:
+            c = tables.cases.c
+            query = select(c.id).where(self._gauge_where(m, area_code, times.now()))
+            if before is not None:
+                query = query.where(c.id < before)
+            with self.deployment.reading() as session:
+                found = list(session.scalars(query.order_by(c.id.desc()).limit(limit + 1)))
+            return found[:limit], len(found) > limit
+        if rule is None:
+            return [], False
+        e = tables.case_events.c
+        base = self._events_query(m.kinds, area_code, period, category, source, False)
+        chunk = max(200, 8 * limit)
+        position: tuple[int, int] | None = (before, 0) if before is not None else None
+        found_ids: list[int] = []
+        seen: set[int] = set()
+        while len(found_ids) <= limit:
+            query = base
+            if position is not None:
+                query = query.where(tuple_(e.case_id, e.seq) < tuple_(*position))
+            with self.deployment.reading() as session:
+                rows = session.execute(query.order_by(e.case_id.desc(), e.seq.desc())
+                                       .limit(chunk)).all()
+            if not rows:
+                break
+            position = (rows[-1].case_id, rows[-1].seq)
+            facts = [facts_from_row(r) for r in rows]
+            latest = self._latest(facts) if m.once_per_case else {}
+            for f in facts:
+                if f.case_id not in seen and rule.counts(f) and any(m.counted(f, latest)):
+                    seen.add(f.case_id)
+                    found_ids.append(f.case_id)
+            if len(rows) < chunk:
+                break
+        found_ids.sort(reverse=True)
+        return found_ids[:limit], len(found_ids) > limit
+
+    def drill_count(self, key: str, area_code: str, period: Period, *,
+                    category: str | None = None, source: str | None = None,
+                    part: str = "numerator") -> int:
+        """How many cases :meth:`drill` lists. Read from the figure when it counts each case
+        once (``once_per_case``, or events that happen once a case such as ``reported``);
+        otherwise the drill-down is counted once."""
+        m = self.definition(key)
+        rule = m.numerator if part == "numerator" else m.denominator
+        once = m.once_per_case or (rule is not None and rule.kinds <= {"reported"})
+        if once and not m.is_gauge and not m.is_computed and part in ("numerator",
+                                                                       "denominator"):
+            f = self.figure(key, area_code, period, category=category, source=source)
+            return f.num if part == "numerator" else f.den
+        return len(self.drill(key, area_code, period, category=category, source=source,
+                              part=part))
 
     def drill(self, key: str, area_code: str, period: Period, *, category: str | None = None,
               source: str | None = None, part: str = "numerator",

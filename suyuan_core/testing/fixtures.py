@@ -28,6 +28,24 @@ def deployment(make_deployment: DeploymentFactory) -> Deployment:
     return make_deployment()
 
 
+@pytest.fixture(scope="session")
+def pg_replica() -> Iterator[Any]:
+    """A real PostgreSQL hot standby streaming from the test database's cluster (see
+    :mod:`suyuan_core.testing.replica`), made once per session and dropped after; skips with the
+    reason when it cannot be made (no PostgreSQL, no cluster tools, not root)."""
+    import os
+
+    from suyuan_core.testing.kit import ENV_URL
+    from suyuan_core.testing.replica import streaming_replica, unavailable
+
+    url = os.environ.get(ENV_URL)
+    reason = unavailable(url)
+    if reason or url is None:
+        pytest.skip(reason or "no database")
+    with streaming_replica(url) as replica:
+        yield replica
+
+
 @pytest.fixture
 def factories(deployment: Deployment) -> Factories:
     """Factories for cases and roster members bound to ``deployment``."""

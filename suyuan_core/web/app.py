@@ -155,7 +155,8 @@ def create_app(deployment: Deployment, *, debug: bool = False,
     ticker = EmbeddedScheduler(deployment) if scheduler else None
     app = Litestar(
         on_startup=[ticker.start] if ticker else [],
-        on_shutdown=[ticker.stop] if ticker else [],
+        # the reads' audit entries queued in this process are written before it exits
+        on_shutdown=[*([ticker.stop] if ticker else []), deployment.audit.flush],
         route_handlers=[*core, *roots],
         state=State({"deployment": deployment, "pages": pages, "panels": panels,
                      "root_prefixes": frozenset(first_segments(roots))}),

@@ -120,6 +120,14 @@ def test_patrol_coverage_per_grid_per_week(sg):
         d.metric_service.drill("patrol_coverage_rate", "C", week)
     assert [f.num for f in d.metric_service.breakdown("patrol_coverage_rate", "C.T1", week,
                                                       "area")] == [2, 0]
+    # the dashboard panel's batch: every child area from one query, the same figures
+    areas = ["C", "C.T1", "C.T2", "C.T1.C1", "C.T1.C2", "C.T1.C1.G2", "C.T1.C1.G1.M1"]
+    many = sg.patrols.coverage_many(areas, week)
+    assert many == {a: sg.patrols.coverage(a, week) for a in areas}
+    assert many["C.T1.C1.G2"] == (1, 1) and many["C.T2"] == (0, 4)
+    batch = d.metric_service.figures(["patrol_coverage_rate"], areas, week)
+    assert [(batch[("patrol_coverage_rate", a)].num, batch[("patrol_coverage_rate", a)].den)
+            for a in areas] == [many[a] for a in areas]
 
 
 def alliance(sg):

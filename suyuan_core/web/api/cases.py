@@ -197,14 +197,20 @@ class CaseController(Controller):
 
 def _detail(d: Deployment, principal: Principal, request: Request[Any, Any, Any], case_id: int,
             reason: str | None, unmask: bool = False) -> CaseDetail:
-    """A case as the caller may see it; unmasked only with the right and a reason, audited."""
-    case, path = readable_case_path(d, principal, case_id)
+    """A case as the caller may see it; unmasked only with the right and a reason, audited (an
+    unmasking at once, a read in the next batch). The case and its timeline are read in one
+    transaction."""
+    with d.reading() as s:
+        case, path = readable_case_path(d, principal, case_id, s)
+        if unmask:
+            d.privacy.check_unmask(principal, path, reason)
+        events = d.cases.timeline(case_id, s)
     if unmask:
-        d.privacy.check_unmask(principal, path, reason)
-    events = d.cases.timeline(case_id)
-    d.audit.write(None, actor=principal.actor, action="case.unmask" if unmask else "case.read",
-                  record=f"case:{case_id}", reason=reason if unmask else None,
-                  ip=client_ip(request))
+        d.audit.write(None, actor=principal.actor, action="case.unmask", record=f"case:{case_id}",
+                      reason=reason, ip=client_ip(request))
+    else:
+        d.audit.read(actor=principal.actor, action="case.read", record=f"case:{case_id}",
+                     ip=client_ip(request))
     allowed = [a for a in d.cases.allowed(case) if principal.can(action_permission(a), path)]
     return CaseDetail(case=present(d, case, unmask),
                       timeline=[event_out(attrs.evolve(e, reason=d.privacy.text(e.reason, unmask)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+from sqlalchemy.orm import Session
 
 from suyuan_core import times
 from suyuan_core.accounts.principal import Principal
@@ -28,9 +29,10 @@ def action_permission(action: str) -> str:
     return ACTION_PERMISSION.get(action, "cases.transition")
 
 
-def readable_case_path(d: Deployment, principal: Principal, case_id: int) -> tuple[Case, str]:
+def readable_case_path(d: Deployment, principal: Principal, case_id: int,
+                       session: Session | None = None) -> tuple[Case, str]:
     """:func:`suyuan_core.http.readable_case`, with the case's area path (to check more rights)."""
-    case = readable_case(d, principal, case_id)
+    case = readable_case(d, principal, case_id, session=session)
     return case, d.areas.tree.path(case.area_code)
 
 

@@ -102,20 +102,17 @@ class MetricController(Controller):
         d = deployment
         code, p = _where(d, principal, area, period)
         require_area(d, principal, "cases.read", code)
-        ids = sorted(d.metric_service.drill(key, code, p, category=category, source=source,
-                                            part=part), reverse=True)
-        if cursor:
-            last = decode_cursor(cursor)
-            ids_after = [i for i in ids if i < last]
-        else:
-            ids_after = ids
-        chosen = ids_after[:limit]
+        svc = d.metric_service
+        # a page read backwards along the events' index (keyset), the count from the figure
+        chosen, more = svc.drill_page(key, code, p, category=category, source=source, part=part,
+                                      before=decode_cursor(cursor) if cursor else None,
+                                      limit=limit)
+        count = svc.drill_count(key, code, p, category=category, source=source, part=part)
         cases = (d.case_query.page(CaseFilter(ids=tuple(chosen),
                                               scope=tuple(principal.scope("cases.read"))),
                                    limit=max(len(chosen), 1)).cases if chosen else [])
-        more = len(ids_after) > limit
         now = times.now()
-        return DrillOut(metric=key, area_code=code, period=str(p), part=part, count=len(ids),
+        return DrillOut(metric=key, area_code=code, period=str(p), part=part, count=count,
                         items=[present(d, c, False, now) for c in cases],
                         next_cursor=encode_cursor(chosen[-1]) if more and chosen else None)
 

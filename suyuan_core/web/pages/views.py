@@ -221,15 +221,16 @@ def case_list(request: Request[Any, Any, Any]) -> Response[str]:
         code, period = _area_period(d, me, q.get("area"), q.get("period"))
         require_area(d, me, "cases.read", code)
         definition = d.metric_service.definition(q["metric"])
-        ids = sorted(d.metric_service.drill(q["metric"], code, period,
-                                            category=q.get("category"), source=q.get("source"),
-                                            part=q.get("part", "numerator")), reverse=True)
-        after = [i for i in ids if i < decode_cursor(cursor)] if cursor else ids
-        chosen = after[:50]
+        dims = {"category": q.get("category"), "source": q.get("source"),
+                "part": q.get("part", "numerator")}
+        chosen, more = d.metric_service.drill_page(
+            q["metric"], code, period, before=decode_cursor(cursor) if cursor else None,
+            limit=50, **dims)
         cases = (d.case_query.page(CaseFilter(ids=tuple(chosen), scope=scope),
                                    limit=max(len(chosen), 1)).cases if chosen else [])
-        nxt = encode_cursor(chosen[-1]) if len(after) > 50 and chosen else None
-        title = (definition, d.areas.tree.get(code), str(period), len(ids))
+        nxt = encode_cursor(chosen[-1]) if more and chosen else None
+        title = (definition, d.areas.tree.get(code), str(period),
+                 d.metric_service.drill_count(q["metric"], code, period, **dims))
     else:
         if q.get("area") and q["area"] not in d.areas.tree:
             raise ValidationError(f"no area with code {q['area']!r}", field="area", rule="exists")
@@ -267,13 +268,17 @@ def _case_page(request: Request[Any, Any, Any], case_id: int, reason: str | None
                unmask: bool = False) -> Response[str]:
     me = signed_in(request)
     d = deployment_of(request)
-    case, path = readable_case_path(d, me, case_id)
+    with d.reading() as s:
+        case, path = readable_case_path(d, me, case_id, s)
+        if unmask:
+            d.privacy.check_unmask(me, path, reason)
+        events = d.cases.timeline(case_id, s)
     if unmask:
-        d.privacy.check_unmask(me, path, reason)
-    d.audit.write(None, actor=me.actor, action="case.unmask" if unmask else "case.read",
-                  record=f"case:{case_id}", reason=reason if unmask else None,
-                  ip=client_ip(request))
-    events = d.cases.timeline(case_id)
+        d.audit.write(None, actor=me.actor, action="case.unmask", record=f"case:{case_id}",
+                      reason=reason, ip=client_ip(request))
+    else:
+        d.audit.read(actor=me.actor, action="case.read", record=f"case:{case_id}",
+                     ip=client_ip(request))
     allowed = [a for a in d.cases.allowed(case) if me.can(action_permission(a), path)]
     can_note = me.can("cases.transition", path) or me.can("cases.create", path)
     candidates = d.routing.propose(case)[:5] if "assign" in allowed else []
@@ -431,8 +436,9 @@ def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
                                 request.query_params.get("period"))
     svc = d.metric_service
     figures = []
+    found = svc.figures([m.key for m in d.metrics], [code], period)  # one batch
     for m in d.metrics:
-        f = svc.figure(m.key, code, period)
+        f = found[(m.key, code)]
         value = "—" if f.value is None else (f"{f.value:.2f}%" if m.unit == "percent" else f.value)
         figures.append((m, value, f, drill_url(m.key, code, str(period))))
     series = svc.breakdown("cases_received", code, period, "period")

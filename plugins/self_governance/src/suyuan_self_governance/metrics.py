@@ -31,6 +31,13 @@ def _patrol_coverage(deployment: Deployment, area_code: str, period: Period) -> 
     return Patrols(deployment).coverage(area_code, period)
 
 
+def _patrol_coverage_many(deployment: Deployment, area_codes: list[str],
+                          period: Period) -> dict[str, tuple[int, int]]:
+    from suyuan_self_governance.patrols import Patrols
+
+    return Patrols(deployment).coverage_many(area_codes, period)
+
+
 def _sunday_attendance(deployment: Deployment, area_code: str, period: Period) -> tuple[int, int]:
     from suyuan_self_governance.sunday import CitizensSunday
 
@@ -77,7 +84,8 @@ METRICS = [
                             _source("patrol"))),
     MetricDefinition(
         key="patrol_coverage_rate", label=("网格巡查覆盖率(周)", "Patrol coverage per grid-week"),
-        unit="percent", compute=_patrol_coverage, dimensions=AREA_PERIOD,
+        unit="percent", compute=_patrol_coverage, compute_many=_patrol_coverage_many,
+        dimensions=AREA_PERIOD,
         compute_doc="grid-weeks with at least one patrol ÷ grid-weeks (grids in the area × "
                     "Monday–Sunday weeks of the period)"),
     MetricDefinition(

@@ -95,27 +95,44 @@ class Patrols:
         """(grid-weeks with a patrol, grid-weeks) for the grids in ``area_code`` over ``period``.
         A week is Monday–Sunday in the deployment's time zone; a period's weeks are those of its
         days."""
+        return self.coverage_many([area_code], period)[area_code]
+
+    def coverage_many(self, area_codes: list[str], period: Period) -> dict[str, tuple[int, int]]:
+        """:meth:`coverage` of several areas from one query (a dashboard's row per child area)."""
         tree = self.d.areas.tree
-        area = tree.get(area_code)
-        if area.level is Level.micro_grid:
-            area_code = tree.parent_at(area_code, Level.grid) or area_code
-        grids = [c for c in tree.subtree(area_code) if tree.get(c).level is Level.grid]
+        codes = {}
+        for code in area_codes:
+            area = tree.get(code)
+            codes[code] = (tree.parent_at(code, Level.grid) or code
+                           if area.level is Level.micro_grid else code)
         days = (period.end - period.start).days
-        weeks = sorted({period.start + dt.timedelta(days=i) - dt.timedelta(
+        weeks = len({period.start + dt.timedelta(days=i) - dt.timedelta(
             days=(period.start + dt.timedelta(days=i)).weekday()) for i in range(days)})
         here = zone(self.d)
         start = dt.datetime.combine(period.start, dt.time(), here)
         end = dt.datetime.combine(period.end, dt.time(), here)
         p = m.patrols.c
+        paths = {code: tree.path(scope) for code, scope in codes.items()}
+        outer: list[str] = []  # the subtrees to read: a child's lies inside its parent's
+        for path in sorted(set(paths.values())):
+            if not any(path.startswith(o) for o in outer):
+                outer.append(path)
         with self.d.reading() as s:
-            rows = s.execute(sa.select(p.grid_code, p.started_at).where(
-                under(p.grid_path, tree.path(area_code)), p.started_at >= to_db(start),
-                p.started_at < to_db(end))).all()
-        covered = set()
-        for grid, started in rows:
+            rows = s.execute(sa.select(p.grid_code, p.grid_path, p.started_at).where(
+                sa.or_(*[under(p.grid_path, path) for path in outer]),
+                p.started_at >= to_db(start), p.started_at < to_db(end))).all()
+        covered: dict[str, set[tuple[str, dt.date]]] = {code: set() for code in codes}
+        for grid, grid_path, started in rows:
             day = local_date(self.d, started.replace(tzinfo=dt.UTC))
-            covered.add((grid, day - dt.timedelta(days=day.weekday())))
-        return len(covered), len(grids) * len(weeks)
+            week = (grid, day - dt.timedelta(days=day.weekday()))
+            for code, path in paths.items():
+                if grid_path.startswith(path):
+                    covered[code].add(week)
+        out = {}
+        for code, scope in codes.items():
+            grids = sum(1 for c in tree.subtree(scope) if tree.get(c).level is Level.grid)
+            out[code] = (len(covered[code]), grids * weeks)
+        return out
 
     def list(self, grid_code: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         p = m.patrols.c

@@ -146,8 +146,13 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
     svc = d.metric_service
     metrics = [d.metrics[k] for k in PANEL_METRICS if k in d.metrics]
 
+    tree = d.areas.tree
+    children = sorted(tree.children.get(area_code, []))
+    # one batch for the whole table (child areas × metrics), not a figure at a time
+    found = svc.figures([m.key for m in metrics], [area_code, *children], period)
+
     def cell(key: str, code: str) -> dict[str, Any]:
-        f = svc.figure(key, code, period)
+        f = found[(key, code)]
         m = d.metrics[key]
         link = None
         if m.compute is None:
@@ -155,8 +160,6 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
         return {"value": None if f.value is None else f"{f.value:.2f}%", "num": f.num,
                 "den": f.den, "link": link}
 
-    tree = d.areas.tree
-    children = sorted(tree.children.get(area_code, []))
     rows = [(tree.get(c), [cell(m.key, c) for m in metrics]) for c in children]
     return render(lang, "panel.html", metrics=metrics, total=[cell(m.key, area_code)
                                                               for m in metrics],

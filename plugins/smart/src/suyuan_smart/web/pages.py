@@ -413,7 +413,7 @@ def order_page(deployment: Deployment, principal: Principal, query: dict[str, An
     path = d.areas.tree.path(case.area_code)
     is_unit_only = not me.can(DISPATCH, path) and me.can(HANDLE, path)
     caller = None if (is_unit_only and case.data.get("caller_confidential")) else _caller(d, case)
-    d.audit.write(None, actor=me.actor, action="case.read", record=f"case:{case_id}")
+    d.audit.read(actor=me.actor, action="case.read", record=f"case:{case_id}")
     names = {u.code: u.name for u in _units(d)}
     return render(lang, "order.html", me=me, case=case, caller=caller,
                   confidential=bool(case.data.get("caller_confidential")),
