@@ -175,6 +175,7 @@ class BulkWriter:
 
     def _write(self, records: Sequence[CaseRecord]) -> BulkResult:
         d = self.d
+        self._check_assignees(records)
         tree = d.areas.tree
         observe = bool(d.hook.suyuan_case_after_transition.get_hookimpls())
         with d.transaction() as s:
@@ -225,6 +226,33 @@ class BulkWriter:
                         d.hook.suyuan_case_after_transition(case=after, event=event, deployment=d,
                                                             session=s)
             return BulkResult(len(ids), skipped, ids)
+
+    def _check_assignees(self, records: Sequence[CaseRecord]) -> None:
+        """Every handler the batch assigns to is on the roster (as the API and the forms
+        require): one query per kind for the whole batch; the first line naming someone who is
+        not fails, before anything is written."""
+        first_seen: dict[str, tuple[int, str]] = {}
+        for record in records:
+            for i, spec in enumerate(record.events):
+                assignees = spec.data.get("assignees")
+                if assignees is None:
+                    continue
+                where = f"events[{i}].data.assignees"
+                if not isinstance(assignees, list):
+                    raise ImportFailed(record.line, where, "must be a list of handlers, e.g. "
+                                       '["person:M0001", "organisation:U01"]')
+                for handler in assignees:
+                    first_seen.setdefault(str(handler), (record.line, where))
+        if not first_seen:
+            return
+        missing = self.d.roster.missing_handlers(first_seen)
+        if missing:
+            handler = min(missing, key=lambda h: first_seen[h])
+            line, where = first_seen[handler]
+            raise ImportFailed(line, where, f"{handler[:60]!r} is not on the roster (import "
+                               "it first with `suyuan roster import` or `roster "
+                               "import-organisations`, or write person:<id> / "
+                               "organisation:<id>)")
 
     @staticmethod
     def _allocate_ids(s: Session, count: int) -> list[int]:
