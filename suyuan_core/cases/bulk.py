@@ -22,10 +22,16 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.orm import Session
 
 from suyuan_core import integrity, times
-from suyuan_core.cases.service import NewCase, case_columns, event_row, facts_of
+from suyuan_core.cases.service import (
+    MERGE_KINDS,
+    NewCase,
+    case_columns,
+    event_row,
+    facts_of,
+)
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.metrics import EventFacts
-from suyuan_core.errors import ImportFailed, SuyuanError
+from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -150,6 +156,9 @@ class CaseRecord:
     events: Sequence[EventSpec] = ()
     actor: str = "import"
     line: int = 0
+    #: the id the case must get (a restore: ``cases import --keep-ids``); None: the next one.
+    #: Only with it may the history hold ``merge`` / ``unmerge`` events (their ids stay right).
+    case_id: int | None = None
 
 
 @attrs.frozen
@@ -194,7 +203,7 @@ class BulkWriter:
             if not todo:
                 return BulkResult(0, skipped, [])
             # With the ids known up front, every case and event is built with its own id once.
-            ids = self._allocate_ids(s, len(todo))
+            ids = self._ids(s, todo)
             now = times.now()
             case_rows: list[dict[str, Any]] = []
             event_rows: list[dict[str, Any]] = []
@@ -214,8 +223,10 @@ class BulkWriter:
                                  for event, before, after in history]
                 integrity.chain_events(rows_of_case)  # a new case: its chain starts here
                 event_rows.extend(rows_of_case)
-                for event, before, after in history:
-                    facts.append(facts_of(event, before, after))
+                merged = final.merged_into is not None  # as the merge service leaves it:
+                for event, before, after in history:  # a merged case counts nowhere
+                    fact = facts_of(event, before, after)
+                    facts.append(fact if fact.merged == merged else _replace(fact, merged=merged))
                 histories.append(history)
             _insert_many(s, tables.cases, case_rows)
             _insert_many(s, tables.case_events, event_rows)
@@ -253,6 +264,28 @@ class BulkWriter:
                                "it first with `suyuan roster import` or `roster "
                                "import-organisations`, or write person:<id> / "
                                "organisation:<id>)")
+
+    def _ids(self, s: Session, todo: list[CaseRecord]) -> list[int]:
+        """The records' own ids when they carry them (refused when one is taken), else new."""
+        wanted = [r.case_id for r in todo]
+        if all(i is None for i in wanted):
+            return self._allocate_ids(s, len(todo))
+        if any(i is None for i in wanted):
+            line = next(r.line for r in todo if r.case_id is None)
+            raise ImportFailed(line, "id", "either every row keeps its id or none does")
+        ids = [int(i) for i in wanted if i is not None]
+        taken = set(s.scalars(select(tables.cases.c.id).where(tables.cases.c.id.in_(ids))))
+        seen: set[int] = set()
+        for record, i in zip(todo, ids, strict=True):
+            if i in taken or i in seen:
+                raise ImportFailed(record.line, "id", f"case {i} is already there (keeping "
+                                   "ids restores into a fresh deployment)")
+            seen.add(i)
+        if s.get_bind().dialect.name == "postgresql":  # later inserts go on after the largest
+            s.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
+                           "GREATEST(:m, (SELECT COALESCE(MAX(id), 1) FROM cases)))"),
+                      {"m": max(ids)})
+        return ids
 
     @staticmethod
     def _allocate_ids(s: Session, count: int) -> list[int]:
@@ -295,9 +328,15 @@ class BulkWriter:
         history: list[tuple[CaseEvent, Case | None, Case]] = [(first, None, current)]
         last = first.occurred_at
         for spec in record.events:
+            merging = spec.kind in MERGE_KINDS
+            if merging and record.case_id is None:
+                raise ValidationError(f"a {spec.kind!r} event names another case by its id",
+                                      field="kind", rule="keep_ids",
+                                      hint="import the export with --keep-ids into a fresh "
+                                           "deployment, or merge after importing")
             event, after = cases.plan(s, current, spec.kind, actor=spec.actor,
                                       data=dict(spec.data), reason=spec.reason,
-                                      at=spec.occurred_at, after_time=last)
+                                      at=spec.occurred_at, after_time=last, merging=merging)
             history.append((event, current, after))
             current, last = after, spec.occurred_at
         return history
