@@ -7,8 +7,9 @@ the first event of a case chaining from ``""``; each audit entry chains from the
 (in id order). A chain cut at its end is still a valid chain, so the database keeps each
 chain's head (its last row's number and digest) in ``chain_heads`` by triggers of its own
 (migration c0008). :func:`check` recomputes every chain, compares its end with its head, and
-names the first event that was edited, removed (the last one too) or inserted — ``suyuan integrity`` prints it, and ``metrics verify`` runs it too (a
-rebuild from edited events would otherwise agree with itself).
+names the first event that was edited, removed (the last one too) or inserted — ``suyuan
+integrity`` prints it, and ``metrics verify`` runs it too (a rebuild from edited events would
+otherwise agree with itself).
 
 The canonical form (version 1) is JSON with sorted keys of the columns below, date-times as
 naive-UTC ISO text, as the database stores them. Changing it needs a migration that re-chains.
