@@ -330,8 +330,10 @@ class BulkWriter:
         for spec in record.events:
             merging = spec.kind in MERGE_KINDS
             if merging and record.case_id is None:
-                raise ValidationError(f"a {spec.kind!r} event names another case by its id",
-                                      field="kind", rule="keep_ids",
+                raise ValidationError(f"{spec.kind!r} events are written by the merge service "
+                                      "only; an import carries them only when restoring with "
+                                      "--keep-ids (they name another case by its id)",
+                                      field="kind", rule="merge_service",
                                       hint="import the export with --keep-ids into a fresh "
                                            "deployment, or merge after importing")
             event, after = cases.plan(s, current, spec.kind, actor=spec.actor,
