@@ -146,6 +146,8 @@ class EventSpec:
     actor: str = "import"
     data: dict[str, Any] = attrs.Factory(dict)
     reason: str | None = None
+    #: when the event was first recorded (a restore keeps it); None: now.
+    recorded_at: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -159,6 +161,8 @@ class CaseRecord:
     #: the id the case must get (a restore: ``cases import --keep-ids``); None: the next one.
     #: Only with it may the history hold ``merge`` / ``unmerge`` events (their ids stay right).
     case_id: int | None = None
+    #: when the case was first recorded (a restore keeps it); None: now.
+    recorded_at: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -216,11 +220,14 @@ class BulkWriter:
                     raise ImportFailed(record.line, exc.field, exc.message) from None
                 final = history[-1][2]
                 path = tree.path(final.area_code)
-                row = case_columns(final, path, now)
+                stamps = [record.recorded_at or now,
+                          *(spec.recorded_at or now for spec in record.events)]
+                row = case_columns(final, path, stamps[-1])
                 row["id"] = case_id
                 case_rows.append(row)
-                rows_of_case = [event_row(event, before, after, path, now)
-                                 for event, before, after in history]
+                rows_of_case = [event_row(event, before, after, path, stamp)
+                                for (event, before, after), stamp in zip(history, stamps,
+                                                                         strict=True)]
                 integrity.chain_events(rows_of_case)  # a new case: its chain starts here
                 event_rows.extend(rows_of_case)
                 merged = final.merged_into is not None  # as the merge service leaves it:

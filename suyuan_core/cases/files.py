@@ -82,6 +82,7 @@ def _as_registered(row: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]
     registered = {k: data.get(k) for k in ("title", "category", "source", "area_code", "kind",
                                            "level", "description", "source_ref", "parties")}
     return {**registered, "reported_at": first.get("occurred_at"),
+            "recorded_at": first.get("recorded_at"),
             "data": data.get("case_data") or {}, "events": row.get("events", [])[1:],
             "id": row.get("id")}
 
@@ -103,7 +104,8 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str,
         if missing:
             raise ValidationError("is required", field=missing[0], rule="required")
         # Columns of our own export that are derived from events are accepted and ignored.
-        unknown = set(row) - set(IMPORT_FIELDS) - set(EXPORT_FIELDS) - {"events", "data"}
+        unknown = set(row) - set(IMPORT_FIELDS) - set(EXPORT_FIELDS) - {"events", "data",
+                                                                        "recorded_at"}
         if unknown:
             raise ValidationError(f"unknown column(s) {', '.join(sorted(unknown))}",
                                   field=sorted(unknown)[0], rule="columns",
@@ -133,8 +135,11 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str,
             if at is None or not e.get("kind") or not isinstance(e["kind"], str):
                 raise ValidationError("every event needs kind and occurred_at",
                                       field=f"events[{i}]", rule="required")
+            recorded = (_time(e.get("recorded_at"), f"events[{i}].recorded_at", tz)
+                        if keep_ids else None)
             events.append(EventSpec(kind=e["kind"], occurred_at=at, actor=e.get("actor", actor),
-                                    data=dict(e.get("data") or {}), reason=e.get("reason")))
+                                    data=dict(e.get("data") or {}), reason=e.get("reason"),
+                                    recorded_at=recorded))
         case_id = None
         if keep_ids:
             try:
@@ -146,7 +151,9 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str,
                 raise ValidationError(f"{case_id} is not a case id", field="id", rule="range")
     except SuyuanError as exc:
         raise ImportFailed(line, exc.field, exc.message) from None
-    return CaseRecord(case=new, events=events, actor=reporter, line=line, case_id=case_id)
+    recorded_at = _time(row.get("recorded_at"), "recorded_at", tz) if keep_ids else None
+    return CaseRecord(case=new, events=events, actor=reporter, line=line, case_id=case_id,
+                      recorded_at=recorded_at)
 
 
 def read_rows(fh: TextIO, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -232,7 +239,7 @@ def _events_by_case(deployment: Deployment, ids_from: int, personal_data: bool
     the case row's own fields are where the history ended. Its parties are left out unless
     personal data is exported."""
     e = tables.case_events.c
-    query = (select(e.case_id, e.kind, e.actor, e.occurred_at, e.data, e.reason)
+    query = (select(e.case_id, e.kind, e.actor, e.occurred_at, e.recorded_at, e.data, e.reason)
              .where(e.case_id >= ids_from).order_by(e.case_id, e.seq)
              .execution_options(yield_per=5000))
     with deployment.reading() as s:
@@ -241,7 +248,8 @@ def _events_by_case(deployment: Deployment, ids_from: int, personal_data: bool
             if r.kind == "reported" and not personal_data and "parties" in data:
                 data = {k: v for k, v in data.items() if k != "parties"}
             yield r.case_id, {"kind": r.kind, "actor": r.actor,
-                              "occurred_at": _plain(r.occurred_at), "data": data,
+                              "occurred_at": _plain(r.occurred_at),
+                              "recorded_at": _plain(r.recorded_at), "data": data,
                               **({"reason": r.reason} if r.reason else {})}
 
 

@@ -32,8 +32,9 @@ def cases() -> None:
               help="Rows per transaction; a bad row rolls back its whole batch.")
 @click.option("--actor", default="import", show_default=True, help="Recorded as the events' actor.")
 @click.option("--keep-ids", is_flag=True,
-              help="Each case keeps the id of its row: restoring a `cases export --with-events` "
-                   "into a fresh deployment (merged cases keep pointing at the right case).")
+              help="Restore a `cases export --with-events` into a fresh deployment: each case "
+                   "keeps its id (merges keep pointing at the right case) and each event the "
+                   "time it was recorded (the digest chains come back the same).")
 @pass_state
 def import_(state: State, path: Path, fmt: str | None, batch_size: int, actor: str,
             keep_ids: bool) -> None:
