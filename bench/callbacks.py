@@ -20,7 +20,7 @@ from pathlib import Path
 
 from suyuan_core import NewCase
 from suyuan_core.cases.bulk import CaseRecord, EventSpec
-from suyuan_core.testing import DeploymentFactory
+from suyuan_core.testing import DeploymentFactory, Factories
 
 T0 = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
 STEPS = [("accept", {}), ("assign", {"assignees": ["person:X"]}), ("start", {}),
@@ -35,6 +35,7 @@ def main() -> None:
         factory = DeploymentFactory(Path(tmp))
         try:
             d = factory()
+            Factories(d).person(external_id="X")  # the assignee is on the roster
             records = [CaseRecord(NewCase(title="t", category="neighbour", source="walk_in",
                                           area_code="C.T1.C1.G1", occurred_at=T0),
                                   [EventSpec(kind, T0 + dt.timedelta(minutes=i + 1), data=data)

@@ -18,6 +18,7 @@ import attrs
 
 from suyuan_core import Deployment
 from suyuan_core.domain.areas import Area
+from suyuan_core.domain.roster import Person
 from suyuan_core.plugins import manager
 from suyuan_core.testing.kit import dump_toml
 
@@ -76,7 +77,15 @@ def fresh_deployment(directory: Path, name: str, plugins: list[str] | None = Non
     d = Deployment.from_file(write_config(directory, name, plugins))
     d.upgrade()
     d.areas.import_areas(bench_areas())
+    d.roster.save(bench_mediators())  # the synthetic histories assign to them
     return d
+
+
+def bench_mediators() -> list[Person]:
+    """The 1,191 mediators (``M0000`` …) the synthetic histories assign cases to: an import
+    refuses an assignee who is not on the roster."""
+    return [Person(external_id=f"M{i:04d}", name=f"调解员{i}", roles=("mediator",),
+                   areas=(COUNTY,)) for i in range(1191)]
 
 
 # -- synthetic cases ---------------------------------------------------------------------------

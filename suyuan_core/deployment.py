@@ -247,6 +247,7 @@ class Deployment:
         """``suyuan db upgrade``: the core's and every enabled plugin's migrations to their heads."""
         heads = migrate.upgrade(self.engine, self.migrations, self.migration_owners)
         self.areas.refresh()
+        self.roster.save_declared()
         return heads
 
     def new_revision(self, plugin: str, message: str) -> Path:

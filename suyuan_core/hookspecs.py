@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
         RouteProposal,
         Suggestion,
     )
-    from suyuan_core.domain.roster import Person, Role
+    from suyuan_core.domain.roster import Organisation, Person, Role
     from suyuan_core.jobs.spec import Job
     from suyuan_core.notifications.spec import NotificationKind
     from suyuan_core.plugins.spec import DashboardPanel, MigrationSource, Page
@@ -543,6 +543,25 @@ def suyuan_roster_member_changed(person: Person, change: str, deployment: Deploy
             if change == "removed":
                 deployment.audit.write(session, actor="acme", action="acme.member_left",
                                        record=f"person:{person.external_id}")
+    """
+
+
+@hookspec
+def suyuan_roster_organisations(deployment: Deployment) -> Sequence[Organisation] | None:
+    """Declare organisations that exist by configuration (e.g. the handling units a plugin's
+    config lists), so that assigning a case to them passes the roster check like any other.
+
+    Called by ``suyuan db upgrade`` (after the migrations) and after an area import, when the
+    area tree may have changed; the core saves what is returned onto the roster, idempotent on
+    ``external_id`` (an organisation whose ``area_code`` is not in the tree yet is left for the
+    next call). Return :class:`~suyuan_core.Organisation` objects, or None.
+
+    Example::
+
+        @hookimpl
+        def suyuan_roster_organisations(deployment):
+            county = deployment.areas.tree.roots()[0]
+            return [Organisation("U01", "县住建局", "handling_unit", county)]
     """
 
 

@@ -4,9 +4,12 @@
 DELETE, migrations c0003 and c0005). The chain is what catches someone who drops the trigger
 first: each event's digest is ``sha256(previous digest + "\\n" + the event in canonical form)``,
 the first event of a case chaining from ``""``; each audit entry chains from the entry before it
-(in id order). :func:`check` recomputes every chain and names the first event that was edited,
-removed or inserted — ``suyuan integrity`` prints it, and ``metrics verify`` runs it too (a
-rebuild from edited events would otherwise agree with itself).
+(in id order). A chain cut at its end is still a valid chain, so the database keeps each
+chain's head (its last row's number and digest) in ``chain_heads`` by triggers of its own
+(migration c0008). :func:`check` recomputes every chain, compares its end with its head, and
+names the first event that was edited, removed (the last one too) or inserted — ``suyuan
+integrity`` prints it, and ``metrics verify`` runs it too (a rebuild from edited events would
+otherwise agree with itself).
 
 The canonical form (version 1) is JSON with sorted keys of the columns below, date-times as
 naive-UTC ISO text, as the database stores them. Changing it needs a migration that re-chains.
@@ -21,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy import BigInteger, Connection, column, func, select, table, text
 
 #: the columns of a case event the digest covers (every column but the surrogate id).
 EVENT_FIELDS = ("case_id", "seq", "kind", "actor", "occurred_at", "recorded_at", "data",
@@ -131,23 +134,59 @@ def _event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
         yield dict(r._mapping)
 
 
+def _case_heads(conn: Connection) -> Iterator[tuple[int, int, str | None]]:
+    """``(case id, seq, digest)`` of every case chain's head, in case id order (streamed)."""
+    number = func.cast(func.substr(column("chain"), 6), BigInteger)
+    h = table("chain_heads", column("chain"), column("seq"), column("digest"))
+    query = (select(number, h.c.seq, h.c.digest).where(h.c.chain.like("case:%"))
+             .order_by(number))
+    for r in conn.execution_options(yield_per=5000).execute(query):
+        yield int(r[0]), int(r[1]), r[2]
+
+
+def _tail(chain: str, head_seq: int, last_seq: int) -> Break:
+    return Break(chain, last_seq + 1, f"missing: the chain's head (chain_heads) is at "
+                                      f"{head_seq} but its rows end at {last_seq} (the last "
+                                      "rows were removed)")
+
+
 def check_events(conn: Connection, limit: int = 100) -> tuple[int, int, list[Break]]:
-    """Every case's chain, and each case's version against its last event."""
+    """Every case's chain, its end against its head in ``chain_heads`` (a removed last event
+    leaves a valid shorter chain), and each case's version against its last event."""
     from suyuan_core.storage import tables
 
     breaks: list[Break] = []
     versions = dict(conn.execute(select(tables.cases.c.id, tables.cases.c.version)).all())
+    heads = _case_heads(conn)
+    head = next(heads, None)
     events = cases = 0
     current: int | None = None
     previous: str | None = None
     expected_seq = 1
     broken = False
 
+    def headless(before: int | None) -> None:
+        """Heads of cases (below ``before``) none of whose events are left."""
+        nonlocal head
+        while head is not None and (before is None or head[0] < before):
+            breaks.append(_tail(f"case:{head[0]}", head[1], 0))
+            head = next(heads, None)
+
     def close(case_id: int | None, last_seq: int) -> None:
+        nonlocal head
         if case_id is None:
             return
+        headless(case_id)
+        found, head = (head, next(heads, None)) if head and head[0] == case_id else (None, head)
         version = versions.pop(case_id, None)
-        if not broken and version is not None and version != last_seq:
+        if broken:
+            return
+        if found is None:
+            breaks.append(Break(f"case:{case_id}", last_seq, "has no head in chain_heads "
+                                "(written around the database's trigger)"))
+        elif found[1] != last_seq or found[2] != previous:
+            breaks.append(_tail(f"case:{case_id}", found[1], last_seq))
+        elif version is not None and version != last_seq:
             breaks.append(Break(f"case:{case_id}", last_seq + 1,
                                 f"missing: the case is at version {version} but its events "
                                 f"end at {last_seq} (events removed)"))
@@ -178,6 +217,7 @@ def check_events(conn: Connection, limit: int = 100) -> tuple[int, int, list[Bre
         if len(breaks) >= limit:
             return events, cases, breaks
     close(current, last_seq)
+    headless(None)
     for case_id, version in sorted(versions.items()):
         if version:
             breaks.append(Break(f"case:{case_id}", 1, "missing: the case has no events at all"))
@@ -204,6 +244,14 @@ def check_audit(conn: Connection, limit: int = 100) -> tuple[int, list[Break]]:
             if len(breaks) >= limit:
                 break
         previous = row["digest"]
+    h = table("chain_heads", column("chain"), column("seq"), column("digest"))
+    head = conn.execute(select(h.c.seq, h.c.digest).where(h.c.chain == "audit")).first()
+    last = int(row["id"]) if count else 0
+    if head is not None and (int(head[0]) != last or head[1] != previous):
+        breaks.append(_tail("audit", int(head[0]), last))
+    elif head is None and count:
+        breaks.append(Break("audit", last, "has no head in chain_heads (written around the "
+                                           "database's trigger)"))
     return count, breaks
 
 

@@ -63,7 +63,8 @@ def test_bulk_rows_equal_per_case_rows(deployment):
     assert deployment.cases.create(_new("A3"), actor="clerk").id == two + 1
 
 
-def test_import_file_is_consistent_and_idempotent(deployment, tmp_path):
+def test_import_file_is_consistent_and_idempotent(deployment, factories, tmp_path):
+    factories.person(external_id="M1")  # an assignee is on the roster
     path = tmp_path / "cases.jsonl"
     lines = []
     for i in range(30):

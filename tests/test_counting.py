@@ -224,6 +224,9 @@ def test_bulk_import_of_histories_with_callbacks_equals_the_single_event_path(
     from suyuan_core.cases.bulk import CaseRecord, EventSpec
 
     one, bulk = make_deployment(), make_deployment()
+    from suyuan_core.testing import Factories
+
+    Factories(bulk).person(external_id="X")  # the assignee is on the roster
     records = []
     for i in range(12):
         new = NewCase(title=f"t{i}", category="neighbour", source="walk_in",

@@ -70,8 +70,9 @@ def test_jsonl_round_trip_with_events(deployment, factories, tmp_path):
     assert result.exit_code == 0 and "exported 2 cases" in result.stdout
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in rows] == ["closed", "in_progress"]
-    assert [e["kind"] for e in rows[0]["events"]] == ["accept", "assign", "start", "resolve",
-                                                      "close", "callback"]
+    assert [e["kind"] for e in rows[0]["events"]] == ["reported", "accept", "assign", "start",
+                                                      "resolve", "close", "callback"]
+    assert "parties" not in rows[0]["events"][0]["data"]
     assert "parties" not in rows[0]  # personal data only with --personal-data
     # into a fresh deployment: the same states and figures come back from the events
     from suyuan_core.testing import DeploymentFactory
@@ -80,6 +81,9 @@ def test_jsonl_round_trip_with_events(deployment, factories, tmp_path):
     (tmp_path / "other").mkdir()
     try:
         other = factory()
+        from suyuan_core.testing import Factories
+
+        Factories(other).person(external_id="F1")  # the roster goes first: F1 is assigned
         result = run_cli(other, "cases", "import", str(out))
         assert result.exit_code == 0, result.output
         again = other.cases.find_by_source("hotline_12345", "WO-9")

@@ -232,6 +232,22 @@ def test_hook_suyuan_roster_candidates(with_hooks):
     assert d.routing.propose(case)[0].handler_id == "STUDIO-1"
 
 
+def test_hook_suyuan_roster_organisations(make_deployment):
+    """Organisations declared by configuration reach the roster once the tree has their area,
+    so assigning to them passes the roster check."""
+    from suyuan_core import Organisation
+    from suyuan_core.testing import standard_areas
+
+    d = make_deployment(areas=False, extra_plugins={"p": plugin_with(
+        "p", suyuan_roster_organisations=lambda: [
+            Organisation("U9", "县住建局", "handling_unit", "C.T2")])})
+    assert d.roster.organisations() == ()  # no tree yet: it waits
+    d.areas.import_areas(standard_areas())
+    assert [o.external_id for o in d.roster.organisations()] == ["U9"]
+    assert d.roster.missing_handlers(["organisation:U9", "organisation:U8"]) == {
+        "organisation:U8"}
+
+
 def test_hook_suyuan_startup(make_deployment):
     seen = []
     make_deployment(extra_plugins={"p": plugin_with(

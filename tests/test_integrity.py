@@ -73,7 +73,7 @@ def test_an_edited_event_is_named_even_without_the_trigger(deployment: Any) -> N
     assert run_cli(deployment, "metrics", "verify").exit_code == 1
 
 
-@pytest.mark.parametrize("seq,problem", [(2, "removed"), (3, "events removed")])
+@pytest.mark.parametrize("seq,problem", [(2, "removed"), (3, "last rows were removed")])
 def test_a_removed_event_is_named(deployment: Any, seq: int, problem: str) -> None:
     ids = _history(deployment)
     _drop_triggers(deployment, "case_events")
@@ -115,3 +115,51 @@ def test_bulk_imported_events_chain_too(deployment: Any, tmp_path: Any) -> None:
     assert run_cli(deployment, "cases", "import", str(path)).exit_code == 0
     report = _check(deployment)
     assert report.ok and report.events == 10
+
+
+def test_a_removed_last_event_is_named_even_with_the_case_row_rewound(deployment: Any) -> None:
+    """The tail: deleting a case's last event (and putting the case row back a version, as an
+    attacker with database access would) leaves a valid chain; its head in chain_heads shows."""
+    ids = _history(deployment)
+    _drop_triggers(deployment, "case_events")
+    with deployment.engine.begin() as conn:
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
+                     {"c": ids[0]})
+        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": ids[0]})
+    breaks = [str(b) for b in _check(deployment).breaks]
+    assert breaks == [f"case:{ids[0]} event 3: missing: the chain's head (chain_heads) is at 3 "
+                      "but its rows end at 2 (the last rows were removed)"]
+    r = run_cli(deployment, "integrity")
+    assert r.exit_code == 1 and f"case:{ids[0]} event 3" in r.stderr
+
+
+def test_a_case_whose_every_event_was_removed_is_named(deployment: Any) -> None:
+    ids = _history(deployment)
+    _drop_triggers(deployment, "case_events")
+    with deployment.engine.begin() as conn:
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c"), {"c": ids[2]})
+        conn.execute(text("DELETE FROM cases WHERE id = :c"), {"c": ids[2]})
+    breaks = [str(b) for b in _check(deployment).breaks]
+    assert breaks == [f"case:{ids[2]} event 1: missing: the chain's head (chain_heads) is at 3 "
+                      "but its rows end at 0 (the last rows were removed)"]
+
+
+def test_a_removed_last_audit_entry_is_named(deployment: Any) -> None:
+    _history(deployment)
+    _drop_triggers(deployment, "audit_log")
+    with deployment.engine.connect() as conn:
+        last = conn.scalar(text("SELECT MAX(id) FROM audit_log"))
+    with deployment.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": last})
+    breaks = [str(b) for b in _check(deployment).breaks]
+    assert breaks == [f"audit entry {last}: missing: the chain's head (chain_heads) is at "
+                      f"{last} but its rows end at {last - 1} (the last rows were removed)"]
+    assert run_cli(deployment, "integrity").exit_code == 1
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM chain_heads",
+                                 "UPDATE chain_heads SET seq = seq - 1"])
+def test_the_heads_only_move_forward(deployment: Any, sql: str) -> None:
+    _history(deployment)
+    with pytest.raises(DatabaseError), deployment.engine.begin() as conn:
+        conn.execute(text(sql))

@@ -120,6 +120,7 @@ class AreaService:
                     session.execute(tables.areas.update().where(tables.areas.c.code == r["code"])
                                     .values(**r))
         self._tree, self._places = tree, None
+        self.deployment.roster.save_declared()  # organisations waiting for their area
         return len(rows)
 
 

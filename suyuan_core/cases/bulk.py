@@ -22,10 +22,16 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.orm import Session
 
 from suyuan_core import integrity, times
-from suyuan_core.cases.service import NewCase, case_columns, event_row, facts_of
+from suyuan_core.cases.service import (
+    MERGE_KINDS,
+    NewCase,
+    case_columns,
+    event_row,
+    facts_of,
+)
 from suyuan_core.domain.cases import Case, CaseEvent
 from suyuan_core.domain.metrics import EventFacts
-from suyuan_core.errors import ImportFailed, SuyuanError
+from suyuan_core.errors import ImportFailed, SuyuanError, ValidationError
 from suyuan_core.storage import tables
 
 if TYPE_CHECKING:
@@ -140,6 +146,8 @@ class EventSpec:
     actor: str = "import"
     data: dict[str, Any] = attrs.Factory(dict)
     reason: str | None = None
+    #: when the event was first recorded (a restore keeps it); None: now.
+    recorded_at: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -150,6 +158,11 @@ class CaseRecord:
     events: Sequence[EventSpec] = ()
     actor: str = "import"
     line: int = 0
+    #: the id the case must get (a restore: ``cases import --keep-ids``); None: the next one.
+    #: Only with it may the history hold ``merge`` / ``unmerge`` events (their ids stay right).
+    case_id: int | None = None
+    #: when the case was first recorded (a restore keeps it); None: now.
+    recorded_at: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -175,6 +188,7 @@ class BulkWriter:
 
     def _write(self, records: Sequence[CaseRecord]) -> BulkResult:
         d = self.d
+        self._check_assignees(records)
         tree = d.areas.tree
         observe = bool(d.hook.suyuan_case_after_transition.get_hookimpls())
         with d.transaction() as s:
@@ -193,7 +207,7 @@ class BulkWriter:
             if not todo:
                 return BulkResult(0, skipped, [])
             # With the ids known up front, every case and event is built with its own id once.
-            ids = self._allocate_ids(s, len(todo))
+            ids = self._ids(s, todo)
             now = times.now()
             case_rows: list[dict[str, Any]] = []
             event_rows: list[dict[str, Any]] = []
@@ -206,15 +220,20 @@ class BulkWriter:
                     raise ImportFailed(record.line, exc.field, exc.message) from None
                 final = history[-1][2]
                 path = tree.path(final.area_code)
-                row = case_columns(final, path, now)
+                stamps = [record.recorded_at or now,
+                          *(spec.recorded_at or now for spec in record.events)]
+                row = case_columns(final, path, stamps[-1])
                 row["id"] = case_id
                 case_rows.append(row)
-                rows_of_case = [event_row(event, before, after, path, now)
-                                 for event, before, after in history]
+                rows_of_case = [event_row(event, before, after, path, stamp)
+                                for (event, before, after), stamp in zip(history, stamps,
+                                                                         strict=True)]
                 integrity.chain_events(rows_of_case)  # a new case: its chain starts here
                 event_rows.extend(rows_of_case)
-                for event, before, after in history:
-                    facts.append(facts_of(event, before, after))
+                merged = final.merged_into is not None  # as the merge service leaves it:
+                for event, before, after in history:  # a merged case counts nowhere
+                    fact = facts_of(event, before, after)
+                    facts.append(fact if fact.merged == merged else _replace(fact, merged=merged))
                 histories.append(history)
             _insert_many(s, tables.cases, case_rows)
             _insert_many(s, tables.case_events, event_rows)
@@ -225,6 +244,55 @@ class BulkWriter:
                         d.hook.suyuan_case_after_transition(case=after, event=event, deployment=d,
                                                             session=s)
             return BulkResult(len(ids), skipped, ids)
+
+    def _check_assignees(self, records: Sequence[CaseRecord]) -> None:
+        """Every handler the batch assigns to is on the roster (as the API and the forms
+        require): one query per kind for the whole batch; the first line naming someone who is
+        not fails, before anything is written."""
+        first_seen: dict[str, tuple[int, str]] = {}
+        for record in records:
+            for i, spec in enumerate(record.events):
+                assignees = spec.data.get("assignees")
+                if assignees is None:
+                    continue
+                where = f"events[{i}].data.assignees"
+                if not isinstance(assignees, list):
+                    raise ImportFailed(record.line, where, "must be a list of handlers, e.g. "
+                                       '["person:M0001", "organisation:U01"]')
+                for handler in assignees:
+                    first_seen.setdefault(str(handler), (record.line, where))
+        if not first_seen:
+            return
+        missing = self.d.roster.missing_handlers(first_seen)
+        if missing:
+            handler = min(missing, key=lambda h: first_seen[h])
+            line, where = first_seen[handler]
+            raise ImportFailed(line, where, f"{handler[:60]!r} is not on the roster (import "
+                               "it first with `suyuan roster import` or `roster "
+                               "import-organisations`, or write person:<id> / "
+                               "organisation:<id>)")
+
+    def _ids(self, s: Session, todo: list[CaseRecord]) -> list[int]:
+        """The records' own ids when they carry them (refused when one is taken), else new."""
+        wanted = [r.case_id for r in todo]
+        if all(i is None for i in wanted):
+            return self._allocate_ids(s, len(todo))
+        if any(i is None for i in wanted):
+            line = next(r.line for r in todo if r.case_id is None)
+            raise ImportFailed(line, "id", "either every row keeps its id or none does")
+        ids = [int(i) for i in wanted if i is not None]
+        taken = set(s.scalars(select(tables.cases.c.id).where(tables.cases.c.id.in_(ids))))
+        seen: set[int] = set()
+        for record, i in zip(todo, ids, strict=True):
+            if i in taken or i in seen:
+                raise ImportFailed(record.line, "id", f"case {i} is already there (keeping "
+                                   "ids restores into a fresh deployment)")
+            seen.add(i)
+        if s.get_bind().dialect.name == "postgresql":  # later inserts go on after the largest
+            s.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
+                           "GREATEST(:m, (SELECT COALESCE(MAX(id), 1) FROM cases)))"),
+                      {"m": max(ids)})
+        return ids
 
     @staticmethod
     def _allocate_ids(s: Session, count: int) -> list[int]:
@@ -267,9 +335,17 @@ class BulkWriter:
         history: list[tuple[CaseEvent, Case | None, Case]] = [(first, None, current)]
         last = first.occurred_at
         for spec in record.events:
+            merging = spec.kind in MERGE_KINDS
+            if merging and record.case_id is None:
+                raise ValidationError(f"{spec.kind!r} events are written by the merge service "
+                                      "only; an import carries them only when restoring with "
+                                      "--keep-ids (they name another case by its id)",
+                                      field="kind", rule="merge_service",
+                                      hint="import the export with --keep-ids into a fresh "
+                                           "deployment, or merge after importing")
             event, after = cases.plan(s, current, spec.kind, actor=spec.actor,
                                       data=dict(spec.data), reason=spec.reason,
-                                      at=spec.occurred_at, after_time=last)
+                                      at=spec.occurred_at, after_time=last, merging=merging)
             history.append((event, current, after))
             current, last = after, spec.occurred_at
         return history

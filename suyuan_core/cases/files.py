@@ -88,14 +88,38 @@ def _degrees(value: Any, field: str) -> float | None:
                               rule="number", hint="WGS 84 degrees, e.g. 30.86") from None
 
 
-def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> CaseRecord:
-    """One import row (a CSV row or a JSON object) as a CaseRecord, or ImportFailed."""
+def _as_registered(row: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+    """The intake fields of an exported case as its ``reported`` event recorded them."""
+    data = first.get("data") or {}
+    if not isinstance(data, dict):
+        raise ValidationError("must be an object", field="events[0].data", rule="type")
+    registered = {k: data.get(k) for k in ("title", "category", "source", "area_code", "kind",
+                                           "level", "description", "source_ref", "parties")}
+    return {**registered, "reported_at": first.get("occurred_at"),
+            "recorded_at": first.get("recorded_at"),
+            "data": data.get("case_data") or {}, "events": row.get("events", [])[1:],
+            "id": row.get("id")}
+
+
+def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str,
+                keep_ids: bool = False) -> CaseRecord:
+    """One import row (a CSV row or a JSON object) as a CaseRecord, or ImportFailed. A row
+    whose events start with ``reported`` (``cases export --with-events``) is rebuilt from that
+    event: registered as it was, by whom it was, then every later event replayed. With
+    ``keep_ids`` the row's ``id`` is the case's id (a restore into a fresh deployment)."""
     try:
+        raw = row.get("events")
+        reporter = actor
+        if isinstance(raw, list) and raw and isinstance(raw[0], dict) and (
+                raw[0].get("kind") == "reported"):
+            reporter = str(raw[0].get("actor") or actor)
+            row = _as_registered(row, raw[0])
         missing = [f for f in REQUIRED if row.get(f) in (None, "")]
         if missing:
             raise ValidationError("is required", field=missing[0], rule="required")
         # Columns of our own export that are derived from events are accepted and ignored.
-        unknown = set(row) - set(IMPORT_FIELDS) - set(EXPORT_FIELDS) - {"events", "data"}
+        unknown = set(row) - set(IMPORT_FIELDS) - set(EXPORT_FIELDS) - {"events", "data",
+                                                                        "recorded_at"}
         if unknown:
             raise ValidationError(f"unknown column(s) {', '.join(sorted(unknown))}",
                                   field=sorted(unknown)[0], rule="columns",
@@ -128,11 +152,25 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str) -> Ca
             if at is None or not e.get("kind") or not isinstance(e["kind"], str):
                 raise ValidationError("every event needs kind and occurred_at",
                                       field=f"events[{i}]", rule="required")
+            recorded = (_time(e.get("recorded_at"), f"events[{i}].recorded_at", tz)
+                        if keep_ids else None)
             events.append(EventSpec(kind=e["kind"], occurred_at=at, actor=e.get("actor", actor),
-                                    data=dict(e.get("data") or {}), reason=e.get("reason")))
+                                    data=dict(e.get("data") or {}), reason=e.get("reason"),
+                                    recorded_at=recorded))
+        case_id = None
+        if keep_ids:
+            try:
+                case_id = int(row.get("id") or "")
+            except ValueError:
+                raise ValidationError("--keep-ids needs each row's id", field="id",
+                                      rule="integer", hint="import a `cases export` file") from None
+            if not 1 <= case_id <= 2**62:
+                raise ValidationError(f"{case_id} is not a case id", field="id", rule="range")
     except SuyuanError as exc:
         raise ImportFailed(line, exc.field, exc.message) from None
-    return CaseRecord(case=new, events=events, actor=actor, line=line)
+    recorded_at = _time(row.get("recorded_at"), "recorded_at", tz) if keep_ids else None
+    return CaseRecord(case=new, events=events, actor=reporter, line=line, case_id=case_id,
+                      recorded_at=recorded_at)
 
 
 def read_rows(fh: TextIO, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -165,8 +203,11 @@ def read_rows(fh: TextIO, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def import_file(deployment: Deployment, path: Path, *, fmt: str | None = None,
                 actor: str = "import", batch_size: int = 5000,
-                progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Import cases; each batch is one transaction. Returns (created, skipped as already there)."""
+                progress: Callable[[int], None] | None = None,
+                keep_ids: bool = False) -> tuple[int, int]:
+    """Import cases; each batch is one transaction. Returns (created, skipped as already there).
+    ``keep_ids``: each case keeps the ``id`` of its row (restoring an export into a fresh
+    deployment, so that merges still point at the right case)."""
     fmt = detect_format(path, fmt)
     if fmt == "xlsx":
         raise ValidationError("XLSX is an export format", field="format", rule="import",
@@ -178,7 +219,7 @@ def import_file(deployment: Deployment, path: Path, *, fmt: str | None = None,
         rows = read_rows(fh, fmt)
         while True:
             with paused_gc():  # parsing a batch allocates as much as writing it
-                batch = [record_from(row, line, tz, actor)
+                batch = [record_from(row, line, tz, actor, keep_ids)
                          for line, row in itertools.islice(rows, max(batch_size, 1))]
                 if not batch:
                     break
@@ -208,15 +249,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _events_by_case(deployment: Deployment, ids_from: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _events_by_case(deployment: Deployment, ids_from: int, personal_data: bool
+                    ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every event, the ``reported`` one first: it carries the case as it was registered (its
+    first level, area, category, data and who registered it), which the import starts from —
+    the case row's own fields are where the history ended. Its parties are left out unless
+    personal data is exported."""
     e = tables.case_events.c
-    query = (select(e.case_id, e.kind, e.actor, e.occurred_at, e.data, e.reason)
-             .where(e.case_id >= ids_from, e.seq > 1).order_by(e.case_id, e.seq)
+    query = (select(e.case_id, e.kind, e.actor, e.occurred_at, e.recorded_at, e.data, e.reason)
+             .where(e.case_id >= ids_from).order_by(e.case_id, e.seq)
              .execution_options(yield_per=5000))
     with deployment.reading() as s:
         for r in s.execute(query):
+            data = r.data or {}
+            if r.kind == "reported" and not personal_data and "parties" in data:
+                data = {k: v for k, v in data.items() if k != "parties"}
             yield r.case_id, {"kind": r.kind, "actor": r.actor,
-                              "occurred_at": _plain(r.occurred_at), "data": r.data or {},
+                              "occurred_at": _plain(r.occurred_at),
+                              "recorded_at": _plain(r.recorded_at), "data": data,
                               **({"reason": r.reason} if r.reason else {})}
 
 
@@ -227,7 +277,7 @@ def iter_cases(deployment: Deployment, query: Select[Any], *, with_events: bool,
     events: Iterator[tuple[int, dict[str, Any]]] = iter(())
     pending: tuple[int, dict[str, Any]] | None = None
     if with_events:
-        events = _events_by_case(deployment, 0)
+        events = _events_by_case(deployment, 0, personal_data)
         pending = next(events, None)
     with deployment.reading() as s:
         for r in s.execute(query.execution_options(yield_per=5000)):

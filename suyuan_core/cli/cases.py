@@ -31,14 +31,20 @@ def cases() -> None:
 @click.option("--batch-size", default=5000, show_default=True,
               help="Rows per transaction; a bad row rolls back its whole batch.")
 @click.option("--actor", default="import", show_default=True, help="Recorded as the events' actor.")
+@click.option("--keep-ids", is_flag=True,
+              help="Restore a `cases export --with-events` into a fresh deployment: each case "
+                   "keeps its id (merges keep pointing at the right case) and each event the "
+                   "time it was recorded (the digest chains come back the same).")
 @pass_state
-def import_(state: State, path: Path, fmt: str | None, batch_size: int, actor: str) -> None:
+def import_(state: State, path: Path, fmt: str | None, batch_size: int, actor: str,
+            keep_ids: bool) -> None:
     """Import cases from CSV or JSON Lines; rows already imported (same source and source_ref)
-    are skipped, so running it again is safe."""
+    are skipped, so running it again is safe. An export with events is replayed event by
+    event from the case as it was registered."""
     d = state.deployment
     with progress(f"importing {path.name}") as advance:
         created, skipped = import_file(d, path, fmt=fmt, actor=actor, batch_size=batch_size,
-                                       progress=advance)
+                                       progress=advance, keep_ids=keep_ids)
     click.echo(f"imported {created} cases from {path} ({skipped} already there, skipped)")
 
 

@@ -100,6 +100,15 @@ class RosterService:
                 count += 1
         return count
 
+    def save_declared(self) -> int:
+        """Save the organisations plugins declare by configuration (hook
+        ``suyuan_roster_organisations``) onto the roster; those whose area is not in the tree
+        yet wait for the next call (``db upgrade`` and every area import call this)."""
+        tree = self.d.areas.tree
+        orgs = [o for found in self.d.hook.suyuan_roster_organisations(deployment=self.d)
+                for o in (found or ()) if o.area_code in tree]
+        return self.save_organisations(orgs) if orgs else 0
+
     def save(self, people: Iterable[Person], *, session: Session | None = None,
              line_of: dict[str, int] | None = None) -> tuple[int, int]:
         """Add or update people in one transaction; returns (added, updated).

@@ -299,6 +299,18 @@ class AuditRow(Base):
     digest: Mapped[str | None] = mapped_column(String(64))
 
 
+class ChainHeadRow(Base):
+    """Where each digest chain ends (``audit``, ``case:<id>``): written by triggers on every
+    insert into ``audit_log`` and ``case_events`` (migration c0008), so a removed last row —
+    which leaves a valid, shorter chain — still shows."""
+
+    __tablename__ = "chain_heads"
+
+    chain: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str | None] = mapped_column(String(64))
+
+
 # ``Table`` (not ``FromClause``) so that ``.insert()`` and ``update(...)`` type-check.
 users = cast(Table, UserRow.__table__)
 user_grants = cast(Table, UserGrantRow.__table__)
@@ -307,6 +319,7 @@ web_sessions = cast(Table, WebSessionRow.__table__)
 login_failures = cast(Table, LoginFailureRow.__table__)
 account_secrets = cast(Table, AccountSecretRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
+chain_heads = cast(Table, ChainHeadRow.__table__)
 
 
 # ---------------------------------------------------------------------------------------------

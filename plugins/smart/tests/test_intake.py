@@ -144,3 +144,35 @@ def test_mailbox_and_messaging(d):
     assert case.source == "messaging" and case.category == "property_management"
     with pytest.raises(SignatureError):
         intake.messaging_webhook(d, body, timestamp=ts, signature=intake.sign("s3cret", body, ts))
+
+
+def test_configured_units_are_on_the_roster_so_imports_may_assign_to_them(d, tmp_path):
+    """[[plugins.smart.units]] land on the roster as organisations: an import (``cases import``)
+    assigning an order to a unit passes the roster check, one naming an unknown unit fails in
+    one line and writes nothing; ``smart import-12345`` writes through the same check."""
+    from suyuan_core.testing import run_cli
+
+    assert {o.external_id: o.area_code for o in d.roster.organisations()} == {
+        "CG": "C", "RS": "C", "T1": "C.T1", "T2": "C.T2"}
+
+    def row(unit):
+        return {"source": "hotline_12345", "title": "路灯不亮", "category": "urban_management",
+                "area_code": "C.T1.C1", "reported_at": "2026-09-01T09:30:00+08:00",
+                "events": [{"kind": "accept", "occurred_at": "2026-09-01T10:00:00+08:00"},
+                           {"kind": "assign", "occurred_at": "2026-09-01T10:05:00+08:00",
+                            "data": {"assignees": [f"organisation:{unit}"]}}]}
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(row("CG")) + "\n" + json.dumps(row("XX")), encoding="utf-8")
+    r = run_cli(d, "cases", "import", str(bad))
+    assert r.exit_code != 0 and len(r.stderr.strip().splitlines()) == 1
+    assert "line 2" in r.stderr and "'organisation:XX' is not on the roster" in r.stderr
+    assert count(d) == 0
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(row("CG")), encoding="utf-8")
+    assert run_cli(d, "cases", "import", str(good)).exit_code == 0
+    assert d.cases.get(1).assignees == ("organisation:CG",)
+    orders = write_csv(tmp_path / "orders.csv", ROWS)
+    r = run_cli(d, "smart", "import-12345", str(orders))
+    assert r.exit_code == 0, r.output
+    assert count(d) == 3

@@ -21,6 +21,7 @@ from suyuan_core import (
     Deployment,
     IntakeSource,
     MigrationSource,
+    Organisation,
     Permission,
     PluginSpec,
     Refusal,
@@ -91,6 +92,24 @@ def suyuan_register_roles() -> list[Role]:
         Role("callback_operator", ("回访员", "Callback operator"), permissions=perms({
             "cases.read", "cases.transition", "smart.callback"})),
     ]
+
+
+@hookimpl
+def suyuan_roster_organisations(deployment: Deployment) -> list[Organisation]:
+    """The handling units of ``[[plugins.smart.units]]`` as roster organisations, so that an
+    import assigning an order to ``organisation:<unit>`` passes the roster check; each sits in
+    its first area the tree knows, else the county."""
+    from suyuan_smart.common import settings
+
+    tree = deployment.areas.tree
+    roots = tree.roots()
+    out = []
+    for unit in settings(deployment).units:
+        area = next((a for a in unit.areas if a in tree), roots[0] if roots else None)
+        if area is not None:
+            out.append(Organisation(external_id=unit.code, name=unit.name, kind="handling_unit",
+                                    area_code=area))
+    return out
 
 
 register_routes = implement("suyuan_register_routes", "suyuan_smart.api:ROUTES")

@@ -10,7 +10,16 @@ import datetime as dt
 import random
 from typing import Any
 
-from suyuan_core import Case, CaseRecord, Deployment, EventSpec, Level, NewCase, Party
+from suyuan_core import (
+    Case,
+    CaseRecord,
+    Deployment,
+    EventSpec,
+    Level,
+    NewCase,
+    Organisation,
+    Party,
+)
 from suyuan_core.times import iso
 from suyuan_smart.common import calendar, settings
 from suyuan_smart.deadlines import limit_for
@@ -69,7 +78,12 @@ def generate(d: Deployment, *, seed: int = 1, scale: float = 1.0,
     if not places:
         return 0
     cal = calendar(d)
-    units = [u.code for u in settings(d).units] or list(DEMO_UNITS)
+    units = [u.code for u in settings(d).units]
+    if not units:  # no units configured: demo units, on the roster like configured ones
+        units = list(DEMO_UNITS)
+        d.roster.save_organisations([Organisation(external_id=u, name=f"演示承办单位 {u}",
+                                                  kind="handling_unit", area_code=tree.roots()[0])
+                                     for u in units])
     n = max(1, round(SEED_VOLUME * scale))
     created = 0
     records: list[CaseRecord] = []

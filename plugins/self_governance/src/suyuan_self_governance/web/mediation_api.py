@@ -10,7 +10,7 @@ import attrs
 from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, http
+from suyuan_core import Deployment, NotFound, Principal, bodies, http
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_core.times import parse_date
 from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
@@ -21,9 +21,6 @@ from suyuan_self_governance.web.common import AGREEMENTS, ASSIGN, READ, SESSIONS
 from suyuan_self_governance.web.inputs import body, parse
 
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
-Unmask = Annotated[bool, Parameter(description="Show personal data unmasked (needs "
-                                               "personal_data.unmask and a reason; audited)")]
-Reason = Annotated[str | None, Parameter(max_length=500)]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -99,17 +96,32 @@ def record_session(request: AnyRequest, deployment: DeploymentDep, principal: Pr
     return session_out(deployment, record, False)
 
 
-@get("/cases/{case_id:int}/sessions", opt={"permission": READ}, sync_to_thread=True,
-     summary="The talk-and-reason sessions held on a case")
-def case_sessions(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                  case_id: Id, unmask: Unmask = False, reason: Reason = None) -> list[dict[str, Any]]:
-    case = http.readable_case(deployment, principal, case_id)
-    reveal = http.may_unmask(deployment, principal, case.area_code, unmask, reason)
+def _sessions(d: Deployment, principal: Principal, request: AnyRequest, case_id: int,
+              reason: str | None) -> list[dict[str, Any]]:
+    case = http.readable_case(d, principal, case_id)
+    reveal = http.may_unmask(d, principal, case.area_code, reason is not None, reason)
     if reveal:
-        deployment.audit.write(None, actor=principal.actor, action="case.unmask",
-                               record=f"case:{case_id}", reason=reason)
-    return [session_out(deployment, r, reveal)
-            for r in service(deployment).sessions.list(case_id=case_id)]
+        d.audit.write(None, actor=principal.actor, action="case.unmask",
+                      record=f"case:{case_id}", reason=reason, ip=http.client_ip(request))
+    return [session_out(d, r, reveal) for r in service(d).sessions.list(case_id=case_id)]
+
+
+@get("/cases/{case_id:int}/sessions", opt={"permission": READ}, sync_to_thread=True,
+     summary="The talk-and-reason sessions held on a case (personal data masked; unmask by "
+             "POST …/sessions/unmask with a reason)")
+def case_sessions(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                  case_id: Id) -> list[dict[str, Any]]:
+    return _sessions(deployment, principal, request, case_id, None)
+
+
+@post("/cases/{case_id:int}/sessions/unmask", opt={"permission": READ}, sync_to_thread=True,
+      status_code=200, summary="The sessions with personal data in full: needs "
+                               "personal_data.unmask and a reason in the body; audited")
+def case_sessions_unmask(request: AnyRequest, deployment: DeploymentDep,
+                         principal: PrincipalDep, case_id: Id,
+                         data: http.UnmaskBody) -> list[dict[str, Any]]:
+    reason = bodies.parse(http.UnmaskIn, data).reason
+    return _sessions(deployment, principal, request, case_id, reason)
 
 
 @post("/cases/{case_id:int}/assign", opt={"permission": ASSIGN}, sync_to_thread=True,
@@ -216,11 +228,24 @@ def draft_agreement(request: AnyRequest, deployment: DeploymentDep, principal: P
 
 
 @get("/agreements/{agreement_id:int}", opt={"permission": READ}, sync_to_thread=True,
-     summary="One agreement: contents, signatures, seal, effect and follow-ups")
+     summary="One agreement: contents, signatures, seal, effect and follow-ups (parties masked "
+             "unless you manage agreements here; unmask by POST …/unmask with a reason)")
 def show_agreement(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                   agreement_id: Id, unmask: Unmask = False,
-                   reason: Reason = None) -> dict[str, Any]:
-    return agreement_for(deployment, principal, agreement_id, unmask, reason, request,
+                   agreement_id: Id) -> dict[str, Any]:
+    return agreement_for(deployment, principal, agreement_id, False, None, request,
+                         "read").as_dict()
+
+
+def _reason(data: dict[str, Any]) -> str:
+    return bodies.parse(http.UnmaskIn, data).reason
+
+
+@post("/agreements/{agreement_id:int}/unmask", opt={"permission": READ}, sync_to_thread=True,
+      status_code=200, summary="One agreement with its parties in full: needs "
+                               "personal_data.unmask and a reason in the body; audited")
+def unmask_agreement(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
+                     agreement_id: Id, data: http.UnmaskBody) -> dict[str, Any]:
+    return agreement_for(deployment, principal, agreement_id, True, _reason(data), request,
                          "read").as_dict()
 
 
@@ -273,24 +298,48 @@ def follow_up(request: AnyRequest, deployment: DeploymentDep, principal: Princip
     return {"agreement": a.as_dict(), "notes": notes}
 
 
+def _docx(a: Agreement) -> Response[bytes]:
+    return Response(render_docx(a), media_type=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="agreement-{a.id}.docx"'})
+
+
 @get("/agreements/{agreement_id:int}/print", opt={"permission": READ}, sync_to_thread=True,
      summary="The agreement as a self-contained page to print (HTML, no external resource)",
      media_type="text/html")
 def print_agreement(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                    agreement_id: Id, unmask: Unmask = False, reason: Reason = None) -> Response[str]:
-    a = agreement_for(deployment, principal, agreement_id, unmask, reason, request, "print")
+                    agreement_id: Id) -> Response[str]:
+    a = agreement_for(deployment, principal, agreement_id, False, None, request, "print")
+    return Response(render_html(a), media_type=MediaType.HTML)
+
+
+@post("/agreements/{agreement_id:int}/print/unmask", opt={"permission": READ},
+      sync_to_thread=True, status_code=200, media_type="text/html",
+      summary="The print view with the parties in full: a reason in the body; audited")
+def print_agreement_unmask(request: AnyRequest, deployment: DeploymentDep,
+                           principal: PrincipalDep, agreement_id: Id,
+                           data: http.UnmaskBody) -> Response[str]:
+    a = agreement_for(deployment, principal, agreement_id, True, _reason(data), request, "print")
     return Response(render_html(a), media_type=MediaType.HTML)
 
 
 @get("/agreements/{agreement_id:int}/docx", opt={"permission": READ}, sync_to_thread=True,
      summary="The agreement as a Word document (DOCX)", media_type=DOCX)
 def agreement_docx(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                   agreement_id: Id, unmask: Unmask = False, reason: Reason = None) -> Response[bytes]:
-    a = agreement_for(deployment, principal, agreement_id, unmask, reason, request, "docx")
-    return Response(render_docx(a), media_type=DOCX, headers={
-        "Content-Disposition": f'attachment; filename="agreement-{agreement_id}.docx"'})
+                   agreement_id: Id) -> Response[bytes]:
+    return _docx(agreement_for(deployment, principal, agreement_id, False, None, request, "docx"))
 
 
-ROUTES = [record_session, case_sessions, assign, extend, route, list_agreements, draft_agreement,
-          show_agreement, sign_agreement, seal_agreement, follow_up, print_agreement,
-          agreement_docx]
+@post("/agreements/{agreement_id:int}/docx/unmask", opt={"permission": READ},
+      sync_to_thread=True, status_code=200, media_type=DOCX,
+      summary="The DOCX with the parties in full: a reason in the body; audited")
+def agreement_docx_unmask(request: AnyRequest, deployment: DeploymentDep,
+                          principal: PrincipalDep, agreement_id: Id,
+                          data: http.UnmaskBody) -> Response[bytes]:
+    return _docx(agreement_for(deployment, principal, agreement_id, True, _reason(data), request,
+                               "docx"))
+
+
+ROUTES = [record_session, case_sessions, case_sessions_unmask, assign, extend, route,
+          list_agreements, draft_agreement, show_agreement, unmask_agreement, sign_agreement,
+          seal_agreement, follow_up, print_agreement, print_agreement_unmask, agreement_docx,
+          agreement_docx_unmask]

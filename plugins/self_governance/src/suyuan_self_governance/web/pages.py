@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from jinja2 import Environment
+from markupsafe import Markup
 
 from suyuan_core import (
     DashboardPanel,
@@ -29,6 +30,7 @@ from suyuan_core import (
     Page,
     Period,
     Principal,
+    ValidationError,
     http,
     templates,
 )
@@ -37,7 +39,7 @@ from suyuan_self_governance import agreements as agreement_text
 from suyuan_self_governance.service import service
 from suyuan_self_governance.settings import Settings
 from suyuan_self_governance.vocab import MEETING_BODIES, PROCEDURE_MATTERS, STEPS
-from suyuan_self_governance.web.common import AGREEMENTS, READ
+from suyuan_self_governance.web.common import AGREEMENTS, READ, UNMASK
 from suyuan_self_governance.web.mediation_api import shown
 
 PANEL_METRICS = ("talk_and_reason_success_rate", "courtyard_satisfaction_rate",
@@ -86,20 +88,43 @@ def agreements_page(deployment: Deployment, principal: Principal, query: dict[st
     if agreement_id is None:
         found = sg.agreements.list(limit=500, area_paths=principal.scope(READ))
         return render(lang, "agreements.html", agreements=[shown(d, a, False) for a in found])
-    a = sg.agreements.get(agreement_id)
+    return _agreement(d, principal, agreement_id, lang)
+
+
+def _agreement(d: Deployment, principal: Principal, agreement_id: int, lang: str,
+               reason: str | None = None, ip: str | None = None) -> str:
+    """One agreement as the document; the parties in full for those who manage agreements
+    here, or — with ``reason`` (from a form's body, never the URL) — for a holder of
+    ``personal_data.unmask``; each full showing audited."""
+    a = service(d).agreements.get(agreement_id)
     case = d.cases.get(a.case_id)
     if not http.in_scope(d, principal, READ, case.area_code):
         raise NotFound(f"no agreement {agreement_id}", field="id", rule="exists")
-    full = http.in_scope(d, principal, AGREEMENTS, case.area_code)
+    path = d.areas.tree.path(case.area_code)
+    manager = http.in_scope(d, principal, AGREEMENTS, case.area_code)
+    full = manager or http.may_unmask(d, principal, case.area_code, reason is not None, reason)
     if full:  # those who draw it up and have it signed see the parties in full, audited
         d.audit.write(None, actor=principal.actor, action="self_governance.agreement.print",
-                      record=f"agreement:{agreement_id}")
+                      record=f"agreement:{agreement_id}", reason=None if manager else reason,
+                      ip=ip)
     a = shown(d, a, full)
     return render(lang, "agreement.html", a=a, title=agreement_text.title_of(a),
                   sections=agreement_text.sections(a),
                   signatures=agreement_text.signature_lines(a) if a.form == "written" else [],
                   footer=agreement_text.footer(a), area=_area_name(d, case.area_code),
-                  full=full)
+                  full=full, me=principal,
+                  may_unmask=not full and principal.can(UNMASK, path))
+
+
+def agreements_submit(deployment: Deployment, principal: Principal, form: dict[str, Any],
+                      lang: str, ip: str) -> Markup:
+    """Unmask one agreement for the reason in the form's body (CSRF checked by the core):
+    shown to this response only, audited with the caller's address."""
+    agreement_id = templates.query_id({"id": form.get("id")})
+    if agreement_id is None:
+        raise ValidationError("which agreement?", field="id", rule="required")
+    reason = str(form.get("reason") or "").strip()
+    return Markup(_agreement(deployment, principal, agreement_id, lang, reason, ip))
 
 
 # -- four deliberations, two disclosures ------------------------------------------------------
@@ -169,7 +194,7 @@ def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "z
 def pages() -> list[Page]:
     return [
         Page("agreements", ("调解协议书", "Mediation agreements"), agreements_page,
-             permission=READ),
+             permission=READ, submit=agreements_submit),
         Page("procedures", ("四议两公开", "Four deliberations, two disclosures"), procedures_page,
              permission=READ),
     ]
