@@ -170,11 +170,11 @@ class RosterService:
                 changed.append((person, "updated"))
             # new members in multi-row inserts (ids back in the rows' order), then every
             # member's roles and areas in one insert each: a county roster in a few statements
-            for part in chunks(new, 500):
+            for batch in chunks(new, 500):
                 rows = s.execute(tables.persons.insert().returning(
-                    p.id, sort_by_parameter_order=True), [v for _, v in part]).scalars().all()
+                    p.id, sort_by_parameter_order=True), [v for _, v in batch]).scalars().all()
                 ids.update((person.external_id, pid)
-                           for (person, _), pid in zip(part, rows, strict=True))
+                           for (person, _), pid in zip(batch, rows, strict=True))
             roles = [{"person_id": ids[x.external_id], "role": r}
                      for x in items for r in dict.fromkeys(x.roles)]
             areas = [{"person_id": ids[x.external_id], "area_code": a}
