@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import random
 import tomllib
 import types
 from collections.abc import Iterator

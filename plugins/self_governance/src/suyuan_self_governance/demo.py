@@ -243,6 +243,9 @@ def _sessions(d: Deployment, sg: SelfGovernance, rng: random.Random, communities
     odds = failure_odds()
     usable = [c for c in communities if by_community[c]]
     with d.reading() as s:
+        c_ = tables.cases.c
+        if s.scalar(sa.select(c_.id).where(c_.source_ref == "sg-demo-1").limit(1)) is not None:
+            return  # written by an earlier run: a second one adds no sessions
         person_id = {w.external_id: w.id for w in d.roster.people(s, roles=["mediator"])}
         first_sid = (s.scalar(sa.select(sa.func.max(m.sessions.c.id))) or 0) + 1
     plans: list[dict[str, Any]] = []
