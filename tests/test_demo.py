@@ -61,7 +61,7 @@ def window(d: Deployment, key: str, *sources: str | None) -> tuple[int, int, Any
 def near(percent: float, n: int) -> float:
     """Three standard errors of a share of ``percent`` over ``n`` draws, in points."""
     p = percent / 100
-    return 300 * (p * (1 - p) / n) ** 0.5
+    return float(300 * (p * (1 - p) / n) ** 0.5)
 
 
 def test_the_demo_prints_where_it_is_and_what_to_run(built: tuple[Path, Any]) -> None:
@@ -395,7 +395,7 @@ def _the_demo_desk_works_end_to_end(d: Deployment) -> None:
 
 #: (cases, seed): small sizes, several seeds — a seed that fails to build is a bug (a name drawn
 #: twice for two parties, a date before its case, a plugin's rule the generator forgot).
-SEEDS_AND_SIZES = [(50, 1), (50, 2), (50, 3), (50, 4), (200, 5), (200, 6), (1000, 7)]
+SEEDS_AND_SIZES = [(50, 1), (50, 2), (200, 3), (1000, 4)]
 
 
 def test_every_seed_at_every_size_builds_with_every_pillar(tmp_path: Path) -> None:
