@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import random
 import tomllib
 import types
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from sqlalchemy import func, select
 from suyuan_core import Deployment, NewCase, Period, PluginSpec, hookimpl
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.demo import build
-from suyuan_core.demo.cases import Generator, Quota
+from suyuan_core.demo.cases import Generator
 from suyuan_core.demo.roster import generate as generate_roster
 from suyuan_core.domain.areas import Area, Level
 from suyuan_core.plugins import manager
@@ -59,6 +58,12 @@ def window(d: Deployment, key: str, *sources: str | None) -> tuple[int, int, Any
                                sources or (None,))
 
 
+def near(percent: float, n: int) -> float:
+    """Three standard errors of a share of ``percent`` over ``n`` draws, in points."""
+    p = percent / 100
+    return float(300 * (p * (1 - p) / n) ** 0.5)
+
+
 def test_the_demo_prints_where_it_is_and_what_to_run(built: tuple[Path, Any]) -> None:
     directory, result = built
     assert f"database: {directory / 'suyuan.db'}" in result.stdout
@@ -81,11 +86,13 @@ def test_headline_rates_land_near_the_seed(d: Deployment) -> None:
     assert window(d, "cases_received")[2] == CASES
     disputes = [s.code for s in d.sources if s.case_kind == "dispute"]
     success = window(d, "mediation_success_rate", *disputes)
-    assert success[1] > CASES * 0.5 and abs(success[2] - 92.69) < 1.0, success
+    # every case draws its own outcome: the figures land within three standard errors of the
+    # seed's rates, with the spread a county of this size would show
+    assert success[1] > CASES * 0.5 and abs(success[2] - 92.69) < near(92.69, success[1]), success
     # appeals are handled, not mediated: they never enter the mediation success rate
     assert window(d, "mediation_success_rate") == success
     online = window(d, "satisfaction_rate", "hotline_12345", "mailbox")
-    assert online[1] > CASES * 0.25 and abs(online[2] - 97.73) < 1.0, online
+    assert online[1] > CASES * 0.25 and abs(online[2] - 97.73) < near(97.73, online[1]), online
     hotline = window(d, "on_time_rate", "hotline_12345")
     assert hotline[1] > CASES * 0.2 and hotline[2] == 100.0, hotline
     # the other channels are not all on time, and the log is not all happy endings
@@ -208,13 +215,6 @@ def test_another_seed_gives_another_log() -> None:
 
     assert log(1) == log(1)
     assert log(1) != log(2)
-
-
-def test_quota_keeps_the_share_within_one_draw() -> None:
-    quota = Quota(0.9269, random.Random(3))
-    for n in range(1, 5001):
-        quota.draw()
-        assert abs(quota.yes - 0.9269 * n) < 1
 
 
 def test_an_existing_demo_is_not_overwritten_without_force(built: tuple[Path, Any]) -> None:
@@ -391,3 +391,38 @@ def _the_demo_desk_works_end_to_end(d: Deployment) -> None:
     assert post(callback, "/smart/callbacks", case=str(case.id), reached="1",
                 satisfaction="satisfied", resolved="1") == 303
     assert [e.kind for e in d.cases.timeline(case.id or 0)][-1] == "callback"
+
+
+#: (cases, seed): small sizes, several seeds — a seed that fails to build is a bug (a name drawn
+#: twice for two parties, a date before its case, a plugin's rule the generator forgot).
+SEEDS_AND_SIZES = [(50, 1), (50, 2), (200, 3), (1000, 4)]
+
+
+def test_every_seed_at_every_size_builds_with_every_pillar(tmp_path: Path) -> None:
+    failed = []
+    for count, seed in SEEDS_AND_SIZES:
+        result = demo(tmp_path / "d", "--cases", str(count), "--seed", str(seed), "--force",
+                      core_only=False)
+        if result.exit_code != 0:
+            failed.append(f"--cases {count} --seed {seed}: {result.output.strip()[-300:]}")
+            continue
+        assert f"{count:,} cases with their events" in result.stdout
+        assert _online_appeals_january_to_may(tmp_path / "d") == round(22271 * count / 20000)
+    assert not failed, "\n".join(failed)
+
+
+def _online_appeals_january_to_may(directory: Path) -> int:
+    """The seed's 今年1-5月 online appeals (12345, the mailboxes, the city's news account),
+    counted from the demo's cases as the seed dates them: January to May 2026."""
+    d = Deployment.from_file(directory / "suyuan.toml")
+    try:
+        c = tables.cases.c
+        start = dt.datetime(2026, 1, 1, tzinfo=d.metric_service.tz)
+        end = dt.datetime(2026, 6, 1, tzinfo=d.metric_service.tz)
+        with d.reading() as s:
+            return int(s.scalar(select(func.count()).where(
+                c.source.in_(["hotline_12345", "mailbox", "messaging"]),
+                c.reported_at >= start.astimezone(dt.UTC).replace(tzinfo=None),
+                c.reported_at < end.astimezone(dt.UTC).replace(tzinfo=None))) or 0)
+    finally:
+        d.close()

@@ -142,8 +142,10 @@ def test_the_demo_hook_confirms_agreements_the_keeper_made(make_deployment):
     assert demo.implemented_by[-1] == "rule_of_law"              # one call: pluggy's order
     order = build.plugin_order(demo)                              # `suyuan demo`: one by one
     assert order == ["self_governance", "rule_of_law"]
+    # outcomes and follow-ups are drawn case by case: at 0.15 there are a few dozen effective
+    # agreements not yet followed up, enough that some go to the court
     for name in order:
-        demo.only(name, deployment=d, seed=7, scale=0.05)
+        demo.only(name, deployment=d, seed=7, scale=0.15)
     applications = service(d).confirmations.find()
     assert applications and {a.agreement_ref.partition(":")[0] for a in applications} == {
         "self_governance"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,6 +14,18 @@ from suyuan_core.cli.app import State, cli
 from suyuan_core.cli.output import progress, table
 from suyuan_core.cli.serve import serve
 from suyuan_core.demo import build
+
+
+@contextmanager
+def stage(what: str) -> Iterator[Callable[[str], None]]:
+    """One line when a stage of the build starts and one when it is done, with its time: the
+    build's progress, on a terminal or not (``./dev demo``, a log, CI)."""
+    click.echo(f"… {what}", err=True)
+    began = time.perf_counter()
+    done: list[str] = []
+    yield done.append
+    click.echo(f"✓ {what}{': ' + done[-1] if done else ''} in "
+               f"{time.perf_counter() - began:.1f} s", err=True)
 
 
 @cli.command()
@@ -42,24 +56,31 @@ def demo(ctx: click.Context, directory: Path, count: int, seed: int, force: bool
         click.echo(f"note: {note}", err=True)
     d = Deployment.from_file(config)
     try:
-        d.upgrade()
-        areas = build.load_areas(d)
-        logins = ensure_demo_users(d)
-        roster = build.load_roster(d, seed)
+        with stage("database 数据库"):
+            d.upgrade()
+        with stage("areas 区域") as said:
+            areas = build.load_areas(d)
+            said(f"{areas:,} areas")
+        with stage("logins 演示账号"):
+            logins = ensure_demo_users(d)
+        with stage("roster 人员") as said:
+            roster = build.load_roster(d, seed)
+            said(f"{len(roster.people):,} members")
         click.echo(f"金堂县: {areas:,} areas, {len(roster.people):,} roster members "
                    f"({roster.count('mediator'):,} mediators, "
                    f"{roster.count('mediator', 'full_time')} full-time; "
                    f"{roster.count('lawyer')} lawyers; "
                    f"{roster.count('micro_grid_worker'):,} micro-grid workers)")
         until = build.until_of(d.metric_service.tz)
-        with progress("generating cases 生成案件", total=count) as advance:
+        with stage("cases 案件") as said, \
+                progress("generating cases 生成案件", total=count) as advance:
             written = build.write_cases(d, roster, count, seed, until, advance)
+            said(f"{written:,} cases with their events")
         # each plugin's share, the plugins a plugin requires first, timed one by one
         demo_hook = d.hook.suyuan_demo_data
         for name in build.plugin_order(demo_hook):
-            began = time.perf_counter()
-            demo_hook.only(name, deployment=d, seed=seed, scale=count / build.DEFAULT_CASES)
-            click.echo(f"plugin {name}: demo data in {time.perf_counter() - began:.1f} s")
+            with stage(f"plugin {name}: demo data"):
+                demo_hook.only(name, deployment=d, seed=seed, scale=count / build.DEFAULT_CASES)
         figures = build.headline(d, until)
         database = d.engine.url.database
     finally:

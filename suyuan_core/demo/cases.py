@@ -5,17 +5,16 @@ escalated up the area tree, referred, withdrawn, closed, called back, sometimes 
 written through the bulk path of the case service, so every figure the demo shows is computed
 from these events by the core's metric definitions; no figure is stored anywhere.
 
-The outcomes are drawn so that the computed figures land near the seed's: mediation success
-92.69 % (resolve ÷ resolve + fail, for disputes and, separately, for appeals), online-appeal
-satisfaction 97.73 % (rated callbacks on 12345-hotline and mailbox appeals) and every hotline
-work order closed before its deadline.
-A :class:`Quota` keeps a running share within one event of its target, so a small demo lands as
-near as a large one. These figures count each case once, by its last outcome or callback
-(``once_per_case``): a case that fails, is escalated and then resolved is one success, so a draw
-a later one of the same case supersedes is taken back (:meth:`Quota.undo`). Draws depend only
-on the seed, never on today's date: the history is laid out backwards from the start of today,
-and events that would fall after it are cut off, which leaves the recent cases open (and a few
-stalled ones overdue).
+Each case's outcomes are drawn from its own odds (:mod:`suyuan_core.demo.behaviour`: its
+category, the level it starts at, whether it was resolved), solved so that the *expected*
+figures are the seed's: mediation success 92.69 % (resolve ÷ resolve + fail, for disputes and,
+separately, for appeals), online-appeal satisfaction 97.73 % (rated callbacks on 12345-hotline
+and mailbox appeals), and every hotline work order closed before its deadline. The computed
+figures land near them with the spread of a sample of that size. They count each case once, by
+its last outcome or callback (``once_per_case``): a case that fails, is escalated and then
+resolved is one success. Draws depend only on the seed, never on today's date: the history is
+laid out backwards from the start of today, and events that would fall after it are cut off,
+which leaves the recent cases open (and a few stalled ones overdue).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from suyuan_core import times
 from suyuan_core.areas.tree import AreaTree
 from suyuan_core.cases.bulk import CaseRecord, EventSpec
 from suyuan_core.cases.service import NewCase
+from suyuan_core.demo import behaviour
 from suyuan_core.demo.names import person
 from suyuan_core.demo.points import Points
 from suyuan_core.demo.roster import Roster
@@ -136,32 +136,6 @@ LAWYER_CATEGORIES = frozenset({"contract", "labour", "land_acquisition", "damage
                                "migrant_wages", "resettlement_compensation"})
 
 
-class Quota:
-    """Yes/no draws whose running share of yeses stays within one draw of ``target``.
-
-    Random where it can be, forced where the share would drift: the figure computed from the
-    events is the target to within one event, whatever the sample size.
-    """
-
-    def __init__(self, target: float, rng: random.Random) -> None:
-        self.target = target
-        self.rng = rng
-        self.draws = 0
-        self.yes = 0
-
-    def draw(self) -> bool:
-        owed = self.target * (self.draws + 1) - self.yes
-        hit = owed >= 1 or (owed > 0 and self.rng.random() < owed)
-        self.draws += 1
-        self.yes += hit
-        return hit
-
-    def undo(self, hit: bool) -> None:
-        """Take back a draw that no longer counts (a later draw of the same case replaces it)."""
-        self.draws -= 1
-        self.yes -= hit
-
-
 def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in items], [w for _, w in items])[0]
 
@@ -171,8 +145,6 @@ class History:
 
     def __init__(self, start: dt.datetime, until: dt.datetime) -> None:
         self.t = start
-        #: the case's draw from each quota that counts so far (its latest)
-        self.drawn: dict[Quota, bool] = {}
         self.until = until
         self.events: list[EventSpec] = []
 
@@ -209,10 +181,16 @@ class Generator:
         self.rng = random.Random(f"cases-{seed}")
         self.until = until
         self.categories = categories
-        self.success = Quota(self.t.mediation_success, random.Random(f"success-{seed}"))
-        self.resolution = Quota(self.t.appeal_resolution, random.Random(f"resolution-{seed}"))
-        self.appeal_rating = Quota(self.t.appeal_satisfaction, random.Random(f"appeal-{seed}"))
-        self.dispute_rating = Quota(self.t.dispute_satisfaction, random.Random(f"dispute-{seed}"))
+        t = self.t
+        disputes = [(s, w) for s, w in SOURCES if s not in ONLINE]
+        self.fails = behaviour.mediation_odds(t.mediation_success, DISPUTE_MIX, disputes,
+                                              t.escalate_after_fail)
+        self.unresolved = behaviour.appeal_odds(t.appeal_resolution, APPEAL_MIX)
+        self.appeal_unhappy = behaviour.unhappy_odds(
+            t.appeal_satisfaction, 1 - t.appeal_resolution, behaviour.UNRESOLVED_UNHAPPY,
+            again=t.reopen_dissatisfied * t.reached)
+        self.dispute_unhappy = behaviour.unhappy_odds(
+            t.dispute_satisfaction, 1 - t.mediation_success, behaviour.FAILED_UNHAPPY)
         self.micro_grids = sorted(c for c, a in tree.areas.items() if a.level is Level.micro_grid)
         self.points = Points(tree, seed)  # each case carries a point inside its area
         self.seed = seed
@@ -260,14 +238,8 @@ class Generator:
         return CaseRecord(case=new, events=h.kept(), actor=self._reporter(source, micro), line=n)
 
     def _start_level(self, source: str) -> Level:
-        r = self.rng.random()
-        if source in ("patrol", "self_initiated", "phone"):
-            return Level.grid if r < 0.85 else Level.community
-        if source in ("walk_in", "application"):
-            return Level.community if r < 0.8 else Level.grid if r < 0.9 else Level.town
-        if source == "referral":
-            return Level.town if r < 0.7 else Level.community
-        return Level.community if r < 0.75 else Level.town  # 12345 and the mailbox dispatch
+        levels = behaviour.START_LEVELS[source]
+        return self.rng.choices([lv for lv, _ in levels], [w for _, w in levels])[0]
 
     def _reporter(self, source: str, micro: str) -> str:
         if source == "hotline_12345":
@@ -290,28 +262,20 @@ class Generator:
             chosen.append(f"person:{lawyer}")
         return chosen
 
-    def _rating(self, h: History, quota: Quota, counted: bool) -> str:
-        if not counted:  # after today: cut off, so it must not move the quota
-            return "satisfied"
-        if not self._draw(h, quota):
+    def _rating(self, unhappy: float) -> str:
+        if self.rng.random() < unhappy:
             return "dissatisfied"
         return "satisfied" if self.rng.random() < self.t.fully_satisfied else "basically_satisfied"
 
-    def _outcome(self, h: History, work: dt.timedelta, quota: Quota) -> bool:
-        return self._draw(h, quota) if h.happened(work) else True
+    def _succeeds(self, fails: float) -> bool:
+        """One mediation or handling, by the case's own odds (drawn even when the outcome falls
+        after today and is cut off, so the draws never depend on the date)."""
+        return self.rng.random() >= fails
 
-    @staticmethod
-    def _draw(h: History, quota: Quota) -> bool:
-        """A counted draw for case ``h``: it replaces the case's earlier one from ``quota``."""
-        if quota in h.drawn:
-            quota.undo(h.drawn[quota])
-        hit = h.drawn[quota] = quota.draw()
-        return hit
-
-    def _callback(self, h: History, quota: Quota, actor: str) -> str | None:
+    def _callback(self, h: History, unhappy: float, actor: str) -> str | None:
         after = self.rng.uniform(0.5, 3) * DAY
         reached = self.rng.random() < self.t.reached
-        rating = self._rating(h, quota, h.happened(after)) if reached else None
+        rating = self._rating(unhappy) if reached else None
         h.add("callback", after, actor, {"reached": reached, "satisfaction": rating})
         return rating
 
@@ -342,7 +306,8 @@ class Generator:
             late = rng.random() < t.late_share
             work = rng.uniform(1.05, 1.5) * days * DAY if late else \
                 rng.uniform(0.05, 0.8) * days * DAY
-            if self._outcome(h, work, self.success):
+            fails = behaviour.odds_of(self.fails, category, SUBTYPES)
+            if self._succeeds(fails):
                 h.add("resolve", work, actor)
                 h.add("close", rng.uniform(0, 0.1) * days * DAY, actor)
                 break
@@ -360,7 +325,9 @@ class Generator:
             h.add("close", rng.uniform(0.1, 2) * DAY, actor)
             break
         if rng.random() < t.dispute_callbacks:
-            self._callback(h, self.dispute_rating, actor)
+            resolved = h.events[-2].kind == "resolve"  # resolve, close; or fail, [refer,] close
+            factor = 1.0 if resolved else behaviour.FAILED_UNHAPPY
+            self._callback(h, self.dispute_unhappy * factor, actor)
 
     def _escalate(self, h: History, level: Level, actor: str, reason: str) -> tuple[Level, int]:
         up = level.up()
@@ -387,7 +354,8 @@ class Generator:
         late = not hotline and rng.random() < t.late_share
         span = (deadline - h.t) / DAY
         work = (rng.uniform(1.05, 1.4) if late else rng.uniform(0.15, 0.8)) * span * DAY
-        ok = self._outcome(h, work, self.resolution)
+        unresolved = behaviour.odds_of(self.unresolved, category, SUBTYPES)
+        ok = self._succeeds(unresolved)
         h.add("resolve" if ok else "fail", work, actor,
               reason=None if ok else "诉求不符合政策规定，已解释说明")
         if not late:  # closed (办结) before the deadline
@@ -395,16 +363,18 @@ class Generator:
             h.add("close", rng.uniform(0.05, 0.9) * left, actor)
         else:
             h.add("close", rng.uniform(0.1, 1) * DAY, actor)
-        rating = self._callback(h, self.appeal_rating, system)
+        unhappy = self.appeal_unhappy * (1.0 if ok else behaviour.UNRESOLVED_UNHAPPY)
+        rating = self._callback(h, unhappy, system)
         if rating == "dissatisfied" and rng.random() < t.reopen_dissatisfied:
             again = rng.uniform(3, 7)
             deadline = h.add("reopen", rng.uniform(0.2, 1) * DAY, system,
                              reason="回访不满意，重新办理", deadline_days=again)
             work = rng.uniform(0.3, 0.7) * again * DAY
-            ok = self._outcome(h, work, self.resolution)
+            ok = self._succeeds(unresolved)
             h.add("resolve" if ok else "fail", work, actor)
             h.add("close", rng.uniform(0.05, 0.9) * (deadline - h.t), actor)
-            self._callback(h, self.appeal_rating, system)
+            self._callback(h, self.appeal_unhappy * (1.0 if ok else behaviour.UNRESOLVED_UNHAPPY),
+                           system)
 
 
 def until_of(tz: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:

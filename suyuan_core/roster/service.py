@@ -76,19 +76,30 @@ class RosterService:
             raise ValidationError("; ".join(p.message for p in problems),
                                   field=problems[0].field, rule="suyuan_roster_validate_member")
 
-    def _org_ids(self, session: Session) -> dict[str, int]:
+    def _org_ids(self, session: Session, external_ids: Collection[str] | None = None
+                 ) -> dict[str, int]:
+        """Database ids by ``external_id``: of those given (one query per chunk, so a save costs
+        what it writes, not what the roster already holds), or of every organisation."""
         o = tables.organisations.c
-        return dict(session.execute(select(o.external_id, o.id)).all())
+        if external_ids is None:
+            return dict(session.execute(select(o.external_id, o.id)).all())
+        found: dict[str, int] = {}
+        for part in chunks(sorted(set(external_ids))):
+            found.update(session.execute(select(o.external_id, o.id)
+                                         .where(o.external_id.in_(part))).all())
+        return found
 
     def save_organisations(self, orgs: Iterable[Organisation], *,
                            session: Session | None = None) -> int:
         """Add or update organisations (idempotent on ``external_id``). With ``session``, join the
         caller's transaction, so a plugin can write an organisation and its own rows atomically."""
         o = tables.organisations.c
+        items = list(orgs)
         count = 0
         with self.d.transaction(session) as s:
-            existing = self._org_ids(s)
-            for org in orgs:
+            existing = self._org_ids(s, [org.external_id for org in items])
+            added: list[dict[str, Any]] = []
+            for org in items:
                 self.d.areas.tree.get(org.area_code)
                 values = {"external_id": org.external_id, "name": org.name, "kind": org.kind,
                           "area_code": org.area_code}
@@ -96,8 +107,14 @@ class RosterService:
                     s.execute(tables.organisations.update().where(o.external_id == org.external_id)
                               .values(**values))
                 else:
-                    s.execute(tables.organisations.insert(), values)
+                    added.append(values)
+                    existing[org.external_id] = 0  # a second row of the same id updates it
                 count += 1
+            pending: dict[str, dict[str, Any]] = {}
+            for values in added:  # the last row of an id wins, as when written one by one
+                pending[values["external_id"]] = values
+            if pending:
+                s.execute(tables.organisations.insert(), list(pending.values()))
         return count
 
     def save_declared(self) -> int:
@@ -118,10 +135,16 @@ class RosterService:
         added = updated = 0
         p = tables.persons.c
         seen: set[str] = set()
+        items = list(people)
         with self.d.transaction(session) as s:
-            orgs = self._org_ids(s)
-            ids = dict(s.execute(select(p.external_id, p.id)).all())
-            for person in people:
+            orgs = self._org_ids(s, [x.organisation for x in items if x.organisation])
+            ids: dict[str, int] = {}
+            for part in chunks(sorted({x.external_id for x in items})):
+                ids.update(s.execute(select(p.external_id, p.id)
+                                     .where(p.external_id.in_(part))).all())
+            new: list[tuple[Person, dict[str, Any]]] = []
+            changed: list[tuple[Person, str]] = []
+            for person in items:
                 line = (line_of or {}).get(person.external_id, 0)
                 try:
                     if person.external_id in seen:
@@ -145,25 +168,31 @@ class RosterService:
                           "active_from": person.active_from, "active_to": person.active_to}
                 pid = ids.get(person.external_id)
                 if pid is None:
-                    pid = s.execute(tables.persons.insert().returning(p.id), values).scalar_one()
-                    ids[person.external_id] = pid
+                    new.append((person, values))
                     added += 1
-                    change = "added"
-                else:
-                    s.execute(tables.persons.update().where(p.id == pid).values(**values))
-                    s.execute(delete(tables.person_roles).where(
-                        tables.person_roles.c.person_id == pid))
-                    s.execute(delete(tables.person_areas).where(
-                        tables.person_areas.c.person_id == pid))
-                    updated += 1
-                    change = "updated"
-                if person.roles:
-                    s.execute(tables.person_roles.insert(),
-                              [{"person_id": pid, "role": r} for r in dict.fromkeys(person.roles)])
-                if person.areas:
-                    s.execute(tables.person_areas.insert(),
-                              [{"person_id": pid, "area_code": a}
-                               for a in dict.fromkeys(person.areas)])
+                    changed.append((person, "added"))
+                    continue
+                s.execute(tables.persons.update().where(p.id == pid).values(**values))
+                s.execute(delete(tables.person_roles).where(tables.person_roles.c.person_id == pid))
+                s.execute(delete(tables.person_areas).where(tables.person_areas.c.person_id == pid))
+                updated += 1
+                changed.append((person, "updated"))
+            # new members in multi-row inserts (ids back in the rows' order), then every
+            # member's roles and areas in one insert each: a county roster in a few statements
+            for batch in chunks(new, 500):
+                rows = s.execute(tables.persons.insert().returning(
+                    p.id, sort_by_parameter_order=True), [v for _, v in batch]).scalars().all()
+                ids.update((person.external_id, pid)
+                           for (person, _), pid in zip(batch, rows, strict=True))
+            roles = [{"person_id": ids[x.external_id], "role": r}
+                     for x in items for r in dict.fromkeys(x.roles)]
+            areas = [{"person_id": ids[x.external_id], "area_code": a}
+                     for x in items for a in dict.fromkeys(x.areas)]
+            if roles:
+                s.execute(tables.person_roles.insert(), roles)
+            if areas:
+                s.execute(tables.person_areas.insert(), areas)
+            for person, change in changed:
                 self.d.hook.suyuan_roster_member_changed(person=person, change=change,
                                                          deployment=self.d, session=s)
         return added, updated

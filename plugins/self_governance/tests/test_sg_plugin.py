@@ -121,10 +121,12 @@ def test_demo_lands_near_the_seed_figures_from_events(make_deployment):
             total[0] += f.num
             total[1] += f.den
         figures[key] = total
+    # each case succeeds (each resident is satisfied) by its own draw, so the figures land
+    # within three standard errors of the seed's, not on it
     num, den = figures["talk_and_reason_success_rate"]
-    assert den == 120 and abs(100 * num / den - 92.69) < 0.5
+    assert den == 120 and abs(num / den - 0.9269) < 3 * (0.9269 * 0.0731 / den) ** 0.5
     num, den = figures["courtyard_satisfaction_rate"]
-    assert den == 52 and abs(100 * num / den - 98) < 0.2
+    assert den == 52 and abs(num / den - 0.98) < 3 * (0.98 * 0.02 / den) ** 0.5
     assert figures["mediation_agreements"][0] == counts["agreements_effective"]
     r = run_cli(d, "metrics", "verify")
     assert r.exit_code == 0, r.output

@@ -17,16 +17,25 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from suyuan_core import Deployment, Level, NewCase, Person, ValidationError, tables
-from suyuan_core.times import zone
+from suyuan_core import (
+    CaseRecord,
+    Deployment,
+    EventSpec,
+    Level,
+    NewCase,
+    Person,
+    ValidationError,
+    tables,
+)
+from suyuan_core.times import to_db, zone
 from suyuan_self_governance import models as m
 from suyuan_self_governance.agreements import AgreementInput
-from suyuan_self_governance.alliance import MatterInput
+from suyuan_self_governance.alliance import VIA as ALLIANCE_VIA
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.procedures import StepInput
 from suyuan_self_governance.roster import BodyInput, MediatorInput
 from suyuan_self_governance.service import SelfGovernance
-from suyuan_self_governance.sessions import SessionInput
+from suyuan_self_governance.sessions import VIA
 from suyuan_self_governance.sunday import SundayEventInput
 from suyuan_self_governance.village_rules import RuleVersionInput
 
@@ -55,9 +64,20 @@ TITLES = {"marriage_family": "赡养老人费用分担纠纷", "housing_homestea
 HAZARDS = [("楼道堆放杂物", "safety_hazard"), ("电动车飞线充电", "safety_hazard"),
            ("邻里因噪音争吵", "neighbour"), ("沟渠堵塞", "environment"),
            ("围墙开裂", "safety_hazard")]
+ROUTE = "沿主干道、楼栋、院坝巡查"
 ALLIANCE_TITLES = {"small": ["帮独居老人换灯泡", "调解晾衣占道", "楼道清扫排班"],
                    "difficult": ["协调加装电梯意见", "化解停车位争执"],
                    "bothersome": ["劝解宠物扰邻", "协调空调外机滴水"]}
+
+
+#: relative odds that a resident is unhappy with how a matter went, by kind.
+ALLIANCE_UNHAPPY = {"small": 0.5, "difficult": 2.0, "bothersome": 1.0}
+
+
+def _calibrated(odds: dict[str, float], target: float) -> dict[str, float]:
+    """``odds`` scaled so that, drawn evenly, their mean is ``target``."""
+    k = target * len(odds) / sum(odds.values())
+    return {key: k * v for key, v in odds.items()}
 
 
 def _name(rng: random.Random) -> str:
@@ -186,17 +206,52 @@ def _bodies(d: Deployment, sg: SelfGovernance, rng: random.Random, communities: 
     return committees
 
 
+#: how hard each kind of matter is to settle by talking it through (relative odds of failure):
+#: a land-compensation share or a homestead boundary holds more at stake than a drain.
+DIFFICULTY = {"marriage_family": 0.9, "housing_homestead": 1.4, "neighbour": 0.6,
+              "property_management": 1.0, "land_acquisition": 1.9, "environment": 1.1,
+              "forest_land": 1.3, "contract": 1.0, "damages": 0.8}
+#: a matter that needs a second session (the first ends "continued") is a harder one.
+CONTINUED, CONTINUED_HARDER = 0.15, 1.8
+BATCH = 400
+
+
+def failure_odds(target: float = SUCCESS_RATE) -> dict[str, float]:
+    """Each category's chance that its session fails, from :data:`DIFFICULTY`, scaled so that
+    over the demo's mix (matters drawn evenly, then a category of the matter; a share needing a
+    second, harder session) the expected success is ``target``. A case succeeds or fails by its
+    own draw; the figure lands near the seed's rate, not on it by force."""
+    weight: dict[str, float] = {}
+    for cats in MATTER_CATEGORIES.values():
+        for c in cats:
+            weight[c] = weight.get(c, 0.0) + 1 / len(MATTER_CATEGORIES) / len(cats)
+    mean = sum(weight[c] * DIFFICULTY[c] for c in weight) * (
+        1 - CONTINUED + CONTINUED * CONTINUED_HARDER)
+    k = (1 - target) / mean
+    return {c: k * DIFFICULTY[c] for c in DIFFICULTY}
+
+
 def _sessions(d: Deployment, sg: SelfGovernance, rng: random.Random, communities: list[str],
               grids: dict[str, list[str]], by_community: dict[str, list[tuple[str, str]]],
               committees: dict[str, str], anchor: dt.datetime, scale: float,
               counts: dict[str, int]) -> None:
+    """Talk-and-reason cases written through the core's bulk writer with their whole history
+    (accepted, assigned, sessions, resolved or failed, closed), their session rows in one
+    insert, then the agreements of the settled ones through the service, a transaction per
+    batch."""
     n = max(30, round(1200 * scale))
-    outcomes = ["success"] * round(n * SUCCESS_RATE)
-    outcomes += ["failure"] * (n - len(outcomes))
-    rng.shuffle(outcomes)
+    odds = failure_odds()
     usable = [c for c in communities if by_community[c]]
-    agreements = effective = 0
-    for i, outcome in enumerate(outcomes):
+    with d.reading() as s:
+        c_ = tables.cases.c
+        if s.scalar(sa.select(c_.id).where(c_.source_ref == "sg-demo-1").limit(1)) is not None:
+            return  # written by an earlier run: a second one adds no sessions
+        person_id = {w.external_id: w.id for w in d.roster.people(s, roles=["mediator"])}
+        first_sid = (s.scalar(sa.select(sa.func.max(m.sessions.c.id))) or 0) + 1
+    plans: list[dict[str, Any]] = []
+    records: list[CaseRecord] = []
+    sid = first_sid
+    for i in range(n):
         c = rng.choice(usable)
         mediator = rng.choice(by_community[c])[0]
         matter = rng.choice(list(MATTER_CATEGORIES))
@@ -204,54 +259,99 @@ def _sessions(d: Deployment, sg: SelfGovernance, rng: random.Random, communities
         area = rng.choice(grids[c]) if grids[c] else c
         at = anchor - dt.timedelta(days=rng.randint(20, 330), hours=rng.randint(0, 8))
         a, b = _two_names(rng)
-        case = d.cases.create(NewCase(
+        held = at + dt.timedelta(days=rng.randint(1, 6))
+        people = [{"name": a, "role": "party"}, {"name": b, "role": "party"}]
+        reasons = rng.sample(["sentiment", "morality", "law"], rng.randint(1, 3))
+        handler = f"person:{mediator}"
+        events = [EventSpec("accept", at + dt.timedelta(hours=1), ACTOR),
+                  EventSpec("assign", held, ACTOR, {"assignees": [handler], "via": VIA}),
+                  EventSpec("start", held, ACTOR, {"via": VIA})]
+        held_sessions: list[dict[str, Any]] = []
+        continued = rng.random() < CONTINUED
+        if continued:
+            held_sessions.append({"held_at": held, "outcome": "continued",
+                                  "participants": people, "summary": "双方各陈述理由，约定再议"})
+            held += dt.timedelta(days=rng.randint(2, 9))
+        fails = odds[category] * (CONTINUED_HARDER if continued else 1.0)
+        outcome = "failure" if rng.random() < fails else "success"
+        held_sessions.append({
+            "held_at": held, "outcome": outcome,
+            "participants": [*people, {"name": "村民代表", "role": "witness"}],
+            "summary": "摆事实、讲道理，当场化解" if outcome == "success" else "分歧较大，告知其他途径"})
+        for item in held_sessions:
+            item.update(id=sid, mediator=mediator, matter=matter, reasons=reasons)
+            events.append(EventSpec("self_governance.session", item["held_at"], ACTOR, {
+                "session_id": sid, "matter": matter, "reasons": reasons,
+                "outcome": item["outcome"], "mediator": mediator,
+                "participants": len(item["participants"])}))
+            sid += 1
+        last = held_sessions[-1]["id"]
+        if outcome == "success":
+            events.append(EventSpec("resolve", held, ACTOR, {"via": VIA, "session_id": last}))
+        else:
+            events.append(EventSpec("fail", held, ACTOR, {"via": VIA, "session_id": last,
+                                                          "informed_of_other_routes": True}))
+        events.append(EventSpec("close", held + dt.timedelta(days=rng.randint(0, 3)), ACTOR))
+        records.append(CaseRecord(case=NewCase(
             title=TITLES[category], category=category,
             source=rng.choice(("application", "self_initiated", "walk_in")), area_code=area,
             source_ref=f"sg-demo-{i + 1}", occurred_at=at,
             parties=[{"name": a, "role": "applicant"}, {"name": b, "role": "respondent"}]),
-            actor=ACTOR)
-        cid = case.id or 0
-        d.cases.act(cid, "accept", actor=ACTOR, occurred_at=at + dt.timedelta(hours=1))
-        held = at + dt.timedelta(days=rng.randint(1, 6))
-        people = [{"name": a, "role": "party"}, {"name": b, "role": "party"}]
-        reasons = rng.sample(["sentiment", "morality", "law"], rng.randint(1, 3))
-        if rng.random() < 0.15:
-            sg.sessions.record(SessionInput(
-                case_id=cid, mediator=mediator, held_at=held, matter=matter, reasons=reasons,
-                participants=people, outcome="continued", summary="双方各陈述理由，约定再议"),
-                actor=ACTOR)
-            held += dt.timedelta(days=rng.randint(2, 9))
-        sg.sessions.record(SessionInput(
-            case_id=cid, mediator=mediator, held_at=held, matter=matter, reasons=reasons,
-            participants=[*people, {"name": "村民代表", "role": "witness"}], outcome=outcome,
-            summary="摆事实、讲道理，当场化解" if outcome == "success" else "分歧较大，告知其他途径",
-            informed_of_other_routes=outcome == "failure"), actor=ACTOR)
-        closed_at = held + dt.timedelta(days=rng.randint(0, 3))
-        d.cases.act(cid, "close", actor=ACTOR, occurred_at=closed_at)
-        if outcome != "success" or rng.random() > 0.7:
-            continue
-        reached = held.astimezone(zone(d)).date()
-        written = rng.random() < 0.6 and c in committees
-        agreement = sg.agreements.draft(AgreementInput(
-            case_id=cid, form="written" if written else "oral",
-            facts=f"{a}与{b}因{TITLES[category][:-2]}发生争执。", issues="责任划分及补偿数额",
-            responsibilities={a: "承担主要责任", b: "承担次要责任"},
-            terms=f"{a}于期限内向{b}支付补偿款，双方今后和睦相处。",
-            performance_manner="现金一次性支付", reached_on=reached,
-            performance_due=reached + dt.timedelta(days=rng.choice((7, 15, 30))),
-            committee=committees.get(c) if written else None), actor=ACTOR)
-        agreements += 1
-        if written:
-            for who in (a, b, "mediator"):
-                sg.agreements.sign(agreement.id, who, reached, actor=ACTOR)
-            agreement = sg.agreements.seal(agreement.id, reached + dt.timedelta(days=1),
-                                           actor=ACTOR)
-        effective += 1
-        check = agreement.performance_due + dt.timedelta(days=2)
-        if rng.random() < 0.8 and check <= anchor.date():
-            result = "performed" if rng.random() < 0.96 else "not_performed"
-            sg.agreements.follow_up(agreement.id, check, result, actor=ACTOR)
+            events=events, actor=ACTOR, line=i + 1))
+        plans.append({"c": c, "a": a, "b": b, "category": category, "outcome": outcome,
+                      "held": held, "sessions": held_sessions,
+                      "agree": outcome == "success" and rng.random() <= 0.7,
+                      "written": rng.random() < 0.6, "due": rng.choice((7, 15, 30)),
+                      "check": rng.random() < 0.8, "performed": rng.random() < 0.96})
+    agreements = effective = 0
+    for start in range(0, n, BATCH):
+        ids = d.bulk.write(records[start:start + BATCH]).ids
+        chunk = plans[start:start + BATCH]
+        with d.transaction() as s:
+            s.execute(m.sessions.insert(), [
+                {"id": x["id"], "case_id": cid, "held_at": to_db(x["held_at"]),
+                 "mediator_id": person_id[x["mediator"]], "studio_id": None,
+                 "matter": x["matter"], "reasons": list(x["reasons"]),
+                 "participants": [dict(p) for p in x["participants"]], "public": True,
+                 "summary": x["summary"], "outcome": x["outcome"], "refused_by": None,
+                 "actor": ACTOR}
+                for cid, plan in zip(ids, chunk, strict=True) for x in plan["sessions"]])
+            for cid, plan in zip(ids, chunk, strict=True):
+                if not plan["agree"]:
+                    continue
+                agreements += 1
+                effective += _agreement(d, sg, s, cid, plan, committees, anchor)
+    if d.engine.dialect.name == "postgresql":  # the ids were given: move the sequence past them
+        with d.transaction() as s:
+            s.execute(sa.text("SELECT setval(pg_get_serial_sequence('sg_sessions', 'id'), "
+                              "(SELECT max(id) FROM sg_sessions))"))
     counts.update(sessions_cases=n, agreements=agreements, agreements_effective=effective)
+
+
+def _agreement(d: Deployment, sg: SelfGovernance, s: Any, cid: int, plan: dict[str, Any],
+               committees: dict[str, str], anchor: dt.datetime) -> int:
+    """The agreement of a settled case: drafted, signed and sealed when written, followed up."""
+    a, b, c, category = plan["a"], plan["b"], plan["c"], plan["category"]
+    reached = plan["held"].astimezone(zone(d)).date()
+    written = plan["written"] and c in committees
+    agreement = sg.agreements.draft(AgreementInput(
+        case_id=cid, form="written" if written else "oral",
+        facts=f"{a}与{b}因{TITLES[category][:-2]}发生争执。", issues="责任划分及补偿数额",
+        responsibilities={a: "承担主要责任", b: "承担次要责任"},
+        terms=f"{a}于期限内向{b}支付补偿款，双方今后和睦相处。",
+        performance_manner="现金一次性支付", reached_on=reached,
+        performance_due=reached + dt.timedelta(days=plan["due"]),
+        committee=committees.get(c) if written else None), actor=ACTOR, session=s)
+    if written:
+        for who in (a, b, "mediator"):
+            sg.agreements.sign(agreement.id, who, reached, actor=ACTOR, session=s)
+        agreement = sg.agreements.seal(agreement.id, reached + dt.timedelta(days=1),
+                                       actor=ACTOR, session=s)
+    check = agreement.performance_due + dt.timedelta(days=2)
+    if plan["check"] and check <= anchor.date():
+        result = "performed" if plan["performed"] else "not_performed"
+        sg.agreements.follow_up(agreement.id, check, result, actor=ACTOR, session=s)
+    return 1
 
 
 def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[str, list[str]],
@@ -290,22 +390,36 @@ def _patrols(d: Deployment, sg: SelfGovernance, rng: random.Random, grids: dict[
         d.roster.save(volunteers)
     patrols = hazards = 0
     monday = anchor.date() - dt.timedelta(days=anchor.date().weekday())
-    for week in range(1, 9):
-        start_day = monday - dt.timedelta(weeks=week)
-        for area, who in rounds:
-            if rng.random() > 0.86:
-                continue
-            start = dt.datetime.combine(start_day + dt.timedelta(days=rng.randint(0, 6)),
-                                        dt.time(rng.choice((8, 9, 15, 19))), zone(d))
-            found = []
-            if rng.random() < 0.05:
+    with d.reading() as s:
+        person_id = {w.external_id: w.id for w in d.roster.people(
+            s, roles=list(settings.patrol_roles))}
+    quiet: list[dict[str, Any]] = []  # most rounds find nothing: one insert for all of them
+    with d.transaction() as s:
+        for week in range(1, 9):
+            start_day = monday - dt.timedelta(weeks=week)
+            for area, who in rounds:
+                if rng.random() > 0.86:
+                    continue
+                start = dt.datetime.combine(start_day + dt.timedelta(days=rng.randint(0, 6)),
+                                            dt.time(rng.choice((8, 9, 15, 19))), zone(d))
+                patrols += 1
+                if rng.random() >= 0.05:
+                    grid = tree.parent_at(area, Level.grid) or area
+                    quiet.append({"grid_code": grid, "grid_path": tree.path(grid),
+                                  "person_id": person_id[who], "started_at": to_db(start),
+                                  "ended_at": to_db(start + dt.timedelta(hours=1)),
+                                  "route": ROUTE, "hazards": 0})
+                    continue
                 title, category = rng.choice(HAZARDS)
-                found.append({"title": title, "category": category})
-            sg.patrols.record(PatrolInput(grid_code=area, patroller=who,
-                                          started_at=start, ended_at=start + dt.timedelta(hours=1),
-                                          route="沿主干道、楼栋、院坝巡查", hazards=found), actor=ACTOR)
-            patrols += 1
-            hazards += len(found)
+                # a hazard opens a case with the patrol: through the service, in the batch's
+                # transaction
+                sg.patrols.record(PatrolInput(grid_code=area, patroller=who, started_at=start,
+                                              ended_at=start + dt.timedelta(hours=1), route=ROUTE,
+                                              hazards=[{"title": title, "category": category}]),
+                                  actor=ACTOR, session=s)
+                hazards += 1
+        if quiet:
+            s.execute(m.patrols.insert(), quiet)
     counts.update(patrols=patrols, patrol_hazards=hazards)
 
 
@@ -323,16 +437,35 @@ def _alliance(d: Deployment, sg: SelfGovernance, rng: random.Random, communities
                                       members=[{"person": head, "position": "lead"}]))
         alliances.append(ext)
     n = max(20, round(ALLIANCE_MATTERS_N * min(scale, 1)))
-    unhappy = set(rng.sample(range(n), round(n * (1 - ALLIANCE_SATISFACTION))))
+    unhappy = _calibrated(ALLIANCE_UNHAPPY, 1 - ALLIANCE_SATISFACTION)
+    ids = {ext: d.roster.organisation(ext, kind="courtyard_alliance").id for ext in alliances}
+    area_of = {ext: d.roster.organisation(ext).area_code for ext in alliances}
+    records: list[CaseRecord] = []
+    rows: list[dict[str, Any]] = []
     for i in range(n):
         kind = rng.choice(list(ALLIANCE_TITLES))
         at = anchor - dt.timedelta(days=rng.randint(1, 300), hours=rng.randint(0, 6))
-        sg.alliance.record(MatterInput(
-            alliance=rng.choice(alliances), matter_kind=kind,
-            title=rng.choice(ALLIANCE_TITLES[kind]), handled_at=at,
-            satisfaction="dissatisfied" if i in unhappy else rng.choice(
-                ("satisfied", "satisfied", "basically_satisfied")),
-            helpers=(_name(rng), _name(rng))), actor=ACTOR)
+        alliance = rng.choice(alliances)
+        satisfaction = "dissatisfied" if rng.random() < unhappy[kind] else rng.choice(
+            ("satisfied", "satisfied", "basically_satisfied"))
+        helpers = [_name(rng), _name(rng)]
+        handler = f"organisation:{alliance}"
+        # what the alliance service writes for a settled matter, through the bulk writer
+        events = [EventSpec(kind_, at, ACTOR, {**data, "via": ALLIANCE_VIA})
+                  for kind_, data in (("accept", {}), ("assign", {"assignees": [handler]}),
+                                      ("start", {}), ("resolve", {}), ("close", {}))]
+        events.append(EventSpec("callback", at, ACTOR, {"reached": True,
+                                                        "satisfaction": satisfaction}))
+        records.append(CaseRecord(case=NewCase(
+            title=rng.choice(ALLIANCE_TITLES[kind]), category="neighbour",
+            source="courtyard_alliance", area_code=area_of[alliance], occurred_at=at,
+            data={"alliance": alliance, "matter_kind": kind}), events=events, actor=ACTOR,
+            line=i + 1))
+        rows.append({"alliance_id": ids[alliance], "matter_kind": kind, "helpers": helpers})
+    written = d.bulk.write(records).ids
+    with d.transaction() as s:
+        s.execute(m.alliance_matters.insert(), [{**row, "case_id": cid}
+                                                for row, cid in zip(rows, written, strict=True)])
     counts.update(alliances=len(alliances), alliance_matters=n)
 
 

@@ -26,6 +26,7 @@ from suyuan_core.times import from_db, iso, now, to_db
 from suyuan_smart.common import settings
 from suyuan_smart.intake import sign
 from suyuan_smart.models import platform_messages as pm
+from suyuan_smart.notices import HISTORY
 
 KINDS = ("reply", "completion", "callback")
 PLATFORM_SOURCES = ("hotline_12345",)
@@ -46,8 +47,13 @@ def _message(case: Case, event: CaseEvent) -> tuple[str, dict[str, Any]] | None:
 
 
 def queue(d: Deployment, case: Case, event: CaseEvent, s: Session) -> int | None:
-    """From ``suyuan_case_after_transition``: queue what the platform must hear of this event."""
+    """From ``suyuan_case_after_transition``: queue what the platform must hear of this event.
+    History being recorded (an import of closed orders, the demo's January to May) is not news
+    the platform must hear again: like the notices, an event older than
+    :data:`~suyuan_smart.notices.HISTORY` queues nothing."""
     if case.source not in PLATFORM_SOURCES or not case.source_ref:
+        return None
+    if event.occurred_at < now() - HISTORY:
         return None
     found = _message(case, event)
     if found is None:
