@@ -12,13 +12,11 @@ import types
 import zipfile
 
 import pytest
-from litestar.testing import TestClient
 from sg_testkit import MEDIATORS, committee_input, new_case
 from suyuan_self_governance.service import service
 
 from suyuan_core import PluginSpec, Role, hookimpl
-from suyuan_core.testing.http import ApiClient
-from suyuan_core.web import create_app
+from suyuan_core.testing.http import ApiClient, PageClient
 
 API = "/api/v1/self_governance"
 PASSWORD = "correct horse battery staple 7"
@@ -119,10 +117,8 @@ def test_the_agreement_page_unmasks_through_a_csrf_checked_form(d, api):
     aid = _agreement(d, api)
     d.accounts.add_user("officer", "核查员", PASSWORD, actor="test")
     d.accounts.grant("officer", "privacy_officer", "C.T1.C1", actor="test")
-    with TestClient(create_app(d), base_url="https://testserver.local") as site:
-        r = site.post("/login", data={"username": "officer", "password": PASSWORD, "next": "/"},
-                      follow_redirects=False)
-        assert r.status_code == 303, r.text
+    with PageClient(d) as site:
+        site.sign_in("officer", PASSWORD)
         page = site.get(f"/self_governance/agreements?id={aid}&unmask=1&reason=x").text
         assert "周大爷" not in page and 'action="/self_governance/agreements"' in page
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
