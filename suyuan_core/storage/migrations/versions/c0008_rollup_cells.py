@@ -23,20 +23,26 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _KEY = "metric, area_code, grain, period_start"
+_ABOVE = "(SELECT code FROM areas WHERE level IN ('town', 'county'))"
 
 
 def upgrade() -> None:
-    # the plain ('*', '*') cell of every area and grain, summed from the detailed cells
+    # the plain ('*', '*') cell of every area and grain, summed from the detailed cells (added
+    # to a plain cell that is already there: a database downgraded and written to since)
     op.execute(f"INSERT INTO metric_rollups ({_KEY}, category, source, num, den) "
                f"SELECT {_KEY}, '*', '*', SUM(num), SUM(den) FROM metric_rollups "
-               f"WHERE category <> '*' GROUP BY {_KEY}")
+               f"WHERE category <> '*' GROUP BY {_KEY} "
+               f"ON CONFLICT ({_KEY}, category, source) DO UPDATE SET "
+               "num = metric_rollups.num + excluded.num, den = metric_rollups.den + excluded.den")
+    # what is no longer stored: split day cells, and every cell of a community but its month
     op.execute("DELETE FROM metric_rollups WHERE category <> '*' AND (grain = 'day' OR "
-               "area_code IN (SELECT code FROM areas WHERE level = 'community'))")
-    op.execute("DELETE FROM metric_rollups WHERE grain = 'day' AND area_code IN "
-               "(SELECT code FROM areas WHERE level = 'community')")
+               f"area_code NOT IN {_ABOVE})")
+    op.execute(f"DELETE FROM metric_rollups WHERE grain = 'day' AND area_code NOT IN {_ABOVE}")
 
 
 def downgrade() -> None:
-    # The dropped cells cannot be summed back: `suyuan metrics rebuild` on the older code
-    # writes them again.
-    op.execute("DELETE FROM metric_rollups WHERE category = '*'")
+    # A town's or county's plain month cell is the sum of its split cells, which the older code
+    # sums itself. The other plain cells stay: the older code reads them right unsplit; its
+    # split figures of those cells need `suyuan metrics rebuild` on the older code.
+    op.execute(f"DELETE FROM metric_rollups WHERE category = '*' AND grain = 'month' AND "
+               f"area_code IN {_ABOVE}")
