@@ -61,7 +61,6 @@ def database_bytes(d: Deployment) -> int:
     """The database's size on disk now."""
     if d.engine.dialect.name == "sqlite":
         with d.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
             size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
             free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()

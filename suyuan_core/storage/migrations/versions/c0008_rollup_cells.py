@@ -1,9 +1,9 @@
 """compact rollups: fewer cells, the plain figure in one ``*``/``*`` cell
 
-What ``metrics/rollup.py`` now stores: town and county keep a day cell and a month cell summed
-over category and source (``category = source = '*'``) and their month cells per category ×
-source; communities keep their plain month cell only; day cells per category × source and a
-community's split cells are gone (counted from the events on demand). Every new cell is a sum of
+What ``metrics/rollup.py`` now stores: every area from the community up a month cell summed over
+category and source (``category = source = '*'``), towns and the county also a plain day cell,
+the county also its month cells per category × source; every other cell is gone (counted from
+the events on demand). Every new cell is a sum of
 cells already stored, so the rewrite is exact, in SQL, without replaying events; `suyuan metrics
 verify` agrees afterwards.
 
@@ -23,7 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _KEY = "metric, area_code, grain, period_start"
-_ABOVE = "(SELECT code FROM areas WHERE level IN ('town', 'county'))"
+_ABOVE = "(SELECT code FROM areas WHERE level IN ('town', 'county', 'court'))"
+_TOP = "(SELECT code FROM areas WHERE level IN ('county', 'court'))"
 
 
 def upgrade() -> None:
@@ -34,15 +35,15 @@ def upgrade() -> None:
                f"WHERE category <> '*' GROUP BY {_KEY} "
                f"ON CONFLICT ({_KEY}, category, source) DO UPDATE SET "
                "num = metric_rollups.num + excluded.num, den = metric_rollups.den + excluded.den")
-    # what is no longer stored: split day cells, and every cell of a community but its month
+    # what is no longer stored: split day cells, split cells below the county, a community's day
     op.execute("DELETE FROM metric_rollups WHERE category <> '*' AND (grain = 'day' OR "
-               f"area_code NOT IN {_ABOVE})")
+               f"area_code NOT IN {_TOP})")
     op.execute(f"DELETE FROM metric_rollups WHERE grain = 'day' AND area_code NOT IN {_ABOVE}")
 
 
 def downgrade() -> None:
-    # A town's or county's plain month cell is the sum of its split cells, which the older code
-    # sums itself. The other plain cells stay: the older code reads them right unsplit; its
-    # split figures of those cells need `suyuan metrics rebuild` on the older code.
+    # The county's plain month cell is the sum of its split cells, which the older code sums
+    # itself. The other plain cells stay: the older code reads them right unsplit; its split
+    # figures of those cells need `suyuan metrics rebuild` on the older code.
     op.execute(f"DELETE FROM metric_rollups WHERE category = '*' AND grain = 'month' AND "
-               f"area_code IN {_ABOVE}")
+               f"area_code IN {_TOP}")
