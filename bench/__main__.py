@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None,
                         help="storage: a PostgreSQL database to drop, create and measure "
                              "(default: a SQLite file)")
+    parser.add_argument("--plugins", default=None,
+                        help="storage: comma-separated plugins to enable (default all installed; "
+                             "'' for the core alone)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         elif name == "storage":
             from bench import storage
 
-            report = storage.run(cases, args.database_url)
+            plugins = None if args.plugins is None else [p for p in args.plugins.split(",") if p]
+            report = storage.run(cases, args.database_url, plugins=plugins)
         else:
             from bench import memory
 

@@ -29,13 +29,13 @@ from suyuan_core.storage import tables
 from suyuan_core.testing.kit import dump_toml
 
 
-def _deployment(directory: Path, url: str | None) -> Deployment:
+def _deployment(directory: Path, url: str | None, plugins: list[str] | None) -> Deployment:
     """A fresh, migrated deployment with the bench areas on SQLite (a new file) or on a freshly
     created PostgreSQL database."""
     if url is None:
         for suffix in (".db", ".db-wal", ".db-shm"):
             (directory / ("storage" + suffix)).unlink(missing_ok=True)
-        config = write_config(directory, "storage")
+        config = write_config(directory, "storage", plugins)
     else:
         target = make_url(url)
         admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -50,7 +50,8 @@ def _deployment(directory: Path, url: str | None) -> Deployment:
         config.write_text(dump_toml({
             "deployment": {"name": "bench-storage", "database": url,
                            "timezone": "Asia/Shanghai"},
-            "plugins": {"enabled": installed_plugins()}}), encoding="utf-8")
+            "plugins": {"enabled": installed_plugins() if plugins is None else plugins}}),
+            encoding="utf-8")
     d = Deployment.from_file(config)
     d.upgrade()
     d.areas.import_areas(bench_areas())
@@ -85,12 +86,19 @@ def table_bytes(d: Deployment, name: str) -> int | None:
             return None
 
 
-def run(cases: int, url: str | None = None, directory: Path | None = None) -> Report:
+def run(cases: int, url: str | None = None, directory: Path | None = None,
+        plugins: list[str] | None = None) -> Report:
+    """``plugins``: the plugins to enable (default every one installed; ``[]``: the core alone,
+    the framework's own cost without the plugins' hooks)."""
     directory = directory or OUT / "storage"
     engine = "postgresql" if url else "sqlite"
-    report = Report(f"storage-{engine}", cases)
+    report = Report(f"storage-{engine}" + ("-core" if plugins == [] else ""), cases)
     path = write_file(directory / f"cases-{cases}.jsonl", cases, fmt="jsonl", history=True)
-    d = _deployment(directory, url)
+    d = _deployment(directory, url, plugins)
+    from bench.common import installed_plugins
+
+    report.fact("plugins", ", ".join(installed_plugins() if plugins is None else plugins)
+                or "(none)")
     try:
         empty = database_bytes(d)
         with Timer() as t:
