@@ -41,7 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, select
+from sqlalchemy import Connection, Row, bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from suyuan_core import times
@@ -259,6 +259,34 @@ class Rollup:
         num, den = conn.execute(stmt, params).one()
         return int(num), int(den)
 
+    def defer(self, session: Session, increments: Mapping[Key, Sequence[int]]) -> None:
+        """Add ``increments`` to the ones of ``session``'s transaction, written together just
+        before it commits (the write path's events): the hot rows (a town's or the county's day
+        cell, which every writer of the day touches) are locked only from that one upsert to
+        the commit, not for the rest of the transaction (its hooks, its audit entry), and
+        several events of one transaction write each cell once. (A savepoint rolled back inside
+        a committed transaction would not take its events' increments back: the core writes no
+        case event inside one.)"""
+        if not increments:
+            return
+        pending: dict[Key, list[int]] | None = session.info.get(_PENDING)
+        if pending is None:
+            pending = session.info[_PENDING] = {}
+            event.listen(session, "before_commit", self._write_pending, once=True)
+            event.listen(session, "after_rollback", _drop_pending, once=True)
+        for key, (num, den) in increments.items():
+            acc = pending.get(key)
+            if acc is None:
+                pending[key] = [num, den]
+            else:
+                acc[0] += num
+                acc[1] += den
+
+    def _write_pending(self, session: Session) -> None:
+        pending = session.info.pop(_PENDING, None)
+        if pending:
+            self.write(session, {k: v for k, v in pending.items() if v[0] or v[1]})
+
     def write(self, session: Session | Connection, increments: Mapping[Key, Sequence[int]]) -> None:
         """Add ``increments`` to the stored sums, in key order (a stable lock order between
         writers on PostgreSQL, index order on SQLite).
@@ -284,6 +312,11 @@ class Rollup:
         conn.exec_driver_sql(_PG_UPSERT, tuple(columns))
 
 
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+_PENDING = "suyuan.rollup.pending"  # Session.info key of a transaction's deferred increments
 _SUMS: dict[tuple[bool, bool], Any] = {}  # prepared SELECTs, by (category?, source?)
 _EARLIER: dict[frozenset[str], Any] = {}  # a case's earlier events of these kinds
 _COLUMNS = ("metric", "area_code", "grain", "period_start", "category", "source")
