@@ -6,21 +6,23 @@ the table stays a small fraction of the events, yet every dashboard figure is on
 
 * **every area from the community up**: its month cell summed over every category and source
   (``category = source = "*"``): a plain month, quarter or year figure is 1, 3 or 12 rows;
-* **towns and the county**: also a plain day cell (a day or week figure, the trend);
-* **the county**: also month cells per category × source (its split and filtered figures).
+* **towns and the county**: also a plain day cell (a day or week figure) and month cells per
+  category × source (split and filtered month, quarter and year figures, the by-category chart).
 
-Everything else — a community's day or week, a town or community split or filtered by category
-or source, a county's filtered day or week, any grid — is counted from the area's own events on
-demand (an indexed area-path range and time range, see ``MetricService.figure``): its cost is
-bounded by one town's activity in a period, not by the history or the province. County = Σ towns
-holds cell by cell: every cell is a sum over the same events.
+Everything else — a community's day or week, a community split or filtered by category or
+source, a filtered day or week, any grid — is counted from the area's own events on demand (an
+indexed area-path range and time range, see ``MetricService.figure``): one community, or one
+short period. County = Σ towns holds cell by cell: every cell is a sum over the same events.
 
 Why this grain: cells per community × day × category × source held about one case each (20 rows
-a case, half the database, the cost of bulk import). Measured at 20,000 cases (``bench storage``),
-the split town months were 44% of what was left and the plain town days 25%. A cell per metric
-stays (rather than one row per event kind holding several metrics' sums) so that a read is a
-primary-key range and an upsert plain SQL on both databases: sums inside a JSON value would need
-a read-modify-write per row.
+a case, half the database, the cost of bulk import). The cells are now bounded per area and year
+(about 10 towns × 12 months × categories × sources per metric at most), so rows per case fall as
+a county's cases grow. Keeping the towns' split months only at the county was tried (2.7 instead
+of 4.9 rows a case at 20,000 cases) and dropped: a town's by-category figure counted from its
+events took 120–140 ms and grows with the town's history. A cell per metric stays (rather than
+one row per event kind holding several metrics' sums) so that a read is a primary-key range and
+an upsert plain SQL on both databases: sums inside a JSON value would need a read-modify-write
+per row.
 
 A ``once_per_case`` metric counts a case by its latest contributing event only: when a newer one
 arrives, :meth:`Rollup.event_increments` takes the earlier one's contribution back (at its own
@@ -102,21 +104,20 @@ class Rollup:
         area's events)."""
         if level < ROLLUP_LEVEL:
             return False
-        if category is not None or source is not None:
-            return level >= Level.county and grain == "month"
-        return grain == "month" or level >= Level.town
+        if level < Level.town:
+            return grain == "month" and category is None and source is None
+        return grain == "month" or (category is None and source is None)
 
     def _plan(self, tree: AreaTree, code: str) -> tuple[tuple[str, int], ...]:
         """The rollup areas of an event in ``code``, each with the cells it keeps: 0 the plain
-        month (a community), 1 also the plain day (a town), 2 also the split months (a
-        county)."""
+        month (a community), 2 also the plain day and the split months (a town, the county)."""
         if tree is not self._tree:
             self._tree, self._plans = tree, {}
         found = self._plans.get(code)
         if found is None:
             found = self._plans[code] = tuple(
-                (a, 2 if tree.areas[a].level >= Level.county else
-                 1 if tree.areas[a].level >= Level.town else 0) for a in tree.rollup_areas(code))
+                (a, 2 if tree.areas[a].level >= Level.town else 0)
+                for a in tree.rollup_areas(code))
         return found
 
     @staticmethod

@@ -1,9 +1,9 @@
 """compact rollups: fewer cells, the plain figure in one ``*``/``*`` cell
 
 What ``metrics/rollup.py`` now stores: every area from the community up a month cell summed over
-category and source (``category = source = '*'``), towns and the county also a plain day cell,
-the county also its month cells per category × source; every other cell is gone (counted from
-the events on demand). Every new cell is a sum of
+category and source (``category = source = '*'``), towns and the county also a plain day cell and
+their month cells per category × source; every other cell is gone (counted from the events on
+demand). Every new cell is a sum of
 cells already stored, so the rewrite is exact, in SQL, without replaying events; `suyuan metrics
 verify` agrees afterwards.
 
@@ -24,7 +24,6 @@ depends_on: str | Sequence[str] | None = None
 
 _KEY = "metric, area_code, grain, period_start"
 _ABOVE = "(SELECT code FROM areas WHERE level IN ('town', 'county', 'court'))"
-_TOP = "(SELECT code FROM areas WHERE level IN ('county', 'court'))"
 
 
 def upgrade() -> None:
@@ -35,15 +34,15 @@ def upgrade() -> None:
                f"WHERE category <> '*' GROUP BY {_KEY} "
                f"ON CONFLICT ({_KEY}, category, source) DO UPDATE SET "
                "num = metric_rollups.num + excluded.num, den = metric_rollups.den + excluded.den")
-    # what is no longer stored: split day cells, split cells below the county, a community's day
+    # what is no longer stored: split day cells, a community's split cells and its day cells
     op.execute("DELETE FROM metric_rollups WHERE category <> '*' AND (grain = 'day' OR "
-               f"area_code NOT IN {_TOP})")
+               f"area_code NOT IN {_ABOVE})")
     op.execute(f"DELETE FROM metric_rollups WHERE grain = 'day' AND area_code NOT IN {_ABOVE}")
 
 
 def downgrade() -> None:
-    # The county's plain month cell is the sum of its split cells, which the older code sums
-    # itself. The other plain cells stay: the older code reads them right unsplit; its split
+    # A town's or the county's plain month cell is the sum of its split cells, which the older
+    # code sums itself. The other plain cells stay: the older code reads them right unsplit; its split
     # figures of those cells need `suyuan metrics rebuild` on the older code.
     op.execute(f"DELETE FROM metric_rollups WHERE category = '*' AND grain = 'month' AND "
-               f"area_code IN {_TOP}")
+               f"area_code IN {_ABOVE}")
