@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-DEFAULTS = {"intake": 50_000, "metrics": 1_000_000, "memory": 1_000_000}
+DEFAULTS = {"intake": 50_000, "metrics": 1_000_000, "memory": 1_000_000, "storage": 20_000}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +22,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="metrics: comma-separated database sizes (default 100000,<cases>)")
     parser.add_argument("--formats", default="csv,jsonl,xlsx",
                         help="memory: export formats to measure (default csv,jsonl,xlsx)")
+    parser.add_argument("--database-url", default=None,
+                        help="storage: a PostgreSQL database to drop, create and measure "
+                             "(default: a SQLite file)")
+    parser.add_argument("--plugins", default=None,
+                        help="storage: comma-separated plugins to enable (default all installed; "
+                             "'' for the core alone)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
@@ -44,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             sizes = ([int(x) for x in args.sizes.split(",")] if args.sizes
                      else sorted({min(100_000, cases), cases}))
             report = metrics.run(sizes)
+        elif name == "storage":
+            from bench import storage
+
+            plugins = None if args.plugins is None else [p for p in args.plugins.split(",") if p]
+            report = storage.run(cases, args.database_url, plugins=plugins)
         else:
             from bench import memory
 

@@ -42,7 +42,7 @@ from suyuan_core.cases.bulk import BulkWriter
 from suyuan_core.cases.files import record_from
 from suyuan_core.storage import tables
 
-GENERATOR = 2  # bump when case_rows or what is stored changes, so cached databases are rebuilt
+GENERATOR = 3  # bump when case_rows or what is stored changes, so cached databases are rebuilt
 BUILD_BATCH = 25_000
 MONTH = Period("month", dt.date(2025, 6, 1))
 FIGURES = ("mediation_success_rate", "cases_received")
@@ -92,7 +92,7 @@ def built(n: int, directory: Path) -> tuple[Deployment, dict[str, Any]]:
     with d.engine.begin() as conn:  # the bare dashboard's table: one row per metric×area×month
         conn.execute(text("INSERT INTO bare_rollups (metric, area_code, month, num, den) "
                           "SELECT metric, area_code, period_start, sum(num), sum(den) "
-                          "FROM metric_rollups WHERE grain = 'month' "
+                          "FROM metric_rollups WHERE grain = 'month' AND category = '*' "
                           "GROUP BY metric, area_code, period_start"))
     info = want | {"events": events, "rollup_rows": rollups, "build_seconds": round(t.seconds, 1),
                    "build_cpu_seconds": round(t.cpu, 1)}

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a top-level package of the repository, not installed
     sys.path.insert(0, str(ROOT))
 
-from bench import intake, memory, metrics  # noqa: E402
+from bench import intake, memory, metrics, storage  # noqa: E402
 from bench.__main__ import main  # noqa: E402
 
 
@@ -35,6 +35,12 @@ def test_metrics_runs_and_every_way_of_computing_agrees(tmp_path):
            + ["figure vs GROUP BY of all town×month groups"])
     again = metrics.run([200], directory=tmp_path)  # the second run reuses the built database
     assert again.facts["db 200"]["cached"] is True
+
+
+def test_storage_runs_and_counts_the_database(tmp_path):
+    report = storage.run(40, directory=tmp_path)
+    _check(report, ["database bytes per case", "bulk import JSONL with histories (sqlite)"])
+    assert 0 < report.facts["rollup rows per case"] < 40
 
 
 def test_memory_runs_the_cli_in_subprocesses(tmp_path):

@@ -26,7 +26,7 @@ def _tamper(d, area: str, month: dt.date) -> None:
     with d.transaction() as s:
         done = s.execute(update(metric_rollups).where(
             r.metric == "cases_closed", r.area_code == area, r.grain == "month",
-            r.period_start == month).values(num=r.num + 1))
+            r.period_start == month, r.category == "*").values(num=r.num + 1))
         assert done.rowcount == 1
 
 

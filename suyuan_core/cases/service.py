@@ -542,6 +542,6 @@ class CaseService:
         facts = facts_of(event, before, after)
         # (a metric that counts each case once moves the case's contribution to this event)
         rollup = self.d.rollup
-        rollup.write(s, rollup.event_increments(s.connection(), facts, self.d.areas.tree))
+        rollup.defer(s, rollup.event_increments(s.connection(), facts, self.d.areas.tree))
         self.d.hook.suyuan_case_after_transition(case=after, event=event, deployment=self.d,
                                                  session=s)

@@ -11,11 +11,10 @@ import attrs
 from sqlalchemy import and_, exists, func, select, tuple_
 
 from suyuan_core import times
-from suyuan_core.areas.tree import ROLLUP_LEVEL
 from suyuan_core.domain.metrics import EventFacts, Latest, MetricDefinition
 from suyuan_core.errors import NotFound, ValidationError
 from suyuan_core.metrics.periods import Period
-from suyuan_core.metrics.rollup import FACT_COLUMNS, Key, facts_from_row
+from suyuan_core.metrics.rollup import ALL, FACT_COLUMNS, Key, facts_from_row
 from suyuan_core.storage import tables
 from suyuan_core.storage.paths import under
 
@@ -97,11 +96,11 @@ class MetricService:
             num, den = m.compute(self.deployment, area_code, period)
             return Figure(key, area_code, str(period), int(num), int(den),
                           m.value(int(num), int(den)))
-        if not self._rolled_up(area_code):
+        grain, starts = period.rollup_keys()
+        if not self._stored(area_code, grain, category, source):
             num, den = self._from_events(m, area_code, period, category, source)
             return Figure(key, area_code, str(period), num, den, m.value(num, den),
                           category, source)
-        grain, starts = period.rollup_keys()
         with self.deployment.read_connection() as conn:
             num, den = self.deployment.rollup.sums(conn, key, area_code, grain, starts[0],
                                                    starts[-1], category, source)
@@ -120,10 +119,10 @@ class MetricService:
             tree.get(code)
         defs = [self.definition(k) for k in keys]
         out: dict[tuple[str, str], Figure] = {}
+        grain, starts = period.rollup_keys()
         rolled = [(m, c) for m in defs if m.numerator is not None for c in area_codes
-                  if self._rolled_up(c)]
+                  if self._stored(c, grain, None, None)]
         if rolled:
-            grain, starts = period.rollup_keys()
             with self.deployment.read_connection() as conn:
                 for m, code in rolled:
                     num, den = self.deployment.rollup.sums(conn, m.key, code, grain, starts[0],
@@ -142,8 +141,12 @@ class MetricService:
                     out[(m.key, code)] = self.figure(m.key, code, period)
         return out
 
-    def _rolled_up(self, area_code: str) -> bool:
-        return self.deployment.areas.tree.get(area_code).level >= ROLLUP_LEVEL
+    def _stored(self, area_code: str, grain: str, category: str | None,
+                source: str | None) -> bool:
+        """Whether the rollups hold this figure (see ``metrics/rollup.py``): else it is counted
+        from the area's events, a small area or a short period."""
+        level = self.deployment.areas.tree.get(area_code).level
+        return self.deployment.rollup.served(level, grain, category, source)
 
     def _from_events(self, m: MetricDefinition, area_code: str, period: Period,
                      category: str | None, source: str | None) -> tuple[int, int]:
@@ -194,7 +197,9 @@ class MetricService:
         if m.is_computed:
             raise ValidationError(f"metric {key} is computed from {m.provider}'s records; split it "
                                   "by area or period only", field="by", rule="dimension")
-        if not self._rolled_up(area_code):
+        grain, starts = period.rollup_keys()
+        if not self._stored(area_code, grain, by if by == "category" else None,
+                            by if by == "source" else None):  # a split is a filtered read
             split: dict[str, list[int]] = {}
             events = self.events(m.kinds, area_code, period, merged=False)
             for batch, latest in self.counted_batches(events, m):
@@ -208,12 +213,11 @@ class MetricService:
                            category=v if by == "category" else None,
                            source=v if by == "source" else None)
                     for v, (n, d) in sorted(split.items())]
-        grain, starts = period.rollup_keys()
         r = tables.metric_rollups.c
         column = r.category if by == "category" else r.source
         query = (select(column, func.sum(r.num), func.sum(r.den))
                  .where(r.metric == key, r.area_code == area_code, r.grain == grain,
-                        r.period_start.between(starts[0], starts[-1]))
+                        r.period_start.between(starts[0], starts[-1]), column != ALL)
                  .group_by(column).order_by(column))
         with self.deployment.reading() as session:
             rows = session.execute(query).all()

@@ -172,7 +172,8 @@ class PersonAreaRow(Base):
 
 
 class MetricRollupRow(Base):
-    """Running sums per metric × area (every ancestor) × day/month × category × source."""
+    """Running sums per metric × area × day or month × category × source; which cells are kept
+    (``*`` = every category or source) is decided in ``metrics/rollup.py``."""
 
     __tablename__ = "metric_rollups"
 
