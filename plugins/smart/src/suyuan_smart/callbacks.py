@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, Status, ValidationError, tables
+from suyuan_core import Case, Conflict, Deployment, Status, ValidationError, tables
 from suyuan_core.sql import within
 from suyuan_core.tables import under
 from suyuan_core.times import now
@@ -36,8 +36,8 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
     with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         if case.status not in AFTER_RESOLUTION:
-            raise ValidationError(f"case {case_id} is {case.status.value}: callbacks follow "
-                                  "resolution", field="case_id", rule="after_resolution")
+            raise Conflict(f"case {case_id} is {case.status.value}: callbacks follow "
+                           "resolution", field="case_id", rule="after_resolution")
         data: dict[str, object] = {"reached": reached, "satisfaction": satisfaction}
         if resolved is not None:
             data["resolved"] = resolved

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError
+from suyuan_core import Conflict, Deployment, NotFound, PermissionDenied, Principal, ValidationError
 from suyuan_virtue import models as m
 from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.settings import Settings
@@ -66,9 +66,9 @@ class Selections:
         if row is None:
             raise NotFound(f"no selection {selection_id}", field="selection_id", rule="exists")
         if status is not None and row.status != status:
-            raise ValidationError(f"selection {selection_id} is at {row.status!r}, not {status!r}",
-                                  field="selection_id", rule="status",
-                                  hint="steps: " + " → ".join(STATUSES))
+            raise Conflict(f"selection {selection_id} is at {row.status!r}, not {status!r}",
+                           field="selection_id", rule="status",
+                           hint="steps: " + " → ".join(STATUSES))
         return row
 
     # -- the steps -------------------------------------------------------------------------------
