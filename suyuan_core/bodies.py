@@ -115,12 +115,16 @@ def object_schema(cls: type) -> Schema:
                   description=(cls.__doc__ or "").strip().split("\n\n")[0] or None)
 
 
-def body(cls: type, description: str | None = None) -> Any:
-    """``Annotated[dict[str, Any], body(SessionInput)]``: a JSON object documented as ``cls``."""
+def body(cls: type, description: str | None = None, *, path: tuple[str, ...] = ()) -> Any:
+    """``Annotated[dict[str, Any], body(SessionInput)]``: a JSON object documented as ``cls``;
+    the fields in ``path`` come from the URL (``parse(cls, data, step_id=…)``) and are left out
+    of the body's document."""
     schema = object_schema(cls)
+    required = [name for name in schema.required or () if name not in path]
     return Body(description=description or schema.description,
-                schema_extra={"properties": schema.properties, "required": schema.required,
-                              "additional_properties": False})
+                schema_extra={"properties": {k: v for k, v in (schema.properties or {}).items()
+                                             if k not in path},
+                              "required": required or None, "additional_properties": False})
 
 
 def _type_error(field: str, expected: str, value: Any) -> ValidationError:

@@ -87,10 +87,13 @@ def _years(low: int, high: int) -> str:
     return "|".join(parts)
 
 
-def _period_pattern(low: int, high: int) -> str:
-    """Exactly the periods :func:`parse_period` takes, as one regex (JSON Schema ``pattern``):
-    real days (29 February in leap years only), ISO weeks (W53 only in the years that have
-    one), months, quarters and years, all within ``low`` … ``high``; ASCII digits only."""
+def period_pattern(*grains: str) -> str:
+    """Exactly the periods of ``grains`` (default: all) :func:`parse_period` takes, as one regex
+    (a JSON Schema ``pattern``): real days (29 February in leap years only), ISO weeks (W53 only
+    in the years that have one), months, quarters and years, all within :data:`bounds.YEARS`;
+    ASCII digits only. A route that takes only weeks and months says
+    ``period_pattern("week", "month")``."""
+    low, high = bounds.YEARS
     span = range(low, high + 1)
     year = f"(?:{_years(low, high)})"
     leap = "|".join(str(y) for y in span if calendar.isleap(y))
@@ -99,12 +102,14 @@ def _period_pattern(low: int, high: int) -> str:
     day = (f"{year}-{month}-(?:0[1-9]|1[0-9]|2[0-8])|{year}-(?:0[13-9]|1[0-2])-(?:29|30)"
            f"|{year}-(?:0[13578]|1[02])-31|(?:{leap})-02-29")
     week = f"{year}-W(?:0[1-9]|[1-4][0-9]|5[0-2])|(?:{long})-W53"
-    return f"^(?:{day}|{week}|{year}-{month}|{year}-Q[1-4]|{year})$"
+    forms = {"day": day, "week": week, "month": f"{year}-{month}", "quarter": f"{year}-Q[1-4]",
+             "year": year}
+    return "^(?:" + "|".join(forms[g] for g in grains or GRAINS) + ")$"
 
 
 #: every period :func:`parse_period` accepts, and nothing else: the ``pattern`` the OpenAPI
 #: document gives a period parameter (searched, as JSON Schema does; parse_period searches it).
-PERIOD_PATTERN = _period_pattern(*bounds.YEARS)
+PERIOD_PATTERN = period_pattern()
 
 _PATTERNS = [
     (re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"), "day"),

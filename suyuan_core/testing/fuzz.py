@@ -143,12 +143,20 @@ def document_failures(api: Any, headers: Mapping[str, str], *, prefixes: Sequenc
                     for failure in group.exceptions:
                         key = f"{case.operation.label}: {failure.title}"
                         found.setdefault(key, f"{key}\n    {case.as_curl_command()}\n    -> "
-                                              f"{response.status_code} {response.text[:200]}\n"
+                                              f"{response.status_code} {_text(response)}\n"
                                               f"    {(failure.message or '')[:300]}")
 
             with contextlib.suppress(Unsatisfiable):  # nothing to break (NEGATIVE mode)
                 check()
     return len(operations), sorted(found.values())
+
+
+def _text(response: Any) -> str:
+    """The start of an answer, for a failure's message (a binary answer by its size)."""
+    try:
+        return str(response.text[:200])
+    except UnicodeDecodeError:
+        return f"<{len(response.content)} bytes>"
 
 
 def check_document(api: Any, headers: Mapping[str, str], *, prefixes: Sequence[str] = ("/",),

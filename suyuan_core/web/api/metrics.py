@@ -22,7 +22,7 @@ READ = "metrics.read"
 PARTS = ("numerator", "denominator")
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="Default: your highest area")]
 PeriodQ = Annotated[str | None, Parameter(
-    max_length=16, pattern=PERIOD_PATTERN, description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
+    max_length=16, schema_extra={"pattern": PERIOD_PATTERN}, description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
 
 
 def metric_out(m: MetricDefinition) -> MetricOut:
@@ -100,7 +100,7 @@ class MetricController(Controller):
               part: Annotated[str, Parameter(max_length=16, schema_extra={"enum": list(PARTS)},
                                              description="numerator | denominator")] = "numerator",
               cursor: Annotated[str | None, Parameter(max_length=100,
-                                                      pattern=CURSOR_PATTERN)] = None,
+                                                      schema_extra={"pattern": CURSOR_PATTERN})] = None,
               limit: Annotated[int, Parameter(ge=1, le=200)] = 50) -> DrillOut:
         d = deployment
         code, p = _where(d, principal, area, period)

@@ -27,6 +27,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from suyuan_core.inputs import accepts
 from suyuan_core import (
     ConfirmationDecision,
     Deployment,
@@ -61,7 +62,7 @@ def _parties(value: Any) -> tuple[dict[str, str], ...] | None:
 @attrs.frozen
 class AgreementInput:
     case_id: int
-    form: str
+    form: str = attrs.field(metadata=accepts(enum=FORMS))
     facts: str
     issues: str
     responsibilities: dict[str, str]

@@ -23,6 +23,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from suyuan_core.inputs import accepts
 from suyuan_core import (
     Deployment,
     ImportFailed,
@@ -61,7 +62,7 @@ class MediatorInput:
 
     external_id: str
     name: str
-    background: str
+    background: str = attrs.field(metadata=accepts(enum=BACKGROUNDS))
     areas: tuple[str, ...] = attrs.field(converter=_split)
     gender: str = "unknown"
     employment: str = "part_time"
@@ -137,7 +138,7 @@ class BodyInput:
 
     external_id: str
     name: str
-    kind: str
+    kind: str = attrs.field(metadata=accepts(enum=BODY_KINDS))
     area_code: str
     members: tuple[BodyMember, ...] = attrs.field(converter=_members)
     term_start: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_start"))  # type: ignore[misc]

@@ -27,7 +27,7 @@ from suyuan_core.bodies import body, parse
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, pattern=PERIOD_PATTERN,
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
                                                description="e.g. 2026-05, 2026-Q2")]
 RESULTS = ("resolved", "unresolved", "referred", "withdrawn", "open")
 Result = Annotated[str | None, Parameter(max_length=16, schema_extra={"enum": list(RESULTS)},

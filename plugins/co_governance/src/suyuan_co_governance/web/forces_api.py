@@ -43,7 +43,7 @@ from suyuan_core import PERIOD_PATTERN, SuyuanError, ValidationError, parse_peri
 from suyuan_core.bodies import body, object_schema, parse
 
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, pattern=PERIOD_PATTERN,
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
                                                description="e.g. 2026-05, 2026-Q2")]
 Force = Annotated[str | None, Parameter(max_length=32, schema_extra={"enum": list(FORCES)})]
 CaseId = Annotated[int | None, Parameter(ge=1, le=2**62)]

@@ -50,7 +50,7 @@ Status = Annotated[str | None, Parameter(description="open or closed", max_lengt
 Query = Annotated[str | None, Parameter(max_length=100, description="words in the ref, project "
                                                                     "or issue")]
 Overdue = Annotated[bool, Parameter(description="only open issues past their deadline")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, pattern=PERIOD_PATTERN,
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
                                                description="e.g. 2026-05, 2026-Q2")]
 
 ISSUES = ledger_issues.name
