@@ -33,7 +33,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body
 
 from suyuan_core.errors import ValidationError
-from suyuan_core.inputs import Range, check_ranges, from_dict, range_of
+from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
 
 __all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
            "parse", "schema_for"]
@@ -71,8 +71,8 @@ def schema_for(hint: Any) -> Schema:
         return Schema(type=OpenAPIType.INTEGER, minimum=-MAX_INT, maximum=MAX_INT)
     if hint is float:
         return Schema(type=OpenAPIType.NUMBER)
-    if hint is str:
-        return Schema(type=OpenAPIType.STRING, max_length=MAX_TEXT)
+    if hint is str:  # check() refuses a NUL, so the document says so
+        return Schema(type=OpenAPIType.STRING, max_length=MAX_TEXT, pattern=NO_NUL)
     if hint is dt.date:
         return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE)
     if hint is dt.datetime:

@@ -61,7 +61,7 @@ class UnmaskIn:
     body, never in a URL (query strings end up in access logs and browser history)."""
 
     reason: str = attrs.field(converter=_reason, metadata=inputs.accepts(
-        min_length=1, max_length=500, pattern=r"\S"))
+        min_length=1, max_length=500, pattern=inputs.FILLED))
 
 
 #: the body of an unmask route (``POST …/{id}/unmask`` with ``{"reason": "…"}``)::

@@ -40,12 +40,14 @@ import attrs
 from suyuan_core.errors import ValidationError
 from suyuan_core.times import parse_date
 
-__all__ = ["FILLED", "RANGE", "Range", "accepts", "check_ranges", "date_conv", "from_dict", "from_json_file",
+__all__ = ["FILLED", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv", "from_dict", "from_json_file",
            "need_date", "one_of", "opt_date", "opt_date_conv", "range_of", "ranged", "strs", "text"]
 
 T = TypeVar("T")
 #: the ``pattern`` of a required text: something other than blanks (the converters trim).
-FILLED = r"\S"
+FILLED = r"^[^\x00]*[^\x00\s][^\x00]*$"
+#: the ``pattern`` of any text: no NUL character (which no database stores as text).
+NO_NUL = r"^[^\x00]*$"
 #: the key of a field's :class:`Range` in its attrs metadata.
 RANGE = "suyuan.range"
 

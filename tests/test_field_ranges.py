@@ -50,6 +50,7 @@ SAMPLES = [
     {"topic": "a", "speakers": ["ann", "bo"]}, {"topic": "a", "speakers": ["ann", "bo", "cy"]},
     {"topic": "a", "speakers": [""]}, {"topic": "a", "speakers": ["toolong"]},
     {"topic": "a", "note": "abc"}, {"topic": "a", "note": "abcd"},
+    {"topic": "a\x00"}, {"topic": "a", "note": "\x00"}, {"topic": "a", "speakers": ["a\x00"]},
 ]
 
 
@@ -64,7 +65,7 @@ def test_the_range_is_in_the_document():
     props = _schema()["properties"]
     assert props["kind"]["enum"] == list(KINDS)
     assert (props["attendance"]["minimum"], props["attendance"]["maximum"]) == (0, 500)
-    assert props["topic"]["pattern"] == r"\S" and props["topic"]["maxLength"] == 10
+    assert props["topic"]["pattern"] == inputs.FILLED and props["topic"]["maxLength"] == 10
     assert props["speakers"]["maxItems"] == 2 and props["speakers"]["items"]["maxLength"] == 5
 
 

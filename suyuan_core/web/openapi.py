@@ -185,7 +185,8 @@ def unmask_reason(operation: dict[str, Any], path: str, least: int) -> None:
         reason = (media.get("schema") or {}).get("properties", {}).get("reason")
         if isinstance(reason, dict) and reason.get("type") == "string":
             reason["minLength"] = max(int(reason.get("minLength") or 0), least)
-            reason["pattern"] = r"\S[\s\S]{%d,}\S" % (least - 2)
+            reason["pattern"] = (r"^[^\x00]*[^\x00\s][^\x00]{" + str(least - 2)
+                                 + r",}[^\x00\s][^\x00]*$")
 
 
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:

@@ -77,7 +77,8 @@ class CaseController(Controller):
         reported_to: Annotated[dt.datetime | None, Parameter(description="exclusive")] = None,
         q: Q = None,
         assignee: Annotated[str | None, Parameter(max_length=128)] = None,
-        cursor: Annotated[str | None, Parameter(max_length=100, schema_extra={"pattern": CURSOR_PATTERN})] = None,
+        cursor: Annotated[str | None, Parameter(
+            max_length=100, schema_extra={"pattern": CURSOR_PATTERN})] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     ) -> CaseList:
         d = deployment

@@ -22,7 +22,8 @@ READ = "metrics.read"
 PARTS = ("numerator", "denominator")
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="Default: your highest area")]
 PeriodQ = Annotated[str | None, Parameter(
-    max_length=16, schema_extra={"pattern": PERIOD_PATTERN}, description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
+    max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
+    description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
 
 
 def metric_out(m: MetricDefinition) -> MetricOut:

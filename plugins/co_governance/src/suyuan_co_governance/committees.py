@@ -50,10 +50,10 @@ from suyuan_core import (
     Period,
     RouteProposal,
     ValidationError,
+    period_pattern,
     sql,
     tables,
 )
-from suyuan_core import period_pattern
 from suyuan_core.inputs import FILLED, accepts
 
 RESULT_OF = {"resolve": "resolved", "fail": "unresolved", "refer": "referred",

@@ -40,8 +40,16 @@ from suyuan_co_governance.common import (
     under,
 )
 from suyuan_co_governance.settings import Settings
-from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, sql, tables
-from suyuan_core import period_pattern
+from suyuan_core import (
+    Deployment,
+    NotFound,
+    Period,
+    SuyuanError,
+    ValidationError,
+    period_pattern,
+    sql,
+    tables,
+)
 from suyuan_core.inputs import FILLED, accepts
 
 MAX_AFFECTED = 100000
@@ -69,7 +77,7 @@ class RegisterInput:
     subject: str = attrs.field(metadata=accepts(min_length=1, max_length=300, pattern=FILLED))
     area_code: str
     unit: str
-    affected_count: int
+    affected_count: int = attrs.field(metadata=accepts(minimum=1, maximum=100000))
     deadline: str = attrs.field(metadata=accepts(pattern=DAY))
     measures: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
     affected: tuple[str, ...] = attrs.field(default=(), converter=_names)

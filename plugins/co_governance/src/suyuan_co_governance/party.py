@@ -34,8 +34,7 @@ from suyuan_co_governance.common import (
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import PARTY_KINDS, TEAMS
-from suyuan_core import Deployment, Organisation, ValidationError, tables
-from suyuan_core import period_pattern
+from suyuan_core import Deployment, Organisation, ValidationError, period_pattern, tables
 from suyuan_core.inputs import FILLED, accepts
 
 ORG_KIND = {"branch": "party_org", "group": "party_group"}

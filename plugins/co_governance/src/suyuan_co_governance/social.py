@@ -51,8 +51,7 @@ from suyuan_co_governance.vocab import (
     ORG_KINDS,
     PARTICIPATION_ROLES,
 )
-from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, sql, tables
-from suyuan_core import period_pattern
+from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, period_pattern, sql, tables
 from suyuan_core.inputs import FILLED, accepts
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
@@ -83,7 +82,8 @@ class ForceOrgInput:
 
     external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
-    kind: str = attrs.field(metadata=accepts(enum=ORG_KINDS))
+    kind: str = attrs.field(metadata=accepts(enum=tuple(
+        k for k in ORG_KINDS if k in ORG_FORCES or k == "responsible_unit")))
     area_code: str
 
 

@@ -31,9 +31,9 @@ from suyuan_core import (
     NotFound,
     ValidationError,
 )
+from suyuan_core.inputs import ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law import notices
-from suyuan_core.inputs import ranged
 from suyuan_rule_of_law.common import (
     calendar,
     date_conv,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NotFound, RouteProposal, ValidationError, tables
-from suyuan_rule_of_law import models as m
 from suyuan_core.inputs import FILLED, ranged
+from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
     communities,

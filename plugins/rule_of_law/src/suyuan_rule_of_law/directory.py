@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, Organisation, ValidationError, tables
-from suyuan_rule_of_law import models as m
 from suyuan_core.inputs import FILLED, ranged
+from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import area_name, community, reading, strs
 from suyuan_rule_of_law.vocab import RESOURCE_KINDS
 

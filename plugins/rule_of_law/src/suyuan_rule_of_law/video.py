@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, ValidationError, VideoRoom
-from suyuan_rule_of_law import models as m
 from suyuan_core.inputs import FILLED, ranged
+from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import settings, strs
 from suyuan_rule_of_law.vocab import VIDEO_OUTCOMES
 

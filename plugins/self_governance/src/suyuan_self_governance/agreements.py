@@ -27,7 +27,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import (
     ConfirmationDecision,
     Deployment,
@@ -37,6 +36,7 @@ from suyuan_core import (
     tables,
     templates,
 )
+from suyuan_core.inputs import accepts
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, refuse_fees

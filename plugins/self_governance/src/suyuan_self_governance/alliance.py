@@ -16,8 +16,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import strs, time_conv
 from suyuan_self_governance.vocab import ALLIANCE_MATTERS

@@ -20,8 +20,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
+from suyuan_core.inputs import accepts
 from suyuan_core.times import today
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, strs

@@ -23,7 +23,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import (
     Deployment,
     ImportFailed,
@@ -35,6 +34,7 @@ from suyuan_core import (
     imports,
     tables,
 )
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import opt_date_conv
 from suyuan_self_governance.vocab import BACKGROUNDS, BODY_KINDS, CLOSE_RELATIONS, INVERSE_RELATION, POSITIONS
@@ -63,7 +63,7 @@ class MediatorInput:
     external_id: str
     name: str
     background: str = attrs.field(metadata=accepts(enum=BACKGROUNDS))
-    areas: tuple[str, ...] = attrs.field(converter=_split)
+    areas: tuple[str, ...] = attrs.field(converter=_split, metadata=accepts(min_items=1))
     gender: str = "unknown"
     employment: str = "part_time"
     specialities: tuple[str, ...] = attrs.field(default=(), converter=_split)
@@ -140,7 +140,8 @@ class BodyInput:
     name: str
     kind: str = attrs.field(metadata=accepts(enum=BODY_KINDS))
     area_code: str
-    members: tuple[BodyMember, ...] = attrs.field(converter=_members)
+    members: tuple[BodyMember, ...] = attrs.field(converter=_members,
+                                                  metadata=accepts(min_items=1))
     term_start: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_start"))  # type: ignore[misc]
     term_end: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_end"))  # type: ignore[misc]
     elected_by: str | None = None

@@ -11,8 +11,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_core.tables import under
 from suyuan_core.times import zone
 from suyuan_self_governance import models as m

@@ -11,8 +11,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core.inputs import accepts
 from suyuan_core import Deployment, Level, NotFound, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, opt_date_conv
 from suyuan_self_governance.quorum import Meeting, meeting_from, passed, require_quorum

@@ -19,7 +19,6 @@ from litestar.params import Parameter
 from suyuan_core import NotFound, ValidationError, bodies
 from suyuan_core.inputs import ranged
 from suyuan_rule_of_law.advisors import (
-    RECORDED,
     ActivityInput,
     TermInput,
     report_html,
@@ -33,10 +32,7 @@ from suyuan_rule_of_law.education import DutyInput, LectureInput
 from suyuan_rule_of_law.service import service
 from suyuan_rule_of_law.video import ScheduleInput
 from suyuan_rule_of_law.vocab import (
-    CIRCUIT_KINDS,
     DELEGATION_RESULTS,
-    EDUCATION_KINDS,
-    RESOURCE_KINDS,
     VIDEO_OUTCOMES,
 )
 from suyuan_rule_of_law.web.common import (
