@@ -189,8 +189,8 @@ def test_every_step_is_an_event_and_the_notice_period_holds(voting):
     sel.vote(p, sid, nomination_id=a, household="HH0001")
     sel.vote(p, sid, nomination_id=a, household="HH0002")
     sel.vote(p, sid, nomination_id=b, household="HH0003")
-    with pytest.raises(ValidationError):
-        sel.results(sid)  # not disclosed before the award
+    with pytest.raises(Conflict):  # 409: not disclosed before the award
+        sel.results(sid)
     results = sel.award(p, sid)
     assert [(r["nominee"], r["votes"], r["awarded"]) for r in results] == [
         ("赵大娘", 2, True), ("钱师傅", 1, False)]

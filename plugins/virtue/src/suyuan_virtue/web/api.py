@@ -12,7 +12,7 @@ import attrs
 from litestar import Response, get, post
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
+from suyuan_core import Deployment, NotFound, Principal, ValidationError, http, times
 from suyuan_core.bodies import body, parse
 from suyuan_core.http import AUDITED
 from suyuan_core.inputs import FILLED, ranged
@@ -73,9 +73,10 @@ class ReviewIn:
 
 @attrs.frozen
 class StepIn:
-    """The day the step takes effect (公示 from, the vote opens on)."""
+    """The day the step takes effect (公示 from, the vote opens on; default today); award
+    takes none."""
 
-    on: dt.date
+    on: dt.date | None = None
 
 
 @attrs.frozen
@@ -425,7 +426,7 @@ def step(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
     from suyuan_virtue.selection import Selections
 
     sel = Selections(deployment)
-    on = parse(StepIn, data).on
+    on = parse(StepIn, data).on or times.today(deployment)
     if step == "notice":
         return {"notice_until": sel.start_notice(principal, selection_id, on).isoformat()}
     if step == "open":
