@@ -212,8 +212,8 @@ def parse(cls: type[T], data: Any, *,
     if clash:
         raise ValidationError(f"{clash[0]} is given by the path", field=clash[0], rule="path")
     check_fields(cls, values, skip=frozenset(fixed))
-    found = hints(cls)
-    for f in attrs.fields(cls):  # 200.0 is a JSON integer (JSON Schema says so): build with 200
+    found = hints(cls)  # type: ignore[arg-type]
+    for f in attrs.fields(cls):  # type: ignore[arg-type]  # 200.0 is a JSON integer (JSON Schema says so): build with 200
         if f.name in values and _ints(found[f.name]) and isinstance(values[f.name], float):
             values[f.name] = int(values[f.name])
     return from_dict(cls, values, refuse=refuse)

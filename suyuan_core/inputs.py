@@ -40,8 +40,9 @@ import attrs
 from suyuan_core.errors import ValidationError
 from suyuan_core.times import parse_date
 
-__all__ = ["FILLED", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv", "from_dict", "from_json_file",
-           "need_date", "one_of", "opt_date", "opt_date_conv", "range_of", "ranged", "strs", "text"]
+__all__ = ["FILLED", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv",
+           "from_dict", "from_json_file", "need_date", "one_of", "opt_date", "opt_date_conv",
+           "range_of", "ranged", "strs", "text"]
 
 T = TypeVar("T")
 #: the ``pattern`` of a required text: something other than blanks (the converters trim).

@@ -27,6 +27,7 @@ import msgspec
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from suyuan_core import bounds
 from suyuan_core.plugins.routes import OPENAPI_OPERATION, verifier
 from suyuan_core.plugins.routes import is_public as is_public_route
 
@@ -175,6 +176,32 @@ def coded(operation: dict[str, Any], lists: Mapping[str, list[str]],
         _coded(media.get("schema"), lists, schemas, seen)
 
 
+def _times(schema: Any, schemas: Mapping[str, Any], seen: set[str]) -> None:
+    """The core's request times as it checks them (``bounds.check_time``: years 1900–2199)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _times(item.get("schema") if isinstance(item, dict) and "in" in item else item,
+                   schemas, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _times(schemas.get(name), schemas, seen)
+        return
+    if schema.get("format") == "date-time" and "pattern" not in schema:
+        schema["pattern"] = bounds.TIME_PATTERN
+    for value in (schema.get("properties") or {}).values():
+        _times(value, schemas, seen)
+    for key in ("items", "oneOf", "anyOf", "allOf"):
+        value = schema.get(key)
+        for member in value if isinstance(value, list) else [value]:
+            _times(member, schemas, seen)
+
+
 def unmask_reason(operation: dict[str, Any], path: str, least: int) -> None:
     """An unmask route's ``reason`` as the deployment requires it: at least ``[privacy]
     unmask_reason_min`` characters once trimmed (a pattern saying so: two non-blanks that far
@@ -202,11 +229,17 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     opts = _handler_opts(app)
     lists, seen = code_lists(app), set[str]()
     deployment = app.state.get("deployment")
+    plugin_paths = tuple(f"/api/v1/{p.name}/" for p in deployment.plugins) if deployment else ()
+    plugin_paths += ("/open311/",)
     for path, item in doc.get("paths", {}).items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
             coded(operation, lists, schemas, seen)
+            if not path.startswith(plugin_paths):
+                _times(operation.get("parameters", []), schemas, set())
+                for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                    _times(media.get("schema"), schemas, set())
             if deployment is not None:
                 unmask_reason(operation, path, deployment.config.core.privacy.unmask_reason_min)
             opt = opts.get((path, method), {})
@@ -225,8 +258,9 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
             codes = ["400", "404", "422"]
             if not is_public or signed or path.endswith("/auth/login"):
                 codes += ["401", "403"]
+            codes.append("409")  # a read may depend on the state too (results before award)
             if method in WRITES:
-                codes += ["409", "413"]
+                codes.append("413")
             if path.endswith("/auth/login"):
                 codes.append("429")
             for code in sorted(codes):

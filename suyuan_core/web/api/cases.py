@@ -42,16 +42,6 @@ from suyuan_core.web.dto import (
 Q = Annotated[str | None, Parameter(max_length=200)]
 
 
-def _clamp(at: dt.datetime | None) -> dt.datetime | None:
-    """``at`` within the times suyuan stores (a naive time is left for the filter to refuse)."""
-    if at is None or at.tzinfo is None or at.utcoffset() is None:
-        return at
-    wall = at.replace(tzinfo=None)
-    low, high = bounds.EARLIEST + dt.timedelta(days=1), bounds.LATEST - dt.timedelta(days=1)
-    return at.replace(year=low.year, month=low.month, day=low.day) if wall < low else (
-        at.replace(year=high.year, month=high.month, day=high.day) if wall > high else at)
-
-
 def scoped_filter(principal: PrincipalDep, **values: Any) -> CaseFilter:
     return CaseFilter(scope=tuple(principal.scope("cases.read")), **values)
 
@@ -91,7 +81,8 @@ class CaseController(Controller):
                 raise ValidationError(f"no {field} with code {value!r}", field=field,
                                       rule="exists", hint=f"see GET /api/v1/{field}s")
         # a filter bound outside the years stored cannot exclude anything: take the edge
-        reported_from, reported_to = (_clamp(reported_from), _clamp(reported_to))
+        reported_from, reported_to = (bounds.clamp_time(reported_from),
+                                      bounds.clamp_time(reported_to))
         f = scoped_filter(principal, area_code=area, status=tuple(status or ()),
                           category=category, source=source, level=level, overdue=overdue,
                           reported_from=reported_from, reported_to=reported_to, text=q,

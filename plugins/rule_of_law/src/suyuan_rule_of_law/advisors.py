@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
-from suyuan_core.inputs import ranged
+from suyuan_core.inputs import accepts
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
@@ -43,7 +43,7 @@ RECORDED = ("consultation", "case_joined", "agreement_reviewed")
 
 @attrs.frozen
 class TermInput:
-    advisor: str = ranged(min_length=1, max_length=128)
+    advisor: str = attrs.field(metadata=accepts(min_length=1, max_length=128))
     area_code: str
     start_on: dt.date = attrs.field(converter=date_conv("start_on"))  # type: ignore[misc]
     end_on: dt.date | None = attrs.field(default=None, converter=opt_date_conv(  # type: ignore[misc]
@@ -58,7 +58,7 @@ class TermInput:
 
 @attrs.frozen
 class ActivityInput:
-    advisor: str = ranged(min_length=1, max_length=128)
+    advisor: str = attrs.field(metadata=accepts(min_length=1, max_length=128))
     area_code: str
     kind: str = ranged(enum=RECORDED)
     day: dt.date = attrs.field(converter=date_conv("day"))  # type: ignore[misc]

@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from suyuan_core.inputs import accepts
 from suyuan_core import Deployment, PermissionDenied, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_virtue import models as m
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, Guard, check_register
 from suyuan_virtue.sensitive import need_text

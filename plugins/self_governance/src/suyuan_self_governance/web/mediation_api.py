@@ -10,10 +10,9 @@ import attrs
 from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core.inputs import accepts
-from suyuan_core import period_pattern
-from suyuan_core import Deployment, NotFound, Principal, http
+from suyuan_core import Deployment, NotFound, Principal, http, period_pattern
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.inputs import accepts
 from suyuan_core.times import parse_date
 from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
 from suyuan_self_governance.routing import propose
