@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
-from suyuan_core.inputs import accepts
+from suyuan_core.inputs import accepts, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
