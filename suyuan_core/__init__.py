@@ -53,6 +53,7 @@ from suyuan_core.domain.roster import Organisation, Person, Role
 from suyuan_core.errors import (
     ConcurrentUpdate,
     ConfigError,
+    Conflict,
     IllegalTransition,
     ImportFailed,
     NotAuthenticated,
@@ -65,7 +66,7 @@ from suyuan_core.errors import (
 )
 from suyuan_core.hookspecs import hookimpl
 from suyuan_core.jobs.spec import Job
-from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.metrics.periods import PERIOD_PATTERN, Period, parse_period, period_pattern
 from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.lazy import implement
@@ -96,6 +97,7 @@ __all__ = [
     "FINAL_STATUSES",
     "OPENAPI_OPERATION",
     "OPEN_STATUSES",
+    "PERIOD_PATTERN",
     "PUBLIC_MODULES",
     "PUBLIC_ROUTE",
     "SIGNED_BY",
@@ -119,6 +121,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "ConfirmationDecision",
+    "Conflict",
     "CourtPlatform",
     "DashboardPanel",
     "DemoLogin",
@@ -180,5 +183,6 @@ __all__ = [
     "mask_address",
     "mask_free_text",
     "parse_period",
+    "period_pattern",
     "row_to_case",
 ]

@@ -19,6 +19,7 @@ refuses (types, lengths, NUL, unknown and missing fields) and builds the instanc
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import types
@@ -32,10 +33,10 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body
 
 from suyuan_core.errors import ValidationError
-from suyuan_core.inputs import from_dict
+from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
 
-__all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "object_schema", "parse",
-           "schema_for"]
+__all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
+           "parse", "schema_for"]
 
 T = TypeVar("T")
 MAX_INT = 2**62
@@ -70,8 +71,8 @@ def schema_for(hint: Any) -> Schema:
         return Schema(type=OpenAPIType.INTEGER, minimum=-MAX_INT, maximum=MAX_INT)
     if hint is float:
         return Schema(type=OpenAPIType.NUMBER)
-    if hint is str:
-        return Schema(type=OpenAPIType.STRING, max_length=MAX_TEXT)
+    if hint is str:  # check() refuses a NUL, so the document says so
+        return Schema(type=OpenAPIType.STRING, max_length=MAX_TEXT, pattern=NO_NUL)
     if hint is dt.date:
         return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE)
     if hint is dt.datetime:
@@ -89,24 +90,41 @@ def schema_for(hint: Any) -> Schema:
     return Schema()
 
 
+def narrowed(schema: Schema, limits: Range | None) -> Schema:
+    """``schema`` narrowed to a field's declared :class:`~suyuan_core.inputs.Range` (a list's
+    ``items`` range narrows its items' schema)."""
+    if limits is None:
+        return schema
+    schema = dataclasses.replace(schema, **limits.schema())
+    if limits.items is not None and isinstance(schema.items, Schema):
+        schema = dataclasses.replace(schema, items=narrowed(schema.items, limits.items))
+    return schema
+
+
 def object_schema(cls: type) -> Schema:
-    """The OpenAPI object schema of an attrs input class: its fields, the required ones (no
-    default), no other properties; described by the class docstring's first paragraph."""
+    """The OpenAPI object schema of an attrs input class: its fields, each narrowed to its
+    declared range (:func:`suyuan_core.inputs.accepts`, the same one :func:`parse` enforces), the
+    required ones (no default), no other properties; described by the class docstring's first
+    paragraph."""
     fields = attrs.fields(cls)
     found = hints(cls)
     required = [f.name for f in fields if f.default is attrs.NOTHING]
-    return Schema(type=OpenAPIType.OBJECT, properties={f.name: schema_for(found[f.name])
-                                                       for f in fields},
+    return Schema(type=OpenAPIType.OBJECT, properties={
+        f.name: narrowed(schema_for(found[f.name]), range_of(f)) for f in fields},
                   required=required or None, additional_properties=False,
                   description=(cls.__doc__ or "").strip().split("\n\n")[0] or None)
 
 
-def body(cls: type, description: str | None = None) -> Any:
-    """``Annotated[dict[str, Any], body(SessionInput)]``: a JSON object documented as ``cls``."""
+def body(cls: type, description: str | None = None, *, path: tuple[str, ...] = ()) -> Any:
+    """``Annotated[dict[str, Any], body(SessionInput)]``: a JSON object documented as ``cls``;
+    the fields in ``path`` come from the URL (``parse(cls, data, step_id=…)``) and are left out
+    of the body's document."""
     schema = object_schema(cls)
+    required = [name for name in schema.required or () if name not in path]
     return Body(description=description or schema.description,
-                schema_extra={"properties": schema.properties, "required": schema.required,
-                              "additional_properties": False})
+                schema_extra={"properties": {k: v for k, v in (schema.properties or {}).items()
+                                             if k not in path},
+                              "required": required or None, "additional_properties": False})
 
 
 def _type_error(field: str, expected: str, value: Any) -> ValidationError:
@@ -135,7 +153,8 @@ def check(hint: Any, value: Any, field: str) -> None:
         if not isinstance(value, bool):
             raise _type_error(field, "true or false", value)
     elif hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, int if hint is int else (int, float)):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not (whole if hint is int else isinstance(value, int | float)):
             raise _type_error(field, "a number" if hint is float else "a whole number", value)
         if abs(value) > MAX_INT:
             raise ValidationError(f"{value} is out of range", field=field, rule="range")
@@ -179,6 +198,7 @@ def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
             check(found[f.name], data[f.name], name)
         elif f.default is attrs.NOTHING:
             raise ValidationError("is required", field=name, rule="required")
+    check_ranges(cls, {k: v for k, v in data.items() if k not in skip}, prefix)
 
 
 def parse(cls: type[T], data: Any, *,
@@ -192,5 +212,13 @@ def parse(cls: type[T], data: Any, *,
     if clash:
         raise ValidationError(f"{clash[0]} is given by the path", field=clash[0], rule="path")
     check_fields(cls, values, skip=frozenset(fixed))
+    found = hints(cls)  # type: ignore[arg-type]
+    for f in attrs.fields(cls):  # type: ignore[arg-type]  # 200.0 is a JSON integer (JSON Schema says so): build with 200
+        if f.name in values and _ints(found[f.name]) and isinstance(values[f.name], float):
+            values[f.name] = int(values[f.name])
     return from_dict(cls, values, refuse=refuse)
+
+
+def _ints(hint: Any) -> bool:
+    return hint is int or (_is_union(hint) and int in _args(hint) and float not in _args(hint))
 

@@ -138,6 +138,24 @@ def check_time(value: dt.datetime | None, field: str) -> None:
                                    f"{LATEST.year}-12-30")
 
 
+#: the ``pattern`` of a time :func:`check_time` takes: its year within :data:`YEARS` (the
+#: OpenAPI document gives it to every checked date-time).
+TIME_PATTERN = r"^(?:19|20|21)[0-9]{2}-"
+
+
+def clamp_time(value: dt.datetime | None) -> dt.datetime | None:
+    """An aware time moved inside the range :func:`check_time` takes: for a *filter* bound (since,
+    reported_from), where a bound outside the stored years cannot exclude anything. A naive
+    time is returned as it is, for the caller to refuse."""
+    if value is None or value.tzinfo is None or value.utcoffset() is None:
+        return value
+    wall = value.replace(tzinfo=None)
+    low, high = EARLIEST + dt.timedelta(days=1), LATEST - dt.timedelta(days=1)
+    edge = low if wall < low else high if wall > high else None
+    return value if edge is None else value.replace(year=edge.year, month=edge.month,
+                                                    day=edge.day)
+
+
 def check_id(value: Any, field: str) -> int:
     """An id (a whole number 1 … :data:`MAX_ID`), or a ValidationError saying so."""
     try:

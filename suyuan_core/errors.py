@@ -55,6 +55,14 @@ class NotFound(SuyuanError):
     status_code = 404
 
 
+class Conflict(SuyuanError):
+    """The request is well formed but the record's current state does not allow it (a callback
+    before the case is resolved, an urge before it is dispatched, an unmerge of a case that is
+    not merged): a 409, not a 422 — the same request may succeed once the state has changed."""
+
+    status_code = 409
+
+
 class IllegalTransition(SuyuanError):
     """An action is not allowed from the case's current status."""
 

@@ -60,7 +60,8 @@ class UnmaskIn:
     """Why personal data must be shown in full — kept in the audit log. It travels in a POST
     body, never in a URL (query strings end up in access logs and browser history)."""
 
-    reason: str = attrs.field(converter=_reason)
+    reason: str = attrs.field(converter=_reason, metadata=inputs.accepts(
+        min_length=1, max_length=500, pattern=inputs.FILLED))
 
 
 #: the body of an unmask route (``POST …/{id}/unmask`` with ``{"reason": "…"}``)::

@@ -12,8 +12,16 @@ these helpers only get plain data into it safely::
         community: str = attrs.field(converter=lambda v: inputs.text(v, "community", max_length=40))
         held_on: dt.date = attrs.field(converter=inputs.date_conv("held_on"))
         topics: tuple[str, ...] = attrs.field(default=(), converter=inputs.strs)
+        kind: str = attrs.field(default="talk", metadata=inputs.accepts(enum=KINDS))
+        attendance: int = attrs.field(default=0, metadata=inputs.accepts(minimum=0,
+                                                                         maximum=5000))
 
     lecture = inputs.from_dict(LectureIn, {"community": "C.T1.V1", "held_on": "2026-05-03"})
+
+:func:`accepts` declares a field's range on the field itself. :func:`from_dict` refuses what lies
+outside it (so the API, the web forms and the imports refuse the same values) and
+:func:`suyuan_core.bodies.object_schema` writes it into the OpenAPI document: one declaration read
+by both, so the document and the server cannot disagree.
 
 :func:`suyuan_core.bodies.parse` adds the JSON type checks an HTTP body needs on top of this.
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,10 +40,125 @@ import attrs
 from suyuan_core.errors import ValidationError
 from suyuan_core.times import parse_date
 
-__all__ = ["date_conv", "from_dict", "from_json_file", "need_date", "one_of", "opt_date",
-           "opt_date_conv", "strs", "text"]
+__all__ = ["FILLED", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv",
+           "from_dict", "from_json_file", "need_date", "one_of", "opt_date", "opt_date_conv",
+           "range_of", "ranged", "strs", "text"]
 
 T = TypeVar("T")
+#: the ``pattern`` of a required text: something other than blanks (the converters trim).
+FILLED = r"^[^\x00]*[^\x00\s][^\x00]*$"
+#: the ``pattern`` of any text: no NUL character (which no database stores as text).
+NO_NUL = r"^[^\x00]*$"
+#: the key of a field's :class:`Range` in its attrs metadata.
+RANGE = "suyuan.range"
+
+
+@attrs.frozen
+class Range:
+    """What a field accepts beyond its JSON type: one of ``enum``; a text of ``min_length`` …
+    ``max_length`` characters matching ``pattern`` (searched, as JSON Schema does); a number in
+    ``minimum`` … ``maximum``; a list of ``min_items`` … ``max_items`` whose every item is in
+    ``items``. ``None`` (an optional field left empty) is always accepted; the converters decide
+    what an empty value means."""
+
+    enum: tuple[Any, ...] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    items: Range | None = None
+
+    def schema(self) -> dict[str, Any]:
+        """The OpenAPI keywords (litestar ``Schema`` field names) saying the same."""
+        out = {k: v for k, v in attrs.asdict(self, recurse=False).items()
+               if v is not None and k != "items"}
+        if self.enum is not None:
+            out["enum"] = list(self.enum)
+        return out
+
+    def check(self, value: Any, field: str) -> None:
+        """Refuse ``value`` outside the range, naming ``field``, the range and the fix."""
+        if value is None:
+            return
+        if self.enum is not None and value not in self.enum:
+            shown = ", ".join(str(v) for v in self.enum[:20])
+            raise ValidationError(f"{str(value)[:60]!r} is not one of {shown}", field=field,
+                                  rule="one_of", hint="use one of " + shown)
+        if isinstance(value, str):
+            self._text(value, field)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = self.minimum, self.maximum
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ValidationError(f"{value} is out of range", field=field, rule="range",
+                                      hint=f"give a number from {low} to {high}")
+        elif isinstance(value, list | tuple):
+            n = len(value)
+            if (self.min_items is not None and n < self.min_items) or (
+                    self.max_items is not None and n > self.max_items):
+                raise ValidationError(f"{n} items", field=field, rule="items",
+                                      hint=f"give {self.min_items or 0} to "
+                                           f"{self.max_items or 'any number of'} items")
+            if self.items is not None:
+                for i, item in enumerate(value):
+                    self.items.check(item, f"{field}[{i}]")
+
+    def _text(self, value: str, field: str) -> None:
+        n = len(value)
+        if (self.min_length is not None and n < self.min_length) or (
+                self.max_length is not None and n > self.max_length):
+            raise ValidationError(f"is {n} characters long", field=field, rule="length",
+                                  hint=f"give {self.min_length or 0} to "
+                                       f"{self.max_length or 'any number of'} characters")
+        if self.pattern is not None and not re.search(self.pattern, value):
+            raise ValidationError(f"{value[:60]!r} is not in the expected form", field=field,
+                                  rule="pattern", hint=f"match {self.pattern[:80]}")
+
+
+def accepts(*, items: Range | Mapping[str, Any] | None = None, **limits: Any) -> dict[str, Range]:
+    """``attrs.field(metadata=accepts(enum=KINDS))``: the field's :class:`Range` (``items`` a
+    Range or the keywords of one), enforced by :func:`from_dict` and documented by
+    :func:`suyuan_core.bodies.object_schema`."""
+    inner = Range(**items) if isinstance(items, Mapping) else items
+    if "enum" in limits:
+        limits["enum"] = tuple(limits["enum"])
+    return {RANGE: Range(items=inner, **limits)}
+
+
+def ranged(*, default: Any = attrs.NOTHING, converter: Callable[[Any], Any] | None = None,
+           items: Range | Mapping[str, Any] | None = None, **limits: Any) -> Any:
+    """``attrs.field`` with a declared :class:`Range` (see :func:`accepts`), enforced also when
+    the class is built directly (a validator over the converted value), so a service called by
+    a plugin refuses what the API refuses::
+
+        kind: str = inputs.ranged(enum=KINDS)
+        note: str = inputs.ranged(default="", max_length=2000)
+        target: int = inputs.ranged(minimum=1, maximum=10000)
+    """
+    metadata = accepts(items=items, **limits)
+    limit = metadata[RANGE]
+
+    def validate(instance: object, attribute: Any, value: Any) -> None:
+        limit.check(value, attribute.name)
+
+    return attrs.field(default=default, converter=converter, validator=validate,
+                       metadata=metadata)
+
+
+def range_of(field: Any) -> Range | None:
+    """The :class:`Range` declared on an attrs field, if any."""
+    found = field.metadata.get(RANGE)
+    return found if isinstance(found, Range) else None
+
+
+def check_ranges(cls: type, data: Mapping[str, Any], prefix: str = "") -> None:
+    """Refuse any present value of ``data`` outside its field's declared :class:`Range`."""
+    for f in attrs.fields(cls):  # type: ignore[arg-type]
+        limits = range_of(f)
+        if limits is not None and f.name in data:
+            limits.check(data[f.name], f"{prefix}.{f.name}" if prefix else f.name)
 
 
 def from_dict(cls: type[T], data: Any, where: str | None = None, *,
@@ -58,6 +182,7 @@ def from_dict(cls: type[T], data: Any, where: str | None = None, *,
         if f.default is attrs.NOTHING and f.name not in data:
             raise ValidationError("is required", field=f.name, rule="required",
                                   hint=f"add {f.name} to the {name}")
+    check_ranges(cls, data)  # type: ignore[arg-type]
     try:
         return cls(**data)
     except (TypeError, ValueError) as exc:  # a converter's own refusal is a ValidationError

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from suyuan_core import Period, ValidationError
+from suyuan_core import Conflict, Period
 from suyuan_core.metrics.verify import verify
 
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
@@ -52,14 +52,15 @@ def test_merge_takes_a_duplicate_out_of_every_figure_and_unmerge_puts_it_back(de
 def test_bad_merges_are_refused_and_nothing_written(deployment, factories):
     d = deployment
     a, b, c = (factories.case("accepted", at=AT) for _ in range(3))
-    with pytest.raises(ValidationError, match="itself"):
+    # each is a conflict with the cases' current state (409), not a malformed request
+    with pytest.raises(Conflict, match="itself"):
         d.merges.merge(a.id, a.id, actor="t")
     d.merges.merge(b.id, a.id, actor="t")
-    with pytest.raises(ValidationError, match="already merged"):
+    with pytest.raises(Conflict, match="already merged"):
         d.merges.merge(b.id, c.id, actor="t")
-    with pytest.raises(ValidationError, match=f"merge into case {a.id}"):
+    with pytest.raises(Conflict, match=f"merge into case {a.id}"):
         d.merges.merge(c.id, b.id, actor="t")
-    with pytest.raises(ValidationError, match="not merged"):
+    with pytest.raises(Conflict, match="not merged"):
         d.merges.unmerge(c.id, actor="t")
     assert d.cases.get(c.id).version == 2 and d.cases.get(c.id).merged_into is None
     assert verify(d)[1] == []

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suyuan_core.domain.cases import Case
-from suyuan_core.errors import ValidationError
+from suyuan_core.errors import Conflict
 from suyuan_core.metrics.rollup import FACT_COLUMNS, facts_from_row
 from suyuan_core.storage import tables
 
@@ -40,17 +40,17 @@ class MergeService:
         missing, they are the same case, the child is already merged, or the parent is itself
         merged (no chains: merge into the parent's parent instead)."""
         if case_id == into:
-            raise ValidationError("a case cannot be merged into itself", field="into",
+            raise Conflict("a case cannot be merged into itself", field="into",
                                   rule="different_case")
         with self.d.transaction(session) as s:
             child = self.d.cases.get(case_id, s, lock=True)
             parent = self.d.cases.get(into, s)
             if child.merged_into is not None:
-                raise ValidationError(f"case {case_id} is already merged into {child.merged_into}",
+                raise Conflict(f"case {case_id} is already merged into {child.merged_into}",
                                       field="case_id", rule="not_merged",
                                       hint="unmerge it first")
             if parent.merged_into is not None:
-                raise ValidationError(f"case {into} is itself merged into {parent.merged_into}",
+                raise Conflict(f"case {into} is itself merged into {parent.merged_into}",
                                       field="into", rule="not_merged",
                                       hint=f"merge into case {parent.merged_into} instead")
             self._adjust(s, case_id, -1)
@@ -65,7 +65,7 @@ class MergeService:
         with self.d.transaction(session) as s:
             child = self.d.cases.get(case_id, s, lock=True)
             if child.merged_into is None:
-                raise ValidationError(f"case {case_id} is not merged", field="case_id",
+                raise Conflict(f"case {case_id} is not merged", field="case_id",
                                       rule="merged")
             self._adjust(s, case_id, +1)
             return self.d.cases._append(case_id, "unmerge", actor=actor, reason=reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -73,37 +74,76 @@ class Period:
                 "year": str(s.year)}[self.grain]
 
 
+def _years(low: int, high: int) -> str:
+    """A regex of the years ``low`` … ``high`` (whole centuries as ``19[0-9]{2}``)."""
+    parts, year = [], low
+    while year <= high:
+        if year % 100 == 0 and year + 99 <= high:
+            parts.append(f"{year // 100}[0-9]{{2}}")
+            year += 100
+        else:
+            parts.append(str(year))
+            year += 1
+    return "|".join(parts)
+
+
+def period_pattern(*grains: str) -> str:
+    """Exactly the periods of ``grains`` (default: all) :func:`parse_period` takes, as one regex
+    (a JSON Schema ``pattern``): real days (29 February in leap years only), ISO weeks (W53 only
+    in the years that have one), months, quarters and years, all within :data:`bounds.YEARS`;
+    ASCII digits only. A route that takes only weeks and months says
+    ``period_pattern("week", "month")``."""
+    low, high = bounds.YEARS
+    span = range(low, high + 1)
+    year = f"(?:{_years(low, high)})"
+    leap = "|".join(str(y) for y in span if calendar.isleap(y))
+    long = "|".join(str(y) for y in span if dt.date(y, 12, 28).isocalendar()[1] == 53)
+    month = "(?:0[1-9]|1[0-2])"
+    day = (f"{year}-{month}-(?:0[1-9]|1[0-9]|2[0-8])|{year}-(?:0[13-9]|1[0-2])-(?:29|30)"
+           f"|{year}-(?:0[13578]|1[02])-31|(?:{leap})-02-29")
+    week = f"{year}-W(?:0[1-9]|[1-4][0-9]|5[0-2])|(?:{long})-W53"
+    forms = {"day": day, "week": week, "month": f"{year}-{month}", "quarter": f"{year}-Q[1-4]",
+             "year": year}
+    return "^(?:" + "|".join(forms[g] for g in grains or GRAINS) + ")$"
+
+
+#: every period :func:`parse_period` accepts, and nothing else: the ``pattern`` the OpenAPI
+#: document gives a period parameter (searched, as JSON Schema does; parse_period searches it).
+PERIOD_PATTERN = period_pattern()
+
 _PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
-    (re.compile(r"^(\d{4})-W(\d{2})$"), "week"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"), "day"),
+    (re.compile(r"^([0-9]{4})-W([0-9]{2})$"), "week"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})$"), "month"),
+    (re.compile(r"^([0-9]{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^([0-9]{4})$"), "year"),
 ]
+_EXACT = re.compile(PERIOD_PATTERN)
 
 
 def parse_period(text: str) -> Period:
-    """``2026-05-03`` (day), ``2026-W18`` (week), ``2026-05`` (month), ``2026-Q2``, ``2026``."""
+    """``2026-05-03`` (day), ``2026-W18`` (week), ``2026-05`` (month), ``2026-Q2``, ``2026``:
+    what :data:`PERIOD_PATTERN` matches (a year out of range is named as such)."""
+    exact = isinstance(text, str) and _EXACT.search(text) is not None
     for pattern, grain in _PATTERNS:
-        m = pattern.match(text.strip())
+        m = pattern.match(text) if isinstance(text, str) else None
         if not m:
             continue
-        try:
-            g = [int(x) for x in m.groups()]
-            if not bounds.YEARS[0] <= g[0] <= bounds.YEARS[1]:
-                raise ValidationError(f"{text!r} lies outside the years suyuan counts",
-                                      field="period", rule="range",
-                                      hint=f"give a period in {bounds.YEARS[0]}–{bounds.YEARS[1]}")
-            if grain == "day":
-                return Period("day", dt.date(g[0], g[1], g[2]))
-            if grain == "week":
-                return Period("week", dt.date.fromisocalendar(g[0], g[1], 1))
-            if grain == "month":
-                return Period("month", dt.date(g[0], g[1], 1))
-            if grain == "quarter":
-                return Period("quarter", dt.date(g[0], 3 * g[1] - 2, 1))
-            return Period("year", dt.date(g[0], 1, 1))
-        except ValueError:
+        g = [int(x) for x in m.groups()]
+        if not bounds.YEARS[0] <= g[0] <= bounds.YEARS[1]:
+            raise ValidationError(f"{text!r} lies outside the years suyuan counts",
+                                  field="period", rule="range",
+                                  hint=f"give a period in {bounds.YEARS[0]}–{bounds.YEARS[1]}")
+        if not exact:
             break
-    raise ValidationError(f"{text!r} is not a period", field="period", rule="period",
+        if grain == "day":
+            return Period("day", dt.date(g[0], g[1], g[2]))
+        if grain == "week":
+            return Period("week", dt.date.fromisocalendar(g[0], g[1], 1))
+        if grain == "month":
+            return Period("month", dt.date(g[0], g[1], 1))
+        if grain == "quarter":
+            return Period("quarter", dt.date(g[0], 3 * g[1] - 2, 1))
+        return Period("year", dt.date(g[0], 1, 1))
+    raise ValidationError(f"{str(text)[:60]!r} is not a period", field="period", rule="period",
                           hint="write 2026-05-03, 2026-W18, 2026-05, 2026-Q2 or 2026")

@@ -7,6 +7,14 @@ an unknown area, a date range backwards) and 429 (login throttling). :func:`exac
 every operation — a plugin that declares its own error responses (Open311 has the spec's shape)
 keeps them — marks public routes ``security: []`` and makes ``int | float`` a plain ``number``, so
 a client generated from the document handles every answer the server gives.
+
+The document is built per deployment, so what the server checks against the deployment's own
+codes is stated too: a request parameter or body field named in :data:`CODE_FIELDS` (``area``,
+``area_code``, ``category``, …) gets an ``enum`` of the deployment's codes (the area tree, the
+categories and intake sources in force), the same lists the services refuse an unknown code
+against. A county's tree is a few thousand codes at most: the enum grows the document by tens of
+kilobytes, which is the price of a document a client can validate against without a round trip.
+Areas imported while the server runs show after its restart (the document is computed once).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import msgspec
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from suyuan_core import bounds
 from suyuan_core.plugins.routes import OPENAPI_OPERATION, verifier
 from suyuan_core.plugins.routes import is_public as is_public_route
 
@@ -47,6 +56,12 @@ DESCRIPTIONS = {
     "422": "Well formed, but a rule of the domain refuses it (e.g. an unknown area)",
     "429": "Too many attempts; wait as Retry-After says",
 }
+#: request parameters and body fields (by name, suyuan-wide: GLOSSARY) holding a code of the
+#: deployment, and which list: the area tree, the categories or the intake sources in force.
+CODE_FIELDS = {"area": "areas", "under": "areas", "area_code": "areas", "grid_code": "areas",
+               "areas": "areas", "category": "categories", "source": "sources"}
+#: request parameters only (a body's ``role`` is free text: the part someone played).
+PARAMETER_CODES = {**CODE_FIELDS, "role": "roles"}
 WRITES = {"post", "put", "patch", "delete"}
 METHODS = WRITES | {"get", "head", "options"}
 LITESTAR_400 = "Bad request syntax or unsupported method"
@@ -104,6 +119,103 @@ def _strict_structs() -> set[str]:
     return out
 
 
+def code_lists(app: Litestar) -> dict[str, list[str]]:
+    """The deployment's codes a request may name, by list (see :data:`CODE_FIELDS`)."""
+    d = app.state.get("deployment")
+    if d is None:
+        return {}
+    return {"areas": sorted(d.areas.tree.areas), "categories": d.categories.codes(),
+            "sources": d.sources.codes(), "roles": d.roles.codes()}
+
+
+def _enum(schema: Any, codes: list[str]) -> None:
+    if not isinstance(schema, dict) or "enum" in schema:
+        return
+    if schema.get("type") == "array":
+        _enum(schema.get("items"), codes)
+    elif schema.get("type") == "string" or "type" not in schema:
+        for key in ("oneOf", "anyOf"):  # ``str | None``: the text member
+            for member in schema.get(key, ()):
+                if isinstance(member, dict) and member.get("type") == "string":
+                    _enum(member, codes)
+        if schema.get("type") == "string":
+            schema["enum"] = codes
+
+
+def _coded(schema: Any, lists: Mapping[str, list[str]], schemas: Mapping[str, Any],
+           seen: set[str]) -> None:
+    """Narrow the code fields of a request body schema (following ``$ref``, once each)."""
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _coded(schemas.get(name), lists, schemas, seen)
+        return
+    for name, prop in (schema.get("properties") or {}).items():
+        if name in CODE_FIELDS and CODE_FIELDS[name] in lists:
+            _enum(prop, lists[CODE_FIELDS[name]])
+        else:
+            _coded(prop, lists, schemas, seen)
+    for key in ("items", "oneOf", "anyOf", "allOf"):
+        value = schema.get(key)
+        for member in value if isinstance(value, list) else [value]:
+            _coded(member, lists, schemas, seen)
+
+
+def coded(operation: dict[str, Any], lists: Mapping[str, list[str]],
+          schemas: Mapping[str, Any], seen: set[str]) -> None:
+    """The code parameters and body fields of ``operation`` as enums of the deployment's codes."""
+    for parameter in operation.get("parameters", ()):
+        name = parameter.get("name")
+        if name in PARAMETER_CODES and PARAMETER_CODES[name] in lists:
+            _enum(parameter.get("schema"), lists[PARAMETER_CODES[name]])
+    for media in (operation.get("requestBody") or {}).get("content", {}).values():
+        _coded(media.get("schema"), lists, schemas, seen)
+
+
+def _times(schema: Any, schemas: Mapping[str, Any], seen: set[str]) -> None:
+    """The core's request times as it checks them (``bounds.check_time``: years 1900–2199)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _times(item.get("schema") if isinstance(item, dict) and "in" in item else item,
+                   schemas, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _times(schemas.get(name), schemas, seen)
+        return
+    if schema.get("format") == "date-time" and "pattern" not in schema:
+        schema["pattern"] = bounds.TIME_PATTERN
+    for value in (schema.get("properties") or {}).values():
+        _times(value, schemas, seen)
+    for key in ("items", "oneOf", "anyOf", "allOf"):
+        value = schema.get(key)
+        for member in value if isinstance(value, list) else [value]:
+            _times(member, schemas, seen)
+
+
+def unmask_reason(operation: dict[str, Any], path: str, least: int) -> None:
+    """An unmask route's ``reason`` as the deployment requires it: at least ``[privacy]
+    unmask_reason_min`` characters once trimmed (a pattern saying so: two non-blanks that far
+    apart)."""
+    if not path.endswith("/unmask") or least < 2:
+        return
+    for media in (operation.get("requestBody") or {}).get("content", {}).values():
+        reason = (media.get("schema") or {}).get("properties", {}).get("reason")
+        if isinstance(reason, dict) and reason.get("type") == "string":
+            reason["minLength"] = max(int(reason.get("minLength") or 0), least)
+            reason["pattern"] = (r"^[^\x00]*[^\x00\s][^\x00]{" + str(least - 2)
+                                 + r",}[^\x00\s][^\x00]*$")
+
+
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every error the server can give, public routes marked."""
     doc: dict[str, Any] = _number(copy.deepcopy(document))
@@ -115,10 +227,21 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     schemas["ErrorBody"] = ERROR_BODY
     ref = {"$ref": "#/components/schemas/ErrorBody"}
     opts = _handler_opts(app)
+    lists, seen = code_lists(app), set[str]()
+    deployment = app.state.get("deployment")
+    plugin_paths = tuple(f"/api/v1/{p.name}/" for p in deployment.plugins) if deployment else ()
+    plugin_paths += ("/open311/",)
     for path, item in doc.get("paths", {}).items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
+            coded(operation, lists, schemas, seen)
+            if not path.startswith(plugin_paths):
+                _times(operation.get("parameters", []), schemas, set())
+                for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                    _times(media.get("schema"), schemas, set())
+            if deployment is not None:
+                unmask_reason(operation, path, deployment.config.core.privacy.unmask_reason_min)
             opt = opts.get((path, method), {})
             signed = verifier(opt) is not None
             is_public = is_public_route(opt)
@@ -135,8 +258,9 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
             codes = ["400", "404", "422"]
             if not is_public or signed or path.endswith("/auth/login"):
                 codes += ["401", "403"]
+            codes.append("409")  # a read may depend on the state too (results before award)
             if method in WRITES:
-                codes += ["409", "413"]
+                codes.append("413")
             if path.endswith("/auth/login"):
                 codes.append("429")
             for code in sorted(codes):

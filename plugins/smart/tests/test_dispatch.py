@@ -9,7 +9,7 @@ import pytest
 from conftest import local
 from suyuan_smart import callbacks, dispatch
 
-from suyuan_core import NewCase, Period, ValidationError
+from suyuan_core import Conflict, NewCase, Period, ValidationError
 
 T = local(2026, 9, 1, 9)
 
@@ -117,7 +117,7 @@ def test_ranking_on_the_three_rates(d):
 def test_dissatisfied_callback_reopens_and_feeds_satisfaction(d):
     c = appeal(d)
     dispatch.dispatch(d, c.id, "CG", actor="centre", at=T)
-    with pytest.raises(ValidationError, match="callbacks follow"):
+    with pytest.raises(Conflict, match="callbacks follow"):  # the case's state: 409
         callbacks.record(d, c.id, actor="cb", reached=True, satisfaction="satisfied", at=T)
     dispatch.sign_off(d, c.id, "CG", actor="cg", at=T)
     for action in ("start", "resolve"):

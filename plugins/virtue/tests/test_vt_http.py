@@ -144,7 +144,7 @@ def test_access_report_exports_and_figures_are_suppressed_counts(api, d):
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"register": "community_correction"}, "area_code"),  # the first missing field, by name
-    ({"nonsense": 1}, "record"),
+    ({"nonsense": 1}, "register"),  # the body's schema: the first required field, by name
     ({**attrs.asdict(correction()), "term_start": 5}, "term_start"),
 ])
 def test_bad_register_bodies_write_nothing(api, d, body, field):

@@ -14,6 +14,7 @@ from suyuan_virtue.selection import AlreadyVoted, Selections
 from vt_testkit import access, count, user
 
 from suyuan_core import (
+    Conflict,
     Deployment,
     NewCase,
     Organisation,
@@ -140,9 +141,10 @@ def test_a_case_assigned_by_hand_to_both_records_both_channels(marriage):
     other = _case(d, category="neighbour")
     d.cases.act(other.id, "assign", actor="t", data={"assignees": ["person:HY1"]})
     assert Marriage(d).channels(other.id) == []
-    with pytest.raises(ValidationError) as err:
+    # the case's category, not the request, is wrong: a conflict with its state (409)
+    with pytest.raises(Conflict) as err:
         Marriage(d).dispatch(other.id, actor="t")
-    assert err.value.rule == "marriage_category"
+    assert err.value.rule == "marriage_category" and err.value.status_code == 409
     with pytest.raises(ValidationError) as err:
         Marriage(d).outcome(case.id, "gossip", "success", actor="t")
     assert err.value.field == "channel"
@@ -172,7 +174,7 @@ def voting(d):
 
 def test_every_step_is_an_event_and_the_notice_period_holds(voting):
     _d, p, sel, sid, a, b, c = voting
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Conflict) as err:  # the selection is not on notice yet: 409
         sel.open_vote(p, sid, "2026-05-01")
     assert err.value.rule == "status"
     until = sel.start_notice(p, sid, "2026-05-01")
@@ -187,8 +189,8 @@ def test_every_step_is_an_event_and_the_notice_period_holds(voting):
     sel.vote(p, sid, nomination_id=a, household="HH0001")
     sel.vote(p, sid, nomination_id=a, household="HH0002")
     sel.vote(p, sid, nomination_id=b, household="HH0003")
-    with pytest.raises(ValidationError):
-        sel.results(sid)  # not disclosed before the award
+    with pytest.raises(Conflict):  # 409: not disclosed before the award
+        sel.results(sid)
     results = sel.award(p, sid)
     assert [(r["nominee"], r["votes"], r["awarded"]) for r in results] == [
         ("赵大娘", 2, True), ("钱师傅", 1, False)]

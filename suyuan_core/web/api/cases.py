@@ -11,12 +11,12 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from suyuan_core import bodies, http, times
+from suyuan_core import bodies, bounds, http, times
 from suyuan_core.accounts.principal import Principal
-from suyuan_core.cases.query import CaseFilter
+from suyuan_core.cases.query import CURSOR_PATTERN, CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.deployment import Deployment
-from suyuan_core.domain.lifecycle import TRANSITIONS
+from suyuan_core.domain.lifecycle import TRANSITIONS, Status
 from suyuan_core.errors import ConcurrentUpdate, ValidationError
 from suyuan_core.web.api.common import (
     DeploymentDep,
@@ -56,7 +56,9 @@ class CaseController(Controller):
         self, deployment: DeploymentDep, principal: PrincipalDep,
         area: Annotated[str | None, Parameter(max_length=64,
                                               description="Area code; its whole subtree")] = None,
-        status: Annotated[list[str] | None, Parameter(description="One or more statuses")] = None,
+        status: Annotated[list[str] | None, Parameter(
+            description="One or more statuses",
+            schema_extra={"items": {"type": "string", "enum": [x.value for x in Status]}})] = None,
         category: Annotated[str | None, Parameter(max_length=64)] = None,
         source: Annotated[str | None, Parameter(max_length=64)] = None,
         level: Annotated[str | None, Parameter(max_length=16)] = None,
@@ -65,13 +67,22 @@ class CaseController(Controller):
         reported_to: Annotated[dt.datetime | None, Parameter(description="exclusive")] = None,
         q: Q = None,
         assignee: Annotated[str | None, Parameter(max_length=128)] = None,
-        cursor: Annotated[str | None, Parameter(max_length=100)] = None,
+        cursor: Annotated[str | None, Parameter(
+            max_length=100, schema_extra={"pattern": CURSOR_PATTERN})] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     ) -> CaseList:
         d = deployment
         if area is not None and area not in d.areas.tree:
             raise ValidationError(f"no area with code {area!r}", field="area", rule="exists",
                                   hint="see GET /api/v1/areas")
+        for field, value, known in (("category", category, d.categories),
+                                    ("source", source, d.sources)):
+            if value is not None and value not in known.codes():
+                raise ValidationError(f"no {field} with code {value!r}", field=field,
+                                      rule="exists", hint=f"see GET /api/v1/{field}s")
+        # a filter bound outside the years stored cannot exclude anything: take the edge
+        reported_from, reported_to = (bounds.clamp_time(reported_from),
+                                      bounds.clamp_time(reported_to))
         f = scoped_filter(principal, area_code=area, status=tuple(status or ()),
                           category=category, source=source, level=level, overdue=overdue,
                           reported_from=reported_from, reported_to=reported_to, text=q,
@@ -131,7 +142,9 @@ class CaseController(Controller):
                   "withdraw, reopen, escalate")
     def act(self, request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
             case_id: Annotated[int, Parameter(ge=1, le=2**62)],
-            action: Annotated[str, Parameter(max_length=32)], data: JSONBody[ActionIn]) -> CaseOut:
+            action: Annotated[str, Parameter(max_length=32,
+                                             schema_extra={"enum": list(TRANSITIONS)})],
+            data: JSONBody[ActionIn]) -> CaseOut:
         d = deployment
         if action not in TRANSITIONS:
             raise ValidationError(f"unknown action {action!r}", field="action", rule="one_of",

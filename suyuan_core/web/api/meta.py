@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from suyuan_core import times
+from suyuan_core import bounds, times
 from suyuan_core.errors import PermissionDenied, ValidationError
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, client_ip
 from suyuan_core.web.auth import PUBLIC, SESSION_COOKIE
@@ -116,6 +116,7 @@ def audit(deployment: DeploymentDep, principal: PrincipalDep,
         raise PermissionDenied("only an administrator of the whole deployment reads the audit log",
                                field="permission", rule="admin.manage",
                                hint="grant admin at the root area")
+    since = bounds.clamp_time(since)  # a bound before the stored years excludes nothing
     if since is not None and since.tzinfo is None:
         raise ValidationError("needs a time zone", field="since", rule="aware_datetime",
                               hint="e.g. 2026-05-01T00:00:00+08:00")

@@ -8,19 +8,22 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from suyuan_core import times
-from suyuan_core.cases.query import CaseFilter, decode_cursor, encode_cursor
+from suyuan_core.cases.query import CURSOR_PATTERN, CaseFilter, decode_cursor, encode_cursor
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.metrics import MetricDefinition
 from suyuan_core.errors import ValidationError
-from suyuan_core.metrics.periods import Period, parse_period
+from suyuan_core.metrics.periods import PERIOD_PATTERN, Period, parse_period
 from suyuan_core.metrics.service import BY, Figure
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, default_area, present, require_area
 from suyuan_core.web.dto import DrillOut, FigureOut, FiguresOut, LabelOut, MetricOut, RecordsOut
 
 READ = "metrics.read"
+#: what a figure's records are split into.
+PARTS = ("numerator", "denominator")
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="Default: your highest area")]
 PeriodQ = Annotated[str | None, Parameter(
-    max_length=16, description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
+    max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
+    description="2026-05-03 | 2026-W18 | 2026-05 | 2026-Q2 | 2026 (default: this month)")]
 
 
 def metric_out(m: MetricDefinition) -> MetricOut:
@@ -60,7 +63,7 @@ class MetricController(Controller):
     def figure(self, deployment: DeploymentDep, principal: PrincipalDep,
                key: Annotated[str, Parameter(max_length=64)], area: AreaQ = None,
                period: PeriodQ = None,
-               by: Annotated[str | None, Parameter(max_length=16,
+               by: Annotated[str | None, Parameter(max_length=16, schema_extra={"enum": list(BY)},
                                                    description="category | source | area | period")] = None,
                category: Annotated[str | None, Parameter(max_length=64)] = None,
                source: Annotated[str | None, Parameter(max_length=64)] = None) -> FiguresOut:
@@ -95,9 +98,10 @@ class MetricController(Controller):
               period: PeriodQ = None,
               category: Annotated[str | None, Parameter(max_length=64)] = None,
               source: Annotated[str | None, Parameter(max_length=64)] = None,
-              part: Annotated[str, Parameter(max_length=16,
+              part: Annotated[str, Parameter(max_length=16, schema_extra={"enum": list(PARTS)},
                                              description="numerator | denominator")] = "numerator",
-              cursor: Annotated[str | None, Parameter(max_length=100)] = None,
+              cursor: Annotated[str | None, Parameter(max_length=100,
+                                                      schema_extra={"pattern": CURSOR_PATTERN})] = None,
               limit: Annotated[int, Parameter(ge=1, le=200)] = 50) -> DrillOut:
         d = deployment
         code, p = _where(d, principal, area, period)
@@ -121,7 +125,7 @@ class MetricController(Controller):
     def records(self, deployment: DeploymentDep, principal: PrincipalDep,
                 key: Annotated[str, Parameter(max_length=64)], area: AreaQ = None,
                 period: PeriodQ = None,
-                part: Annotated[str, Parameter(max_length=16,
+                part: Annotated[str, Parameter(max_length=16, schema_extra={"enum": list(PARTS)},
                                                description="numerator | denominator")] = "numerator"
                 ) -> RecordsOut:
         d = deployment

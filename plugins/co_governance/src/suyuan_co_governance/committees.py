@@ -50,9 +50,11 @@ from suyuan_core import (
     Period,
     RouteProposal,
     ValidationError,
+    period_pattern,
     sql,
     tables,
 )
+from suyuan_core.inputs import FILLED, accepts
 
 RESULT_OF = {"resolve": "resolved", "fail": "unresolved", "refer": "referred",
              "withdraw": "withdrawn"}
@@ -67,17 +69,21 @@ def _coverage(value: Any) -> tuple[dict[str, Any], ...]:
     return tuple(value)
 
 
+#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
+DAY = period_pattern("day")
+
 @attrs.frozen
 class CommitteeInput:
     """A trade/industry committee: the organisation, its sponsoring department and what it
     covers: ``coverage`` is a list of ``{"category", "area_code", "priority"?}``."""
 
-    external_id: str
-    name: str
+    external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
+    name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
     area_code: str
-    sponsor: str
-    coverage: tuple[dict[str, Any], ...] = attrs.field(converter=_coverage)
-    form: str = "mediation"
+    sponsor: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
+    coverage: tuple[dict[str, Any], ...] = attrs.field(converter=_coverage, metadata=accepts(
+        min_items=1))
+    form: str = attrs.field(default="mediation", metadata=accepts(enum=COMMITTEE_FORMS))
 
 
 @attrs.frozen

@@ -40,7 +40,17 @@ from suyuan_co_governance.common import (
     under,
 )
 from suyuan_co_governance.settings import Settings
-from suyuan_core import Deployment, NotFound, Period, SuyuanError, ValidationError, sql, tables
+from suyuan_core import (
+    Deployment,
+    NotFound,
+    Period,
+    SuyuanError,
+    ValidationError,
+    period_pattern,
+    sql,
+    tables,
+)
+from suyuan_core.inputs import FILLED, accepts
 
 MAX_AFFECTED = 100000
 MAX_EVIDENCE = 20
@@ -56,20 +66,23 @@ def _names(value: Any) -> tuple[str, ...]:
     return strs(value)
 
 
+#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
+DAY = period_pattern("day")
+
 @attrs.frozen
 class RegisterInput:
     """挂号: an issue entered in the ledger."""
 
-    project: str
-    subject: str
+    project: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
+    subject: str = attrs.field(metadata=accepts(min_length=1, max_length=300, pattern=FILLED))
     area_code: str
     unit: str
-    affected_count: int
-    deadline: str
-    measures: str
+    affected_count: int = attrs.field(metadata=accepts(minimum=1, maximum=100000))
+    deadline: str = attrs.field(metadata=accepts(pattern=DAY))
+    measures: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
     affected: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    registered_on: str | None = None
-    ref: str | None = None
+    registered_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    ref: str | None = attrs.field(default=None, metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     case_id: int | None = None
 
 
@@ -77,9 +90,9 @@ class RegisterInput:
 class ProgressInput:
     """A dated progress note; ``deadline`` moves the deadline (say why in the note)."""
 
-    text: str
-    occurred_on: str | None = None
-    deadline: str | None = None
+    text: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
+    occurred_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    deadline: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
 
 
 @attrs.frozen
@@ -89,19 +102,19 @@ class CloseOutInput:
 
     evidence: tuple[str, ...] = attrs.field(converter=_names)
     signed_off_by: str
-    signatory: str
+    signatory: str = attrs.field(metadata=accepts(min_length=1, max_length=100, pattern=FILLED))
     lawsuit: bool
-    closed_on: str | None = None
-    note: str = ""
+    closed_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    note: str = attrs.field(default="", metadata=accepts(max_length=5000))
 
 
 @attrs.frozen
 class ReopenInput:
     """A closed issue that came back: reopened, never registered twice."""
 
-    reason: str
-    deadline: str
-    occurred_on: str | None = None
+    reason: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
+    deadline: str = attrs.field(metadata=accepts(pattern=DAY))
+    occurred_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
 
 
 @attrs.frozen

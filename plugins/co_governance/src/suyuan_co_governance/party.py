@@ -34,23 +34,27 @@ from suyuan_co_governance.common import (
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import PARTY_KINDS, TEAMS
-from suyuan_core import Deployment, Organisation, ValidationError, tables
+from suyuan_core import Deployment, Organisation, ValidationError, period_pattern, tables
+from suyuan_core.inputs import FILLED, accepts
 
 ORG_KIND = {"branch": "party_org", "group": "party_group"}
 
+
+#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
+DAY = period_pattern("day")
 
 @attrs.frozen
 class PartyOrgInput:
     """A village/community Party organisation (``kind = branch``) or a Party group inside a
     mediation body (``kind = group``, ``host`` = the body's id)."""
 
-    external_id: str
-    name: str
-    kind: str
+    external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
+    name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
+    kind: str = attrs.field(metadata=accepts(enum=PARTY_KINDS))
     area_code: str
     host: str | None = None
     secretary: str | None = None
-    founded_on: str | None = None
+    founded_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
 
 
 @attrs.frozen
@@ -59,8 +63,8 @@ class TeamInput:
 
     person: str
     body: str
-    team: str
-    joined_on: str
+    team: str = attrs.field(metadata=accepts(enum=TEAMS))
+    joined_on: str = attrs.field(metadata=accepts(pattern=DAY))
 
 
 def _not_future(d: Deployment, day: dt.date, field: str) -> dt.date:

@@ -51,19 +51,23 @@ from suyuan_co_governance.vocab import (
     ORG_KINDS,
     PARTICIPATION_ROLES,
 )
-from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, sql, tables
+from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, period_pattern, sql, tables
+from suyuan_core.inputs import FILLED, accepts
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
 EVENT = "co_governance.participation"
 
 
+#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
+DAY = period_pattern("day")
+
 @attrs.frozen
 class ForcePersonInput:
     """A person of a social force on the roster (``force`` is also her roster role)."""
 
-    external_id: str
-    name: str
-    force: str
+    external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
+    name: str = attrs.field(metadata=accepts(min_length=1, max_length=100, pattern=FILLED))
+    force: str = attrs.field(metadata=accepts(enum=PERSON_FORCES))
     areas: tuple[str, ...] = attrs.field(converter=strs)
     detail: str = ""
     gender: str = "unknown"
@@ -76,9 +80,10 @@ class ForceOrgInput:
     """A social organisation, law society, chamber of commerce, trade association, a
     responsible unit of the ledger, or another body of this pillar."""
 
-    external_id: str
-    name: str
-    kind: str
+    external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
+    name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
+    kind: str = attrs.field(metadata=accepts(enum=tuple(
+        k for k in ORG_KINDS if k in ORG_FORCES or k == "responsible_unit")))
     area_code: str
 
 
@@ -86,15 +91,15 @@ class ForceOrgInput:
 class ParticipationInput:
     """Who joined which case (or activity), as what force, in what role."""
 
-    force: str
-    role: str
+    force: str = attrs.field(metadata=accepts(enum=FORCES))
+    role: str = attrs.field(metadata=accepts(enum=PARTICIPATION_ROLES))
     person: str | None = None
     organisation: str | None = None
     case_id: int | None = None
     activity: str | None = None
     area_code: str | None = None
     occurred_at: str | None = None
-    note: str = ""
+    note: str = attrs.field(default="", metadata=accepts(max_length=2000))
 
 
 @attrs.frozen
@@ -102,9 +107,9 @@ class HoursInput:
     """志愿服务时长: a volunteer's hours on one day."""
 
     volunteer: str
-    served_on: str
+    served_on: str = attrs.field(metadata=accepts(pattern=DAY))
     hours: float
-    activity: str
+    activity: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
     organisation: str | None = None
     case_id: int | None = None
     area_code: str | None = None

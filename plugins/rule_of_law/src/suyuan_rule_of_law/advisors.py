@@ -21,11 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
+from suyuan_core.inputs import accepts, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
-    bounded,
-    code_of,
     communities,
     community,
     date_conv,
@@ -34,7 +33,6 @@ from suyuan_rule_of_law.common import (
     person,
     roles_of,
     settings,
-    text,
     today,
 )
 from suyuan_rule_of_law.vocab import ADVISOR_ACTIVITIES
@@ -45,7 +43,7 @@ RECORDED = ("consultation", "case_joined", "agreement_reviewed")
 
 @attrs.frozen
 class TermInput:
-    advisor: str
+    advisor: str = attrs.field(metadata=accepts(min_length=1, max_length=128))
     area_code: str
     start_on: dt.date = attrs.field(converter=date_conv("start_on"))  # type: ignore[misc]
     end_on: dt.date | None = attrs.field(default=None, converter=opt_date_conv(  # type: ignore[misc]
@@ -60,14 +58,13 @@ class TermInput:
 
 @attrs.frozen
 class ActivityInput:
-    advisor: str
+    advisor: str = attrs.field(metadata=accepts(min_length=1, max_length=128))
     area_code: str
-    kind: str = attrs.field(validator=code_of({k: ADVISOR_ACTIVITIES[k] for k in RECORDED},
-                                              "kind"))
+    kind: str = ranged(enum=RECORDED)
     day: dt.date = attrs.field(converter=date_conv("day"))  # type: ignore[misc]
-    count: int = attrs.field(default=1, validator=bounded("count", 1, 500))
+    count: int = ranged(default=1, minimum=1, maximum=500)
     case_id: int | None = None
-    note: str = attrs.field(default="", validator=text("note", 2000, required=False))
+    note: str = ranged(default="", max_length=2000)
 
 
 @attrs.frozen

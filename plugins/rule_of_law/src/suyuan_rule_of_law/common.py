@@ -17,7 +17,6 @@ from suyuan_core.inputs import date_conv, from_dict, need_date, opt_date_conv, s
 from suyuan_core.times import today
 from suyuan_core.times import zone as tz
 from suyuan_rule_of_law.settings import Settings
-from suyuan_rule_of_law.vocab import Labels
 
 __all__ = ["date_conv", "from_dict", "need_date", "opt_date_conv", "strs", "today", "tz"]
 
@@ -41,33 +40,6 @@ def calendar(d: Deployment) -> WorkCalendar:
     return WorkCalendar(d.config.core.deployment.timezone, holidays=s.holidays,
                         workdays=s.workdays, county_years=s.county_years,
                         config_path=f"plugins.{PLUGIN}")
-
-
-def bounded(field: str, low: int, high: int) -> Any:
-    """An attrs validator: an integer in [low, high], the same range in API, forms and imports."""
-    def check(instance: object, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(f"{value!r} is not a whole number from {low} to {high}",
-                                  field=field, rule="range")
-    return check
-
-
-def text(field: str, high: int, *, required: bool = True) -> Any:
-    def check(instance: object, attribute: Any, value: Any) -> None:
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise ValidationError("is required", field=field, rule="required")
-        if len(value) > high:
-            raise ValidationError(f"is {len(value)} characters; at most {high}", field=field,
-                                  rule="length")
-    return check
-
-
-def code_of(labels: Labels, field: str) -> Any:
-    def check(instance: object, attribute: Any, value: Any) -> None:
-        if value not in labels:
-            raise ValidationError(f"{value!r} is not one of {', '.join(labels)}", field=field,
-                                  rule="one_of")
-    return check
 
 
 def community(d: Deployment, code: str, field: str = "area_code") -> str:

@@ -31,6 +31,7 @@ from suyuan_core import (
     NotFound,
     ValidationError,
 )
+from suyuan_core.inputs import accepts
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law import notices
 from suyuan_rule_of_law.common import (
@@ -49,7 +50,7 @@ OPEN = ("applied", "accepted")
 @attrs.frozen
 class ApplicationInput:
     #: ``"<plugin>:<id>"`` of the agreement, e.g. ``"self_governance:12"``.
-    agreement_ref: str
+    agreement_ref: str = attrs.field(metadata=accepts(min_length=3, max_length=64))
     applied_on: dt.date = attrs.field(converter=date_conv("applied_on"))  # type: ignore[misc]
     #: the parties who sign the application.
     applicants: tuple[str, ...] = attrs.field(converter=strs)

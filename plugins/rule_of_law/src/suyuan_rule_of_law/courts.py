@@ -12,17 +12,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NotFound, RouteProposal, ValidationError, tables
+from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
-    bounded,
-    code_of,
     communities,
     community,
     date_conv,
     reading,
     strs,
-    text,
 )
 from suyuan_rule_of_law.vocab import CIRCUIT_KINDS
 
@@ -42,11 +40,11 @@ def _problems(value: Any) -> tuple[str, ...]:
 
 @attrs.frozen
 class CircuitInput:
-    kind: str = attrs.field(validator=code_of(CIRCUIT_KINDS, "kind"))
-    court: str = attrs.field(validator=text("court", 200))
-    area_code: str = attrs.field(validator=text("area_code", 64))
+    kind: str = ranged(enum=CIRCUIT_KINDS)
+    court: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
     held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]
-    attendance: int = attrs.field(validator=bounded("attendance", 0, 10000))
+    attendance: int = ranged(minimum=0, maximum=10000)
     #: 共性问题: the common problems found, to study and prevent.
     problems: tuple[str, ...] = attrs.field(default=(), converter=_problems)
     case_id: int | None = None

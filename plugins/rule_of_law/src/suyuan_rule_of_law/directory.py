@@ -15,22 +15,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, Organisation, ValidationError, tables
+from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
-from suyuan_rule_of_law.common import area_name, code_of, community, reading, strs, text
+from suyuan_rule_of_law.common import area_name, community, reading, strs
 from suyuan_rule_of_law.vocab import RESOURCE_KINDS
 
 
 @attrs.frozen
 class ResourceInput:
-    external_id: str = attrs.field(validator=text("external_id", 128))
-    name: str = attrs.field(validator=text("name", 200))
-    kind: str = attrs.field(validator=code_of(RESOURCE_KINDS, "kind"))
+    external_id: str = ranged(min_length=1, max_length=128, pattern=FILLED)
+    name: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    kind: str = ranged(enum=RESOURCE_KINDS)
     #: where it sits.
-    area_code: str = attrs.field(validator=text("area_code", 64))
+    area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
     #: the areas it serves (default: where it sits).
     serves: tuple[str, ...] = attrs.field(default=(), converter=strs)
-    phone: str = attrs.field(default="", validator=text("phone", 32, required=False))
-    address: str = attrs.field(default="", validator=text("address", 200, required=False))
+    phone: str = ranged(default="", max_length=32)
+    address: str = ranged(default="", max_length=200)
     #: 特邀调解组织 registered with the court's platform; ``commercial`` = 商事调解组织.
     invited: bool = False
     commercial: bool = False
@@ -38,9 +39,9 @@ class ResourceInput:
 
 @attrs.frozen
 class HallInput:
-    area_code: str = attrs.field(validator=text("area_code", 64))
-    name: str = attrs.field(validator=text("name", 200))
-    opening_hours: str = attrs.field(validator=text("opening_hours", 200))
+    area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
+    name: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    opening_hours: str = ranged(min_length=1, max_length=200, pattern=FILLED)
     legal_books: bool = False
     publicity_board: bool = False
     hotline_board: bool = False

@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, ValidationError, tables
+from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     area_name,
-    bounded,
-    code_of,
     communities,
     community,
     date_conv,
@@ -24,7 +23,6 @@ from suyuan_rule_of_law.common import (
     person,
     roles_of,
     settings,
-    text,
     today,
 )
 from suyuan_rule_of_law.vocab import EDUCATION_KINDS, SEVEN_INTO
@@ -32,11 +30,11 @@ from suyuan_rule_of_law.vocab import EDUCATION_KINDS, SEVEN_INTO
 
 @attrs.frozen
 class LectureInput:
-    kind: str = attrs.field(validator=code_of(EDUCATION_KINDS, "kind"))
-    area_code: str = attrs.field(validator=text("area_code", 64))
+    kind: str = ranged(enum=EDUCATION_KINDS)
+    area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
     held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]
-    topic: str = attrs.field(validator=text("topic", 200))
-    attendance: int = attrs.field(validator=bounded("attendance", 0, 5000))
+    topic: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    attendance: int = ranged(minimum=0, maximum=5000)
     #: the roster member who spoke (an advisor must be that community's advisor on the day).
     speaker: str | None = None
     #: the department responsible (谁执法谁普法), e.g. 县司法局.
@@ -57,11 +55,11 @@ class LectureInput:
 
 @attrs.frozen
 class DutyInput:
-    department: str = attrs.field(validator=text("department", 100))
-    year: int = attrs.field(validator=bounded("year", 2000, 2100))
-    item: str = attrs.field(validator=text("item", 200))
-    kind: str = attrs.field(validator=code_of(EDUCATION_KINDS, "kind"))
-    target: int = attrs.field(validator=bounded("target", 1, 10000))
+    department: str = ranged(min_length=1, max_length=100, pattern=FILLED)
+    year: int = ranged(minimum=2000, maximum=2100)
+    item: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    kind: str = ranged(enum=EDUCATION_KINDS)
+    target: int = ranged(minimum=1, maximum=10000)
 
 
 @attrs.frozen

@@ -19,16 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NewCase, NotFound, ValidationError, tables
+from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
     calendar,
-    code_of,
     date_conv,
     event_time,
     opt_date_conv,
     reading,
     settings,
-    text,
     tz,
 )
 from suyuan_rule_of_law.vocab import DELEGATION_MODES, DELEGATION_RESULTS
@@ -51,20 +50,19 @@ def _parties(value: Any) -> tuple[dict[str, str], ...]:
 
 @attrs.frozen
 class DelegationInput:
-    platform_ref: str = attrs.field(validator=text("platform_ref", 64))
-    mode: str = attrs.field(validator=code_of(DELEGATION_MODES, "mode"))
-    title: str = attrs.field(validator=text("title", 200))
-    category: str = attrs.field(validator=text("category", 64))
-    area_code: str = attrs.field(validator=text("area_code", 64))
+    platform_ref: str = ranged(min_length=1, max_length=64, pattern=FILLED)
+    mode: str = ranged(enum=DELEGATION_MODES)
+    title: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    category: str = ranged(min_length=1, max_length=64, pattern=FILLED)
+    area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
     #: the invited organisation's external id.
-    organisation: str = attrs.field(validator=text("organisation", 128))
+    organisation: str = ranged(min_length=1, max_length=128, pattern=FILLED)
     received_on: dt.date = attrs.field(converter=date_conv("received_on"))  # type: ignore[misc]
     mediator: str | None = None
     due_on: dt.date | None = attrs.field(default=None, converter=opt_date_conv(  # type: ignore[misc]
         "due_on"))
     parties: tuple[dict[str, str], ...] = attrs.field(default=(), converter=_parties)
-    description: str = attrs.field(default="", validator=text("description", 4000,
-                                                              required=False))
+    description: str = ranged(default="", max_length=4000)
 
     def __attrs_post_init__(self) -> None:
         if self.due_on is not None and self.due_on < self.received_on:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, NotFound, ValidationError, VideoRoom
+from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import settings, strs
 from suyuan_rule_of_law.vocab import VIDEO_OUTCOMES
@@ -48,12 +49,8 @@ class ScheduleInput:
     case_id: int
     scheduled_at: dt.datetime = attrs.field(converter=_aware)
     #: who is invited (names of parties, the mediator …).
-    participants: tuple[str, ...] = attrs.field(converter=strs)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.participants or any(not p.strip() or len(p) > 100 for p in self.participants):
-            raise ValidationError("name each participant (1 to 100 characters)",
-                                  field="participants", rule="required")
+    participants: tuple[str, ...] = ranged(converter=strs, min_items=1, items={
+        "min_length": 1, "max_length": 100, "pattern": FILLED})
 
 
 class Video:

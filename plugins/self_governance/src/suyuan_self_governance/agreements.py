@@ -36,6 +36,7 @@ from suyuan_core import (
     tables,
     templates,
 )
+from suyuan_core.inputs import accepts
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, refuse_fees
@@ -61,7 +62,7 @@ def _parties(value: Any) -> tuple[dict[str, str], ...] | None:
 @attrs.frozen
 class AgreementInput:
     case_id: int
-    form: str
+    form: str = attrs.field(metadata=accepts(enum=FORMS))
     facts: str
     issues: str
     responsibilities: dict[str, str]

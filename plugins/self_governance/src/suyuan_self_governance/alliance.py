@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import strs, time_conv
 from suyuan_self_governance.vocab import ALLIANCE_MATTERS
@@ -32,7 +33,7 @@ def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
 @attrs.frozen
 class MatterInput:
     alliance: str
-    matter_kind: str
+    matter_kind: str = attrs.field(metadata=accepts(enum=ALLIANCE_MATTERS))
     title: str
     handled_at: dt.datetime = attrs.field(converter=time_conv("handled_at"))  # type: ignore[misc]
     settled: bool = True
@@ -40,7 +41,7 @@ class MatterInput:
     description: str = ""
     parties: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_dicts)
     helpers: tuple[str, ...] = attrs.field(default=(), converter=strs)
-    satisfaction: str | None = None
+    satisfaction: str | None = attrs.field(default=None, metadata=accepts(enum=SATISFACTION))
 
     def __attrs_post_init__(self) -> None:
         if self.matter_kind not in ALLIANCE_MATTERS:

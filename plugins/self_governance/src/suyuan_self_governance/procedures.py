@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
+from suyuan_core.inputs import accepts
 from suyuan_core.times import today
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, strs
@@ -42,7 +43,7 @@ def _meeting(value: Any) -> Meeting | None:
 @attrs.frozen
 class StepInput:
     procedure_id: int
-    step: str
+    step: str = attrs.field(metadata=accepts(enum=STEPS))
     occurred_on: dt.date = attrs.field(converter=date_conv("occurred_on"))  # type: ignore[misc]
     content: str = ""
     meeting: Meeting | None = attrs.field(default=None, converter=_meeting)
@@ -58,7 +59,7 @@ class ProposalInput:
 
     area_code: str
     title: str
-    matter: str
+    matter: str = attrs.field(metadata=accepts(enum=PROCEDURE_MATTERS))
     proposed_on: dt.date = attrs.field(converter=date_conv("proposed_on"))  # type: ignore[misc]
     content: str = ""
     signatures: tuple[str, ...] = attrs.field(default=(), converter=strs)
@@ -71,7 +72,7 @@ class ReviewInput:
     committee: str
     subject: str
     reviewers: tuple[str, ...] = attrs.field(converter=strs)
-    finding: str
+    finding: str = attrs.field(metadata=accepts(enum=FINDINGS))
     opinion: str
     reviewed_on: dt.date = attrs.field(converter=date_conv("reviewed_on"))  # type: ignore[misc]
     procedure_id: int | None = None

@@ -34,6 +34,7 @@ from suyuan_core import (
     imports,
     tables,
 )
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import opt_date_conv
 from suyuan_self_governance.vocab import BACKGROUNDS, BODY_KINDS, CLOSE_RELATIONS, INVERSE_RELATION, POSITIONS
@@ -61,8 +62,8 @@ class MediatorInput:
 
     external_id: str
     name: str
-    background: str
-    areas: tuple[str, ...] = attrs.field(converter=_split)
+    background: str = attrs.field(metadata=accepts(enum=BACKGROUNDS))
+    areas: tuple[str, ...] = attrs.field(converter=_split, metadata=accepts(min_items=1))
     gender: str = "unknown"
     employment: str = "part_time"
     specialities: tuple[str, ...] = attrs.field(default=(), converter=_split)
@@ -137,9 +138,10 @@ class BodyInput:
 
     external_id: str
     name: str
-    kind: str
+    kind: str = attrs.field(metadata=accepts(enum=BODY_KINDS))
     area_code: str
-    members: tuple[BodyMember, ...] = attrs.field(converter=_members)
+    members: tuple[BodyMember, ...] = attrs.field(converter=_members,
+                                                  metadata=accepts(min_items=1))
     term_start: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_start"))  # type: ignore[misc]
     term_end: dt.date | None = attrs.field(default=None, converter=opt_date_conv("term_end"))  # type: ignore[misc]
     elected_by: str | None = None

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, Person, ValidationError, tables
+from suyuan_core.inputs import accepts
 from suyuan_core.times import from_db, local_date, to_db, zone
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import (
@@ -61,10 +62,11 @@ class SessionInput:
     case_id: int
     mediator: str
     held_at: dt.datetime = attrs.field(converter=time_conv("held_at"))  # type: ignore[misc]
-    matter: str
-    reasons: tuple[str, ...] = attrs.field(converter=strs)
+    matter: str = attrs.field(metadata=accepts(enum=MATTERS))
+    reasons: tuple[str, ...] = attrs.field(converter=strs, metadata=accepts(
+        min_items=1, items={"enum": tuple(REASONS)}))
     participants: tuple[dict[str, str], ...] = attrs.field(converter=_participants)
-    outcome: str
+    outcome: str = attrs.field(metadata=accepts(enum=SESSION_OUTCOMES))
     summary: str = ""
     public: bool = True
     studio: str | None = None

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_core.tables import under
 from suyuan_core.times import zone
 from suyuan_self_governance import models as m
@@ -34,7 +35,7 @@ def _matters(value: Any) -> tuple[dict[str, Any], ...]:
 class SundayEventInput:
     area_code: str
     held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]
-    platform: str
+    platform: str = attrs.field(metadata=accepts(enum=PLATFORMS))
     title: str
     attendance: int
     organiser: str = ""

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, Level, NotFound, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, opt_date_conv
 from suyuan_self_governance.quorum import Meeting, meeting_from, passed, require_quorum
@@ -27,7 +28,7 @@ def _meeting(value: Any) -> Meeting | None:
 
 @attrs.frozen
 class RuleVersionInput:
-    kind: str
+    kind: str = attrs.field(metadata=accepts(enum=RULE_KINDS))
     area_code: str
     title: str
     text: str

@@ -21,6 +21,7 @@ from litestar.params import JSONBody, Parameter
 from msgspec import Meta, Struct
 
 from suyuan_core import (
+    PERIOD_PATTERN,
     SIGNED_BY,
     Case,
     Deployment,
@@ -30,6 +31,7 @@ from suyuan_core import (
     bodies,
     http,
     parse_period,
+    period_pattern,
 )
 from suyuan_core.times import iso
 from suyuan_smart import (
@@ -448,6 +450,7 @@ def supervise(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
              "cases in your areas)")
 def ranking(deployment: http.DeploymentDep, principal: http.PrincipalDep,
             period: Annotated[str, Parameter(min_length=4, max_length=16,
+                                             schema_extra={"pattern": PERIOD_PATTERN},
                                              description="2026-10, 2026-Q3, 2026-W40 …")],
             area: AreaQ = None) -> list[dict[str, Any]]:
     d = deployment
@@ -771,6 +774,7 @@ def close_alert(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
 # -- analysis reports -------------------------------------------------------------------------
 
 Period = Annotated[str, Parameter(min_length=4, max_length=16,
+                                  schema_extra={"pattern": period_pattern("week", "month")},
                                   description="a week (2026-W10) or a month (2026-03)")]
 AreaPath = Annotated[str, Parameter(min_length=1, max_length=64)]
 

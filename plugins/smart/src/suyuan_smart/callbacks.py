@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, Status, ValidationError, tables
+from suyuan_core import Case, Conflict, Deployment, Status, ValidationError, tables
 from suyuan_core.sql import within
 from suyuan_core.tables import under
 from suyuan_core.times import now
@@ -38,8 +38,8 @@ def record(d: Deployment, case_id: int, *, actor: str, reached: bool,
         # a caller merged into a master order (多人同诉) is called back when the master is done
         master = d.cases.get(case.merged_into, s) if case.merged_into is not None else case
         if master.status not in AFTER_RESOLUTION:
-            raise ValidationError(f"case {master.id} is {master.status.value}: callbacks follow "
-                                  "resolution", field="case_id", rule="after_resolution")
+            raise Conflict(f"case {master.id} is {master.status.value}: callbacks follow "
+                           "resolution", field="case_id", rule="after_resolution")
         data: dict[str, object] = {"reached": reached, "satisfaction": satisfaction}
         if resolved is not None:
             data["resolved"] = resolved

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import OPEN_STATUSES, Case, Deployment, ValidationError, tables
+from suyuan_core import OPEN_STATUSES, Case, Conflict, Deployment, ValidationError, tables
 from suyuan_core.sql import within
 from suyuan_core.tables import under
 from suyuan_core.times import iso, now
@@ -175,7 +175,7 @@ def decide_extension(d: Deployment, case_id: int, approve: bool, *, actor: str,
         case = d.cases.get(case_id, s, lock=True)
         pending = case.data.get("smart_extension")
         if not pending:
-            raise ValidationError(f"case {case_id} has no extension request pending",
+            raise Conflict(f"case {case_id} has no extension request pending",
                                   field="case_id", rule="pending")
         if not approve and not reason:
             raise ValidationError("say why the extension is refused", field="reason",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from suyuan_core import (
     FINAL_STATUSES,
     Case,
+    Conflict,
     Deployment,
     Period,
     RouteProposal,
@@ -202,13 +203,13 @@ def _order(d: Deployment, case_id: int, kind: str, unit: str | None, note: str, 
     with d.transaction(session) as s:
         case = d.cases.get(case_id, s, lock=True)
         if case.status in FINAL_STATUSES:
-            raise ValidationError(f"case {case_id} is {case.status.value}", field="case_id",
-                                  rule="open_case")
+            raise Conflict(f"case {case_id} is {case.status.value}", field="case_id",
+                           rule="open_case")
         state = _state(case)
         target = unit or state.get("lead")
         if not target:
-            raise ValidationError(f"case {case_id} is not dispatched yet", field="unit",
-                                  rule="dispatched")
+            raise Conflict(f"case {case_id} is not dispatched yet", field="unit",
+                           rule="dispatched")
         return d.cases.record(case_id, kind, actor=actor, occurred_at=at or now(), session=s,
                               data={"unit": target, "note": note, **extra})
 

@@ -17,7 +17,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, CaseEvent, Deployment, NotFound, RouteProposal, ValidationError, tables
+from suyuan_core import (
+    Case,
+    CaseEvent,
+    Conflict,
+    Deployment,
+    NotFound,
+    RouteProposal,
+    ValidationError,
+    tables,
+)
 from suyuan_virtue import models as m
 from suyuan_virtue.settings import Settings
 from suyuan_virtue.times import now_db
@@ -116,9 +125,9 @@ class Marriage:
         """Assign a marriage case to its nearest marriage mediator *and* kin mediation team."""
         case = self.d.cases.get(case_id)
         if not is_marriage(self.d, case):
-            raise ValidationError(f"case {case_id} is not a marriage or family dispute",
-                                  field="case_id", rule="marriage_category",
-                                  hint="categories: " + ", ".join(_settings(self.d)
+            raise Conflict(f"case {case_id} is not a marriage or family dispute",
+                           field="case_id", rule="marriage_category",
+                           hint="categories: " + ", ".join(_settings(self.d)
                                                                  .marriage_categories))
         with self.d.reading() as s:
             mediator, team = _nearest(self.d, s, case.area_code)
@@ -153,8 +162,8 @@ class Marriage:
             row = s.execute(sa.select(m.channels).where(c.case_id == case_id,
                                                         c.channel == channel)).first()
             if row is None:
-                raise ValidationError(f"case {case_id} has no {channel} channel", field="channel",
-                                      rule="assigned", hint="dispatch the case to both first")
+                raise Conflict(f"case {case_id} has no {channel} channel", field="channel",
+                               rule="assigned", hint="dispatch the case to both first")
             s.execute(m.channels.update().where(c.id == row.id)
                       .values(outcome=outcome, outcome_at=now_db()))
             return self.d.cases.record(case_id, "virtue.channel_outcome", actor=actor, session=s,

@@ -14,15 +14,16 @@ import attrs
 import sqlalchemy as sa
 
 from suyuan_core import Deployment, PermissionDenied, ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_virtue import models as m
-from suyuan_virtue.protection import ADMIN, Access, Guard, check_register
+from suyuan_virtue.protection import ADMIN, REGISTERS, Access, Guard, check_register
 from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.times import need_date, now_db
 
 
 @attrs.frozen
 class PiaInput:
-    register: str
+    register: str = attrs.field(metadata=accepts(enum=REGISTERS))
     assessed_on: dt.date | str
     assessor: str
     purpose: str

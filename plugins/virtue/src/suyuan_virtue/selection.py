@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, PermissionDenied, Principal, ValidationError
+from suyuan_core import Conflict, Deployment, NotFound, PermissionDenied, Principal, ValidationError
 from suyuan_virtue import models as m
 from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.settings import Settings
@@ -66,9 +66,9 @@ class Selections:
         if row is None:
             raise NotFound(f"no selection {selection_id}", field="selection_id", rule="exists")
         if status is not None and row.status != status:
-            raise ValidationError(f"selection {selection_id} is at {row.status!r}, not {status!r}",
-                                  field="selection_id", rule="status",
-                                  hint="steps: " + " → ".join(STATUSES))
+            raise Conflict(f"selection {selection_id} is at {row.status!r}, not {status!r}",
+                           field="selection_id", rule="status",
+                           hint="steps: " + " → ".join(STATUSES))
         return row
 
     # -- the steps -------------------------------------------------------------------------------
@@ -141,8 +141,8 @@ class Selections:
                 m.nominations.c.selection_id == selection_id,
                 m.nominations.c.status == "approved"))
             if not approved:
-                raise ValidationError("no approved nomination to put on notice",
-                                      field="selection_id", rule="approved_nominees")
+                raise Conflict("no approved nomination to put on notice",
+                               field="selection_id", rule="approved_nominees")
             until = day + dt.timedelta(days=sel.notice_days)
             s.execute(m.selections.update().where(m.selections.c.id == selection_id)
                       .values(status="notice", notice_from=day, notice_until=until))
@@ -238,8 +238,8 @@ class Selections:
         with self.d.reading() as s:
             sel = self._selection(s, selection_id)
             if sel.status != "awarded":
-                raise ValidationError("results are disclosed once the selection is awarded",
-                                      field="selection_id", rule="awarded")
+                raise Conflict("results are disclosed once the selection is awarded",
+                               field="selection_id", rule="awarded")
             tally = self._tally(s, selection_id)
             awarded = set(s.scalars(sa.select(m.nominations.c.id).where(
                 m.nominations.c.selection_id == selection_id,

@@ -22,16 +22,18 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import NotFound, ValidationError, parse_period
+from suyuan_core import PERIOD_PATTERN, NotFound, ValidationError, parse_period
 from suyuan_core.bodies import body, parse
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]
-Result = Annotated[str | None, Parameter(max_length=16, description=(
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
+                                               description="e.g. 2026-05, 2026-Q2")]
+RESULTS = ("resolved", "unresolved", "referred", "withdrawn", "open")
+Result = Annotated[str | None, Parameter(max_length=16, schema_extra={"enum": list(RESULTS)},
+                                         description=(
     "resolved, unresolved, referred, withdrawn or open"))]
 CommitteeBody = Annotated[dict[str, Any], body(CommitteeInput)]
-RESULTS = ("resolved", "unresolved", "referred", "withdrawn", "open")
 
 
 @get("/committees", opt={"permission": ROSTER_READ}, sync_to_thread=True,

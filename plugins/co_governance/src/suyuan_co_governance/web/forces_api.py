@@ -39,12 +39,13 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import SuyuanError, ValidationError, parse_period
+from suyuan_core import PERIOD_PATTERN, SuyuanError, ValidationError, parse_period
 from suyuan_core.bodies import body, object_schema, parse
 
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]
-Force = Annotated[str | None, Parameter(max_length=32)]
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
+                                               description="e.g. 2026-05, 2026-Q2")]
+Force = Annotated[str | None, Parameter(max_length=32, schema_extra={"enum": list(FORCES)})]
 CaseId = Annotated[int | None, Parameter(ge=1, le=2**62)]
 
 

@@ -38,18 +38,20 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import Deployment, Principal, http, parse_period, times
+from suyuan_core import PERIOD_PATTERN, Deployment, Principal, http, parse_period, times
 from suyuan_core.bodies import body, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
 Unit = Annotated[str | None, Parameter(max_length=64, description="a responsible unit's id")]
-Status = Annotated[str | None, Parameter(description="open or closed", max_length=16)]
+Status = Annotated[str | None, Parameter(description="open or closed", max_length=16,
+                                         schema_extra={"enum": list(LEDGER_STATUS)})]
 Query = Annotated[str | None, Parameter(max_length=100, description="words in the ref, project "
                                                                     "or issue")]
 Overdue = Annotated[bool, Parameter(description="only open issues past their deadline")]
-PeriodParam = Annotated[str | None, Parameter(max_length=16, description="e.g. 2026-05, 2026-Q2")]
+PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
+                                               description="e.g. 2026-05, 2026-Q2")]
 
 ISSUES = ledger_issues.name
 

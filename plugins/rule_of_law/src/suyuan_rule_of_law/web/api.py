@@ -9,19 +9,16 @@ so a failed write leaves neither."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
 import attrs
 from litestar import MediaType, Response, get, post
-from litestar.openapi.spec import Schema
-from litestar.params import Body as BodyParam
 from litestar.params import Parameter
 
 from suyuan_core import NotFound, ValidationError, bodies
+from suyuan_core.inputs import ranged
 from suyuan_rule_of_law.advisors import (
-    RECORDED,
     ActivityInput,
     TermInput,
     report_html,
@@ -35,10 +32,7 @@ from suyuan_rule_of_law.education import DutyInput, LectureInput
 from suyuan_rule_of_law.service import service
 from suyuan_rule_of_law.video import ScheduleInput
 from suyuan_rule_of_law.vocab import (
-    CIRCUIT_KINDS,
     DELEGATION_RESULTS,
-    EDUCATION_KINDS,
-    RESOURCE_KINDS,
     VIDEO_OUTCOMES,
 )
 from suyuan_rule_of_law.web.common import (
@@ -87,7 +81,7 @@ class AcceptBody:
     """The court accepts the application (立案), under a judicial-confirmation case number."""
 
     on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
-    court_case_number: str
+    court_case_number: str = ranged(min_length=1, max_length=64)
 
 
 @attrs.frozen
@@ -95,22 +89,22 @@ class DecideBody:
     """The court's decision: ``confirmed`` (enforceable) or ``refused`` (with its reason)."""
 
     on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
-    outcome: str
-    reason: str = ""
+    outcome: str = ranged(enum=("confirmed", "refused"))
+    reason: str = ranged(default="", max_length=2000)
 
 
 @attrs.frozen
 class ExtendBody:
     """The decision period's extension, with who approved it (the court's president)."""
 
-    approved_by: str
+    approved_by: str = ranged(min_length=1, max_length=100)
 
 
 @attrs.frozen
 class ResultBody:
     """How a delegated case ended: ``settled``, ``failed`` or ``withdrawn``."""
 
-    result: str
+    result: str = ranged(enum=DELEGATION_RESULTS)
     closed_on: dt.date = attrs.field(converter=date_conv("closed_on"))  # type: ignore[misc]
 
 
@@ -125,8 +119,8 @@ class AttendanceBody:
 class OutcomeBody:
     """How a remote session ended: ``settled``, ``not_settled`` or ``adjourned``."""
 
-    outcome: str
-    note: str = ""
+    outcome: str = ranged(enum=VIDEO_OUTCOMES)
+    note: str = ranged(default="", max_length=2000)
 
 
 @attrs.frozen
@@ -134,69 +128,28 @@ class FollowUpBody:
     """What was done about the common problems a circuit session found, and when."""
 
     on: dt.date = attrs.field(converter=date_conv("on"))  # type: ignore[misc]
-    follow_up: str
+    follow_up: str = ranged(min_length=1, max_length=2000)
 
 
-#: request bodies documented from (and checked against) the input classes.
-def body(cls: type, **fields: dict[str, Any]) -> Any:
-    """``cls`` as a documented request body (``suyuan_core.bodies``), each field in ``fields``
-    narrowed to what the service accepts (its codes, lengths, ranges), so the document says what
-    the domain will take, not only the JSON types."""
-    schema = bodies.object_schema(cls)
-    properties = dict(schema.properties or {})
-    for name, extra in fields.items():
-        found = properties[name]
-        assert isinstance(found, Schema), name
-        properties[name] = dataclasses.replace(found, **extra)
-    return BodyParam(description=schema.description, schema_extra={
-        "properties": properties, "required": schema.required, "additional_properties": False})
-
-
-def codes(labels: Any) -> dict[str, Any]:
-    return {"enum": list(labels)}
-
-
-def length(low: int, high: int) -> dict[str, Any]:
-    return {"min_length": low, "max_length": high}
-
-
-def between(low: int, high: int) -> dict[str, Any]:
-    return {"minimum": low, "maximum": high}
-
-
-AREA = length(1, 64)
-#: request bodies documented from (and checked against) the input classes.
-AcceptBodyData = Annotated[dict[str, Any], body(AcceptBody, court_case_number=length(1, 64))]
-ActivityInputData = Annotated[dict[str, Any], body(
-    ActivityInput, advisor=length(1, 128), area_code=AREA, kind=codes(RECORDED),
-    count=between(1, 500), note=length(0, 2000))]
-ApplicationInputData = Annotated[dict[str, Any], body(ApplicationInput,
-                                                      agreement_ref=length(3, 64))]
-AttendanceBodyData = Annotated[dict[str, Any], body(AttendanceBody)]
-CircuitInputData = Annotated[dict[str, Any], body(
-    CircuitInput, kind=codes(CIRCUIT_KINDS), court=length(1, 200), area_code=AREA,
-    attendance=between(0, 10000))]
-DecideBodyData = Annotated[dict[str, Any], body(
-    DecideBody, outcome=codes(("confirmed", "refused")), reason=length(0, 2000))]
-DutyInputData = Annotated[dict[str, Any], body(
-    DutyInput, department=length(1, 100), year=between(2000, 2100), item=length(1, 200),
-    kind=codes(EDUCATION_KINDS), target=between(1, 10000))]
-ExtendBodyData = Annotated[dict[str, Any], body(ExtendBody, approved_by=length(1, 100))]
-FollowUpBodyData = Annotated[dict[str, Any], body(FollowUpBody, follow_up=length(1, 2000))]
-HallInputData = Annotated[dict[str, Any], body(
-    HallInput, area_code=AREA, name=length(1, 200), opening_hours=length(1, 200))]
-LectureInputData = Annotated[dict[str, Any], body(
-    LectureInput, kind=codes(EDUCATION_KINDS), area_code=AREA, topic=length(1, 200),
-    attendance=between(0, 5000))]
-OutcomeBodyData = Annotated[dict[str, Any], body(OutcomeBody, outcome=codes(VIDEO_OUTCOMES),
-                                                  note=length(0, 2000))]
-ResourceInputData = Annotated[dict[str, Any], body(
-    ResourceInput, external_id=length(1, 128), name=length(1, 200), kind=codes(RESOURCE_KINDS),
-    area_code=AREA, phone=length(0, 32), address=length(0, 200))]
-ResultBodyData = Annotated[dict[str, Any], body(ResultBody, result=codes(DELEGATION_RESULTS))]
-ScheduleInputData = Annotated[dict[str, Any], body(ScheduleInput)]
-TermInputData = Annotated[dict[str, Any], body(TermInput, advisor=length(1, 128),
-                                               area_code=AREA)]
+#: request bodies documented from (and checked against) the input classes: each field's range
+#: is declared on the class (``suyuan_core.inputs.ranged``), so the document says what the domain
+#: will take, not only the JSON types.
+AcceptBodyData = Annotated[dict[str, Any], bodies.body(AcceptBody)]
+ActivityInputData = Annotated[dict[str, Any], bodies.body(ActivityInput)]
+ApplicationInputData = Annotated[dict[str, Any], bodies.body(ApplicationInput)]
+AttendanceBodyData = Annotated[dict[str, Any], bodies.body(AttendanceBody)]
+CircuitInputData = Annotated[dict[str, Any], bodies.body(CircuitInput)]
+DecideBodyData = Annotated[dict[str, Any], bodies.body(DecideBody)]
+DutyInputData = Annotated[dict[str, Any], bodies.body(DutyInput)]
+ExtendBodyData = Annotated[dict[str, Any], bodies.body(ExtendBody)]
+FollowUpBodyData = Annotated[dict[str, Any], bodies.body(FollowUpBody)]
+HallInputData = Annotated[dict[str, Any], bodies.body(HallInput)]
+LectureInputData = Annotated[dict[str, Any], bodies.body(LectureInput)]
+OutcomeBodyData = Annotated[dict[str, Any], bodies.body(OutcomeBody)]
+ResourceInputData = Annotated[dict[str, Any], bodies.body(ResourceInput)]
+ResultBodyData = Annotated[dict[str, Any], bodies.body(ResultBody)]
+ScheduleInputData = Annotated[dict[str, Any], bodies.body(ScheduleInput)]
+TermInputData = Annotated[dict[str, Any], bodies.body(TermInput)]
 
 
 # -- directory -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import NotFound, http, parse_period
+from suyuan_core import PERIOD_PATTERN, NotFound, http, parse_period
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
@@ -68,6 +68,7 @@ def list_patrols(deployment: DeploymentDep, principal: PrincipalDep, area: Area 
 def patrol_coverage(deployment: DeploymentDep, principal: PrincipalDep,
                     area: Annotated[str, Parameter(min_length=1, max_length=64)],
                     period: Annotated[str, Parameter(min_length=4, max_length=32,
+                                                     schema_extra={"pattern": PERIOD_PATTERN},
                                                      description="e.g. 2026-03, 2026-Q1, 2026")],
                     ) -> dict[str, Any]:
     http.require_area(deployment, principal, READ, area, field="area")

@@ -10,8 +10,9 @@ import attrs
 from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, bodies, http
+from suyuan_core import Deployment, NotFound, Principal, bodies, http, period_pattern
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.inputs import accepts
 from suyuan_core.times import parse_date
 from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
 from suyuan_self_governance.routing import propose
@@ -35,7 +36,7 @@ class AssignInput:
 class ExtendInput:
     """Continue mediation past its time limit: only when both parties agree."""
 
-    until: str
+    until: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
     both_parties_agree: bool
     reason: str = ""
 

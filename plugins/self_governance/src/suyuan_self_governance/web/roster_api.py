@@ -113,7 +113,8 @@ def set_availability(request: AnyRequest, deployment: DeploymentDep, principal: 
 @get("/bodies", opt={"permission": ROSTER_READ}, sync_to_thread=True,
      summary="Committees, studios and alliances in an area's subtree (default: your areas)")
 def list_bodies(deployment: DeploymentDep, principal: PrincipalDep,
-                kind: Annotated[str | None, Parameter(max_length=64)] = None,
+                kind: Annotated[str | None, Parameter(max_length=64, schema_extra={
+                    "enum": list(BODY_KINDS)})] = None,
                 area: Annotated[str | None, Parameter(max_length=64)] = None) -> list[dict[str, Any]]:
     if kind is not None and kind not in BODY_KINDS:
         raise ValidationError(f"{kind!r} is not one of {', '.join(BODY_KINDS)}", field="kind",

@@ -37,7 +37,8 @@ FilingBody = Annotated[dict[str, Any], body(FilingInput)]
 ProposalBody = Annotated[dict[str, Any], body(ProposalInput)]
 StepBody = Annotated[dict[str, Any], body(StepInput,
                                           "The next step of 四议两公开 (procedure_id comes from "
-                                          "the path); review and decide carry the meeting register")]
+                                          "the path); review and decide carry the meeting register",
+                                          path=("procedure_id",))]
 ReviewBody = Annotated[dict[str, Any], body(ReviewInput)]
 
 

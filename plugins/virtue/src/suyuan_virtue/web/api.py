@@ -8,14 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
+import attrs
 from litestar import Response, get, post
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
-from suyuan_core.bodies import parse
+from suyuan_core import Deployment, NotFound, Principal, ValidationError, http, times
+from suyuan_core.bodies import body, parse
 from suyuan_core.http import AUDITED
-from suyuan_core.inputs import from_dict
+from suyuan_core.inputs import FILLED, ranged
+from suyuan_virtue.counselling import ReferralInput
+from suyuan_virtue.guardianship import AgreementInput
+from suyuan_virtue.marriage import CHANNELS, OUTCOMES
+from suyuan_virtue.pia import PiaInput
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
+from suyuan_virtue.registers import RecordInput
+from suyuan_virtue.selection import HOUSEHOLD
+from suyuan_virtue.selection import KINDS as SELECTION_KINDS
 
 DeploymentDep = http.DeploymentDep
 PrincipalDep = http.PrincipalDep
@@ -25,12 +33,66 @@ T = TypeVar("T")
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
-Register = Annotated[str, Parameter(max_length=32, description="community_correction or "
-                                                               "resettlement")]
+Register = Annotated[str, Parameter(max_length=32, schema_extra={"enum": list(REGISTERS)},
+                                    description="community_correction or resettlement")]
 JsonBody = Annotated[dict[str, Any], Body(description="A JSON object; see the route summary")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSON_READ = (read_perm("community_correction"), read_perm("resettlement"))
 PERSON_WRITE = (write_perm("community_correction"), write_perm("resettlement"))
+
+
+# -- the request bodies (documented from, and checked against, these classes) -------------------
+@attrs.frozen
+class SelectionIn:
+    """A selection to open: its kind, title, year, area and how many are chosen."""
+
+    kind: str = ranged(enum=SELECTION_KINDS)
+    title: str = ranged(min_length=1, max_length=200, pattern=FILLED)
+    year: int = ranged(minimum=2000, maximum=2100)
+    area_code: str = ranged(min_length=1, max_length=64)
+    places: int = ranged(default=1, minimum=1, maximum=100)
+    notice_days: int | None = ranged(default=None, minimum=1, maximum=60)
+
+
+@attrs.frozen
+class NominationIn:
+    """Someone nominated, where she lives and what she did."""
+
+    nominee: str = ranged(min_length=1, max_length=100, pattern=FILLED)
+    area_code: str = ranged(min_length=1, max_length=64)
+    deeds: str = ranged(min_length=1, max_length=4000, pattern=FILLED)
+
+
+@attrs.frozen
+class ReviewIn:
+    """A nomination approved or rejected, with an optional note."""
+
+    approve: bool
+    note: str | None = ranged(default=None, max_length=2000)
+
+
+@attrs.frozen
+class StepIn:
+    """The day the step takes effect (公示 from, the vote opens on; default today); award
+    takes none."""
+
+    on: dt.date | None = None
+
+
+@attrs.frozen
+class VoteIn:
+    """One household's vote: the nomination and the household number (户号)."""
+
+    nomination_id: int = ranged(minimum=1, maximum=2**62)
+    household: str = ranged(pattern=HOUSEHOLD.pattern)
+
+
+@attrs.frozen
+class OutcomeIn:
+    """How one channel's mediation of a marriage case ended."""
+
+    channel: str = ranged(enum=CHANNELS)
+    outcome: str = ranged(enum=OUTCOMES)
 
 
 def _access(request: AnyRequest, principal: Principal, reason: str | None = None) -> Access:
@@ -75,10 +137,10 @@ def list_records(request: AnyRequest, deployment: DeploymentDep, principal: Prin
 @post("/registers", opt={"permission": PERSON_WRITE}, sync_to_thread=True, status_code=201,
       summary="Register a person (encrypted at rest; refused before the register's PIA)")
 def add_record(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-               data: JsonBody) -> dict[str, Any]:
-    from suyuan_virtue.registers import RecordInput, Registers
+               data: Annotated[dict[str, Any], body(RecordInput)]) -> dict[str, Any]:
+    from suyuan_virtue.registers import Registers
 
-    item = from_dict(RecordInput, data, "record")
+    item = parse(RecordInput, data)
     return {"id": Registers(deployment).add(_access(request, principal), item)}
 
 
@@ -157,11 +219,11 @@ def access_report(request: AnyRequest, deployment: DeploymentDep, principal: Pri
 @post("/pias", opt={"permission": ADMIN}, sync_to_thread=True, status_code=201,
       summary="Record a register's personal-information impact assessment (PIPL Art 55)")
 def record_pia(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-               data: JsonBody) -> dict[str, Any]:
-    from suyuan_virtue.pia import PiaInput, Pias
+               data: Annotated[dict[str, Any], body(PiaInput)]) -> dict[str, Any]:
+    from suyuan_virtue.pia import Pias
 
     return {"id": Pias(deployment).record(_access(request, principal),
-                                          from_dict(PiaInput, data, "pia"))}
+                                          parse(PiaInput, data))}
 
 
 @get("/pias", opt={"permission": ADMIN}, sync_to_thread=True,
@@ -189,10 +251,10 @@ def list_guardianships(request: AnyRequest, deployment: DeploymentDep, principal
 @post("/guardianships", opt={"permission": GWRITE}, sync_to_thread=True, status_code=201,
       summary="Record a guardianship agreement (a child under 14 needs the parents' consent)")
 def add_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                     data: JsonBody) -> dict[str, Any]:
-    from suyuan_virtue.guardianship import AgreementInput, Guardianships
+                     data: Annotated[dict[str, Any], body(AgreementInput)]) -> dict[str, Any]:
+    from suyuan_virtue.guardianship import Guardianships
 
-    item = from_dict(AgreementInput, data, "agreement")
+    item = parse(AgreementInput, data)
     return {"id": Guardianships(deployment).add(_access(request, principal), item)}
 
 
@@ -239,11 +301,11 @@ CWRITE = write_perm("counselling")
 @post("/referrals", opt={"permission": CWRITE}, sync_to_thread=True, status_code=201,
       summary="Refer a resident in distress to counselling (with their consent)")
 def refer(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-          data: JsonBody) -> dict[str, Any]:
-    from suyuan_virtue.counselling import Counselling, ReferralInput
+          data: Annotated[dict[str, Any], body(ReferralInput)]) -> dict[str, Any]:
+    from suyuan_virtue.counselling import Counselling
 
     return {"id": Counselling(deployment).refer(_access(request, principal),
-                                                from_dict(ReferralInput, data, "referral"))}
+                                                parse(ReferralInput, data))}
 
 
 @get("/referrals", opt={"permission": CREAD}, sync_to_thread=True,
@@ -323,48 +385,35 @@ def selection_results(deployment: DeploymentDep, selection_id: Id) -> list[dict[
 @post("/selections", opt={"permission": SELECT}, sync_to_thread=True, status_code=201,
       summary="Open a selection (道德模范, 最美公婆, 最美儿媳, 美美的金堂, family builders)")
 def create_selection(deployment: DeploymentDep, principal: PrincipalDep,
-                     data: JsonBody) -> dict[str, Any]:
+                     data: Annotated[dict[str, Any], body(SelectionIn)]) -> dict[str, Any]:
     from suyuan_virtue.selection import Selections
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="selection", rule="type")
-    year, places, days = data.get("year"), data.get("places", 1), data.get("notice_days")
-    for name, value in (("year", year), ("places", places)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError("expected an integer", field=name, rule="type")
-    if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
-        raise ValidationError("expected an integer", field="notice_days", rule="type")
+    item = parse(SelectionIn, data)
     return {"id": Selections(deployment).create(
-        principal, kind=_str(data.get("kind"), "kind"), title=_str(data.get("title"), "title"),
-        year=year, area_code=_str(data.get("area_code"), "area_code"),  # type: ignore[arg-type]
-        places=places, notice_days=days)}  # type: ignore[arg-type]
+        principal, kind=item.kind, title=item.title, year=item.year, area_code=item.area_code,
+        places=item.places, notice_days=item.notice_days)}
 
 
 @post("/selections/{selection_id:int}/nominations", opt={"permission": SELECT},
       sync_to_thread=True, status_code=201, summary="Nominate someone")
 def nominate(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
-             data: JsonBody) -> dict[str, Any]:
+             data: Annotated[dict[str, Any], body(NominationIn)]) -> dict[str, Any]:
     from suyuan_virtue.selection import Selections
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="nomination", rule="type")
+    item = parse(NominationIn, data)
     return {"id": Selections(deployment).nominate(
-        principal, selection_id, nominee=_str(data.get("nominee"), "nominee"),
-        area_code=_str(data.get("area_code"), "area_code"), deeds=_str(data.get("deeds"), "deeds"))}
+        principal, selection_id, nominee=item.nominee, area_code=item.area_code,
+        deeds=item.deeds)}
 
 
 @post("/nominations/{nomination_id:int}/review", opt={"permission": SELECT},
       sync_to_thread=True, summary="Approve or reject a nomination")
 def review(deployment: DeploymentDep, principal: PrincipalDep, nomination_id: Id,
-           data: JsonBody) -> dict[str, Any]:
+           data: Annotated[dict[str, Any], body(ReviewIn)]) -> dict[str, Any]:
     from suyuan_virtue.selection import Selections
 
-    approve = data.get("approve") if isinstance(data, dict) else None
-    if not isinstance(approve, bool):
-        raise ValidationError("expected true or false", field="approve", rule="type")
-    note = data.get("note")
-    Selections(deployment).review(principal, nomination_id, approve=approve,
-                                  note=note if isinstance(note, str) else None)
+    item = parse(ReviewIn, data)
+    Selections(deployment).review(principal, nomination_id, approve=item.approve, note=item.note)
     return {"ok": True}
 
 
@@ -373,16 +422,15 @@ def review(deployment: DeploymentDep, principal: PrincipalDep, nomination_id: Id
                                    "notice period) or award (close and disclose)")
 def step(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
          step: Annotated[str, Parameter(pattern="^(notice|open|award)$")],
-         data: JsonBody) -> Any:
+         data: Annotated[dict[str, Any], body(StepIn)]) -> Any:
     from suyuan_virtue.selection import Selections
 
     sel = Selections(deployment)
-    on = data.get("on") if isinstance(data, dict) else None
+    on = parse(StepIn, data).on or times.today(deployment)
     if step == "notice":
-        return {"notice_until": sel.start_notice(principal, selection_id,
-                                                 _str(on, "on")).isoformat()}
+        return {"notice_until": sel.start_notice(principal, selection_id, on).isoformat()}
     if step == "open":
-        sel.open_vote(principal, selection_id, _str(on, "on"))
+        sel.open_vote(principal, selection_id, on)
         return {"ok": True}
     if step == "award":
         return sel.award(principal, selection_id)
@@ -392,14 +440,12 @@ def step(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
 @post("/selections/{selection_id:int}/votes", opt={"permission": VOTE}, sync_to_thread=True,
       status_code=201, summary="One household's vote (一户一票: a second one is refused, 409)")
 def vote(deployment: DeploymentDep, principal: PrincipalDep, selection_id: Id,
-         data: JsonBody) -> dict[str, Any]:
+         data: Annotated[dict[str, Any], body(VoteIn)]) -> dict[str, Any]:
     from suyuan_virtue.selection import Selections
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="vote", rule="type")
+    item = parse(VoteIn, data)
     return {"id": Selections(deployment).vote(
-        principal, selection_id, nomination_id=_int(data.get("nomination_id"), "nomination_id"),
-        household=_str(data.get("household"), "household"))}
+        principal, selection_id, nomination_id=item.nomination_id, household=item.household)}
 
 
 # -- culture, partners, marriage ------------------------------------------------------------------
@@ -459,14 +505,12 @@ def dispatch(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id) ->
 @post("/marriage/{case_id:int}/outcome", opt={"permission": "cases.transition"},
       sync_to_thread=True, summary="Record one channel's outcome (success or failure)")
 def outcome(deployment: DeploymentDep, principal: PrincipalDep, case_id: Id,
-            data: JsonBody) -> dict[str, Any]:
+            data: Annotated[dict[str, Any], body(OutcomeIn)]) -> dict[str, Any]:
     from suyuan_virtue.marriage import Marriage
 
     _case_in_scope(deployment, principal, case_id, "cases.transition")
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="outcome", rule="type")
-    Marriage(deployment).outcome(case_id, _str(data.get("channel"), "channel"),
-                                 _str(data.get("outcome"), "outcome"), actor=principal.actor)
+    item = parse(OutcomeIn, data)
+    Marriage(deployment).outcome(case_id, item.channel, item.outcome, actor=principal.actor)
     return {"ok": True}
 
 

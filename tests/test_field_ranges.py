@@ -1,0 +1,106 @@
+"""A field's range is declared once (``inputs.accepts`` / ``inputs.ranged``): the OpenAPI schema
+``bodies.object_schema`` writes and the refusals of ``bodies.parse`` / ``inputs.from_dict`` (API,
+forms, imports) must agree value for value — checked here by validating the same values against
+the generated schema with a JSON Schema validator."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+import jsonschema_rs
+import pytest
+
+from suyuan_core import PERIOD_PATTERN, ValidationError, bodies, inputs, parse_period, period_pattern
+
+KINDS = ("talk", "lecture")
+
+
+@attrs.frozen
+class LectureIn:
+    """A lecture (the test's input class)."""
+
+    topic: str = inputs.ranged(min_length=1, max_length=10, pattern=inputs.FILLED)
+    kind: str = inputs.ranged(default="talk", enum=KINDS)
+    attendance: int = inputs.ranged(default=0, minimum=0, maximum=500)
+    speakers: tuple[str, ...] = inputs.ranged(default=(), converter=inputs.strs, max_items=2,
+                                              items={"min_length": 1, "max_length": 5})
+    note: str = attrs.field(default="", metadata=inputs.accepts(max_length=3))
+
+
+def _schema() -> dict:
+    found = bodies.object_schema(LectureIn).to_schema()
+    return found
+
+
+def _accepted(data: dict) -> bool:
+    try:
+        bodies.parse(LectureIn, data)
+    except ValidationError:
+        return False
+    return True
+
+
+SAMPLES = [
+    {"topic": "law"}, {"topic": ""}, {"topic": "   "}, {"topic": "x" * 10}, {"topic": "x" * 11},
+    {"topic": "a", "kind": "lecture"}, {"topic": "a", "kind": "party"},
+    {"topic": "a", "attendance": 0}, {"topic": "a", "attendance": 500},
+    {"topic": "a", "attendance": 501}, {"topic": "a", "attendance": -1},
+    {"topic": "a", "attendance": 20.0},
+    {"topic": "a", "speakers": ["ann", "bo"]}, {"topic": "a", "speakers": ["ann", "bo", "cy"]},
+    {"topic": "a", "speakers": [""]}, {"topic": "a", "speakers": ["toolong"]},
+    {"topic": "a", "note": "abc"}, {"topic": "a", "note": "abcd"},
+    {"topic": "a\x00"}, {"topic": "a", "note": "\x00"}, {"topic": "a", "speakers": ["a\x00"]},
+]
+
+
+@pytest.mark.parametrize("data", SAMPLES, ids=[str(s) for s in SAMPLES])
+def test_the_schema_and_the_parser_agree(data):
+    schema = _schema()
+    valid = jsonschema_rs.Draft202012Validator(schema).is_valid(data)
+    assert valid == _accepted(data), (data, schema)
+
+
+def test_the_range_is_in_the_document():
+    props = _schema()["properties"]
+    assert props["kind"]["enum"] == list(KINDS)
+    assert (props["attendance"]["minimum"], props["attendance"]["maximum"]) == (0, 500)
+    assert props["topic"]["pattern"] == inputs.FILLED and props["topic"]["maxLength"] == 10
+    assert props["speakers"]["maxItems"] == 2 and props["speakers"]["items"]["maxLength"] == 5
+
+
+def test_building_the_class_directly_is_refused_the_same():
+    """A plugin calling a service with an instance it built gets the same refusal."""
+    with pytest.raises(ValidationError) as e:
+        LectureIn(topic="a", attendance=501)
+    assert e.value.field == "attendance" and e.value.rule == "range"
+    with pytest.raises(ValidationError):
+        LectureIn(topic="a", kind="party")
+
+
+def test_imports_refuse_the_same_through_from_dict():
+    with pytest.raises(ValidationError) as e:
+        inputs.from_dict(LectureIn, {"topic": "a", "note": "abcd"})
+    assert e.value.field == "note"
+
+
+PERIODS = ["2026", "1900", "2199", "1899", "2200", "0000", "2026-05", "2026-13", "2026-00",
+           "2026-Q4", "2026-Q5", "2026-W01", "2026-W53", "2025-W53", "2026-W00", "2024-02-29",
+           "2026-02-29", "2026-04-31", "2026-05-31", "2100-02-29", "2000-02-29", "２０２６",
+           " 2026", "2026-5", "2026\n"]
+
+
+@pytest.mark.parametrize("text", PERIODS)
+def test_the_period_pattern_is_what_the_parser_takes(text):
+    try:
+        parse_period(text)
+        taken = True
+    except ValidationError:
+        taken = False
+    assert (re.search(PERIOD_PATTERN, text) is not None) == taken
+
+
+def test_a_pattern_of_some_grains():
+    only = period_pattern("week", "month")
+    assert re.search(only, "2026-W10") and re.search(only, "2026-03")
+    assert not re.search(only, "2026-03-01") and not re.search(only, "2026")
