@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench import bare
-from bench.common import OUT, Line, Report, Timer, bench_areas, write_config, write_file
+from bench.common import OUT, Line, Report, Timer, bench_areas, bench_mediators, write_config, write_file
 from bench.intake import BATCH, bulk_bare, copied_rows
 from suyuan_core import Deployment
 from suyuan_core.cases.files import import_file
@@ -55,6 +55,7 @@ def _deployment(directory: Path, url: str | None, plugins: list[str] | None) -> 
     d = Deployment.from_file(config)
     d.upgrade()
     d.areas.import_areas(bench_areas())
+    d.roster.save(bench_mediators())  # the synthetic histories assign to them
     return d
 
 

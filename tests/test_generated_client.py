@@ -57,9 +57,11 @@ def test_a_generated_client_files_a_case_moves_it_and_reads_a_figure(deployment,
     with app_server(deployment) as url:
         client = Client(base_url=url, token=token, raise_on_unexpected_status=True,
                         timeout=httpx.Timeout(30))
+        # the deployment's codes are enums in the document, so the client takes them as such
         made = create.sync(client=client, body=models.NewCaseIn(
-            title="邻里噪音纠纷", category="neighbour", source="walk_in",
-            area_code="C.T1.C1.G1"))
+            title="邻里噪音纠纷", category=models.NewCaseInCategory("neighbour"),
+            source=models.NewCaseInSource("walk_in"),
+            area_code=models.NewCaseInAreaCodeType0("C.T1.C1.G1")))
         assert isinstance(made, models.CaseOut) and made.status == "reported"
         version = made.version
         for action in ("accept", "assign", "start", "resolve", "close"):

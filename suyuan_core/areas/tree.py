@@ -39,6 +39,12 @@ class AreaTree:
             raise NotFound(f"no area with code {code!r}", field="area_code", rule="exists",
                            hint="see `suyuan areas list` for the codes") from None
 
+    def name(self, code: str) -> str:
+        """The area's (Chinese) name for a page or a report; the code itself when the tree does
+        not know it (a record kept from an area since retired), so a listing never fails."""
+        area = self.areas.get(code)
+        return area.name_zh if area is not None else code
+
     def ancestors(self, code: str) -> tuple[str, ...]:
         """``code`` and every area above it, nearest first."""
         found = self._ancestors.get(code)

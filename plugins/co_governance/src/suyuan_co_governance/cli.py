@@ -187,7 +187,7 @@ def build(deployment: Deployment | None) -> click.Group:
 
         data = workbook(issues, svc.ledger.by_unit(paths, on=day), on=day,
                         names=lambda i: affected_as_shown(svc.d, i),
-                        area_name=lambda c: tree.get(c).name_zh if c in tree else c, lang=lang)
+                        area_name=tree.name, lang=lang)
         Path(path).write_bytes(data)
         click.echo(f"{path}: {len(issues)} issue(s)")
 

@@ -61,7 +61,7 @@ def communities(d: Deployment, under: str | None = None) -> list[str]:
 
 def area_name(d: Deployment, code: str) -> str:
     tree = d.areas.tree
-    return tree.get(code).name_zh if code in tree else code
+    return tree.name(code)
 
 
 def person(s: Session, external_id: str, field: str) -> Any:

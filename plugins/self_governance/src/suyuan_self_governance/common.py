@@ -56,7 +56,7 @@ def covers(d: Deployment, areas: Sequence[str], area_code: str) -> bool:
 
 def area_names(d: Deployment, codes: Sequence[str]) -> str:
     tree = d.areas.tree
-    return "、".join(tree.get(c).name_zh if c in tree else c for c in codes) or "no area"
+    return "、".join(tree.name(c) for c in codes) or "no area"
 
 
 def event_time(d: Deployment, s: Session, case_id: int, day: dt.date) -> dt.datetime:

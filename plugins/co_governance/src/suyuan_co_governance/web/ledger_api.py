@@ -120,7 +120,7 @@ def export_ledger(request: AnyRequest, deployment: DeploymentDep, principal: Pri
     issues = cg.ledger.list(f, on=day)
     tree = d.areas.tree
     data = workbook(issues, cg.ledger.by_unit(f.area_paths, on=day), on=day,
-                    area_name=lambda c: tree.get(c).name_zh if c in tree else c,
+                    area_name=tree.name,
                     names=lambda i: affected_as_shown(d, i),
                     lang="en" if lang == "en" else "zh-Hans")
     http.audit(d, None, principal, request, "co_governance.ledger.export",

@@ -96,9 +96,6 @@ def _paths(d: Deployment, principal: Principal, permission: str,
     return sorted(set(principal.scope(permission)))
 
 
-def _area_name(d: Deployment, code: str) -> str:
-    return d.areas.tree.get(code).name_zh if code in d.areas.tree else code
-
 
 # -- the ledger -------------------------------------------------------------------------------
 def ledger_page(deployment: Deployment, principal: Principal, query: dict[str, Any],
@@ -111,7 +108,7 @@ def ledger_page(deployment: Deployment, principal: Principal, query: dict[str, A
         issue = cg.ledger.get(issue_id)
         if not in_scope(d, principal, READ, issue.area_code):
             raise NotFound(f"no ledger issue {issue_id}", field="id", rule="exists")
-        return render(lang, "issue.html", i=issue, day=day, area=_area_name(d, issue.area_code),
+        return render(lang, "issue.html", i=issue, day=day, area=d.areas.tree.name(issue.area_code),
                       names=affected_as_shown(d, issue))
     area = templates.query_text(query, "area", 64)
     unit = templates.query_text(query, "unit", 64)
@@ -150,7 +147,7 @@ def ledger_page(deployment: Deployment, principal: Principal, query: dict[str, A
                   q=current, export="/api/v1/co_governance/ledger/export.xlsx?"
                   + urlencode({**current, "lang": lang}),
                   closed_year=len(closed_year), within=within,
-                  area_name=lambda c: _area_name(d, c))
+                  area_name=d.areas.tree.name)
 
 
 # -- committees -------------------------------------------------------------------------------
@@ -172,7 +169,7 @@ def committees_page(deployment: Deployment, principal: Principal, query: dict[st
     figures = {f["committee"]: f for f in cg.committees.figures(area_paths=paths)}
     return render(lang, "committees.html", committees=committees, figures=figures,
                   category=lambda c: d.categories.get(c).label.get(lang)  # type: ignore[union-attr]
-                  if c in d.categories else c, area_name=lambda c: _area_name(d, c))
+                  if c in d.categories else c, area_name=d.areas.tree.name)
 
 
 # -- Party and social forces ------------------------------------------------------------------
@@ -200,7 +197,7 @@ def forces_page(deployment: Deployment, principal: Principal, query: dict[str, A
                   counts=counts, hours=cg.forces.hours(area_paths=read_paths)[-50:],
                   total_hours=round(sum(p["hours"] for p in people
                                         if p["force"] == "volunteer"), 1),
-                  area_name=lambda c: _area_name(d, c))
+                  area_name=d.areas.tree.name)
 
 
 # -- the dashboard panel ----------------------------------------------------------------------

@@ -100,7 +100,7 @@ def confirmations_page(deployment: Deployment, principal: Principal, query: dict
     d = deployment
     found = service(d).confirmations.find(area_paths=principal.scope(READ))
     return render(lang, "confirmations.html", applications=found, today=today(d),
-                  area_name=lambda c: d.areas.tree.get(c).name_zh if c in d.areas.tree else c)
+                  area_name=d.areas.tree.name)
 
 
 def panel(deployment: Deployment, area_code: str, period: Period, lang: str = "zh-Hans") -> str:

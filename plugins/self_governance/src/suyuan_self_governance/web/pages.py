@@ -75,9 +75,6 @@ def _scope_codes(principal: Principal) -> list[str]:
     return sorted({g.area_code for g in principal.grants if g.area_path in paths})
 
 
-def _area_name(d: Deployment, code: str) -> str:
-    return d.areas.tree.get(code).name_zh if code in d.areas.tree else code
-
 
 # -- agreements -------------------------------------------------------------------------------
 def agreements_page(deployment: Deployment, principal: Principal, query: dict[str, Any],
@@ -111,7 +108,7 @@ def _agreement(d: Deployment, principal: Principal, agreement_id: int, lang: str
     return render(lang, "agreement.html", a=a, title=agreement_text.title_of(a),
                   sections=agreement_text.sections(a),
                   signatures=agreement_text.signature_lines(a) if a.form == "written" else [],
-                  footer=agreement_text.footer(a), area=_area_name(d, case.area_code),
+                  footer=agreement_text.footer(a), area=d.areas.tree.name(case.area_code),
                   full=full, me=principal,
                   may_unmask=not full and principal.can(UNMASK, path))
 
@@ -155,13 +152,13 @@ def procedures_page(deployment: Deployment, principal: Principal, query: dict[st
         overdue = {o["procedure_id"]: o for code in codes
                    for o in sg.procedures.overdue(area_code=code)}
         return render(lang, "procedures.html", procedures=[found[k] for k in sorted(found)],
-                      overdue=overdue, area_name=lambda c: _area_name(d, c))
+                      overdue=overdue, area_name=d.areas.tree.name)
     proc = sg.procedures.get(procedure_id)
     if not http.in_scope(d, principal, READ, proc.area_code):
         raise NotFound(f"no procedure {procedure_id}", field="id", rule="exists")
     settings: Settings = d.settings("self_governance")
     today = local_today(d)
-    return render(lang, "procedure.html", p=proc, area=_area_name(d, proc.area_code),
+    return render(lang, "procedure.html", p=proc, area=d.areas.tree.name(proc.area_code),
                   deadlines=_deadlines(settings, proc), today=today)
 
 

@@ -101,11 +101,6 @@ def _refusal(exc: SuyuanError) -> SuyuanError:
     raise exc
 
 
-def _area_namer(d: Deployment) -> Any:
-    tree = d.areas.tree
-    return lambda code: tree.get(code).name_zh if code in tree else code
-
-
 def registers_page(deployment: Deployment, principal: Principal, query: dict[str, Any],
                    lang: str) -> str:
     """The list (masked) or one record (masked; the unmask form POSTs its reason)."""
@@ -120,7 +115,7 @@ def registers_page(deployment: Deployment, principal: Principal, query: dict[str
         records = Registers(d).list(Access(principal, ip="web"), register)
         return render(lang, "records.html", records=records, register=register,
                       registers=[(c, REGISTERS[c]) for c in PERSON_REGISTERS],
-                      area_name=_area_namer(d))
+                      area_name=d.areas.tree.name)
     return _record(d, principal, record_id, lang)
 
 
@@ -141,7 +136,7 @@ def _record(d: Deployment, principal: Principal, record_id: int, lang: str, *,
     if view is None:
         view = regs.get(Access(principal, ip=ip), record_id)
     return render(lang, "record.html", r=view, register_label=REGISTERS[view.register],
-                  error=error, reason=reason or "", area_name=_area_namer(d), me=principal)
+                  error=error, reason=reason or "", area_name=d.areas.tree.name, me=principal)
 
 
 def _reason(form: dict[str, Any]) -> str:
@@ -177,7 +172,7 @@ def guardianships_page(deployment: Deployment, principal: Principal, query: dict
     due = str(query.get("due") or "") == "1"
     rows = Guardianships(d).list(Access(principal, ip="web"), due_by=on if due else None)
     return render(lang, "guardianships.html", rows=rows, today=on.isoformat(), due=due,
-                  area_name=_area_namer(d))
+                  area_name=d.areas.tree.name)
 
 
 def _agreement(d: Deployment, principal: Principal, agreement_id: int, lang: str, *,
@@ -196,7 +191,7 @@ def _agreement(d: Deployment, principal: Principal, agreement_id: int, lang: str
         view = g.get(Access(principal, ip=ip), agreement_id)
     return render(lang, "guardianship.html", a=view, error=error, reason=reason or "",
                   today=today(d).isoformat(), findings=FINDINGS, me=principal, notice=notice,
-                  area_name=_area_namer(d))
+                  area_name=d.areas.tree.name)
 
 
 def guardianships_submit(deployment: Deployment, principal: Principal, form: dict[str, Any],
@@ -228,7 +223,7 @@ def counselling_page(deployment: Deployment, principal: Principal, query: dict[s
     due = str(query.get("due") or "") == "1"
     rows = Counselling(d).list(Access(principal, ip="web"), follow_up_by=on if due else None)
     return render(lang, "referrals.html", rows=rows, today=on.isoformat(), due=due,
-                  area_name=_area_namer(d))
+                  area_name=d.areas.tree.name)
 
 
 def _referral(d: Deployment, principal: Principal, referral_id: int, lang: str, *,
@@ -285,7 +280,7 @@ def culture_page(deployment: Deployment, query: dict[str, Any], lang: str) -> st
     readings = [e for e in c.events(limit=1000) if e["kind"] == "family_codes_reading"]
     return render(lang, "culture.html", brands=found, events=events, kinds=BRAND_KINDS,
                   readings=readings[:20], reading_count=len(readings), one=brand_id is not None,
-                  area_name=_area_namer(d))
+                  area_name=d.areas.tree.name)
 
 
 # -- moral-model selections ------------------------------------------------------------------------
@@ -307,7 +302,7 @@ def selections_page(deployment: Deployment, principal: Principal, query: dict[st
     results = sel.results(selection_id) if s["status"] == "awarded" else []
     return render(lang, "selection.html", s=s, results=results, me=principal,
                   can_manage=principal.can(MANAGE, path), can_vote=principal.can(VOTE, path),
-                  today=today(d).isoformat(), area_name=_area_namer(d),
+                  today=today(d).isoformat(), area_name=d.areas.tree.name,
                   nominee_areas=[a for a in _areas(d) if a[0] in d.areas.tree.subtree(
                       s["area_code"])] if s["area_code"] in d.areas.tree else [])
 
