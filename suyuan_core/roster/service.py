@@ -285,7 +285,7 @@ class RosterService:
                                                .where(pa.person_id.in_(part))):
                         area_of.setdefault(pid, []).append(area)
             for r in page:
-                shown = self.d.privacy.row("persons", r, reveal)
+                shown = self.d.privacy.row("persons", dict(r), reveal)
                 yield {"external_id": r["external_id"], "name": r["name"],
                        "roles": ";".join(sorted(role_of.get(r["id"], ()))),
                        "areas": ";".join(sorted(area_of.get(r["id"], ()))),
