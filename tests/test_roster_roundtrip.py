@@ -8,6 +8,7 @@ carries compares equal, and ``metrics verify`` and ``integrity`` pass on the cop
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import text
 from suyuan_self_governance.roster import BodyInput, MediatorInput
 from suyuan_self_governance.service import service as sg_service
 
-from suyuan_core import NewCase, Person
+from suyuan_core import NewCase, Organisation, Person
 from suyuan_core.testing import run_cli
 
 PLUGINS = ["self_governance", "smart"]
@@ -141,3 +142,27 @@ def test_roster_export_to_a_directory_is_one_line(deployment: Any, tmp_path: Pat
         assert r.exit_code != 0 and "Traceback" not in r.output
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert list(target.iterdir()) == []
+
+
+def test_roster_export_reads_in_pages_and_loses_no_one(deployment: Any, tmp_path: Path,
+                                                       monkeypatch: Any) -> None:
+    import suyuan_core.roster.service as roster_service
+
+    monkeypatch.setattr(roster_service, "EXPORT_PAGE", 2)  # 5 people, 3 orgs: several pages
+    orgs = [Organisation(external_id=f"O{i}", name=f"委员会{i}", kind="mediation_committee",
+                         area_code="C.T1.C1") for i in range(3)]
+    deployment.roster.save_organisations(orgs)
+    deployment.roster.save([Person(external_id=f"P{i}", name=f"成员{i}", roles="mediator",
+                                   areas="C.T1.C1;C.T1.C2", organisation=f"O{i % 3}",
+                                   specialities="neighbour;labour", active_from=dt.date(2025, 1, 1))
+                            for i in range(5)])
+    people, orgs_csv = tmp_path / "p.csv", tmp_path / "o.csv"
+    assert run_cli(deployment, "roster", "export", str(people)).exit_code == 0
+    assert run_cli(deployment, "roster", "export-organisations", str(orgs_csv)).exit_code == 0
+    rows = list(csv.DictReader(people.open(encoding="utf-8")))
+    assert [r["external_id"] for r in rows] == [f"P{i}" for i in range(5)]
+    assert [r["organisation"] for r in rows] == [f"O{i % 3}" for i in range(5)]
+    assert {r["areas"] for r in rows} == {"C.T1.C1;C.T1.C2"}
+    assert {r["active_from"] for r in rows} == {"2025-01-01"}
+    assert [r["external_id"] for r in csv.DictReader(orgs_csv.open(encoding="utf-8"))] == [
+        "O0", "O1", "O2"]
