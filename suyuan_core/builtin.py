@@ -150,6 +150,9 @@ def suyuan_register_jobs() -> list[Job]:
 @hookimpl
 def suyuan_register_sensitive_fields() -> list[SensitiveField]:
     """Where a case happened, which the core keeps when it locates one (PIPL Art 28: a
-    location is 行踪轨迹): masked for everyone without ``personal_data.unmask``."""
+    location is 行踪轨迹), and a roster member's phone (masked in ``roster export``):
+    masked for everyone without ``personal_data.unmask``."""
     return [SensitiveField("address", "address", ("诉求地址", "Address given")),
-            SensitiveField("location", "hidden", ("位置", "Location (lat/long)"))]
+            SensitiveField("location", "hidden", ("位置", "Location (lat/long)")),
+            SensitiveField("phone", "phone", ("成员电话", "Roster member's phone"),
+                           table="persons")]

@@ -9,6 +9,8 @@ import click
 from suyuan_core.areas.service import read_csv
 from suyuan_core.cli.app import State, cli, pass_state
 from suyuan_core.cli.output import as_json, table
+from suyuan_core.errors import ValidationError
+from suyuan_core.roster.service import CSV_FIELDS, ORGANISATION_FIELDS, write_csv
 
 
 @cli.group()
@@ -36,6 +38,43 @@ def import_organisations(state: State, path: Path) -> None:
     external_id,name,kind,area_code. Members name theirs in the roster's organisation column."""
     count = state.deployment.roster.import_organisations_csv(path)
     click.echo(f"organisations: {count} imported from {path}")
+
+
+@roster.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--personal-data", is_flag=True,
+              help="Write the members' phones unmasked (masked by default); needs --reason "
+                   "and writes an audit entry.")
+@click.option("--reason", default=None, help="Why personal data is exported (audited).")
+@pass_state
+def export(state: State, path: Path, personal_data: bool, reason: str | None) -> None:
+    """Export every member, those plugins added included, as CSV in the columns `roster import`
+    reads (streamed; the file appears only when complete). Export the organisations first with
+    `roster export-organisations`: members name theirs."""
+    d = state.deployment
+    if personal_data and (not reason or len(reason.strip()) < 4):
+        raise ValidationError("exporting personal data needs a reason", field="reason",
+                              rule="required", hint='e.g. --reason "迁移到新服务器" (at least 4 '
+                                                    "characters; it is written to the audit log)")
+    count = write_csv(path, CSV_FIELDS, d.roster.export_people(reveal=personal_data))
+    if personal_data:
+        import getpass
+
+        d.audit.write(None, actor=f"cli:{getpass.getuser()}",
+                      action="roster.export.personal_data", record="roster:", reason=reason,
+                      detail={"path": str(path.resolve()), "people": count})
+    masked = "" if personal_data else " (phones masked; --personal-data to keep them)"
+    click.echo(f"roster: {count} members exported to {path}{masked}")
+
+
+@roster.command("export-organisations")
+@click.argument("path", type=click.Path(path_type=Path))
+@pass_state
+def export_organisations(state: State, path: Path) -> None:
+    """Export every organisation (those plugins made or declare included) as CSV in the columns
+    `roster import-organisations` reads: external_id,name,kind,area_code."""
+    count = write_csv(path, ORGANISATION_FIELDS, state.deployment.roster.export_organisations())
+    click.echo(f"organisations: {count} exported to {path}")
 
 
 @roster.command("list")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,31 @@ if TYPE_CHECKING:
 
 CSV_FIELDS = ("external_id", "name", "roles", "areas", "gender", "employment", "specialities",
               "capacity", "phone", "organisation", "active_from", "active_to")
+#: the columns of ``roster import-organisations`` (and of ``roster export-organisations``).
+ORGANISATION_FIELDS = ("external_id", "name", "kind", "area_code")
+#: rows read per query when exporting (keyset pages: memory stays flat however long the roster).
+EXPORT_PAGE = 1000
+
+
+def write_csv(path: Path, fields: Iterable[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write ``rows`` to ``path`` as CSV, streamed; the file appears only when complete (written
+    beside it and renamed), so a failed export leaves nothing half-written. Returns the count."""
+    if path.is_dir():
+        raise ValidationError(f"{path} is a directory", field="path", rule="file",
+                              hint="name the CSV file to write, e.g. roster.csv")
+    part = path.with_name(path.name + ".part")
+    count = 0
+    try:
+        with part.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(fields))
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return count
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -215,6 +242,62 @@ class RosterService:
         A bad line fails naming its number."""
         read = imports.read_csv(path, person_from_row, key=lambda p: p.external_id)
         return self.save(read.items, line_of=read.line_of)
+
+    def export_organisations(self) -> Iterator[dict[str, str]]:
+        """Every organisation as a row of :data:`ORGANISATION_FIELDS` (what
+        ``roster import-organisations`` reads), those plugins made included; read in pages."""
+        o = tables.organisations.c
+        last = ""
+        while True:
+            with self.d.reading() as s:
+                page = s.execute(select(o.external_id, o.name, o.kind, o.area_code)
+                                 .where(o.external_id > last).order_by(o.external_id)
+                                 .limit(EXPORT_PAGE)).all()
+            for r in page:
+                yield {"external_id": r.external_id, "name": r.name, "kind": r.kind,
+                       "area_code": r.area_code}
+            if len(page) < EXPORT_PAGE:
+                return
+            last = page[-1].external_id
+
+    def export_people(self, *, reveal: bool) -> Iterator[dict[str, Any]]:
+        """Every roster member as a row of :data:`CSV_FIELDS` (what ``roster import`` reads:
+        lists ``;``-separated, dates ISO), read in pages of :data:`EXPORT_PAGE`. The columns
+        declared sensitive for ``persons`` (the phone) are masked unless ``reveal``."""
+        p, pr, pa = tables.persons.c, tables.person_roles.c, tables.person_areas.c
+        o = tables.organisations.c
+        last = ""
+        while True:
+            with self.d.reading() as s:
+                page = s.execute(
+                    select(tables.persons, o.external_id.label("organisation"))
+                    .outerjoin(tables.organisations, o.id == p.organisation_id)
+                    .where(p.external_id > last).order_by(p.external_id)
+                    .limit(EXPORT_PAGE)).mappings().all()
+                ids = [r["id"] for r in page]
+                role_of: dict[int, list[str]] = {}
+                area_of: dict[int, list[str]] = {}
+                for part in chunks(ids):
+                    for pid, role in s.execute(select(pr.person_id, pr.role)
+                                               .where(pr.person_id.in_(part))):
+                        role_of.setdefault(pid, []).append(role)
+                    for pid, area in s.execute(select(pa.person_id, pa.area_code)
+                                               .where(pa.person_id.in_(part))):
+                        area_of.setdefault(pid, []).append(area)
+            for r in page:
+                shown = self.d.privacy.row("persons", dict(r), reveal)
+                yield {"external_id": r["external_id"], "name": r["name"],
+                       "roles": ";".join(sorted(role_of.get(r["id"], ()))),
+                       "areas": ";".join(sorted(area_of.get(r["id"], ()))),
+                       "gender": r["gender"], "employment": r["employment"],
+                       "specialities": ";".join(r["specialities"] or ()),
+                       "capacity": r["capacity"], "phone": shown["phone"] or "",
+                       "organisation": r["organisation"] or "",
+                       "active_from": r["active_from"].isoformat() if r["active_from"] else "",
+                       "active_to": r["active_to"].isoformat() if r["active_to"] else ""}
+            if len(page) < EXPORT_PAGE:
+                return
+            last = page[-1]["external_id"]
 
     def list(self, *, role: str | None = None, area_code: str | None = None,
              external_ids: Collection[str] | None = None,
