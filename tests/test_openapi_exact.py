@@ -41,9 +41,6 @@ def api(make_deployment):
 NOT_EXACT_YET = {
     "POST /api/v1/cases/{case_id}/actions/{action}": "assignee items' length (litestar drops "
                                                      "the nested Meta)",
-    "GET /api/v1/virtue/registers/{register}/access-report": "CSV/XLSX answers undocumented",
-    "GET /open311/v2/requests.json": "lenient filters accept what the schema refuses",
-    "GET /open311/v2/requests.xml": "lenient filters accept what the schema refuses",
     "POST /api/v1/co_governance/committees": "coverage items have no declared shape",
     "POST /api/v1/co_governance/hours": "hours > 0 needs an exclusive minimum",
     "POST /api/v1/co_governance/ledger/{issue_id}/unmask": "2**62 as a float maximum",
@@ -75,7 +72,6 @@ NOT_EXACT_YET = {
     "POST /api/v1/self_governance/sunday-events/{event_id}/matters": "party shapes",
     "POST /api/v1/self_governance/sunday-events": "held on a Sunday",
     "POST /api/v1/self_governance/supervision-reviews": "reviewers",
-    "POST /api/v1/smart/mailbox": "a subject or a body (anyOf)",
     "POST /api/v1/virtue/pias": "assessment fields",
 }
 
