@@ -49,7 +49,7 @@ from suyuan_core.domain.registry_items import (
     RouteProposal,
     Suggestion,
 )
-from suyuan_core.domain.roster import Organisation, Person, Role
+from suyuan_core.domain.roster import GENDERS, Organisation, Person, Role
 from suyuan_core.errors import (
     ConcurrentUpdate,
     ConfigError,
@@ -95,6 +95,7 @@ __all__ = [
     "COMMUNITY_LEVELS",
     "CONFIRMATION_OUTCOMES",
     "FINAL_STATUSES",
+    "GENDERS",
     "OPENAPI_OPERATION",
     "OPEN_STATUSES",
     "PERIOD_PATTERN",
