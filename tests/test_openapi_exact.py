@@ -45,7 +45,7 @@ NOT_EXACT_YET = {
     "POST /api/v1/co_governance/hours": "hours > 0 needs an exclusive minimum",
     "POST /api/v1/co_governance/ledger": "registered_on not in the future",
     "POST /api/v1/co_governance/participations": "case_id or activity (oneOf)",
-    "POST /api/v1/co_governance/party/orgs": "host required for a group (if/then)",
+    "POST /api/v1/co_governance/party/orgs": "founded_on not in the future",
     "POST /api/v1/co_governance/party/members": "joined_on not in the future",
     "POST /api/v1/co_governance/party/teams": "joined_on not in the future",
     "POST /api/v1/co_governance/people": "an unknown organisation is a 422 "
