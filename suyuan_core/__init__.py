@@ -49,7 +49,7 @@ from suyuan_core.domain.registry_items import (
     RouteProposal,
     Suggestion,
 )
-from suyuan_core.domain.roster import Organisation, Person, Role
+from suyuan_core.domain.roster import GENDERS, Organisation, Person, Role
 from suyuan_core.errors import (
     ConcurrentUpdate,
     ConfigError,
@@ -71,6 +71,7 @@ from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.lazy import implement
 from suyuan_core.plugins.routes import (
+    AREA_LEVELS,
     OPENAPI_OPERATION,
     PUBLIC_ROUTE,
     SIGNED_BY,
@@ -92,9 +93,11 @@ PUBLIC_MODULES = ("suyuan_core.bodies", "suyuan_core.bounds", "suyuan_core.hooks
                   "suyuan_core.templates", "suyuan_core.testing", "suyuan_core.times")
 
 __all__ = [
+    "AREA_LEVELS",
     "COMMUNITY_LEVELS",
     "CONFIRMATION_OUTCOMES",
     "FINAL_STATUSES",
+    "GENDERS",
     "OPENAPI_OPERATION",
     "OPEN_STATUSES",
     "PERIOD_PATTERN",

@@ -105,14 +105,23 @@ def object_schema(cls: type) -> Schema:
     """The OpenAPI object schema of an attrs input class: its fields, each narrowed to its
     declared range (:func:`suyuan_core.inputs.accepts`, the same one :func:`parse` enforces), the
     required ones (no default), no other properties; described by the class docstring's first
-    paragraph."""
+    paragraph. A rule across fields that the service checks (``detail`` required when ``force``
+    is ``deputy``) is stated by the class's ``SCHEMA_RULES``: litestar ``Schema`` keywords
+    (``schema_if``/``then``, ``any_of``, ``dependent_required`` …) added to the object's."""
     fields = attrs.fields(cls)
     found = hints(cls)
     required = [f.name for f in fields if f.default is attrs.NOTHING]
     return Schema(type=OpenAPIType.OBJECT, properties={
         f.name: narrowed(schema_for(found[f.name]), range_of(f)) for f in fields},
                   required=required or None, additional_properties=False,
-                  description=(cls.__doc__ or "").strip().split("\n\n")[0] or None)
+                  description=(cls.__doc__ or "").strip().split("\n\n")[0] or None,
+                  **rules_of(cls))
+
+
+def rules_of(cls: type) -> dict[str, Any]:
+    """The cross-field rules an input class declares (``SCHEMA_RULES``, see
+    :func:`object_schema`)."""
+    return dict(getattr(cls, "SCHEMA_RULES", None) or {})
 
 
 def body(cls: type, description: str | None = None, *, path: tuple[str, ...] = ()) -> Any:
@@ -124,7 +133,8 @@ def body(cls: type, description: str | None = None, *, path: tuple[str, ...] = (
     return Body(description=description or schema.description,
                 schema_extra={"properties": {k: v for k, v in (schema.properties or {}).items()
                                              if k not in path},
-                              "required": required or None, "additional_properties": False})
+                              "required": required or None, "additional_properties": False,
+                              **rules_of(cls)})
 
 
 def _type_error(field: str, expected: str, value: Any) -> ValidationError:

@@ -21,6 +21,10 @@ its annotations cannot describe (Open311 answers JSON or XML by the path's suffi
 own error list). A route that documents any 4xx this way keeps its own errors; every other route
 gets the core's error responses (see ``suyuan_core.web.openapi``).
 
+``opt={AREA_LEVELS: {"area_code": COMMUNITY_LEVELS}}``: the body fields or parameters named take
+an area of those levels only (a hall sits in a village/community): the document's enum of the
+deployment's area codes is narrowed to the codes of those levels.
+
 Kept free of litestar so that importing the public API stays light.
 """
 
@@ -39,6 +43,9 @@ SIGNED_BY = "signed_by"
 
 #: ``opt`` key: OpenAPI operation fields laid over the generated ones (a dict).
 OPENAPI_OPERATION = "openapi_operation"
+
+#: ``opt`` key: ``{field: levels}``, the area levels a code field takes (see above).
+AREA_LEVELS = "area_levels"
 
 #: ``verify(deployment, headers, body) -> signer``; raises a SuyuanError to refuse.
 SignatureVerifier = Callable[["Deployment", Mapping[str, str], bytes], str]

@@ -28,7 +28,7 @@ from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from suyuan_core import bounds
-from suyuan_core.plugins.routes import OPENAPI_OPERATION, verifier
+from suyuan_core.plugins.routes import AREA_LEVELS, OPENAPI_OPERATION, verifier
 from suyuan_core.plugins.routes import is_public as is_public_route
 
 #: the core's error body (see :func:`suyuan_core.web.errors.body`).
@@ -176,6 +176,42 @@ def coded(operation: dict[str, Any], lists: Mapping[str, list[str]],
         _coded(media.get("schema"), lists, schemas, seen)
 
 
+def leveled(app: Litestar, operation: dict[str, Any], levels: Mapping[str, Any],
+            schemas: Mapping[str, Any]) -> None:
+    """The code fields a route takes at some area levels only (``opt[AREA_LEVELS]``) as enums
+    of the deployment's codes of those levels (a body ``$ref`` is copied into the operation
+    first, so the shared component keeps every code)."""
+    d = app.state.get("deployment")
+    if d is None or not levels:
+        return
+    tree = d.areas.tree
+    lists = {name: sorted(c for c in tree.areas if tree.get(c).level in wanted)
+             for name, wanted in levels.items()}
+    for parameter in operation.get("parameters", ()):
+        if parameter.get("name") in lists:
+            schema = parameter.get("schema") or {}
+            schema.pop("enum", None)
+            _enum(schema, lists[parameter["name"]])
+    for media in (operation.get("requestBody") or {}).get("content", {}).values():
+        schema = media.get("schema") or {}
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            schema = media["schema"] = copy.deepcopy(schemas[ref.rsplit("/", 1)[1]])
+        for name, prop in (schema.get("properties") or {}).items():
+            if name in lists and isinstance(prop, dict):
+                _drop_enum(prop)
+                _enum(prop, lists[name])
+
+
+def _drop_enum(schema: dict[str, Any]) -> None:
+    schema.pop("enum", None)
+    for key in ("oneOf", "anyOf", "items"):
+        value = schema.get(key)
+        for member in value if isinstance(value, list) else [value]:
+            if isinstance(member, dict):
+                _drop_enum(member)
+
+
 def _times(schema: Any, schemas: Mapping[str, Any], seen: set[str]) -> None:
     """The core's request times as it checks them (``bounds.check_time``: years 1900–2199)."""
     if isinstance(schema, list):
@@ -243,6 +279,7 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
             if deployment is not None:
                 unmask_reason(operation, path, deployment.config.core.privacy.unmask_reason_min)
             opt = opts.get((path, method), {})
+            leveled(app, operation, opt.get(AREA_LEVELS) or {}, schemas)
             signed = verifier(opt) is not None
             is_public = is_public_route(opt)
             if is_public or signed:  # no user signs in (a signed route checks its signature)

@@ -13,11 +13,12 @@ Party members' part in cases is recorded by :mod:`suyuan_co_governance.participa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import OpenAPIType, Schema
 from sqlalchemy.orm import Session
 
 from suyuan_co_governance import models as m
@@ -47,6 +48,13 @@ DAY = period_pattern("day")
 class PartyOrgInput:
     """A village/community Party organisation (``kind = branch``) or a Party group inside a
     mediation body (``kind = group``, ``host`` = the body's id)."""
+
+    #: a group names its host body; a branch has none (what :meth:`Party.save_org` checks)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "schema_if": Schema(properties={"kind": Schema(const="group")}, required=["kind"]),
+        "then": Schema(properties={"host": Schema(type=OpenAPIType.STRING, pattern=FILLED)},
+                       required=["host"]),
+        "schema_else": Schema(properties={"host": Schema(enum=[None, ""])})}
 
     external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))

@@ -18,11 +18,12 @@ that kind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import OpenAPIType, Schema
 from sqlalchemy.orm import Session
 
 from suyuan_co_governance import models as m
@@ -51,7 +52,17 @@ from suyuan_co_governance.vocab import (
     ORG_KINDS,
     PARTICIPATION_ROLES,
 )
-from suyuan_core import Deployment, Organisation, Period, Person, ValidationError, period_pattern, sql, tables
+from suyuan_core import (
+    GENDERS,
+    Deployment,
+    Organisation,
+    Period,
+    Person,
+    ValidationError,
+    period_pattern,
+    sql,
+    tables,
+)
 from suyuan_core.inputs import FILLED, accepts
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
@@ -65,12 +76,19 @@ DAY = period_pattern("day")
 class ForcePersonInput:
     """A person of a social force on the roster (``force`` is also her roster role)."""
 
+    #: a deputy's ``detail`` says which deputy she is (the service refuses anything else)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "schema_if": Schema(properties={"force": Schema(const="deputy")}, required=["force"]),
+        "then": Schema(properties={"detail": Schema(type=OpenAPIType.STRING,
+                                                    enum=list(DEPUTY_KINDS))},
+                       required=["detail"])}
+
     external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     name: str = attrs.field(metadata=accepts(min_length=1, max_length=100, pattern=FILLED))
     force: str = attrs.field(metadata=accepts(enum=PERSON_FORCES))
-    areas: tuple[str, ...] = attrs.field(converter=strs)
+    areas: tuple[str, ...] = attrs.field(converter=strs, metadata=accepts(min_items=1))
     detail: str = ""
-    gender: str = "unknown"
+    gender: str = attrs.field(default="unknown", metadata=accepts(enum=sorted(GENDERS)))
     phone: str | None = None
     organisation: str | None = None
 

@@ -5,10 +5,12 @@ department promised for the year, and what it did — counted from its recorded 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import OpenAPIType, Schema
 from sqlalchemy.orm import Session
 
 from suyuan_core import Deployment, ValidationError, tables
@@ -30,6 +32,13 @@ from suyuan_rule_of_law.vocab import EDUCATION_KINDS, SEVEN_INTO
 
 @attrs.frozen
 class LectureInput:
+    #: 法律七进 says where the law went (``target`` one of SEVEN_INTO), as the class checks
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "schema_if": Schema(properties={"kind": Schema(const="seven_into")}, required=["kind"]),
+        "then": Schema(properties={"target": Schema(type=OpenAPIType.STRING,
+                                                    enum=list(SEVEN_INTO))},
+                       required=["target"])}
+
     kind: str = ranged(enum=EDUCATION_KINDS)
     area_code: str = ranged(min_length=1, max_length=64, pattern=FILLED)
     held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]

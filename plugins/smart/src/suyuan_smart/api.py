@@ -21,6 +21,7 @@ from litestar.params import JSONBody, Parameter
 from msgspec import Meta, Struct
 
 from suyuan_core import (
+    OPENAPI_OPERATION,
     PERIOD_PATTERN,
     SIGNED_BY,
     Case,
@@ -29,10 +30,12 @@ from suyuan_core import (
     PermissionDenied,
     Principal,
     bodies,
+    bounds,
     http,
     parse_period,
     period_pattern,
 )
+from suyuan_core.inputs import FILLED
 from suyuan_core.times import iso
 from suyuan_smart import (
     alerts,
@@ -199,18 +202,29 @@ async def messaging_webhook(request: Request[Any, Any, Any], deployment: http.De
 class LetterIn(Struct, forbid_unknown_fields=True):
     box: Annotated[str, Meta(pattern="^(secretary|mayor)$",
                              description="secretary 书记信箱 / mayor 县长信箱")]
-    letter_id: Annotated[str, Meta(min_length=1, max_length=100)]
+    letter_id: Annotated[str, Meta(min_length=1, max_length=100, pattern=FILLED)]
     subject: Annotated[str, Meta(max_length=200)] | None = None
     body: Annotated[str, Meta(max_length=20000)] | None = None
     name: Annotated[str, Meta(max_length=100)] | None = None
     phone: Annotated[str, Meta(max_length=32)] | None = None
     area_code: Annotated[str, Meta(max_length=64)] | None = None
     category: Annotated[str, Meta(max_length=64)] | None = None
-    received_at: Annotated[str, Meta(max_length=40)] | None = None
+    received_at: Annotated[str, Meta(max_length=40, pattern=bounds.TIME_PATTERN,
+                                     extra_json_schema={"extra": {"format": "date-time"}})] \
+        | None = None
     address: Annotated[str, Meta(max_length=500)] | None = None
 
 
-@post("/mailbox", opt={"permission": "cases.create"}, sync_to_thread=True, status_code=200,
+#: a letter becomes a work order, which needs a title or its content: the body says so (one of
+#: ``subject`` and ``body`` present and not blank), which the struct alone cannot.
+LETTER_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "allOf": [{"$ref": "#/components/schemas/LetterIn"}],
+    "anyOf": [{"required": [name], "properties": {name: {"type": "string", "pattern": FILLED}}}
+              for name in ("subject", "body")]}}}}
+
+
+@post("/mailbox", sync_to_thread=True, status_code=200,
+      opt={"permission": "cases.create", OPENAPI_OPERATION: {"requestBody": LETTER_BODY}},
       summary="登记领导信箱来信 (register a leader's-mailbox letter)")
 def mailbox(request: Request[Any, Any, Any], deployment: http.DeploymentDep, principal: http.PrincipalDep,
             data: JSONBody[LetterIn]) -> ReceivedList:

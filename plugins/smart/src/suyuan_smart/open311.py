@@ -272,6 +272,18 @@ def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     c = tables.cases.c
     q = (select(tables.cases).where(c.merged_into.is_(None), _public(d))
          .order_by(c.reported_at.desc(), c.id.desc()))
+    # every filter is checked even when service_request_id makes the others moot (the spec
+    # ignores them then): a malformed one is refused, never silently passed over
+    start, end = _date(d, params, "start_date"), _date(d, params, "end_date")
+    wanted_status = {x.strip() for x in str(params.get("status") or "").split(",")
+                     if x.strip()}
+    if wanted_status - {"open", "closed"}:
+        raise Open311Error(400, f"status {params.get('status')!r} must be open, closed or "
+                           "open,closed", field="status")
+    codes = [x.strip() for x in str(params.get("service_code") or "").split(",") if x.strip()]
+    unknown = [x for x in codes if x not in d.categories]
+    if unknown:
+        raise Open311Error(404, f"unknown service_code {unknown[0]!r}", field="service_code")
     ids = str(params.get("service_request_id") or "")
     if ids:
         try:
@@ -281,26 +293,14 @@ def requests(d: Deployment, params: Mapping[str, Any]) -> list[dict[str, Any]]:
                                field="service_request_id") from None
         q = q.where(c.id.in_([i for i in wanted if 0 < i <= MAX_ID]))
     else:
-        codes = [x.strip() for x in str(params.get("service_code") or "").split(",")
-                 if x.strip()]
         if codes:
-            unknown = [x for x in codes if x not in d.categories]
-            if unknown:
-                raise Open311Error(404, f"unknown service_code {unknown[0]!r}",
-                                   field="service_code")
             q = q.where(c.category.in_(codes))
-        start, end = _date(d, params, "start_date"), _date(d, params, "end_date")
         if start is None and end is None:
             start = now() - dt.timedelta(days=90)
         if start:
             q = q.where(c.reported_at >= to_db(start))
         if end:
             q = q.where(c.reported_at <= to_db(end))
-        wanted_status = {x.strip() for x in str(params.get("status") or "").split(",")
-                         if x.strip()}
-        if wanted_status - {"open", "closed"}:
-            raise Open311Error(400, f"status {params.get('status')!r} must be open, closed or "
-                               "open,closed", field="status")
         finals = [x.value for x in FINAL_STATUSES]
         if wanted_status == {"open"}:
             q = q.where(c.status.not_in(finals))

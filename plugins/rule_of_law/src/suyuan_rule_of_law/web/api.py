@@ -16,7 +16,7 @@ import attrs
 from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
-from suyuan_core import NotFound, ValidationError, bodies
+from suyuan_core import AREA_LEVELS, Level, NotFound, ValidationError, bodies
 from suyuan_core.inputs import ranged
 from suyuan_rule_of_law.advisors import (
     ActivityInput,
@@ -73,6 +73,10 @@ def _text(value: str, key: str, high: int = 500, required: bool = True) -> str:
                               rule="text")
     return value
 
+
+#: a hall, an advisor's village, a circuit session and a lecture are in one village/community
+#: (``common.community`` refuses any other level): the document offers those codes only.
+COMMUNITY_ONLY = {AREA_LEVELS: {"area_code": (Level.community,)}}
 
 # -- the bodies of the steps that take no service input class (documented from these) --------
 
@@ -191,7 +195,7 @@ def coverage(deployment: DeploymentDep, principal: PrincipalDep, area: Area = No
                       "end_on": r.end_on.isoformat() if r.end_on else None} for r in rows]}
 
 
-@post("/advisors/terms", sync_to_thread=True, opt={"permission": ADVISORS_MANAGE})
+@post("/advisors/terms", sync_to_thread=True, opt={"permission": ADVISORS_MANAGE, **COMMUNITY_ONLY})
 def add_term(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
              data: TermInputData) -> dict[str, Any]:
     """Assign an advisor to a community for a term."""
@@ -205,7 +209,7 @@ def add_term(deployment: DeploymentDep, principal: PrincipalDep, request: AnyReq
             else None}
 
 
-@post("/advisors/activities", sync_to_thread=True, opt={"permission": ADVISORS_RECORD})
+@post("/advisors/activities", sync_to_thread=True, opt={"permission": ADVISORS_RECORD, **COMMUNITY_ONLY})
 def add_activity(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
                  data: ActivityInputData) -> dict[str, Any]:
     """Record an advisor's consultations, cases joined or agreements reviewed."""
@@ -255,7 +259,7 @@ def report_print(deployment: DeploymentDep, principal: PrincipalDep, advisor: Ad
 
 # -- education -----------------------------------------------------------------------------------
 
-@post("/lectures", sync_to_thread=True, opt={"permission": EDUCATION})
+@post("/lectures", sync_to_thread=True, opt={"permission": EDUCATION, **COMMUNITY_ONLY})
 def add_lecture(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
                 data: LectureInputData) -> dict[str, Any]:
     """Record a 法治大讲堂, 以案说法 or 法律七进 event with its attendance."""
@@ -298,7 +302,7 @@ def duties(deployment: DeploymentDep, year: Year) -> list[dict[str, Any]]:
 
 # -- courts --------------------------------------------------------------------------------------
 
-@post("/circuit-sessions", sync_to_thread=True, opt={"permission": COURTS})
+@post("/circuit-sessions", sync_to_thread=True, opt={"permission": COURTS, **COMMUNITY_ONLY})
 def add_circuit(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
                 data: CircuitInputData) -> dict[str, Any]:
     item = bodies.parse(CircuitInput, data)
@@ -525,7 +529,7 @@ def circuit_follow_up(deployment: DeploymentDep, principal: PrincipalDep, reques
             session_id, body.on, _text(body.follow_up, "follow_up", 2000), session=s)
 
 
-@post("/halls", sync_to_thread=True, opt={"permission": DIRECTORY})
+@post("/halls", sync_to_thread=True, opt={"permission": DIRECTORY, **COMMUNITY_ONLY})
 def save_hall(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
               data: HallInputData) -> dict[str, Any]:
     """Record a community's 群众工作之家: equipment, opening times, resources stationed."""

@@ -10,7 +10,7 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import PERIOD_PATTERN, NotFound, http, parse_period
+from suyuan_core import AREA_LEVELS, PERIOD_PATTERN, Level, NotFound, http, parse_period
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
@@ -22,6 +22,9 @@ from suyuan_self_governance.web.inputs import body, parse
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Limit = Annotated[int, Parameter(ge=1, le=500)]
+
+#: a patrol walks a grid or a micro-grid (the service refuses any other level).
+GRID_ONLY = {AREA_LEVELS: {"grid_code": (Level.grid, Level.micro_grid)}}
 
 
 @attrs.frozen
@@ -42,7 +45,8 @@ RaisedBody = Annotated[dict[str, Any], body(RaisedMatterInput)]
 
 
 # -- patrols ----------------------------------------------------------------------------------
-@post("/patrols", opt={"permission": PATROLS}, sync_to_thread=True, status_code=201,
+@post("/patrols", opt={"permission": PATROLS, **GRID_ONLY}, sync_to_thread=True,
+      status_code=201,
       summary="Record a patrol; each hazard found opens a grid-level case in the same step")
 def record_patrol(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                   data: PatrolBody) -> dict[str, Any]:

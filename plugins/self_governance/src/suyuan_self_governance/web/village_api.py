@@ -12,7 +12,7 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, http
+from suyuan_core import AREA_LEVELS, Deployment, Level, NotFound, Principal, http
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.procedures import Procedure, ProposalInput, ReviewInput, StepInput
 from suyuan_self_governance.service import service
@@ -23,6 +23,10 @@ from suyuan_self_governance.web.inputs import body, parse
 Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Version = Annotated[int, Parameter(ge=1, le=10**6)]
 Area = Annotated[str | None, Parameter(max_length=64)]
+
+#: a 四议两公开 procedure runs in one village/community (the service refuses any other level):
+#: the document offers those codes only.
+COMMUNITY_ONLY = {AREA_LEVELS: {"area_code": (Level.community,)}}
 
 
 @attrs.frozen
@@ -119,7 +123,8 @@ def list_procedures(deployment: DeploymentDep, principal: PrincipalDep,
     return [found[k] for k in sorted(found)]
 
 
-@post("/procedures", opt={"permission": PROCEDURES}, sync_to_thread=True, status_code=201,
+@post("/procedures", opt={"permission": PROCEDURES, **COMMUNITY_ONLY}, sync_to_thread=True,
+      status_code=201,
       summary="Open a procedure with its first step: the Party organisation proposes")
 def open_procedure(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                    data: ProposalBody) -> dict[str, Any]:

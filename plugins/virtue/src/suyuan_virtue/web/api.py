@@ -12,7 +12,7 @@ import attrs
 from litestar import Response, get, post
 from litestar.params import Body, Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, ValidationError, http, times
+from suyuan_core import OPENAPI_OPERATION, Deployment, NotFound, Principal, ValidationError, http, times
 from suyuan_core.bodies import body, parse
 from suyuan_core.http import AUDITED
 from suyuan_core.inputs import FILLED, ranged
@@ -194,7 +194,17 @@ def figures(deployment: DeploymentDep, principal: PrincipalDep, area: Area = Non
     return register_figures(deployment, code)
 
 
-@get("/registers/{register:str}/access-report", opt={"permission": ADMIN}, sync_to_thread=True,
+#: the access report's answer in each of its formats (litestar sees only ``Any``).
+ACCESS_REPORT_200 = {"200": {
+    "description": "The access report: JSON rows, or a CSV (UTF-8 with BOM) or XLSX download "
+                   "when ``format`` says so",
+    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@get("/registers/{register:str}/access-report", sync_to_thread=True,
+     opt={"permission": ADMIN, OPENAPI_OPERATION: {"responses": ACCESS_REPORT_200}},
      summary="Who read, unmasked, wrote or was refused which record, when and why "
              "(CSV, XLSX or JSON)")
 def access_report(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
