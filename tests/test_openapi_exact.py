@@ -69,6 +69,17 @@ NOT_EXACT_YET = {
     "POST /api/v1/self_governance/sunday-events": "held on a Sunday",
     "POST /api/v1/self_governance/supervision-reviews": "reviewers",
     "POST /api/v1/virtue/pias": "assessment fields",
+    # found after the merges of 2026-12-02, not fixed yet
+    "GET /api/v1/virtue/registers-figures": "an empty area is taken as no filter; the enum "
+                                            "refuses it",
+    "GET /api/v1/virtue/selections": "an empty area is taken as no filter; the enum refuses it",
+    "POST /api/v1/cases": "area_code, a point or an address (the anyOf is not declared)",
+    "POST /api/v1/smart/duplicates/{proposal_id}/reject": "an already merged proposal is a 422 "
+                                                          "(a state conflict: should be 409)",
+    "POST /api/v1/smart/prevention": "a blank title is refused; the schema allows it",
+    "POST /api/v1/smart/cases/{case_id}/deadline/pause": "ids near 2**62 compared as floats",
+    "POST /api/v1/smart/cases/{case_id}/sign-off": "ids near 2**62 compared as floats",
+    "POST /api/v1/smart/cases/{case_id}/unmerge": "ids near 2**62 compared as floats",
 }
 
 
