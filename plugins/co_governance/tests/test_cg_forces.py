@@ -227,3 +227,17 @@ def test_standing_party_figures_count_what_stood_on_the_periods_last_day(forces)
     assert svc.figure("communities_with_party_org", "C", jan).num == 0
     assert svc.records("communities_with_party_org", "C", feb) == ["area:C.T1.C1"]
     assert len(svc.records("communities_with_party_org", "C", feb, part="denominator")) == 4
+
+
+def test_an_id_with_spaces_around_it_is_saved_as_the_roster_keeps_it(forces):
+    """The roster trims an external id; the force's profile is looked up by the trimmed id (a
+    padded id once reached a KeyError, a 500 on POST /people)."""
+    from suyuan_co_governance.social import ForcePersonInput
+
+    d = forces.d
+    for padded in (" V-PAD ", "V-PAD\u00a0"):
+        forces.forces.save_people([ForcePersonInput(external_id=padded, name="志愿者",
+                                                    force="volunteer", areas=("C.T1.C1",))])
+    assert [p["external_id"] for p in forces.forces.people(force="volunteer")
+            if p["external_id"].startswith("V-PAD")] == ["V-PAD"]
+    assert d.roster.get("V-PAD").roles == ("volunteer",)

@@ -160,8 +160,10 @@ class SocialForces:
                 if not item.areas:
                     raise ValidationError("give the areas she serves", field="areas",
                                           rule="required", hint="e.g. areas = C.T1.C1")
+                # the id as the roster stores it (trimmed), for every look-up below
+                external_id = text(item.external_id, "external_id", max_length=64)
                 p = tables.persons.c
-                existing = s.execute(sa.select(p.id).where(p.external_id == item.external_id)
+                existing = s.execute(sa.select(p.id).where(p.external_id == external_id)
                                      ).scalar()
                 roles = roles_of(s, existing) if existing is not None else set()
                 old_areas: set[str] = set()
@@ -170,12 +172,12 @@ class SocialForces:
                     old_areas = set(s.scalars(sa.select(pa.area_code)
                                               .where(pa.person_id == existing)))
                 people.append(Person(
-                    external_id=text(item.external_id, "external_id", max_length=64),
+                    external_id=external_id,
                     name=text(item.name, "name", max_length=100),
                     roles=tuple(sorted(roles | {force})),
                     areas=tuple(sorted(old_areas | set(item.areas))), gender=item.gender,
                     phone=item.phone, organisation=item.organisation))
-                profiles.append((item.external_id, force, detail))
+                profiles.append((external_id, force, detail))
             d.roster.save(people, session=s)
             p = tables.persons.c
             ids = dict(s.execute(sa.select(p.external_id, p.id).where(
