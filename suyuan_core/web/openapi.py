@@ -142,17 +142,30 @@ def _enum(schema: Any, codes: list[str]) -> None:
             schema["enum"] = codes
 
 
+def _is_ref(schema: Mapping[str, Any]) -> bool:
+    ref = schema.get("$ref")
+    return isinstance(ref, str) and ref.startswith("#/components/schemas/")
+
+
+def _unseen(schema: Mapping[str, Any], schemas: Mapping[str, Any], seen: set[str]) -> Any:
+    """The component a ``$ref`` names, the first time it is met (None afterwards): a walk over
+    the document visits each shared schema once, and never loops on a recursive one."""
+    name = str(schema["$ref"]).rsplit("/", 1)[1]
+    if name in seen:
+        return None
+    seen.add(name)
+    return schemas.get(name)
+
+
 def _coded(schema: Any, lists: Mapping[str, list[str]], schemas: Mapping[str, Any],
            seen: set[str]) -> None:
     """Narrow the code fields of a request body schema (following ``$ref``, once each)."""
     if not isinstance(schema, dict):
         return
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-        name = ref.rsplit("/", 1)[1]
-        if name not in seen:
-            seen.add(name)
-            _coded(schemas.get(name), lists, schemas, seen)
+    if _is_ref(schema):
+        target = _unseen(schema, schemas, seen)
+        if target is not None:
+            _coded(target, lists, schemas, seen)
         return
     for name, prop in (schema.get("properties") or {}).items():
         if name in CODE_FIELDS and CODE_FIELDS[name] in lists:
@@ -221,12 +234,10 @@ def _times(schema: Any, schemas: Mapping[str, Any], seen: set[str]) -> None:
         return
     if not isinstance(schema, dict):
         return
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-        name = ref.rsplit("/", 1)[1]
-        if name not in seen:
-            seen.add(name)
-            _times(schemas.get(name), schemas, seen)
+    if _is_ref(schema):
+        target = _unseen(schema, schemas, seen)
+        if target is not None:
+            _times(target, schemas, seen)
         return
     if schema.get("format") == "date-time" and "pattern" not in schema:
         schema["pattern"] = bounds.TIME_PATTERN
