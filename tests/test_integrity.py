@@ -163,3 +163,64 @@ def test_the_heads_only_move_forward(deployment: Any, sql: str) -> None:
     _history(deployment)
     with pytest.raises(DatabaseError), deployment.engine.begin() as conn:
         conn.execute(text(sql))
+
+
+def test_a_signed_checkpoint_catches_a_rewound_head(deployment: Any, tmp_path: Any) -> None:
+    """Dropping every trigger, deleting a case's last event and rewinding its head (and the
+    case's version) leaves chains that check clean; the checkpoint signed before names it."""
+    ids = _history(deployment)
+    key, point = tmp_path / "cp.key", tmp_path / "cp.jsonl"
+    assert run_cli(deployment, "integrity", "--new-key", str(key)).exit_code == 0
+    r = run_cli(deployment, "integrity", "--write-checkpoint", str(point),
+                "--private-key", str(key))
+    assert r.exit_code == 0, r.output
+    assert "3 case chains" in r.stdout
+    ok = run_cli(deployment, "integrity", "--checkpoint", str(point),
+                 "--public-key", f"{key}.pub")
+    assert ok.exit_code == 0 and "checkpoint: ok" in ok.stdout, ok.output
+    with deployment.engine.begin() as conn:
+        for name in ("case_events", "chain_heads"):
+            for trig in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+                    if deployment.engine.dialect.name == "sqlite" else
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                    "AND NOT tgisinternal"), {"t": name}).scalars().all():
+                conn.execute(text(f"DROP TRIGGER {trig}" if deployment.engine.dialect.name
+                                  == "sqlite" else f"DROP TRIGGER {trig} ON {name}"))
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
+                     {"c": ids[0]})
+        digest = conn.execute(text("SELECT digest FROM case_events WHERE case_id = :c AND "
+                                   "seq = 2"), {"c": ids[0]}).scalar()
+        conn.execute(text("UPDATE chain_heads SET seq = 2, digest = :d WHERE chain = :k"),
+                     {"d": digest, "k": f"case:{ids[0]}"})
+        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": ids[0]})
+    assert run_cli(deployment, "integrity").exit_code == 0  # the database alone cannot tell
+    bad = run_cli(deployment, "integrity", "--checkpoint", str(point),
+                  "--public-key", f"{key}.pub")
+    assert bad.exit_code == 1
+    assert f"case:{ids[0]} event 3: missing" in bad.stderr
+
+
+def test_an_altered_checkpoint_or_a_wrong_key_is_one_line(deployment: Any, tmp_path: Any
+                                                           ) -> None:
+    _history(deployment)
+    key, other, point = tmp_path / "a.key", tmp_path / "b.key", tmp_path / "cp.jsonl"
+    run_cli(deployment, "integrity", "--new-key", str(key))
+    run_cli(deployment, "integrity", "--new-key", str(other))
+    run_cli(deployment, "integrity", "--write-checkpoint", str(point), "--private-key", str(key))
+    wrong = run_cli(deployment, "integrity", "--checkpoint", str(point),
+                    "--public-key", f"{other}.pub")
+    assert wrong.exit_code != 0 and "signature does not match" in wrong.output
+    assert "Traceback" not in wrong.output
+    lines = point.read_text().splitlines()
+    lines[1] = lines[1].replace(lines[1][-3:-2], "0" if lines[1][-3:-2] != "0" else "1")
+    point.write_text("\n".join(lines) + "\n")
+    altered = run_cli(deployment, "integrity", "--checkpoint", str(point),
+                      "--public-key", f"{key}.pub")
+    assert altered.exit_code != 0 and "signature does not match" in altered.output
+    point.write_bytes(b"\xff\xfe binary")
+    binary = run_cli(deployment, "integrity", "--checkpoint", str(point),
+                     "--public-key", f"{key}.pub")
+    assert binary.exit_code != 0 and "Traceback" not in binary.output
+    half = run_cli(deployment, "integrity", "--checkpoint", str(point))
+    assert half.exit_code == 2 and "go together" in half.output

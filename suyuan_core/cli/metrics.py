@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -188,8 +189,66 @@ def _integrity(state: State) -> int:
 
 
 @cli.command("integrity")
+@click.option("--checkpoint", "checkpoint_in", type=click.Path(path_type=Path),
+              help="Also check a signed checkpoint: every chain head it names must still be "
+                   "in the database (needs --public-key).")
+@click.option("--public-key", type=click.Path(path_type=Path),
+              help="The Ed25519 public key (PEM) the checkpoint was signed with.")
+@click.option("--write-checkpoint", type=click.Path(path_type=Path),
+              help="After a clean check, write a signed checkpoint of every chain's head to "
+                   "this file (needs --private-key); keep it outside the database host.")
+@click.option("--private-key", type=click.Path(path_type=Path),
+              help="The Ed25519 private key (PEM) that signs --write-checkpoint.")
+@click.option("--new-key", type=click.Path(path_type=Path),
+              help="Write a new Ed25519 key pair (PATH and PATH.pub) and exit.")
 @pass_state
-def integrity_command(state: State) -> None:
+def integrity_command(state: State, checkpoint_in: Path | None, public_key: Path | None,
+                      write_checkpoint: Path | None, private_key: Path | None,
+                      new_key: Path | None) -> None:
     """Prove that no case event and no audit entry was edited, removed or inserted: recompute
-    each case's digest chain and the audit log's; exit 1 naming the first break of each."""
-    sys.exit(_integrity(state))
+    each case's digest chain and the audit log's; exit 1 naming the first break of each.
+
+    The chains' heads live in the database; a signed checkpoint (``--write-checkpoint``, e.g.
+    nightly) keeps them outside it too, so removing the newest events is caught even by someone
+    who also dropped the database's triggers (``--checkpoint``)."""
+    from suyuan_core import checkpoint
+
+    try:
+        if new_key is not None:
+            if new_key.exists():
+                raise checkpoint.CheckpointError(f"{new_key} exists; choose a new path")
+            public = checkpoint.new_key(new_key)
+            click.echo(f"key pair written: {new_key} (private: keep it off the database host) "
+                       f"and {public}")
+            return
+        if (checkpoint_in is None) != (public_key is None):
+            raise click.UsageError("--checkpoint and --public-key go together")
+        if (write_checkpoint is None) != (private_key is None):
+            raise click.UsageError("--write-checkpoint and --private-key go together")
+        code = _integrity(state)
+        if checkpoint_in is not None and public_key is not None:
+            code = max(code, _against(state, checkpoint_in, public_key))
+        if code == 0 and write_checkpoint is not None and private_key is not None:
+            with state.deployment.engine.connect() as conn, \
+                    write_checkpoint.open("w", encoding="utf-8") as out:
+                written = checkpoint.write(conn, out, private_key)
+            click.echo(f"checkpoint written: {write_checkpoint} ({written.cases} case chains "
+                       f"and the audit log up to entry {written.audit_id}, {written.taken_at})")
+    except (checkpoint.CheckpointError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
+
+
+def _against(state: State, path: Path, public_key: Path) -> int:
+    from suyuan_core import checkpoint
+
+    with state.deployment.engine.connect() as conn, path.open(encoding="utf-8") as source:
+        header, breaks = checkpoint.verify(conn, source, public_key)
+    for item in breaks:
+        click.echo(f"BROKEN {item}", err=True)
+    if breaks:
+        click.echo(f"checkpoint: {len(breaks)} chain head(s) of {header['taken_at']} are gone "
+                   "or rewritten; restore from a backup (`suyuan restore`) and compare", err=True)
+        return 1
+    click.echo(f"checkpoint: ok — every chain head of {header['taken_at']} is still there")
+    return 0
