@@ -52,7 +52,6 @@ NOT_EXACT_YET = {
                                            "(a reference: should be 404)",
     "POST /api/v1/rule_of_law/confirmations": "agreement references",
     "POST /api/v1/rule_of_law/directory": "served area codes",
-    "POST /api/v1/rule_of_law/video-sessions": "case state",
     "POST /api/v1/self_governance/agreements": "Art 29 texts required",
     "POST /api/v1/self_governance/alliance-matters": "party shapes",
     "POST /api/v1/self_governance/bodies": "member shapes",

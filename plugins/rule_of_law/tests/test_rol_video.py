@@ -9,7 +9,7 @@ import pytest
 from rol_testkit import at
 from suyuan_rule_of_law.video import ScheduleInput
 
-from suyuan_core import NewCase, PluginSpec, ValidationError, VideoRoom, hookimpl
+from suyuan_core import Conflict, NewCase, PluginSpec, ValidationError, VideoRoom, hookimpl
 
 
 def case(d):
@@ -39,7 +39,7 @@ def test_jitsi_by_default_with_attendance_and_outcome(make_deployment, keeper):
                                              "rule_of_law.video_attendance",
                                              "rule_of_law.video_outcome"]
     assert events[-2].data["absent"] == ["周大爷"]
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(Conflict, match="already"):  # a 409: the session's state
         rol.video.outcome(v["id"], "adjourned", actor="t")
     with pytest.raises(ValidationError) as err:
         ScheduleInput(case_id=c.id, scheduled_at="2026-03-05T14:00", participants=["a"])
@@ -65,3 +65,15 @@ def test_a_county_plugs_in_its_own_video_system(make_deployment, keeper):
                                                 scheduled_at="2026-03-05T14:00+08:00",
                                                 participants=["刘大妈"]), actor="t")
     assert v["system"] == "jintang-vc" and v["join_url"].startswith("https://vc.jintang.example/")
+
+
+def test_a_closed_case_gets_no_video_session_and_it_is_a_409(make_deployment, keeper):
+    from suyuan_rule_of_law.service import service
+
+    d = make_deployment(plugins=["rule_of_law"], extra_plugins={"keeper": keeper})
+    c = d.cases.act(case(d).id, "withdraw", actor="t", reason="撤回")
+    with pytest.raises(Conflict, match="withdrawn") as err:
+        service(d).video.schedule(ScheduleInput(case_id=c.id, scheduled_at="2026-03-05T14:00+08:00",
+                                                participants=["a"]), actor="t")
+    assert err.value.status_code == 409
+    assert [e.kind for e in d.cases.timeline(c.id)][-1] == "withdraw"  # nothing recorded

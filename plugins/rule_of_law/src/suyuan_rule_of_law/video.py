@@ -18,7 +18,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, NotFound, ValidationError, VideoRoom
+from suyuan_core import Conflict, Deployment, NotFound, ValidationError, VideoRoom
 from suyuan_core.inputs import FILLED, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import settings, strs
@@ -63,8 +63,8 @@ class Video:
         with d.transaction(session) as s:
             case = d.cases.get(item.case_id, s)
             if case.status.value in ("closed", "withdrawn"):
-                raise ValidationError(f"case {item.case_id} is {case.status.value}",
-                                      field="case_id", rule="open_case")
+                raise Conflict(f"case {item.case_id} is {case.status.value}: a video session "
+                               "is scheduled for an open case", field="case_id", rule="open_case")
             room = f"suyuan-{item.case_id}-{secrets.token_urlsafe(9)}"
             found: VideoRoom | None = d.hook.suyuan_video_room(case_id=item.case_id, room=room,
                                                                deployment=d)
@@ -110,8 +110,8 @@ class Video:
         with d.transaction(session) as s:
             v = self.get(video_id, session=s)
             if v["outcome"] is not None:
-                raise ValidationError(f"video session {video_id} already ended ({v['outcome']})",
-                                      field="outcome", rule="once")
+                raise Conflict(f"video session {video_id} already ended ({v['outcome']})",
+                               field="outcome", rule="once")
             s.execute(m.video_sessions.update().where(m.video_sessions.c.id == video_id)
                       .values(outcome=outcome))
             d.cases.record(v["case_id"], "rule_of_law.video_outcome", actor=actor, session=s,
