@@ -181,8 +181,10 @@ class RosterService:
                     seen.add(person.external_id)
                     self.check(person, s)
                     if person.organisation and person.organisation not in orgs:
-                        raise ValidationError(f"unknown organisation {person.organisation!r}",
-                                              field="Person.organisation", rule="exists")
+                        raise NotFound(f"unknown organisation {person.organisation!r}",
+                                       field="Person.organisation", rule="exists",
+                                       hint="import it first (suyuan roster "
+                                            "import-organisations) or correct the code")
                 except SuyuanError as exc:
                     if line_of is None:
                         raise

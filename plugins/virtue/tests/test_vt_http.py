@@ -204,3 +204,16 @@ def test_marriage_dispatch_over_http(api, d):
     assert {c["channel"] for c in channels} == {"marriage_mediator", "kin_mediation_team"}
     far = api.as_role("official", "C.T2")
     assert api.post(f"{API}/marriage/{case.id}/dispatch", headers=far).status_code == 404
+
+
+def test_an_unknown_or_empty_area_filter_is_refused_not_ignored(api):
+    """The document lists the area codes; ``?area=`` or an unknown code is not "no filter"."""
+    h = api.as_role("correction_officer", "C")
+    assert api.get(f"{API}/selections", headers=h).status_code == 200
+    for bad in ("", "NOPE"):
+        got = api.get(f"{API}/selections", params={"area": bad}, headers=h)
+        assert got.status_code == 422 and got.json()["field"] == "area", (bad, got.text)
+    assert api.get(f"{API}/registers-figures", headers=h).status_code == 200
+    for bad in ("", "NOPE"):
+        got = api.get(f"{API}/registers-figures", params={"area": bad}, headers=h)
+        assert got.status_code == 404 and got.json()["field"] == "area", (bad, got.text)

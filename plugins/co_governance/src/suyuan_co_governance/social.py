@@ -126,7 +126,8 @@ class HoursInput:
 
     volunteer: str
     served_on: str = attrs.field(metadata=accepts(pattern=DAY))
-    hours: float
+    #: at least one minute (what is stored); the deployment's upper limit is checked on record
+    hours: float = attrs.field(metadata=accepts(minimum=1 / 60))
     activity: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
     organisation: str | None = None
     case_id: int | None = None

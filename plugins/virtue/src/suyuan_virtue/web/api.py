@@ -187,7 +187,8 @@ def add_entry(request: AnyRequest, deployment: DeploymentDep, principal: Princip
 def figures(deployment: DeploymentDep, principal: PrincipalDep, area: Area = None) -> dict[str, Any]:
     from suyuan_virtue.figures import register_figures
 
-    code = area or deployment.areas.tree.roots()[0]
+    # an empty ``?area=`` is an unknown code (404), as the document's enum says, not "no filter"
+    code = deployment.areas.tree.roots()[0] if area is None else area
     path = deployment.areas.tree.path(code) if code in deployment.areas.tree else None
     if path is None or not any(principal.can(p, path) for p in ("metrics.read", *PERSON_READ)):
         raise NotFound(f"no area {code!r} in your areas", field="area", rule="exists")
@@ -373,6 +374,8 @@ VOTE = "virtue.selection.vote"
 def list_selections(deployment: DeploymentDep, area: Area = None) -> list[dict[str, Any]]:
     from suyuan_virtue.selection import Selections
 
+    if area is not None:  # an unknown (or empty) code is a 422, as for the core's ``area``
+        http.area_path(deployment, area, "area")
     return Selections(deployment).list(area)
 
 
