@@ -93,7 +93,7 @@ class Range:
             low, high = self.minimum, self.maximum
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValidationError(f"{value} is out of range", field=field, rule="range",
-                                      hint=f"give a number from {low} to {high}")
+                                      hint=_number_hint(low, high))
         elif isinstance(value, list | tuple):
             n = len(value)
             if (self.min_items is not None and n < self.min_items) or (
@@ -264,3 +264,13 @@ def date_conv(field: str) -> Callable[[Any], dt.date]:
 def opt_date_conv(field: str) -> Callable[[Any], dt.date | None]:
     """attrs converter for an optional day."""
     return lambda value: opt_date(value, field)
+
+
+def _number_hint(low: float | None, high: float | None) -> str:
+    """``give a number from 1 to 12``, or the one bound there is (short, never ``None``)."""
+    def shown(v: float) -> str:
+        return f"{v:g}"
+    if low is not None and high is not None:
+        return f"give a number from {shown(low)} to {shown(high)}"
+    return (f"give a number of at least {shown(low)}" if low is not None
+            else f"give a number of at most {shown(high)}" if high is not None else "")
