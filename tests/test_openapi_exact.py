@@ -69,8 +69,6 @@ NOT_EXACT_YET = {
     "POST /api/v1/virtue/pias": "assessment fields",
     # found after the merges of 2026-12-02, not fixed yet
     "POST /api/v1/cases": "area_code, a point or an address (the anyOf is not declared)",
-    "POST /api/v1/smart/duplicates/{proposal_id}/reject": "an already merged proposal is a 422 "
-                                                          "(a state conflict: should be 409)",
     "POST /api/v1/smart/prevention": "a blank title is refused; the schema allows it",
     "POST /api/v1/smart/cases/{case_id}/deadline/pause": "ids near 2**62 compared as floats",
     "POST /api/v1/smart/cases/{case_id}/sign-off": "ids near 2**62 compared as floats",

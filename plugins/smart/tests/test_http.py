@@ -372,7 +372,7 @@ def test_duplicates_are_proposed_merged_and_unmerged(d, api):
     r = api.post(f"{API}/duplicates/{pid}/merge", json={"reason": "同一诉求"}, headers=centre)
     assert r.status_code == 200 and r.json()["merged_into"] == first_id
     again = api.post(f"{API}/duplicates/{pid}/merge", json={}, headers=centre)
-    assert again.status_code == 422 and again.json()["rule"] == "proposed"
+    assert again.status_code == 409 and again.json()["rule"] == "proposed"
     dup_id = r.json()["id"]
     r = api.post(f"{API}/cases/{dup_id}/unmerge", json={"reason": "实为不同路灯"}, headers=centre)
     assert r.status_code == 200 and r.json()["merged_into"] is None

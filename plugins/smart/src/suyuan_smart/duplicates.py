@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from suyuan_core import (
     OPEN_STATUSES,
     Case,
+    Conflict,
     Deployment,
     NotFound,
     Status,
@@ -299,8 +300,8 @@ def merge(d: Deployment, case_id: int, into: int, *, actor: str, reason: str | N
         if proposal_id is not None:
             p = _proposal(s, proposal_id)
             if p.status != "proposed":
-                raise ValidationError(f"proposal {proposal_id} is already {p.status}",
-                                      field="proposal", rule="proposed")
+                raise Conflict(f"proposal {proposal_id} is already {p.status}",
+                               field="proposal", rule="proposed")
             case_id, into = p.case_id, p.candidate_id
             s.execute(duplicates.update().where(duplicates.c.id == proposal_id).values(
                 status="merged", decided_by=actor, decided_at=to_db(now())))
@@ -322,8 +323,8 @@ def reject(d: Deployment, proposal_id: int, *, actor: str, session: Session | No
     with d.transaction(session) as s:
         p = _proposal(s, proposal_id)
         if p.status != "proposed":
-            raise ValidationError(f"proposal {proposal_id} is already {p.status}",
-                                  field="proposal", rule="proposed")
+            raise Conflict(f"proposal {proposal_id} is already {p.status}",
+                           field="proposal", rule="proposed")
         s.execute(duplicates.update().where(duplicates.c.id == proposal_id).values(
             status="rejected", decided_by=actor, decided_at=to_db(now())))
 
