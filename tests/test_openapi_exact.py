@@ -69,7 +69,7 @@ NOT_EXACT_YET = {
     "POST /api/v1/virtue/pias": "assessment fields",
     # found after the merges of 2026-12-02, not fixed yet
     "POST /api/v1/cases": "area_code, a point or an address (the anyOf is not declared)",
-    "POST /api/v1/smart/prevention": "a blank title is refused; the schema allows it",
+    "POST /api/v1/smart/prevention": "taken_on not in the future",
     "POST /api/v1/smart/cases/{case_id}/deadline/pause": "ids near 2**62 compared as floats",
     "POST /api/v1/smart/cases/{case_id}/sign-off": "ids near 2**62 compared as floats",
     "POST /api/v1/smart/cases/{case_id}/unmerge": "ids near 2**62 compared as floats",

@@ -72,7 +72,8 @@ class MeasureIn:
 
     area_code: str = attrs.field(converter=_area)
     taken_on: dt.date = attrs.field(converter=_taken_on)
-    title: str = attrs.field(converter=_title)
+    title: str = inputs.ranged(converter=_title, min_length=1, max_length=200,
+                               pattern=inputs.FILLED)  # declared: not blank
     description: str = attrs.field(default="", converter=_description)
     category: str | None = attrs.field(default=None, converter=_category)
     nature: str | None = attrs.field(default=None, converter=_nature)
