@@ -32,6 +32,7 @@ from litestar.openapi.spec import Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body
 
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
 from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
 
@@ -39,7 +40,7 @@ __all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "
            "parse", "schema_for"]
 
 T = TypeVar("T")
-MAX_INT = 2**62
+MAX_INT = MAX_ID  # the document states it; a double reads it back exact
 MAX_TEXT = 20000
 
 

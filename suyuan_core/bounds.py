@@ -27,8 +27,10 @@ EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(2199, 12, 31, 23, 59, 59)
 #: years a reporting period may lie in (``parse_period``).
 YEARS = (EARLIEST.year, LATEST.year)
-#: the largest id of any row (a signed 63-bit integer fits BIGINT on every database).
-MAX_ID = 2**62
+#: the largest id of any row: fits BIGINT on every database, and a round decimal so that it
+#: survives a JSON tool that reads big numbers as doubles (2**62 came back as 4611686018427388000,
+#: above the maximum the document stated, and was refused).
+MAX_ID = 4 * 10**18
 #: how deep a JSON document (API body, JSONL line, stored JSON) may nest.
 MAX_JSON_DEPTH = 32
 #: the largest request body the HTTP app reads (bytes); larger is refused with 413.

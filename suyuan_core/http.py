@@ -30,15 +30,16 @@ from typing import Annotated, Any
 import attrs
 from litestar import Request
 from litestar.di import NamedDependency
+from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
-from suyuan_core import bodies, inputs
+from suyuan_core import bodies, bounds, inputs
 from suyuan_core.accounts.principal import Principal
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.cases import Case
 from suyuan_core.errors import NotFound, PermissionDenied, ValidationError
 
-__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "PrincipalDep", "UnmaskBody",
+__all__ = ["AUDITED", "READ", "AnyRequest", "DeploymentDep", "Id", "PrincipalDep", "UnmaskBody",
            "UnmaskIn", "area_codes",
            "area_path", "audit", "audited", "client_ip", "default_area", "in_scope",
            "listing_scope", "mask_names", "may_unmask", "outside_grid", "page_lang",
@@ -50,6 +51,9 @@ DeploymentDep = NamedDependency[Deployment]
 PrincipalDep = NamedDependency[Principal]
 #: any litestar request (the ``request`` parameter of a handler).
 AnyRequest = Request[Any, Any, Any]
+#: a record id in a path or query (``/things/{thing_id:int}`` → ``thing_id: http.Id``): 1 …
+#: :data:`suyuan_core.bounds.MAX_ID`, stated in the document and refused beyond it.
+Id = Annotated[int, Parameter(ge=1, le=bounds.MAX_ID)]
 
 def _reason(value: Any) -> str:
     return inputs.text(value, "reason", max_length=500)

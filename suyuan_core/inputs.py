@@ -38,9 +38,10 @@ from typing import Any, TypeVar
 import attrs
 
 from suyuan_core.errors import ValidationError
+from suyuan_core.metrics.periods import period_pattern
 from suyuan_core.times import parse_date
 
-__all__ = ["FILLED", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv",
+__all__ = ["FILLED", "NOT_FUTURE", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv",
            "from_dict", "from_json_file", "need_date", "one_of", "opt_date", "opt_date_conv",
            "range_of", "ranged", "strs", "text"]
 
@@ -49,6 +50,10 @@ T = TypeVar("T")
 FILLED = r"^[^\x00]*[^\x00\s][^\x00]*$"
 #: the ``pattern`` of any text: no NUL character (which no database stores as text).
 NO_NUL = r"^[^\x00]*$"
+#: the ``pattern`` a :class:`Range` with ``not_future`` writes into a schema: a placeholder
+#: (a real day, in any year counted) that the served OpenAPI document replaces with exactly the
+#: days up to the deployment's today (:func:`suyuan_core.periods.days_up_to`).
+NOT_FUTURE = r"^(?=[0-9]{4}-)" + period_pattern("day")[1:]
 #: the key of a field's :class:`Range` in its attrs metadata.
 RANGE = "suyuan.range"
 
@@ -58,8 +63,12 @@ class Range:
     """What a field accepts beyond its JSON type: one of ``enum``; a text of ``min_length`` …
     ``max_length`` characters matching ``pattern`` (searched, as JSON Schema does); a number in
     ``minimum`` … ``maximum``; a list of ``min_items`` … ``max_items`` whose every item is in
-    ``items``. ``None`` (an optional field left empty) is always accepted; the converters decide
-    what an empty value means."""
+    ``items``; a day (``YYYY-MM-DD``) that is ``not_future``. ``None`` (an optional field left
+    empty) is always accepted; the converters decide what an empty value means.
+
+    ``not_future`` is documented (the served document admits exactly the days up to the
+    deployment's today) but, needing the deployment's clock and time zone, enforced by the
+    service with :func:`suyuan_core.times.not_future`."""
 
     enum: tuple[Any, ...] | None = None
     min_length: int | None = None
@@ -70,13 +79,16 @@ class Range:
     min_items: int | None = None
     max_items: int | None = None
     items: Range | None = None
+    not_future: bool = False
 
     def schema(self) -> dict[str, Any]:
         """The OpenAPI keywords (litestar ``Schema`` field names) saying the same."""
         out = {k: v for k, v in attrs.asdict(self, recurse=False).items()
-               if v is not None and k != "items"}
+               if v is not None and k not in ("items", "not_future")}
         if self.enum is not None:
             out["enum"] = list(self.enum)
+        if self.not_future:
+            out["pattern"] = NOT_FUTURE
         return out
 
     def check(self, value: Any, field: str) -> None:
@@ -88,6 +100,9 @@ class Range:
             raise ValidationError(f"{str(value)[:60]!r} is not one of {shown}", field=field,
                                   rule="one_of", hint="use one of " + shown)
         if isinstance(value, str):
+            if self.not_future and not re.search(NOT_FUTURE, value):
+                raise ValidationError(f"{value[:40]!r} is not a day", field=field, rule="date",
+                                      hint="write a real day as YYYY-MM-DD, e.g. 2026-05-03")
             self._text(value, field)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             low, high = self.minimum, self.maximum

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def query_id(query: Mapping[str, Any], field: str = "id") -> int | None:
     except ValueError:
         raise ValidationError(f"{raw!r} is not a number", field=field, rule="integer",
                               hint="give the record's number, e.g. ?id=12") from None
-    if not 1 <= value <= 2**62:
+    if not 1 <= value <= MAX_ID:
         raise ValidationError(f"{value} is out of range", field=field, rule="range",
                               hint="ids run from 1 to 2^62")
     return value

@@ -26,7 +26,7 @@ from suyuan_core.metrics.periods import Period
 if TYPE_CHECKING:
     from suyuan_core.deployment import Deployment
 
-__all__ = ["from_db", "iso", "local_date", "local_time", "now", "parse_date", "parse_datetime",
+__all__ = ["from_db", "iso", "local_date", "local_time", "not_future", "now", "parse_date", "parse_datetime",
            "period_of", "standing_day", "to_db", "today", "zone"]
 
 
@@ -124,6 +124,17 @@ def local_date(d: Deployment, at: dt.datetime) -> dt.date:
 def today(d: Deployment) -> dt.date:
     """Today in the deployment's time zone."""
     return local_date(d, now())
+
+
+def not_future(d: Deployment, day: dt.date, field: str,
+               hint: str = "date it today or earlier") -> dt.date:
+    """``day``, or a 422 naming ``field`` when it lies after the deployment's today (what has
+    happened is recorded once it has happened). Declare the field
+    ``inputs.accepts(not_future=True)`` so the OpenAPI document says so too."""
+    if day > today(d):
+        raise ValidationError(f"{day.isoformat()} is in the future", field=field,
+                              rule="not_future", hint=hint)
+    return day
 
 
 def local_time(d: Deployment, day: dt.date, at: dt.time = dt.time(12)) -> dt.datetime:

@@ -5,13 +5,17 @@ the generated schema with a JSON Schema validator."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import attrs
 import jsonschema_rs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suyuan_core import PERIOD_PATTERN, ValidationError, bodies, inputs, parse_period, period_pattern
+from suyuan_core.metrics.periods import days_up_to
 
 KINDS = ("talk", "lecture")
 
@@ -104,3 +108,36 @@ def test_a_pattern_of_some_grains():
     only = period_pattern("week", "month")
     assert re.search(only, "2026-W10") and re.search(only, "2026-03")
     assert not re.search(only, "2026-03-01") and not re.search(only, "2026")
+
+
+@given(last=st.dates(dt.date(1900, 1, 1), dt.date(2199, 12, 31)),
+       day=st.dates(dt.date(1890, 1, 1), dt.date(2199, 12, 31)))
+def test_days_up_to_admits_exactly_the_real_days_until_the_last(last, day):
+    pattern = days_up_to(last)
+    assert (re.search(pattern, day.isoformat()) is not None) == (
+        dt.date(1900, 1, 1) <= day <= last)
+
+
+@pytest.mark.parametrize("text", ["2026-02-29", "2024-02-30", "2026-04-31", "2026-13-01",
+                                  "2026-00-10", "2026-05-00", "2026-5-3", " 2026-05-03"])
+def test_days_up_to_refuses_what_is_not_a_day(text):
+    assert re.search(days_up_to(dt.date(2199, 12, 31)), text) is None
+
+
+@attrs.frozen
+class HeldIn:
+    """A meeting held (the test's not-future input class)."""
+
+    held_on: str = attrs.field(metadata=inputs.accepts(not_future=True))
+
+
+def test_a_not_future_day_is_a_placeholder_until_the_document_is_served():
+    """The class's schema carries :data:`inputs.NOT_FUTURE`; the served document (see
+    tests/test_openapi_exact.py) replaces it with the days up to the deployment's today. The
+    placeholder itself takes any real day, as ``parse`` does."""
+    prop = bodies.object_schema(HeldIn).to_schema()["properties"]["held_on"]
+    assert prop["pattern"] == inputs.NOT_FUTURE
+    assert bodies.parse(HeldIn, {"held_on": "2199-12-30"}).held_on == "2199-12-30"
+    with pytest.raises(ValidationError) as e:
+        bodies.parse(HeldIn, {"held_on": "2026-02-30"})
+    assert (e.value.field, e.value.rule) == ("held_on", "date")

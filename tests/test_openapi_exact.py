@@ -44,11 +44,7 @@ NOT_EXACT_YET = {
     "POST /api/v1/co_governance/committees": "coverage items have no declared shape",
     "POST /api/v1/co_governance/hours": "hours' upper limit is the deployment's "
                                          "max_hours_per_entry, not in the document",
-    "POST /api/v1/co_governance/ledger": "registered_on not in the future",
     "POST /api/v1/co_governance/participations": "case_id or activity (oneOf)",
-    "POST /api/v1/co_governance/party/orgs": "founded_on not in the future",
-    "POST /api/v1/co_governance/party/members": "joined_on not in the future",
-    "POST /api/v1/co_governance/party/teams": "joined_on not in the future",
     "POST /api/v1/rule_of_law/confirmations": "agreement references",
     "POST /api/v1/rule_of_law/directory": "served area codes",
     "POST /api/v1/self_governance/agreements": "Art 29 texts required",
@@ -69,10 +65,6 @@ NOT_EXACT_YET = {
     "POST /api/v1/virtue/pias": "assessment fields",
     # found after the merges of 2026-12-02, not fixed yet
     "POST /api/v1/cases": "area_code, a point or an address (the anyOf is not declared)",
-    "POST /api/v1/smart/prevention": "taken_on not in the future",
-    "POST /api/v1/smart/cases/{case_id}/deadline/pause": "ids near 2**62 compared as floats",
-    "POST /api/v1/smart/cases/{case_id}/sign-off": "ids near 2**62 compared as floats",
-    "POST /api/v1/smart/cases/{case_id}/unmerge": "ids near 2**62 compared as floats",
 }
 
 
@@ -120,3 +112,27 @@ def test_a_field_of_some_levels_offers_only_their_codes(api):
     body = doc["paths"]["/api/v1/rule_of_law/halls"]["post"]["requestBody"]
     prop = body["content"]["application/json"]["schema"]["properties"]["area_code"]
     assert prop["enum"] == communities and len(communities) < len(tree.areas)
+
+
+def test_a_day_not_in_the_future_admits_exactly_the_days_up_to_today(api):
+    """``inputs.accepts(not_future=True)``: the served document gives the field the days up to
+    the deployment's today (a new day, a new document), and the server refuses tomorrow."""
+    import datetime as dt
+    import re
+
+    from suyuan_core import times
+    from suyuan_core.metrics.periods import days_up_to
+
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    today = times.today(api.deployment)
+    body = doc["paths"]["/api/v1/co_governance/ledger"]["post"]["requestBody"]
+    prop = body["content"]["application/json"]["schema"]["properties"]["registered_on"]
+    assert prop["pattern"] == days_up_to(today)
+    assert re.search(prop["pattern"], today.isoformat())
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert not re.search(prop["pattern"], tomorrow)
+    assert "(?=[0-9]{4}-)" not in str(doc)  # no placeholder is left anywhere
+    got = api.post("/api/v1/smart/prevention", json={
+        "area_code": "C", "taken_on": tomorrow, "title": "普法讲座"},
+        headers=api.as_role("supervisor", "C", ("admin", "C"), username="exact"))
+    assert got.status_code == 422 and got.json()["field"] == "taken_on", got.text

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from sqlalchemy import Select, select
 
 from suyuan_core import bounds, times
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.cases.bulk import BulkWriter, CaseRecord, EventSpec, paused_gc
 from suyuan_core.cases.service import NewCase
 from suyuan_core.domain.cases import Party
@@ -164,7 +165,7 @@ def record_from(row: dict[str, Any], line: int, tz: dt.tzinfo, actor: str,
             except ValueError:
                 raise ValidationError("--keep-ids needs each row's id", field="id",
                                       rule="integer", hint="import a `cases export` file") from None
-            if not 1 <= case_id <= 2**62:
+            if not 1 <= case_id <= MAX_ID:
                 raise ValidationError(f"{case_id} is not a case id", field="id", rule="range")
     except SuyuanError as exc:
         raise ImportFailed(line, exc.field, exc.message) from None

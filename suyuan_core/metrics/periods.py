@@ -87,13 +87,13 @@ def _years(low: int, high: int) -> str:
     return "|".join(parts)
 
 
-def period_pattern(*grains: str) -> str:
+def period_pattern(*grains: str, years: tuple[int, int] | None = None) -> str:
     """Exactly the periods of ``grains`` (default: all) :func:`parse_period` takes, as one regex
     (a JSON Schema ``pattern``): real days (29 February in leap years only), ISO weeks (W53 only
     in the years that have one), months, quarters and years, all within :data:`bounds.YEARS`;
     ASCII digits only. A route that takes only weeks and months says
-    ``period_pattern("week", "month")``."""
-    low, high = bounds.YEARS
+    ``period_pattern("week", "month")``; ``years`` narrows the span (inclusive)."""
+    low, high = years or bounds.YEARS
     span = range(low, high + 1)
     year = f"(?:{_years(low, high)})"
     leap = "|".join(str(y) for y in span if calendar.isleap(y))
@@ -105,6 +105,30 @@ def period_pattern(*grains: str) -> str:
     forms = {"day": day, "week": week, "month": f"{year}-{month}", "quarter": f"{year}-Q[1-4]",
              "year": year}
     return "^(?:" + "|".join(forms[g] for g in grains or GRAINS) + ")$"
+
+
+def _days_to(last: int) -> str:
+    """A regex of the two-digit days ``01`` … ``last``."""
+    parts = ["0[1-9]" if last >= 9 else f"0[1-{last}]"]
+    for tens in range(1, last // 10 + 1):
+        parts.append(f"{tens}[0-9]" if tens < last // 10 else f"{tens}[0-{last % 10}]")
+    return "(?:" + "|".join(parts) + ")"
+
+
+def days_up_to(last: dt.date) -> str:
+    """Exactly the real days from the first counted year (:data:`bounds.YEARS`) up to ``last``,
+    as one regex: the ``pattern`` the OpenAPI document gives a day that may not lie in the
+    future (``inputs.accepts(not_future=True)``), computed for the deployment's today when the
+    document is served. No look-arounds, so any JSON Schema tool can generate from it."""
+    low = bounds.YEARS[0]
+    parts = []
+    if last.year > low:
+        parts.append(period_pattern("day", years=(low, last.year - 1))[4:-2])
+    for month in range(1, last.month):
+        days = calendar.monthrange(last.year, month)[1]
+        parts.append(f"{last.year}-{month:02d}-{_days_to(days)}")
+    parts.append(f"{last.year}-{last.month:02d}-{_days_to(last.day)}")
+    return "^(?:" + "|".join(parts) + ")$"
 
 
 #: every period :func:`parse_period` accepts, and nothing else: the ``pattern`` the OpenAPI

@@ -20,6 +20,7 @@ Areas imported while the server runs show after its restart (the document is com
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +28,8 @@ import msgspec
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
-from suyuan_core import bounds
+from suyuan_core import bounds, inputs, times
+from suyuan_core.metrics.periods import days_up_to
 from suyuan_core.plugins.routes import AREA_LEVELS, OPENAPI_OPERATION, verifier
 from suyuan_core.plugins.routes import is_public as is_public_route
 
@@ -263,9 +265,28 @@ def unmask_reason(operation: dict[str, Any], path: str, least: int) -> None:
                                  + r",}[^\x00\s][^\x00]*$")
 
 
+def _up_to(schema: Any, pattern: str) -> None:
+    """Every day field declared ``not_future`` (:data:`inputs.NOT_FUTURE`) as ``pattern``."""
+    if isinstance(schema, dict):
+        if schema.get("pattern") == inputs.NOT_FUTURE:
+            schema["pattern"] = pattern
+        for value in schema.values():
+            _up_to(value, pattern)
+    elif isinstance(schema, list):
+        for value in schema:
+            _up_to(value, pattern)
+
+
+def today_of(app: Litestar) -> dt.date:
+    """The deployment's today (UTC without one): the last day a ``not_future`` field takes."""
+    d = app.state.get("deployment")
+    return times.today(d) if d is not None else times.now().date()
+
+
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every error the server can give, public routes marked."""
     doc: dict[str, Any] = _number(copy.deepcopy(document))
+    _up_to(doc, days_up_to(today_of(app)))
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     strict = _strict_structs()
     for schema in schemas.values():
@@ -318,12 +339,13 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
 
 
 class ExactJson(JsonRenderPlugin):
-    """Serves :func:`exact` of litestar's document (computed once per app)."""
+    """Serves :func:`exact` of litestar's document (computed once per app and day)."""
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         cached = request.app.state.get("exact_openapi")
-        if cached is None or cached[0] is not openapi_schema:
-            cached = (openapi_schema, exact(request.app, openapi_schema))
+        day = today_of(request.app)  # a new day admits one more day where not_future
+        if cached is None or cached[0] is not openapi_schema or cached[1] != day:
+            cached = (openapi_schema, day, exact(request.app, openapi_schema))
             request.app.state["exact_openapi"] = cached
-        document: dict[str, Any] = cached[1]
+        document: dict[str, Any] = cached[2]
         return self.render_json(request, document)

@@ -13,6 +13,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from suyuan_core import bodies, bounds, http, times
 from suyuan_core.accounts.principal import Principal
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.cases.query import CURSOR_PATTERN, CaseFilter
 from suyuan_core.cases.service import NewCase
 from suyuan_core.deployment import Deployment
@@ -123,7 +124,7 @@ class CaseController(Controller):
                  "masked; unmask by POST …/unmask with a reason)")
     def case_detail(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
                     principal: PrincipalDep,
-                    case_id: Annotated[int, Parameter(ge=1, le=2**62)]) -> CaseDetail:
+                    case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)]) -> CaseDetail:
         return _detail(deployment, principal, request, case_id, None)
 
     @post("/{case_id:int}/unmask", opt={"permission": "cases.read"}, sync_to_thread=True,
@@ -131,7 +132,7 @@ class CaseController(Controller):
                                    "personal_data.unmask and a reason in the body (never in the "
                                    "URL); audited")
     def case_unmask(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
-                    principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=2**62)],
+                    principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
                     data: http.UnmaskBody) -> CaseDetail:
         reason = bodies.parse(http.UnmaskIn, data).reason
         return _detail(deployment, principal, request, case_id, reason, unmask=True)
@@ -141,7 +142,7 @@ class CaseController(Controller):
           summary="A lifecycle action: accept, assign, start, resolve, fail, refer, close, "
                   "withdraw, reopen, escalate")
     def act(self, request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-            case_id: Annotated[int, Parameter(ge=1, le=2**62)],
+            case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
             action: Annotated[str, Parameter(max_length=32,
                                              schema_extra={"enum": list(TRANSITIONS)})],
             data: JSONBody[ActionIn]) -> CaseOut:
@@ -184,14 +185,14 @@ class CaseController(Controller):
     @post("/{case_id:int}/notes", opt={"permission": "cases.read"}, sync_to_thread=True,
           status_code=201, summary="Add a note to the timeline")
     def note(self, request: Request[Any, Any, Any], deployment: DeploymentDep, principal: PrincipalDep,
-             case_id: Annotated[int, Parameter(ge=1, le=2**62)], data: JSONBody[NoteIn]) -> CaseOut:
+             case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)], data: JSONBody[NoteIn]) -> CaseOut:
         return self._record(request, deployment, principal, case_id, "note", {"text": data.text},
                             data.expected_version)
 
     @post("/{case_id:int}/attachments", opt={"permission": "cases.read"}, sync_to_thread=True,
           status_code=201, summary="Record an attachment's metadata (the file lives elsewhere)")
     def attachment(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
-                   principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=2**62)],
+                   principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
                    data: JSONBody[AttachmentIn]) -> CaseOut:
         meta = {"filename": data.filename, "content_type": data.content_type, "size": data.size,
                 "sha256": data.sha256, "description": data.description}
@@ -201,7 +202,7 @@ class CaseController(Controller):
     @post("/{case_id:int}/callback", opt={"permission": "cases.read"}, sync_to_thread=True,
           status_code=201, summary="Record a callback (回访) and the resident's satisfaction")
     def callback(self, request: Request[Any, Any, Any], deployment: DeploymentDep,
-                 principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=2**62)],
+                 principal: PrincipalDep, case_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
                  data: JSONBody[CallbackIn]) -> CaseOut:
         return self._record(request, deployment, principal, case_id, "callback",
                             {"reached": data.reached, "satisfaction": data.satisfaction}, None,

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from suyuan_core import bounds, times
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import PermissionDenied, ValidationError
 from suyuan_core.web.api.common import DeploymentDep, PrincipalDep, client_ip
 from suyuan_core.web.auth import PUBLIC, SESSION_COOKIE
@@ -109,7 +110,7 @@ def audit(deployment: DeploymentDep, principal: PrincipalDep,
           since: FromQuery[dt.datetime | None] = None,
           record: Annotated[str | None, Parameter(max_length=128)] = None,
           action: Annotated[str | None, Parameter(max_length=64)] = None,
-          before: Annotated[int | None, Parameter(ge=1, le=2**62)] = None,
+          before: Annotated[int | None, Parameter(ge=1, le=MAX_ID)] = None,
           limit: Annotated[int, Parameter(ge=1, le=500)] = 100) -> list[AuditOut]:
     d = deployment
     if not any(principal.can("admin.manage", d.areas.tree.path(r)) for r in d.areas.tree.roots()):

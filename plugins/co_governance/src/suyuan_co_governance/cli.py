@@ -19,6 +19,7 @@ from suyuan_co_governance.vocab import (
     TEAMS,
 )
 from suyuan_core import Deployment, inputs, parse_period, times
+from suyuan_core.bounds import MAX_ID
 
 T = TypeVar("T")
 
@@ -68,7 +69,7 @@ def build(deployment: Deployment | None) -> click.Group:
         click.echo(f"{issue.ref} (#{issue.id}): {outcome}")
 
     @ledger.command("progress")
-    @click.argument("issue_id", type=click.IntRange(1, 2**62))
+    @click.argument("issue_id", type=click.IntRange(1, MAX_ID))
     @click.option("--text", "note", required=True, help="What was done.")
     @click.option("--on", "occurred_on", help="YYYY-MM-DD (default today).")
     @click.option("--deadline", help="Move the deadline to YYYY-MM-DD (say why in --text).")
@@ -83,7 +84,7 @@ def build(deployment: Deployment | None) -> click.Group:
         click.echo(f"{issue.ref}: progress recorded; deadline {issue.deadline}")
 
     @ledger.command("close-out")
-    @click.argument("issue_id", type=click.IntRange(1, 2**62))
+    @click.argument("issue_id", type=click.IntRange(1, MAX_ID))
     @click.option("--evidence", multiple=True, help="An item of evidence (repeat).")
     @click.option("--unit", "signed_off_by", required=True,
                   help="The responsible unit signing off (its roster id).")
@@ -105,7 +106,7 @@ def build(deployment: Deployment | None) -> click.Group:
         click.echo(f"{issue.ref}: closed out on {issue.closed_on}")
 
     @ledger.command("reopen")
-    @click.argument("issue_id", type=click.IntRange(1, 2**62))
+    @click.argument("issue_id", type=click.IntRange(1, MAX_ID))
     @click.option("--reason", required=True)
     @click.option("--deadline", required=True, help="YYYY-MM-DD")
     @click.option("--on", "occurred_on", help="YYYY-MM-DD (default today).")
@@ -148,7 +149,7 @@ def build(deployment: Deployment | None) -> click.Group:
         click.echo(f"{len(found)} issue(s)")
 
     @ledger.command("show")
-    @click.argument("issue_id", type=click.IntRange(1, 2**62))
+    @click.argument("issue_id", type=click.IntRange(1, MAX_ID))
     def ledger_show(issue_id: int) -> None:
         """One issue with every entry (names of people affected masked)."""
         svc = cg()
@@ -335,7 +336,7 @@ def build(deployment: Deployment | None) -> click.Group:
         _json(cg().forces.orgs())
 
     @group.command("participate")
-    @click.option("--case", "case_id", type=click.IntRange(1, 2**62))
+    @click.option("--case", "case_id", type=click.IntRange(1, MAX_ID))
     @click.option("--activity")
     @click.option("--area", "area_code", help="Where the activity took place.")
     @click.option("--force", type=click.Choice(list(FORCES)), required=True)
@@ -366,7 +367,7 @@ def build(deployment: Deployment | None) -> click.Group:
     @click.option("--hours", "amount", type=float, required=True)
     @click.option("--activity", required=True)
     @click.option("--org", "organisation")
-    @click.option("--case", "case_id", type=click.IntRange(1, 2**62))
+    @click.option("--case", "case_id", type=click.IntRange(1, MAX_ID))
     @actor_option
     def hours_add(volunteer: str, served_on: str, amount: float, activity: str,
                   organisation: str | None, case_id: int | None, actor: str) -> None:

@@ -51,6 +51,7 @@ from suyuan_core import (
     tables,
 )
 from suyuan_core.inputs import FILLED, accepts
+from suyuan_core.times import not_future
 
 MAX_AFFECTED = 100000
 MAX_EVIDENCE = 20
@@ -81,7 +82,7 @@ class RegisterInput:
     deadline: str = attrs.field(metadata=accepts(pattern=DAY))
     measures: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
     affected: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    registered_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    registered_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
     ref: str | None = attrs.field(default=None, metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     case_id: int | None = None
 
@@ -91,7 +92,7 @@ class ProgressInput:
     """A dated progress note; ``deadline`` moves the deadline (say why in the note)."""
 
     text: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
-    occurred_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    occurred_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
     deadline: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
 
 
@@ -104,7 +105,7 @@ class CloseOutInput:
     signed_off_by: str
     signatory: str = attrs.field(metadata=accepts(min_length=1, max_length=100, pattern=FILLED))
     lawsuit: bool
-    closed_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    closed_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
     note: str = attrs.field(default="", metadata=accepts(max_length=5000))
 
 
@@ -114,7 +115,7 @@ class ReopenInput:
 
     reason: str = attrs.field(metadata=accepts(min_length=1, max_length=5000, pattern=FILLED))
     deadline: str = attrs.field(metadata=accepts(pattern=DAY))
-    occurred_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    occurred_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
 
 
 @attrs.frozen
@@ -175,14 +176,6 @@ class LedgerFilter:
     overdue: bool = False
     q: str | None = None
     project: str | None = None
-
-
-def _not_future(d: Deployment, day: dt.date, field: str) -> dt.date:
-    if day > today(d):
-        raise ValidationError(f"{day.isoformat()} is in the future", field=field,
-                              rule="not_future", hint="record what has happened, dated today "
-                                                      "or earlier")
-    return day
 
 
 class Ledger:
@@ -323,7 +316,7 @@ class Ledger:
             raise ValidationError(f"{len(affected)} names for {count} people affected",
                                   field="affected", rule="range",
                                   hint="raise affected_count or list fewer names")
-        registered_on = _not_future(d, to_date(item.registered_on, "registered_on")
+        registered_on = not_future(d, to_date(item.registered_on, "registered_on")
                                     or today(d), "registered_on")
         deadline = need_date(item.deadline, "deadline")
         if deadline < registered_on:
@@ -363,7 +356,7 @@ class Ledger:
                  session: Session | None = None) -> Issue:
         d = self.d
         note = text(item.text, "text", max_length=5000)
-        on = _not_future(d, to_date(item.occurred_on, "occurred_on") or today(d), "occurred_on")
+        on = not_future(d, to_date(item.occurred_on, "occurred_on") or today(d), "occurred_on")
         with d.transaction(session) as s:
             issue = self.get(issue_id, s, entries=False)
             if issue.status != "open":
@@ -402,7 +395,7 @@ class Ledger:
                                   rule="range")
         signatory = text(item.signatory, "signatory", max_length=100)
         note = text(item.note, "note", max_length=5000, required=False)
-        on = _not_future(d, to_date(item.closed_on, "closed_on") or today(d), "closed_on")
+        on = not_future(d, to_date(item.closed_on, "closed_on") or today(d), "closed_on")
         with d.transaction(session) as s:
             issue = self.get(issue_id, s, entries=False)
             if issue.status != "open":
@@ -430,7 +423,7 @@ class Ledger:
         d = self.d
         reason = text(item.reason, "reason", max_length=5000)
         deadline = need_date(item.deadline, "deadline")
-        on = _not_future(d, to_date(item.occurred_on, "occurred_on") or today(d), "occurred_on")
+        on = not_future(d, to_date(item.occurred_on, "occurred_on") or today(d), "occurred_on")
         with d.transaction(session) as s:
             self._reopen(s, issue_id, reason, deadline, on, actor)
             return self.get(issue_id, s)

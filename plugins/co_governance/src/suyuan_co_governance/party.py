@@ -31,18 +31,16 @@ from suyuan_co_governance.common import (
     roles_of,
     text,
     to_date,
-    today,
 )
 from suyuan_co_governance.settings import Settings
 from suyuan_co_governance.vocab import PARTY_KINDS, TEAMS
-from suyuan_core import Deployment, Organisation, ValidationError, period_pattern, tables
+from suyuan_core import Deployment, Organisation, ValidationError, tables
 from suyuan_core.inputs import FILLED, accepts
+from suyuan_core.times import not_future
 
 ORG_KIND = {"branch": "party_org", "group": "party_group"}
 
 
-#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
-DAY = period_pattern("day")
 
 @attrs.frozen
 class PartyOrgInput:
@@ -62,7 +60,7 @@ class PartyOrgInput:
     area_code: str
     host: str | None = None
     secretary: str | None = None
-    founded_on: str | None = attrs.field(default=None, metadata=accepts(pattern=DAY))
+    founded_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
 
 
 @attrs.frozen
@@ -72,14 +70,7 @@ class TeamInput:
     person: str
     body: str
     team: str = attrs.field(metadata=accepts(enum=TEAMS))
-    joined_on: str = attrs.field(metadata=accepts(pattern=DAY))
-
-
-def _not_future(d: Deployment, day: dt.date, field: str) -> dt.date:
-    if day > today(d):
-        raise ValidationError(f"{day.isoformat()} is in the future", field=field,
-                              rule="not_future", hint="date it today or earlier")
-    return day
+    joined_on: str = attrs.field(metadata=accepts(not_future=True))
 
 
 class Party:
@@ -98,7 +89,7 @@ class Party:
         area_path(d, item.area_code)
         founded = to_date(item.founded_on, "founded_on")
         if founded is not None:
-            _not_future(d, founded, "founded_on")
+            not_future(d, founded, "founded_on")
         with d.transaction(session) as s:
             host_id = None
             if kind == "group":
@@ -179,7 +170,7 @@ class Party:
         d = self.d
         joined = to_date(joined_on, "joined_on")
         if joined is not None:
-            _not_future(d, joined, "joined_on")
+            not_future(d, joined, "joined_on")
         with d.transaction(session) as s:
             who = person(s, person_id, "person")
             if "party_member" not in roles_of(s, who.id):
@@ -198,7 +189,7 @@ class Party:
     def join_team(self, item: TeamInput, *, session: Session | None = None) -> dict[str, Any]:
         d = self.d
         team = code_of(TEAMS, item.team, "team")
-        joined = _not_future(d, need_date(item.joined_on, "joined_on"), "joined_on")
+        joined = not_future(d, need_date(item.joined_on, "joined_on"), "joined_on")
         with d.transaction(session) as s:
             who = person(s, item.person, "person")
             body = organisation(s, item.body, "body")

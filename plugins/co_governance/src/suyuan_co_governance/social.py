@@ -59,18 +59,16 @@ from suyuan_core import (
     Period,
     Person,
     ValidationError,
-    period_pattern,
     sql,
     tables,
 )
 from suyuan_core.inputs import FILLED, accepts
+from suyuan_core.times import not_future
 
 PERSON_FORCES = tuple(f for f in FORCES if f not in ORG_FORCES)
 EVENT = "co_governance.participation"
 
 
-#: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
-DAY = period_pattern("day")
 
 @attrs.frozen
 class ForcePersonInput:
@@ -125,7 +123,7 @@ class HoursInput:
     """志愿服务时长: a volunteer's hours on one day."""
 
     volunteer: str
-    served_on: str = attrs.field(metadata=accepts(pattern=DAY))
+    served_on: str = attrs.field(metadata=accepts(not_future=True))
     #: at least one minute (what is stored); the deployment's upper limit is checked on record
     hours: float = attrs.field(metadata=accepts(minimum=1 / 60))
     activity: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
@@ -391,11 +389,8 @@ class SocialForces:
     def record_hours(self, item: HoursInput, *, actor: str,
                      session: Session | None = None) -> dict[str, Any]:
         d = self.d
-        served = need_date(item.served_on, "served_on")
-        if served > today(d):
-            raise ValidationError(f"{served.isoformat()} is in the future: hours are recorded "
-                                  "once served", field="served_on", rule="not_future",
-                                  hint=f"date it {today(d).isoformat()} or earlier")
+        served = not_future(d, need_date(item.served_on, "served_on"), "served_on",
+                            hint="hours are recorded once served: date them today or earlier")
         hours = item.hours
         limit = self.settings.max_hours_per_entry
         if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not (

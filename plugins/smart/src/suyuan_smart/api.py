@@ -35,6 +35,7 @@ from suyuan_core import (
     parse_period,
     period_pattern,
 )
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.inputs import FILLED
 from suyuan_core.times import iso
 from suyuan_smart import (
@@ -50,7 +51,7 @@ from suyuan_smart import (
 )
 from suyuan_smart.common import handler, settings
 
-CaseId = Annotated[int, Parameter(ge=1, le=2**62, description="案件编号 case id")]
+CaseId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="案件编号 case id")]
 RowId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 AreaQ = Annotated[str | None, Parameter(max_length=64, description="区域代码: its whole subtree")]
 Unit = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -678,7 +679,7 @@ def reject_proposal(request: Request[Any, Any, Any], deployment: http.Deployment
 
 
 class MergeIntoIn(Struct, forbid_unknown_fields=True):
-    into: Annotated[int, Meta(ge=1, le=2**62)]
+    into: Annotated[int, Meta(ge=1, le=MAX_ID)]
     reason: Reason | None = None
 
 

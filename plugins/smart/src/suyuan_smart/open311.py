@@ -31,6 +31,7 @@ from suyuan_core import (
     row_to_case,
     tables,
 )
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.times import now, to_db
 from suyuan_smart.common import calendar, handler, settings
 
@@ -82,7 +83,6 @@ def _float(params: Mapping[str, Any], name: str, low: float, high: float) -> flo
     return value
 
 
-MAX_ID = 2**62
 
 
 def check_jurisdiction(d: Deployment, params: Mapping[str, Any]) -> None:

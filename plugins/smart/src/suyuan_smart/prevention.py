@@ -11,8 +11,8 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Period, ValidationError, inputs, tables
-from suyuan_core.times import now, to_db, today
+from suyuan_core import Deployment, Period, ValidationError, bounds, inputs, tables
+from suyuan_core.times import not_future, now, to_db
 from suyuan_smart.common import settings
 from suyuan_smart.models import prevention_measures as measures
 
@@ -28,7 +28,7 @@ def _ids(value: Any) -> tuple[int, ...]:
     out = []
     for v in value:
         if isinstance(v, bool) or not isinstance(v, int | str) or not str(v).isdigit() or not (
-                1 <= int(v) <= 2**62):
+                1 <= int(v) <= bounds.MAX_ID):
             raise ValidationError(f"{v!r} is not a case id", field="case_ids", rule="integer",
                                   hint="case ids are whole numbers from 1")
         out.append(int(v))
@@ -71,7 +71,8 @@ class MeasureIn:
     """A prevention measure to record (the API's body, the CLI's options)."""
 
     area_code: str = attrs.field(converter=_area)
-    taken_on: dt.date = attrs.field(converter=_taken_on)
+    taken_on: dt.date = attrs.field(converter=_taken_on,
+                                    metadata=inputs.accepts(not_future=True))
     title: str = inputs.ranged(converter=_title, min_length=1, max_length=200,
                                pattern=inputs.FILLED)  # declared: not blank
     description: str = attrs.field(default="", converter=_description)
@@ -90,9 +91,7 @@ def record(d: Deployment, measure: MeasureIn, *, actor: str,
     if measure.area_code not in tree:
         raise ValidationError(f"no area with code {measure.area_code!r}", field="area_code",
                               rule="exists", hint="see `suyuan areas list` for the codes")
-    if measure.taken_on > today(d):
-        raise ValidationError(f"{measure.taken_on} lies in the future", field="taken_on",
-                              rule="past", hint="record a measure once it has been taken")
+    not_future(d, measure.taken_on, "taken_on", hint="record a measure once it has been taken")
     if measure.category is not None and measure.category not in d.categories:
         raise ValidationError(f"unknown category {measure.category!r}", field="category",
                               rule="exists", hint="see `suyuan categories` for the codes")

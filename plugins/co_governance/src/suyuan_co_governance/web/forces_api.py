@@ -41,12 +41,14 @@ from suyuan_co_governance.web.common import (
 )
 from suyuan_core import PERIOD_PATTERN, SuyuanError, ValidationError, parse_period
 from suyuan_core.bodies import body, object_schema, parse
+from suyuan_core.bounds import MAX_ID
+from suyuan_core.inputs import accepts
 
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
 PeriodParam = Annotated[str | None, Parameter(max_length=16, schema_extra={"pattern": PERIOD_PATTERN},
                                                description="e.g. 2026-05, 2026-Q2")]
 Force = Annotated[str | None, Parameter(max_length=32, schema_extra={"enum": list(FORCES)})]
-CaseId = Annotated[int | None, Parameter(ge=1, le=2**62)]
+CaseId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 
 
 @attrs.frozen
@@ -55,7 +57,7 @@ class MemberInput:
 
     person: str
     party_org: str
-    joined_on: str | None = None
+    joined_on: str | None = attrs.field(default=None, metadata=accepts(not_future=True))
 
 
 PartyOrgBody = Annotated[dict[str, Any], body(PartyOrgInput)]

@@ -40,9 +40,9 @@ from suyuan_co_governance.web.common import (
 )
 from suyuan_core import PERIOD_PATTERN, Deployment, Principal, http, parse_period, times
 from suyuan_core.bodies import body, parse
+from suyuan_core.http import Id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64, description="an area code (its subtree)")]
 Unit = Annotated[str | None, Parameter(max_length=64, description="a responsible unit's id")]
 Status = Annotated[str | None, Parameter(description="open or closed", max_length=16,

@@ -17,6 +17,7 @@ from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
 from suyuan_core import AREA_LEVELS, Level, NotFound, ValidationError, bodies
+from suyuan_core.http import Id
 from suyuan_core.inputs import ranged
 from suyuan_rule_of_law.advisors import (
     ActivityInput,
@@ -57,7 +58,6 @@ from suyuan_rule_of_law.web.common import (
     scope,
 )
 
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64, description="An area code (default: "
                                                                   "the caller's areas)")]
 MONTH = r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"

@@ -11,7 +11,7 @@ from litestar import get, post
 from litestar.params import Parameter
 
 from suyuan_core import AREA_LEVELS, PERIOD_PATTERN, Level, NotFound, http, parse_period
-from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.service import service
@@ -19,7 +19,6 @@ from suyuan_self_governance.sunday import SundayEventInput
 from suyuan_self_governance.web.common import ACTIVITIES, PATROLS, READ
 from suyuan_self_governance.web.inputs import body, parse
 
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Limit = Annotated[int, Parameter(ge=1, le=500)]
 

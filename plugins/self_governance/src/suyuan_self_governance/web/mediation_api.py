@@ -11,7 +11,7 @@ from litestar import MediaType, Response, get, post
 from litestar.params import Parameter
 
 from suyuan_core import Deployment, NotFound, Principal, bodies, http, period_pattern
-from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
 from suyuan_core.inputs import accepts
 from suyuan_core.times import parse_date
 from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
@@ -21,7 +21,6 @@ from suyuan_self_governance.sessions import SessionInput, SessionRecord
 from suyuan_self_governance.web.common import AGREEMENTS, ASSIGN, READ, SESSIONS
 from suyuan_self_governance.web.inputs import body, parse
 
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

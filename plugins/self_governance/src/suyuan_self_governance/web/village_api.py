@@ -13,14 +13,13 @@ from litestar import get, post
 from litestar.params import Parameter
 
 from suyuan_core import AREA_LEVELS, Deployment, Level, NotFound, Principal, http
-from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
+from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
 from suyuan_self_governance.procedures import Procedure, ProposalInput, ReviewInput, StepInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.village_rules import RuleVersionInput
 from suyuan_self_governance.web.common import PROCEDURES, READ, RULES, SUPERVISION
 from suyuan_self_governance.web.inputs import body, parse
 
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Version = Annotated[int, Parameter(ge=1, le=10**6)]
 Area = Annotated[str | None, Parameter(max_length=64)]
 

@@ -38,6 +38,7 @@ from suyuan_core import (
     tables,
     templates,
 )
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.sql import within
 from suyuan_core.times import now
 from suyuan_smart import alerts, callbacks, classify, deadlines, dispatch, duplicates, schedule
@@ -109,7 +110,7 @@ def _int(value: Any, field: str) -> int:
         out = int(str(value))
     except ValueError:
         raise ValidationError(f"{value!r} is not a number", field=field, rule="integer") from None
-    if not 1 <= out <= 2**62:
+    if not 1 <= out <= MAX_ID:
         raise ValidationError(f"{out} is out of range", field=field, rule="range")
     return out
 

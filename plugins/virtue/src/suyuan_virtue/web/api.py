@@ -14,7 +14,8 @@ from litestar.params import Body, Parameter
 
 from suyuan_core import OPENAPI_OPERATION, Deployment, NotFound, Principal, ValidationError, http, times
 from suyuan_core.bodies import body, parse
-from suyuan_core.http import AUDITED
+from suyuan_core.bounds import MAX_ID
+from suyuan_core.http import AUDITED, Id
 from suyuan_core.inputs import FILLED, ranged
 from suyuan_virtue.counselling import ReferralInput
 from suyuan_virtue.guardianship import AgreementInput
@@ -30,7 +31,6 @@ PrincipalDep = http.PrincipalDep
 AnyRequest = http.AnyRequest
 T = TypeVar("T")
 
-Id = Annotated[int, Parameter(ge=1, le=2**62)]
 Area = Annotated[str | None, Parameter(max_length=64)]
 Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
 Register = Annotated[str, Parameter(max_length=32, schema_extra={"enum": list(REGISTERS)},
@@ -83,7 +83,7 @@ class StepIn:
 class VoteIn:
     """One household's vote: the nomination and the household number (户号)."""
 
-    nomination_id: int = ranged(minimum=1, maximum=2**62)
+    nomination_id: int = ranged(minimum=1, maximum=MAX_ID)
     household: str = ranged(pattern=HOUSEHOLD.pattern)
 
 
@@ -103,7 +103,7 @@ def _access(request: AnyRequest, principal: Principal, reason: str | None = None
 
 
 def _int(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**62:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise ValidationError("expected a positive integer", field=field, rule="type")
     return value
 

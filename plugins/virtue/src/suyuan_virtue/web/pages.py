@@ -37,6 +37,7 @@ from suyuan_core import (
     ValidationError,
     templates,
 )
+from suyuan_core.bounds import MAX_ID
 from suyuan_virtue.protection import REGISTERS, Access
 from suyuan_virtue.registers import ENTRY_KINDS, PERSON_REGISTERS
 from suyuan_virtue.times import today
@@ -88,7 +89,7 @@ def _id(query: dict[str, Any]) -> int | None:
         value = int(str(raw))
     except ValueError:
         raise ValidationError(f"{raw!r} is not a number", field="id", rule="integer") from None
-    if not 1 <= value <= 2**62:
+    if not 1 <= value <= MAX_ID:
         raise ValidationError(f"{value} is out of range", field="id", rule="range")
     return value
 
