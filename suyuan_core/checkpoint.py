@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, column, select, table, tuple_
 
-from suyuan_core.integrity import Break, _case_heads
+from suyuan_core.integrity import HEADS, Break, case_heads
 
 FORMAT = "suyuan-checkpoint/1"
 BATCH = 2000
@@ -77,7 +77,7 @@ def _load(path: Path, private: bool) -> Any:
 def write(conn: Connection, out: IO[str], private_key: Path) -> Written:
     """Write a signed checkpoint of every chain's head as it is now to ``out``."""
     key: Ed25519PrivateKey = _load(private_key, private=True)
-    h = table("chain_heads", column("chain"), column("seq"), column("digest"))
+    h = HEADS
     audit = conn.execute(select(h.c.seq, h.c.digest).where(h.c.chain == "audit")).first()
     taken_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     running = hashlib.sha256()
@@ -90,7 +90,7 @@ def write(conn: Connection, out: IO[str], private_key: Path) -> Written:
     line({"format": FORMAT, "taken_at": taken_at,
           "audit": [int(audit[0]), audit[1]] if audit else None})
     cases = 0
-    for case_id, seq, digest in _case_heads(conn):
+    for case_id, seq, digest in case_heads(conn):
         line([case_id, seq, digest])
         cases += 1
     out.write(json.dumps({"signature": key.sign(running.digest()).hex()}) + "\n")

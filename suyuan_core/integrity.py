@@ -95,6 +95,9 @@ def last_audit_digest(conn: Connection) -> str | None:
 
 
 # -- checking ---------------------------------------------------------------------------------
+#: each chain's head (its last row's number and digest), kept by the database's triggers.
+HEADS = table("chain_heads", column("chain"), column("seq"), column("digest"))
+
 @attrs.frozen
 class Break:
     """Where a chain does not hold."""
@@ -134,10 +137,10 @@ def _event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
         yield dict(r._mapping)
 
 
-def _case_heads(conn: Connection) -> Iterator[tuple[int, int, str | None]]:
+def case_heads(conn: Connection) -> Iterator[tuple[int, int, str | None]]:
     """``(case id, seq, digest)`` of every case chain's head, in case id order (streamed)."""
     number = func.cast(func.substr(column("chain"), 6), BigInteger)
-    h = table("chain_heads", column("chain"), column("seq"), column("digest"))
+    h = HEADS
     query = (select(number, h.c.seq, h.c.digest).where(h.c.chain.like("case:%"))
              .order_by(number))
     for r in conn.execution_options(yield_per=5000).execute(query):
@@ -157,7 +160,7 @@ def check_events(conn: Connection, limit: int = 100) -> tuple[int, int, list[Bre
 
     breaks: list[Break] = []
     versions = dict(conn.execute(select(tables.cases.c.id, tables.cases.c.version)).all())
-    heads = _case_heads(conn)
+    heads = case_heads(conn)
     head = next(heads, None)
     events = cases = 0
     current: int | None = None
@@ -244,7 +247,7 @@ def check_audit(conn: Connection, limit: int = 100) -> tuple[int, list[Break]]:
             if len(breaks) >= limit:
                 break
         previous = row["digest"]
-    h = table("chain_heads", column("chain"), column("seq"), column("digest"))
+    h = HEADS
     head = conn.execute(select(h.c.seq, h.c.digest).where(h.c.chain == "audit")).first()
     last = int(row["id"]) if count else 0
     if head is not None and (int(head[0]) != last or head[1] != previous):

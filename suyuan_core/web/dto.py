@@ -4,7 +4,7 @@ OpenAPI document, and fast on the way out)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -87,7 +87,20 @@ class PartyIn(Struct, forbid_unknown_fields=True):
     anonymous: bool = False
 
 
+def _given(*names: str, kind: str = "string") -> dict[str, Any]:
+    """JSON Schema: each of ``names`` present and not null (a text not empty)."""
+    shape: dict[str, Any] = {"type": kind, **({"minLength": 1} if kind == "string" else {})}
+    return {"required": list(names), "properties": {n: shape for n in names}}
+
+
 class NewCaseIn(Struct, forbid_unknown_fields=True):
+    #: where the case is, one way or another, and a point whole (what ``CaseService.place``
+    #: refuses otherwise); the OpenAPI document adds these JSON Schema keywords to the object.
+    SCHEMA_RULES: ClassVar[dict[str, Any]] = {
+        "anyOf": [_given("area_code"), _given("lat", "long", kind="number"), _given("address")],
+        "allOf": [{"if": _given("lat", kind="number"), "then": _given("long", kind="number")},
+                  {"if": _given("long", kind="number"), "then": _given("lat", kind="number")}]}
+
     title: Text
     category: Code
     source: Code

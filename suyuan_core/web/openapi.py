@@ -109,16 +109,43 @@ def _number(schema: Any) -> Any:
     return schema
 
 
-def _strict_structs() -> set[str]:
-    """The names of the msgspec Structs that refuse unknown fields (litestar does not say so)."""
-    out: set[str] = set()
+def _strict_structs() -> dict[str, type[msgspec.Struct]]:
+    """The msgspec Structs that refuse unknown fields (litestar does not say so), by name."""
+    out: dict[str, type[msgspec.Struct]] = {}
     todo = list(msgspec.Struct.__subclasses__())
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
         if cls.__struct_config__.forbid_unknown_fields:
-            out.add(cls.__name__)
+            out[cls.__name__] = cls
     return out
+
+
+ITEM_LIMITS = ("minLength", "maxLength", "pattern", "minimum", "maximum")
+
+
+def _arrays(schema: Any) -> list[dict[str, Any]]:
+    """The array schemas of a property (itself, or the members of its ``oneOf``/``anyOf``)."""
+    if not isinstance(schema, dict):
+        return []
+    if schema.get("type") == "array":
+        return [schema]
+    return [m for key in ("oneOf", "anyOf") for m in schema.get(key) or ()
+            if isinstance(m, dict) and m.get("type") == "array"]
+
+
+def _item_limits(component: dict[str, Any], struct: type[msgspec.Struct]) -> None:
+    """The limits on a list's items (``list[Annotated[str, Meta(max_length=…)]]``) as msgspec
+    enforces them: litestar drops a nested ``Meta``, msgspec's own schema keeps it."""
+    mine = msgspec.json.schema(struct)
+    found = mine.get("$defs", {}).get(struct.__name__, mine).get("properties", {})
+    for name, prop in (component.get("properties") or {}).items():
+        for theirs, ours in zip(_arrays(prop), _arrays(found.get(name)), strict=False):
+            items, limits = theirs.get("items"), ours.get("items") or {}
+            if isinstance(items, dict) and items.get("type") == limits.get("type"):
+                for key in ITEM_LIMITS:
+                    if key in limits:
+                        items.setdefault(key, limits[key])
 
 
 def code_lists(app: Litestar) -> dict[str, list[str]]:
@@ -292,6 +319,8 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     for schema in schemas.values():
         if schema.get("type") == "object" and schema.get("title") in strict:
             schema["additionalProperties"] = False
+            _item_limits(schema, strict[schema["title"]])
+            schema.update(getattr(strict[schema["title"]], "SCHEMA_RULES", None) or {})
     schemas["ErrorBody"] = ERROR_BODY
     ref = {"$ref": "#/components/schemas/ErrorBody"}
     opts = _handler_opts(app)
