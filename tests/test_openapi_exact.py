@@ -66,7 +66,9 @@ NOT_EXACT_YET = {
     # found after the merges of 2026-12-02, not fixed yet
     "POST /api/v1/smart/prevention": "nature is one of the deployment's natures (a setting), "
                                      "not in the document",
-    "POST /api/v1/cases": "area_code, a point or an address (the anyOf is not declared)",
+    "POST /api/v1/cases": "an address that names no area, or a point outside every "
+                          "boundary, is refused (data the document cannot hold; the anyOf of "
+                          "area_code / lat+long / address is declared)",
 }
 
 
