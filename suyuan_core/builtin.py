@@ -138,13 +138,22 @@ def _open_load(session: Session, handlers: list[str]) -> dict[str, int]:
 
 
 @hookimpl
-def suyuan_register_jobs() -> list[Job]:
-    """The core's own scheduled work: sending the outbox to the outside channels."""
+def suyuan_register_jobs(deployment: Deployment) -> list[Job]:
+    """The core's own scheduled work: sending the outbox to the outside channels, and with
+    ``[integrity]`` set the nightly signed checkpoint of the digest chains."""
+    from suyuan_core import checkpoint
+
     def deliver(deployment: Deployment, now: Any) -> dict[str, int]:
         return deployment.notifications.deliver(now)
 
-    return [Job("core.notifications_deliver", every="1m", run=deliver, retries=0,
+    jobs = [Job("core.notifications_deliver", every="1m", run=deliver, retries=0,
                 label=("发送通知", "Send notifications to outside channels"))]
+    section = deployment.config.core.integrity
+    if section.enabled:
+        jobs.append(Job("core.integrity_checkpoint", every="day", at=section.at,
+                        run=checkpoint.nightly, retries=2, retry_minutes=60,
+                        label=("完整性检查点", "Integrity check and signed checkpoint")))
+    return jobs
 
 
 @hookimpl

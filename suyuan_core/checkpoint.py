@@ -7,7 +7,9 @@ head — each case's last event (number and digest) and the audit log's last ent
 with an Ed25519 key the database never sees. Chains only grow, so every head a checkpoint names
 must still be in the database with the same digest; :func:`verify` names each one that is not.
 What happened after the newest checkpoint is covered by the chain heads alone, so a county takes
-one on a schedule (e.g. nightly, to write-once storage) and keeps the public key with it.
+one on a schedule: with ``[integrity]`` set, the job ``core.integrity_checkpoint`` (:func:`nightly`)
+checks the chains, compares the database with the newest checkpoint in the folder and only then
+writes the next one; a break fails the run (``suyuan jobs``) and tells the county's admins.
 
 The file is JSON Lines: a header, one ``[case id, seq, digest]`` line per case in id order, and a
 last line with the Ed25519 signature of the SHA-256 of every line before it — written and
@@ -21,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 from cryptography.exceptions import InvalidSignature
@@ -30,6 +32,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Connection, column, select, table, tuple_
 
 from suyuan_core.integrity import HEADS, Break, case_heads
+
+if TYPE_CHECKING:
+    from suyuan_core.deployment import Deployment
 
 FORMAT = "suyuan-checkpoint/1"
 BATCH = 2000
@@ -74,9 +79,10 @@ def _load(path: Path, private: bool) -> Any:
     return key
 
 
-def write(conn: Connection, out: IO[str], private_key: Path) -> Written:
+def write(conn: Connection, out: IO[str], private_key: Path | Ed25519PrivateKey) -> Written:
     """Write a signed checkpoint of every chain's head as it is now to ``out``."""
-    key: Ed25519PrivateKey = _load(private_key, private=True)
+    key: Ed25519PrivateKey = (private_key if isinstance(private_key, Ed25519PrivateKey)
+                              else _load(private_key, private=True))
     h = HEADS
     audit = conn.execute(select(h.c.seq, h.c.digest).where(h.c.chain == "audit")).first()
     taken_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -127,11 +133,12 @@ def _lines(source: IO[str], public: Ed25519PublicKey) -> Iterator[Any]:
             yield value
 
 
-def verify(conn: Connection, source: IO[str], public_key: Path,
+def verify(conn: Connection, source: IO[str], public_key: Path | Ed25519PublicKey,
            limit: int = 100) -> tuple[dict[str, Any], list[Break]]:
     """Check that every head the signed checkpoint names is still in the database with the
     digest it had. Returns the header and the breaks (a removed or rewritten chain end)."""
-    public: Ed25519PublicKey = _load(public_key, private=False)
+    public: Ed25519PublicKey = (public_key if isinstance(public_key, Ed25519PublicKey)
+                                else _load(public_key, private=False))
     lines = _lines(source, public)
     header = next(lines, None)
     if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -171,3 +178,54 @@ def _problem(found: str | None, taken_at: str) -> str:
     if found is None:
         return f"missing: the signed checkpoint of {taken_at} has it as a chain's head"
     return f"rewritten: its digest differs from the signed checkpoint of {taken_at}"
+
+
+#: the nightly checkpoints' file names: ``checkpoint-20261202T0230.jsonl`` (sorted = in time).
+PREFIX, SUFFIX = "checkpoint-", ".jsonl"
+
+
+def newest(folder: Path) -> Path | None:
+    """The newest checkpoint the job wrote into ``folder``, if any."""
+    found = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"))
+    return found[-1] if found else None
+
+
+def nightly(deployment: Deployment, slot: dt.datetime) -> dict[str, Any]:
+    """The job ``core.integrity_checkpoint``: check every chain, compare the database with the
+    newest checkpoint in ``[integrity] checkpoints``, then write the next one for ``slot``
+    (written to a temporary name and renamed, so a crash leaves no half file). A break writes
+    nothing, tells the admins of the root area (notification ``integrity``) and fails the run."""
+    from suyuan_core import integrity
+
+    d = deployment  # the job runner passes the arguments a job names: deployment, slot
+    section = d.config.core.integrity
+    if section.checkpoints is None or section.private_key is None:
+        raise CheckpointError("[integrity] checkpoints and private_key are not set")
+    folder = d.config.resolve(section.checkpoints)
+    key: Ed25519PrivateKey = _load(d.config.resolve(section.private_key), private=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    before = newest(folder)
+    with d.engine.connect() as conn:
+        report = integrity.check(conn)
+        breaks = list(report.breaks)
+        if before is not None:
+            with before.open(encoding="utf-8") as source:
+                breaks += verify(conn, source, key.public_key())[1]
+        if not breaks:
+            target = folder / f"{PREFIX}{slot.strftime('%Y%m%dT%H%M')}{SUFFIX}"
+            partial = target.with_name(f".{target.name}.partial")
+            with partial.open("w", encoding="utf-8") as out:
+                written = write(conn, out, key)
+            partial.replace(target)
+    if breaks:
+        shown = "; ".join(str(b) for b in breaks[:5])
+        roots = d.areas.tree.roots()
+        d.notifications.notify(
+            "integrity", to=["role:admin"], area_code=roots[0] if roots else None,
+            subject=f"完整性检查发现 {len(breaks)} 处断链 — integrity: {len(breaks)} break(s)",
+            body=f"{shown}\nRun `suyuan integrity` and restore from a backup (`suyuan restore`)"
+                 " to compare; no new checkpoint was written.",
+            dedup=f"integrity:{slot.isoformat()}")
+        raise CheckpointError(f"{len(breaks)} break(s) in the digest chains: {shown}")
+    return {"file": target.name, "cases": written.cases, "audit_entry": written.audit_id,
+            "compared_with": before.name if before is not None else None}

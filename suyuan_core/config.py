@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 import zoneinfo
 from pathlib import Path
@@ -193,6 +194,37 @@ class DatabaseSection:
     replica_retry_seconds: int = attrs.field(default=30, validator=_positive)
 
 
+def _clock(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+        raise FieldError(attribute.name, f"{value!r} is not a local time HH:MM, e.g. 02:30")
+
+
+@attrs.frozen
+class IntegritySection:
+    """``[integrity]``: a signed checkpoint of every digest chain's head, taken by itself each
+    night (job ``core.integrity_checkpoint``) after a clean check and after comparing the
+    database with the checkpoint before — so removing the newest events is caught within a day
+    even by someone who also dropped the database's triggers. Off until both are set."""
+
+    #: the folder the checkpoints are written to (relative to suyuan.toml): best a mount that
+    #: is not on the database host.
+    checkpoints: str | None = None
+    #: the Ed25519 private key that signs them (``suyuan integrity --new-key PATH``).
+    private_key: str | None = None
+    #: the local time the nightly checkpoint is taken.
+    at: str = attrs.field(default="02:30", validator=_clock)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.checkpoints is None) != (self.private_key is None):
+            raise FieldError("checkpoints" if self.checkpoints is None else "private_key",
+                             "checkpoints and private_key go together (a folder for the "
+                             "checkpoints and the key that signs them)")
+
+    @property
+    def enabled(self) -> bool:
+        return self.checkpoints is not None and self.private_key is not None
+
+
 @attrs.frozen
 class CoreConfig:
     deployment: DeploymentSection = attrs.Factory(DeploymentSection)
@@ -205,6 +237,7 @@ class CoreConfig:
     privacy: PrivacySection = attrs.Factory(PrivacySection)
     audit: AuditSection = attrs.Factory(AuditSection)
     database: DatabaseSection = attrs.Factory(DatabaseSection)
+    integrity: IntegritySection = attrs.Factory(IntegritySection)
 
 
 @attrs.frozen

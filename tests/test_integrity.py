@@ -224,3 +224,66 @@ def test_an_altered_checkpoint_or_a_wrong_key_is_one_line(deployment: Any, tmp_p
     assert binary.exit_code != 0 and "Traceback" not in binary.output
     half = run_cli(deployment, "integrity", "--checkpoint", str(point))
     assert half.exit_code == 2 and "go together" in half.output
+
+
+def test_the_nightly_job_checks_compares_and_signs(make_deployment: Any, tmp_path: Any) -> None:
+    """``[integrity]`` set: the job ``core.integrity_checkpoint`` writes a signed checkpoint
+    each night after a clean check; the next night it first compares the database with it, so a
+    rewound head (triggers dropped, last event deleted) fails the run, tells the admins and
+    writes no new checkpoint."""
+    import datetime as dt
+
+    from suyuan_core import checkpoint
+
+    key, folder = tmp_path / "keys" / "cp.key", tmp_path / "checkpoints"
+    key.parent.mkdir()
+    checkpoint.new_key(key)
+    d = make_deployment(config={"integrity": {"checkpoints": str(folder),
+                                              "private_key": str(key), "at": "02:30"}})
+    d.accounts.add_user("admin1", "管理员", "long-enough-pw")
+    d.accounts.grant("admin1", "admin", "C")
+    ids = _history(d)
+    night = dt.datetime(2026, 12, 1, 19, 0, tzinfo=dt.UTC)  # 03:00 in Shanghai
+    (run,) = [r for r in d.jobs.run_due(night) if r.job == "core.integrity_checkpoint"]
+    assert run.status == "succeeded", run.error
+    assert run.summary["compared_with"] is None and run.summary["cases"] == 3
+    first = folder / run.summary["file"]
+    with d.engine.connect() as conn, first.open(encoding="utf-8") as source:
+        assert checkpoint.verify(conn, source, key.with_name("cp.key.pub"))[1] == []
+    with d.engine.begin() as conn:  # as in the test above: a rewound head checks clean alone
+        for name in ("case_events", "chain_heads"):
+            for trig in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+                    if d.engine.dialect.name == "sqlite" else
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                    "AND NOT tgisinternal"), {"t": name}).scalars().all():
+                conn.execute(text(f"DROP TRIGGER {trig}" if d.engine.dialect.name == "sqlite"
+                                  else f"DROP TRIGGER {trig} ON {name}"))
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
+                     {"c": ids[0]})
+        digest = conn.execute(text("SELECT digest FROM case_events WHERE case_id = :c AND "
+                                   "seq = 2"), {"c": ids[0]}).scalar()
+        conn.execute(text("UPDATE chain_heads SET seq = 2, digest = :k2 WHERE chain = :k"),
+                     {"k2": digest, "k": f"case:{ids[0]}"})
+        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": ids[0]})
+    assert _check(d).ok  # the database alone cannot tell
+    (bad,) = [r for r in d.jobs.run_due(night + dt.timedelta(days=1))
+              if r.job == "core.integrity_checkpoint"]
+    assert bad.status == "failed" and f"case:{ids[0]} event 3: missing" in bad.error
+    assert sorted(p.name for p in folder.iterdir()) == [first.name]  # nothing new written
+    (told,) = d.notifications.inbox("admin1")
+    assert told.kind == "integrity" and f"case:{ids[0]}" in told.body
+
+
+def test_integrity_settings_go_together(make_deployment: Any, tmp_path: Any) -> None:
+    from suyuan_core import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        make_deployment(config={"integrity": {"checkpoints": str(tmp_path)}})
+    assert "private_key" in str(e.value) and "go together" in str(e.value)
+    with pytest.raises(ConfigError) as e:
+        make_deployment(config={"integrity": {"checkpoints": "c", "private_key": "k",
+                                              "at": "25:00"}})
+    assert "HH:MM" in str(e.value)
+    names = {j.name for j in make_deployment().jobs.registry}
+    assert "core.integrity_checkpoint" not in names  # off until both are set

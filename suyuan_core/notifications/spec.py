@@ -32,4 +32,5 @@ CORE_KINDS = (
                                          "Judicial-confirmation window closing")),
     NotificationKind("calendar", ("节假日数据", "Holiday calendar missing")),
     NotificationKind("report", ("研判报告", "Analysis report ready")),
+    NotificationKind("integrity", ("完整性告警", "Integrity check found a break")),
 )
