@@ -68,3 +68,19 @@ def test_organisations_then_members(deployment, tmp_path):
                     encoding="utf-8")
     bad = run_cli(deployment, "roster", "import-organisations", str(orgs))
     assert bad.exit_code == 1 and "unknown area 'NOWHERE'" in bad.stderr
+
+
+def test_people_carry_their_organisation(deployment):
+    """``roster.people()`` gives each member the organisation they were saved with (a plugin
+    reading the roster sees what ``roster import`` wrote)."""
+    from suyuan_core import Organisation, Person
+
+    deployment.roster.save_organisations([Organisation(
+        external_id="MC-1", name="沱源社区人民调解委员会", kind="mediation_committee",
+        area_code="C.T1.C1")])
+    deployment.roster.save([
+        Person(external_id="M1", name="张大爷", roles=("mediator",), areas=("C.T1.C1",),
+               organisation="MC-1"),
+        Person(external_id="M2", name="李四", roles=("mediator",), areas=("C.T1.C1",))])
+    found = {p.external_id: p.organisation for p in deployment.roster.people()}
+    assert found == {"M1": "MC-1", "M2": None}

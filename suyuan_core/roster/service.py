@@ -319,7 +319,10 @@ class RosterService:
         area in ``area_code``'s subtree. Roles and areas are fetched in chunks of
         :data:`suyuan_core.sql.CHUNK` ids, so a county-sized roster stays within SQLite's limit."""
         p, pr, pa = tables.persons.c, tables.person_roles.c, tables.person_areas.c
-        query = select(tables.persons).order_by(p.external_id)
+        o = tables.organisations.c
+        query = (select(tables.persons, o.external_id.label("organisation"))
+                 .outerjoin(tables.organisations, o.id == p.organisation_id)
+                 .order_by(p.external_id))
         if external_ids is not None:
             query = query.where(p.external_id.in_(sorted(external_ids)))
         if ids is not None:
@@ -346,8 +349,8 @@ class RosterService:
                         roles=tuple(sorted(role_of.get(r.id, ()))),
                         areas=tuple(sorted(area_of.get(r.id, ()))), gender=r.gender,
                         employment=r.employment, specialities=tuple(r.specialities or ()),
-                        capacity=r.capacity, phone=r.phone, active_from=r.active_from,
-                        active_to=r.active_to) for r in rows)
+                        capacity=r.capacity, phone=r.phone, organisation=r.organisation,
+                        active_from=r.active_from, active_to=r.active_to) for r in rows)
 
     def organisations(self, *, area_codes: Collection[str] | None = None,
                       limit: int | None = None) -> tuple[Organisation, ...]:

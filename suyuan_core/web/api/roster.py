@@ -7,7 +7,6 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from suyuan_core.accounts.masking import mask_phone
 from suyuan_core.deployment import Deployment
 from suyuan_core.domain.roster import Person
 from suyuan_core.errors import ValidationError
@@ -30,11 +29,14 @@ def _areas(d: Deployment, principal: PrincipalDep, area: str | None) -> list[str
     return sorted({g.area_code for g in principal.grants if g.area_path in paths})
 
 
-def _person(p: Person) -> PersonOut:
+def _person(d: Deployment, p: Person) -> PersonOut:
+    """A member as the roster list shows them: the ``persons`` columns declared sensitive
+    (the phone, by the core's ``SensitiveField(..., table="persons")``) masked."""
+    shown = d.privacy.row("persons", {"phone": p.phone}, False)
     return PersonOut(external_id=p.external_id, name=p.name, roles=list(p.roles),
                      areas=list(p.areas), gender=p.gender, employment=p.employment,
                      specialities=list(p.specialities), capacity=p.capacity,
-                     phone=mask_phone(p.phone) if p.phone else None, organisation=p.organisation,
+                     phone=shown["phone"] or None, organisation=p.organisation,
                      active_from=p.active_from.isoformat() if p.active_from else None,
                      active_to=p.active_to.isoformat() if p.active_to else None)
 
@@ -57,7 +59,7 @@ class RosterController(Controller):
         for code in _areas(d, principal, area):
             for p in d.roster.list(role=role, area_code=code, limit=limit):
                 found.setdefault(p.external_id, p)
-        return [_person(p) for p in sorted(found.values(), key=lambda p: p.external_id)[:limit]]
+        return [_person(d, p) for p in sorted(found.values(), key=lambda p: p.external_id)[:limit]]
 
     @get("/organisations", opt={"permission": READ}, sync_to_thread=True,
          summary="Organisations in an area's subtree (default: your areas)")
