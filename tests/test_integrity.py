@@ -41,6 +41,29 @@ def _drop_triggers(d: Any, table: str) -> None:
             conn.execute(text(f"DROP TRIGGER {table}_no_delete"))
 
 
+def _rewind_head(d: Any, case_id: int) -> None:
+    """What an attacker with the database's owner rights can do: drop every trigger on the
+    events and their heads, delete the case's last event (seq 3) and rewind its head and the
+    case's version to seq 2 — after which the chains check clean on their own."""
+    sqlite = d.engine.dialect.name == "sqlite"
+    with d.engine.begin() as conn:
+        for name in ("case_events", "chain_heads"):
+            for trig in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+                    if sqlite else
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                    "AND NOT tgisinternal"), {"t": name}).scalars().all():
+                conn.execute(text(f"DROP TRIGGER {trig}" if sqlite
+                                  else f"DROP TRIGGER {trig} ON {name}"))
+        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
+                     {"c": case_id})
+        digest = conn.execute(text("SELECT digest FROM case_events WHERE case_id = :c AND "
+                                   "seq = 2"), {"c": case_id}).scalar()
+        conn.execute(text("UPDATE chain_heads SET seq = 2, digest = :d WHERE chain = :k"),
+                     {"d": digest, "k": f"case:{case_id}"})
+        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": case_id})
+
+
 def test_a_clean_history_passes(deployment: Any) -> None:
     _history(deployment)
     r = run_cli(deployment, "integrity")
@@ -178,22 +201,7 @@ def test_a_signed_checkpoint_catches_a_rewound_head(deployment: Any, tmp_path: A
     ok = run_cli(deployment, "integrity", "--checkpoint", str(point),
                  "--public-key", f"{key}.pub")
     assert ok.exit_code == 0 and "checkpoint: ok" in ok.stdout, ok.output
-    with deployment.engine.begin() as conn:
-        for name in ("case_events", "chain_heads"):
-            for trig in conn.execute(text(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
-                    if deployment.engine.dialect.name == "sqlite" else
-                    "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
-                    "AND NOT tgisinternal"), {"t": name}).scalars().all():
-                conn.execute(text(f"DROP TRIGGER {trig}" if deployment.engine.dialect.name
-                                  == "sqlite" else f"DROP TRIGGER {trig} ON {name}"))
-        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
-                     {"c": ids[0]})
-        digest = conn.execute(text("SELECT digest FROM case_events WHERE case_id = :c AND "
-                                   "seq = 2"), {"c": ids[0]}).scalar()
-        conn.execute(text("UPDATE chain_heads SET seq = 2, digest = :d WHERE chain = :k"),
-                     {"d": digest, "k": f"case:{ids[0]}"})
-        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": ids[0]})
+    _rewind_head(deployment, ids[0])
     assert run_cli(deployment, "integrity").exit_code == 0  # the database alone cannot tell
     bad = run_cli(deployment, "integrity", "--checkpoint", str(point),
                   "--public-key", f"{key}.pub")
@@ -250,22 +258,7 @@ def test_the_nightly_job_checks_compares_and_signs(make_deployment: Any, tmp_pat
     first = folder / run.summary["file"]
     with d.engine.connect() as conn, first.open(encoding="utf-8") as source:
         assert checkpoint.verify(conn, source, key.with_name("cp.key.pub"))[1] == []
-    with d.engine.begin() as conn:  # as in the test above: a rewound head checks clean alone
-        for name in ("case_events", "chain_heads"):
-            for trig in conn.execute(text(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
-                    if d.engine.dialect.name == "sqlite" else
-                    "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
-                    "AND NOT tgisinternal"), {"t": name}).scalars().all():
-                conn.execute(text(f"DROP TRIGGER {trig}" if d.engine.dialect.name == "sqlite"
-                                  else f"DROP TRIGGER {trig} ON {name}"))
-        conn.execute(text("DELETE FROM case_events WHERE case_id = :c AND seq = 3"),
-                     {"c": ids[0]})
-        digest = conn.execute(text("SELECT digest FROM case_events WHERE case_id = :c AND "
-                                   "seq = 2"), {"c": ids[0]}).scalar()
-        conn.execute(text("UPDATE chain_heads SET seq = 2, digest = :k2 WHERE chain = :k"),
-                     {"k2": digest, "k": f"case:{ids[0]}"})
-        conn.execute(text("UPDATE cases SET version = 2 WHERE id = :c"), {"c": ids[0]})
+    _rewind_head(d, ids[0])
     assert _check(d).ok  # the database alone cannot tell
     (bad,) = [r for r in d.jobs.run_due(night + dt.timedelta(days=1))
               if r.job == "core.integrity_checkpoint"]
