@@ -36,12 +36,15 @@ from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
 from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
 
-__all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
+__all__ = ["MAX_INT", "MAX_ITEMS", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
            "parse", "schema_for"]
 
 T = TypeVar("T")
 MAX_INT = MAX_ID  # the document states it; a double reads it back exact
 MAX_TEXT = 20000
+#: the most items of any list in a body without a smaller declared ``max_items`` (a field's own
+#: range narrows it; nothing widens it), documented and refused alike.
+MAX_ITEMS = 1000
 
 
 def _args(hint: Any) -> tuple[Any, ...]:
@@ -81,7 +84,8 @@ def schema_for(hint: Any) -> Schema:
                       description="ISO 8601 with a time zone, e.g. 2026-05-03T09:30+08:00")
     if origin in (tuple, list):
         items = [a for a in _args(hint) if a is not Ellipsis]
-        return Schema(type=OpenAPIType.ARRAY, items=schema_for(items[0]) if items else Schema())
+        return Schema(type=OpenAPIType.ARRAY, items=schema_for(items[0]) if items else Schema(),
+                      max_items=MAX_ITEMS)
     if origin in (dict, Mapping) or hint is dict:
         args = _args(hint)
         values = schema_for(args[1]) if len(args) == 2 and args[1] is not Any else None
@@ -97,6 +101,8 @@ def narrowed(schema: Schema, limits: Range | None) -> Schema:
     if limits is None:
         return schema
     schema = dataclasses.replace(schema, **limits.schema())
+    if schema.max_items is not None and schema.max_items > MAX_ITEMS:  # check() refuses beyond
+        schema = dataclasses.replace(schema, max_items=MAX_ITEMS)
     if limits.items is not None and isinstance(schema.items, Schema):
         schema = dataclasses.replace(schema, items=narrowed(schema.items, limits.items))
     return schema
@@ -180,6 +186,9 @@ def check(hint: Any, value: Any, field: str) -> None:
     elif origin in (tuple, list):
         if not isinstance(value, list):
             raise _type_error(field, "a list", value)
+        if len(value) > MAX_ITEMS:
+            raise ValidationError(f"{len(value)} items; at most {MAX_ITEMS}", field=field,
+                                  rule="items", hint="send the rest in another request")
         items = [a for a in _args(hint) if a is not Ellipsis]
         for i, item in enumerate(value):
             check(items[0] if items else Any, item, f"{field}[{i}]")

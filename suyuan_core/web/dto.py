@@ -87,19 +87,13 @@ class PartyIn(Struct, forbid_unknown_fields=True):
     anonymous: bool = False
 
 
-def _given(*names: str, kind: str = "string") -> dict[str, Any]:
-    """JSON Schema: each of ``names`` present and not null (a text not empty)."""
-    shape: dict[str, Any] = {"type": kind, **({"minLength": 1} if kind == "string" else {})}
-    return {"required": list(names), "properties": {n: shape for n in names}}
-
-
 class NewCaseIn(Struct, forbid_unknown_fields=True):
-    #: where the case is, one way or another, and a point whole (what ``CaseService.place``
-    #: refuses otherwise); the OpenAPI document adds these JSON Schema keywords to the object.
-    SCHEMA_RULES: ClassVar[dict[str, Any]] = {
-        "anyOf": [_given("area_code"), _given("lat", "long", kind="number"), _given("address")],
-        "allOf": [{"if": _given("lat", kind="number"), "then": _given("long", kind="number")},
-                  {"if": _given("long", kind="number"), "then": _given("lat", kind="number")}]}
+    #: where the case is, one way or another (what ``CaseService.place`` refuses otherwise):
+    #: not every one of area_code, lat and address left out or null. Said with ``not`` rather
+    #: than an ``anyOf`` of the object, which client generators read as a union of models.
+    SCHEMA_RULES: ClassVar[dict[str, Any]] = {"not": {"properties": {
+        "area_code": {"type": "null"}, "lat": {"type": "null"},
+        "address": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 0}]}}}}
 
     title: Text
     category: Code

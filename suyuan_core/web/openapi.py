@@ -109,43 +109,53 @@ def _number(schema: Any) -> Any:
     return schema
 
 
-def _strict_structs() -> dict[str, type[msgspec.Struct]]:
-    """The msgspec Structs that refuse unknown fields (litestar does not say so), by name."""
+def _structs() -> dict[str, type[msgspec.Struct]]:
+    """Every msgspec Struct, by name (what litestar titles its schema)."""
     out: dict[str, type[msgspec.Struct]] = {}
     todo = list(msgspec.Struct.__subclasses__())
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.__struct_config__.forbid_unknown_fields:
-            out[cls.__name__] = cls
+        out.setdefault(cls.__name__, cls)
     return out
 
 
-ITEM_LIMITS = ("minLength", "maxLength", "pattern", "minimum", "maximum")
+LIMITS = ("minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+          "exclusiveMaximum", "minItems", "maxItems")
 
 
-def _arrays(schema: Any) -> list[dict[str, Any]]:
-    """The array schemas of a property (itself, or the members of its ``oneOf``/``anyOf``)."""
+def _members(schema: Any) -> list[dict[str, Any]]:
+    """A schema's typed alternatives: itself, or the members of its ``oneOf``/``anyOf``."""
     if not isinstance(schema, dict):
         return []
-    if schema.get("type") == "array":
+    if "type" in schema:
         return [schema]
     return [m for key in ("oneOf", "anyOf") for m in schema.get(key) or ()
-            if isinstance(m, dict) and m.get("type") == "array"]
+            if isinstance(m, dict) and "type" in m]
 
 
-def _item_limits(component: dict[str, Any], struct: type[msgspec.Struct]) -> None:
-    """The limits on a list's items (``list[Annotated[str, Meta(max_length=…)]]``) as msgspec
-    enforces them: litestar drops a nested ``Meta``, msgspec's own schema keeps it."""
+def _restore(theirs: Any, ours: Any) -> None:
+    """Copy msgspec's limits (``ours``) onto litestar's schema of the same value (``theirs``),
+    alternative by alternative of the same type, into a list's items too."""
+    for mine in _members(theirs):
+        for found in _members(ours):
+            if found.get("type") != mine.get("type"):
+                continue
+            for key in LIMITS:
+                if key in found:
+                    mine.setdefault(key, found[key])
+            if mine.get("type") == "array":
+                _restore(mine.get("items"), found.get("items"))
+
+
+def _struct_limits(component: dict[str, Any], struct: type[msgspec.Struct]) -> None:
+    """A Struct's field limits as msgspec enforces them. litestar keeps ``Meta`` on a plain
+    field but drops it on an optional one (``Annotated[str, Meta(max_length=…)] | None``) and on
+    a list's items; msgspec's own schema keeps every one."""
     mine = msgspec.json.schema(struct)
     found = mine.get("$defs", {}).get(struct.__name__, mine).get("properties", {})
     for name, prop in (component.get("properties") or {}).items():
-        for theirs, ours in zip(_arrays(prop), _arrays(found.get(name)), strict=False):
-            items, limits = theirs.get("items"), ours.get("items") or {}
-            if isinstance(items, dict) and items.get("type") == limits.get("type"):
-                for key in ITEM_LIMITS:
-                    if key in limits:
-                        items.setdefault(key, limits[key])
+        _restore(prop, found.get(name))
 
 
 def code_lists(app: Litestar) -> dict[str, list[str]]:
@@ -315,12 +325,15 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     doc: dict[str, Any] = _number(copy.deepcopy(document))
     _up_to(doc, days_up_to(today_of(app)))
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    strict = _strict_structs()
+    structs = _structs()
     for schema in schemas.values():
-        if schema.get("type") == "object" and schema.get("title") in strict:
+        struct = structs.get(schema.get("title", "")) if schema.get("type") == "object" else None
+        if struct is None:
+            continue
+        if struct.__struct_config__.forbid_unknown_fields:  # litestar does not say so
             schema["additionalProperties"] = False
-            _item_limits(schema, strict[schema["title"]])
-            schema.update(getattr(strict[schema["title"]], "SCHEMA_RULES", None) or {})
+        _struct_limits(schema, struct)
+        schema.update(getattr(struct, "SCHEMA_RULES", None) or {})
     schemas["ErrorBody"] = ERROR_BODY
     ref = {"$ref": "#/components/schemas/ErrorBody"}
     opts = _handler_opts(app)

@@ -336,7 +336,8 @@ class DispatchIn(Struct, forbid_unknown_fields=True):
     lead: Annotated[Unit, Meta(description="主办单位 lead unit")]
     # items unconstrained here (litestar drops an item's Meta from the document): an unknown or
     # empty unit is refused by dispatch (422), as the document says
-    co: Annotated[list[str], Meta(max_length=10, description="协办单位 co-handling units")] = []
+    co: Annotated[list[Annotated[str, Meta(min_length=1, max_length=64)]],
+                  Meta(max_length=10, description="协办单位 co-handling units")] = []
     note: Annotated[str, Meta(max_length=2000)] | None = None
     final: Annotated[bool, Meta(description="终审: the centre rules who owns it; no more returns")] = False
 

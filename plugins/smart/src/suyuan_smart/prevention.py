@@ -79,7 +79,8 @@ class MeasureIn:
     category: str | None = attrs.field(default=None, converter=_category)
     nature: str | None = attrs.field(default=None, converter=_nature)
     responsible: str | None = attrs.field(default=None, converter=_responsible)
-    case_ids: tuple[int, ...] = attrs.field(default=(), converter=_ids)
+    case_ids: tuple[int, ...] = attrs.field(default=(), converter=_ids, metadata=inputs.accepts(
+        max_items=MAX_CASES, items={"minimum": 1, "maximum": bounds.MAX_ID}))
 
 
 def record(d: Deployment, measure: MeasureIn, *, actor: str,

@@ -10,19 +10,29 @@ from typing import Annotated, Any, TypeVar
 
 import attrs
 from litestar import Response, get, post
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 
-from suyuan_core import OPENAPI_OPERATION, Deployment, NotFound, Principal, ValidationError, http, times
+from suyuan_core import (
+    OPENAPI_OPERATION,
+    Deployment,
+    NotFound,
+    Principal,
+    ValidationError,
+    http,
+    period_pattern,
+    times,
+)
 from suyuan_core.bodies import body, parse
 from suyuan_core.bounds import MAX_ID
 from suyuan_core.http import AUDITED, Id
 from suyuan_core.inputs import FILLED, ranged
-from suyuan_virtue.counselling import ReferralInput
-from suyuan_virtue.guardianship import AgreementInput
+from suyuan_virtue.counselling import OUTCOMES as SESSION_OUTCOMES
+from suyuan_virtue.counselling import SESSION_KINDS, ReferralInput
+from suyuan_virtue.guardianship import FINDINGS, AgreementInput
 from suyuan_virtue.marriage import CHANNELS, OUTCOMES
 from suyuan_virtue.pia import PiaInput
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, read_perm, write_perm
-from suyuan_virtue.registers import RecordInput
+from suyuan_virtue.registers import ENTRY_KINDS, RecordInput
 from suyuan_virtue.selection import HOUSEHOLD
 from suyuan_virtue.selection import KINDS as SELECTION_KINDS
 
@@ -35,13 +45,44 @@ Area = Annotated[str | None, Parameter(max_length=64)]
 Day = Annotated[dt.date | None, Parameter(description="YYYY-MM-DD")]
 Register = Annotated[str, Parameter(max_length=32, schema_extra={"enum": list(REGISTERS)},
                                     description="community_correction or resettlement")]
-JsonBody = Annotated[dict[str, Any], Body(description="A JSON object; see the route summary")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSON_READ = (read_perm("community_correction"), read_perm("resettlement"))
 PERSON_WRITE = (write_perm("community_correction"), write_perm("resettlement"))
 
 
 # -- the request bodies (documented from, and checked against, these classes) -------------------
+DAY = period_pattern("day")
+
+
+@attrs.frozen
+class EntryIn:
+    """A check-in (报到), help given (帮扶), a home visit, or the end of the term (term_end)."""
+
+    kind: str = ranged(enum=sorted(ENTRY_KINDS))
+    on: str = ranged(pattern=DAY)
+    detail: str | None = ranged(default=None, max_length=2000)
+
+
+@attrs.frozen
+class GuardianshipReviewIn:
+    """A guardianship agreement's review: the day, what it found and a note."""
+
+    on: str = ranged(pattern=DAY)
+    finding: str = ranged(enum=FINDINGS)
+    note: str | None = ranged(default=None, max_length=2000)
+
+
+@attrs.frozen
+class SessionIn:
+    """A counselling session or a follow-up, who held it and its outcome."""
+
+    held_on: str = ranged(pattern=DAY)
+    counsellor: str = ranged(min_length=1, max_length=64, pattern=FILLED)
+    kind: str = ranged(default="session", enum=sorted(SESSION_KINDS))
+    outcome: str | None = ranged(default=None, enum=sorted(SESSION_OUTCOMES))
+    notes: str | None = ranged(default=None, max_length=5000)
+
+
 @attrs.frozen
 class SelectionIn:
     """A selection to open: its kind, title, year, area and how many are chosen."""
@@ -108,12 +149,6 @@ def _int(value: Any, field: str) -> int:
     return value
 
 
-def _str(value: Any, field: str, required: bool = True) -> str:
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError("expected text", field=field, rule="type")
-    return value
-
-
 def _reason(data: Any) -> str:
     """The reason for unmasking, from the request's body (``{"reason": "..."}``)."""
     return parse(http.UnmaskIn, data).reason
@@ -167,17 +202,12 @@ def unmask_record(request: AnyRequest, deployment: DeploymentDep, principal: Pri
 @post("/records/{record_id:int}/entries", opt={"permission": PERSON_WRITE}, sync_to_thread=True,
       status_code=201, summary="A check-in (报到), help given (帮扶), a visit or the term's end")
 def add_entry(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-              record_id: Id, data: JsonBody) -> dict[str, Any]:
+              record_id: Id, data: Annotated[dict[str, Any], body(EntryIn)]) -> dict[str, Any]:
     from suyuan_virtue.registers import Registers
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="entry", rule="type")
-    detail = data.get("detail")
-    if detail is not None and not isinstance(detail, str):
-        raise ValidationError("expected text", field="detail", rule="type")
-    Registers(deployment).add_entry(_access(request, principal), record_id,
-                                    _str(data.get("kind"), "kind"), _str(data.get("on"), "on"),
-                                    detail)
+    entry = parse(EntryIn, data)
+    Registers(deployment).add_entry(_access(request, principal), record_id, entry.kind,
+                                    entry.on, entry.detail)
     return {"ok": True}
 
 
@@ -292,15 +322,13 @@ def unmask_guardianship(request: AnyRequest, deployment: DeploymentDep, principa
 @post("/guardianships/{agreement_id:int}/reviews", opt={"permission": GWRITE},
       sync_to_thread=True, status_code=201, summary="Record a review; returns the next one due")
 def review_guardianship(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                        agreement_id: Id, data: JsonBody) -> dict[str, Any]:
+                        agreement_id: Id, data: Annotated[dict[str, Any], body(GuardianshipReviewIn)]
+                        ) -> dict[str, Any]:
     from suyuan_virtue.guardianship import Guardianships
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="review", rule="type")
-    note = data.get("note")
-    nxt = Guardianships(deployment).review(
-        _access(request, principal), agreement_id, _str(data.get("on"), "on"),
-        _str(data.get("finding"), "finding"), note if isinstance(note, str) else None)
+    review = parse(GuardianshipReviewIn, data)
+    nxt = Guardianships(deployment).review(_access(request, principal), agreement_id, review.on,
+                                           review.finding, review.note)
     return {"next_review": nxt.isoformat()}
 
 
@@ -351,18 +379,14 @@ def unmask_referral(request: AnyRequest, deployment: DeploymentDep, principal: P
 @post("/referrals/{referral_id:int}/sessions", opt={"permission": CWRITE}, sync_to_thread=True,
       status_code=201, summary="A counselling session or follow-up, with its outcome")
 def add_session(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
-                referral_id: Id, data: JsonBody) -> dict[str, Any]:
+                referral_id: Id, data: Annotated[dict[str, Any], body(SessionIn)]
+                ) -> dict[str, Any]:
     from suyuan_virtue.counselling import Counselling
 
-    if not isinstance(data, dict):
-        raise ValidationError("expected a JSON object", field="session", rule="type")
-    outcome, notes = data.get("outcome"), data.get("notes")
+    item = parse(SessionIn, data)
     return Counselling(deployment).session(
-        _access(request, principal), referral_id, held_on=_str(data.get("held_on"), "held_on"),
-        counsellor=_str(data.get("counsellor"), "counsellor"),
-        kind=_str(data.get("kind", "session"), "kind"),
-        outcome=outcome if isinstance(outcome, str) else None,
-        notes=notes if isinstance(notes, str) else None)
+        _access(request, principal), referral_id, held_on=item.held_on,
+        counsellor=item.counsellor, kind=item.kind, outcome=item.outcome, notes=item.notes)
 
 
 # -- selections -------------------------------------------------------------------------------------
