@@ -66,7 +66,13 @@ from suyuan_core.errors import (
 )
 from suyuan_core.hookspecs import hookimpl
 from suyuan_core.jobs.spec import Job
-from suyuan_core.metrics.periods import PERIOD_PATTERN, Period, parse_period, period_pattern
+from suyuan_core.metrics.periods import (
+    PERIOD_PATTERN,
+    Period,
+    parse_period,
+    period_pattern,
+    weekday_pattern,
+)
 from suyuan_core.metrics.service import Figure, MetricService
 from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.lazy import implement
@@ -188,4 +194,5 @@ __all__ = [
     "parse_period",
     "period_pattern",
     "row_to_case",
+    "weekday_pattern",
 ]

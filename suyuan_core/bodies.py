@@ -40,6 +40,7 @@ __all__ = ["MAX_INT", "MAX_ITEMS", "MAX_TEXT", "body", "check", "check_fields", 
            "parse", "schema_for"]
 
 T = TypeVar("T")
+Refuse = Callable[[Mapping[str, Any], str], None]
 MAX_INT = MAX_ID  # the document states it; a double reads it back exact
 MAX_TEXT = 20000
 #: the most items of any list in a body without a smaller declared ``max_items`` (a field's own
@@ -149,8 +150,10 @@ def _type_error(field: str, expected: str, value: Any) -> ValidationError:
                            rule="type", hint="see the request body's schema in the OpenAPI document")
 
 
-def check(hint: Any, value: Any, field: str) -> None:
-    """Refuse a value of the wrong JSON type for ``hint`` (the converters do the rest)."""
+def check(hint: Any, value: Any, field: str, refuse: Refuse | None = None) -> None:
+    """Refuse a value of the wrong JSON type for ``hint`` (the converters do the rest); a
+    nested object (an attrs class) also with unknown fields, its declared ranges and
+    ``refuse(object, field)``, as at the top (see :func:`parse`)."""
     if _is_union(hint):
         options = _args(hint)
         if value is None and type(None) in options:
@@ -158,7 +161,7 @@ def check(hint: Any, value: Any, field: str) -> None:
         errors = []
         for option in (o for o in options if o is not type(None)):
             try:
-                check(option, value, field)
+                check(option, value, field, refuse)
                 return
             except ValidationError as exc:
                 errors.append(exc)
@@ -191,22 +194,29 @@ def check(hint: Any, value: Any, field: str) -> None:
                                   rule="items", hint="send the rest in another request")
         items = [a for a in _args(hint) if a is not Ellipsis]
         for i, item in enumerate(value):
-            check(items[0] if items else Any, item, f"{field}[{i}]")
+            check(items[0] if items else Any, item, f"{field}[{i}]", refuse)
     elif origin in (dict, Mapping) or hint is dict:
         if not isinstance(value, dict):
             raise _type_error(field, "an object", value)
         args = _args(hint)
         for key, item in value.items():
             check(str, key, f"{field}.{key}")
-            check(args[1] if len(args) == 2 else Any, item, f"{field}.{key}")
+            check(args[1] if len(args) == 2 else Any, item, f"{field}.{key}", refuse)
     elif attrs.has(hint):
         if not isinstance(value, dict):
             raise _type_error(field, "an object", value)
-        check_fields(hint, value, field)
+        if refuse is not None:
+            refuse(value, field)
+        known = {f.name for f in attrs.fields(hint)}
+        unknown = sorted(str(k) for k in value if k not in known)
+        if unknown:  # the nested object schema says additionalProperties: false
+            raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=field,
+                                  rule="known_fields", hint="known: " + ", ".join(sorted(known)))
+        check_fields(hint, value, field, refuse=refuse)
 
 
 def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
-                 skip: frozenset[str] = frozenset()) -> None:
+                 skip: frozenset[str] = frozenset(), refuse: Refuse | None = None) -> None:
     """Check each present field of ``data`` against ``cls``'s hints (:func:`check`) and that the
     required ones are there; ``skip`` the fields the caller supplies itself."""
     found = hints(cls)
@@ -215,7 +225,7 @@ def check_fields(cls: type, data: Mapping[str, Any], prefix: str = "",
         if f.name in skip:
             continue
         if f.name in data:
-            check(found[f.name], data[f.name], name)
+            check(found[f.name], data[f.name], name, refuse)
         elif f.default is attrs.NOTHING:
             raise ValidationError("is required", field=name, rule="required")
     check_ranges(cls, {k: v for k, v in data.items() if k not in skip}, prefix)
@@ -231,7 +241,7 @@ def parse(cls: type[T], data: Any, *,
     clash = sorted(k for k in fixed if k in data and data[k] != fixed[k])
     if clash:
         raise ValidationError(f"{clash[0]} is given by the path", field=clash[0], rule="path")
-    check_fields(cls, values, skip=frozenset(fixed))
+    check_fields(cls, values, skip=frozenset(fixed), refuse=refuse)
     found = hints(cls)  # type: ignore[arg-type]
     for f in attrs.fields(cls):  # type: ignore[arg-type]  # 200.0 is a JSON integer (JSON Schema says so): build with 200
         if f.name in values and _ints(found[f.name]) and isinstance(values[f.name], float):

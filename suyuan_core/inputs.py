@@ -37,17 +37,25 @@ from typing import Any, TypeVar
 
 import attrs
 
+from suyuan_core import bounds
+from suyuan_core.domain.cases import PARTY_ROLES
 from suyuan_core.errors import ValidationError
 from suyuan_core.metrics.periods import period_pattern
 from suyuan_core.times import parse_date
 
-__all__ = ["FILLED", "NOT_FUTURE", "NO_NUL", "RANGE", "Range", "accepts", "check_ranges", "date_conv",
-           "from_dict", "from_json_file", "need_date", "one_of", "opt_date", "opt_date_conv",
-           "range_of", "ranged", "strs", "text"]
+__all__ = ["BLANKS", "FILLED", "NOT_FUTURE", "NO_NUL", "RANGE", "PartyInput", "Range", "accepts",
+           "check_ranges",
+           "date_conv", "from_dict", "from_json_file", "need_date", "nested", "one_of", "opt_date",
+           "opt_date_conv", "range_of", "ranged", "strs", "text"]
 
 T = TypeVar("T")
+#: the characters ``str.strip`` removes (Python's whitespace), spelled out: ``\s`` means other
+#: sets in Python (``\x1c``–``\x1f``, ``\x85``) and in the ECMA regexes of JSON Schema
+#: (``\ufeff``), so a pattern written with it would say one thing and the server another.
+BLANKS = (r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+          r"\u3000")
 #: the ``pattern`` of a required text: something other than blanks (the converters trim).
-FILLED = r"^[^\x00]*[^\x00\s][^\x00]*$"
+FILLED = r"^[^\x00]*[^\x00" + BLANKS + r"][^\x00]*$"
 #: the ``pattern`` of any text: no NUL character (which no database stores as text).
 NO_NUL = r"^[^\x00]*$"
 #: the ``pattern`` a :class:`Range` with ``not_future`` writes into a schema: a placeholder
@@ -289,3 +297,56 @@ def _number_hint(low: float | None, high: float | None) -> str:
         return f"give a number from {shown(low)} to {shown(high)}"
     return (f"give a number of at least {shown(low)}" if low is not None
             else f"give a number of at most {shown(high)}" if high is not None else "")
+
+
+def nested(cls: type[T], field: str, *,
+           refuse: Callable[[Mapping[str, Any], str], None] | None = None,
+           ) -> Callable[[Any], tuple[T, ...]]:
+    """attrs converter of a list of objects typed ``tuple[cls, ...]`` (which
+    :func:`suyuan_core.bodies.schema_for` documents as ``cls``'s object schema): each item built
+    by :func:`from_dict` (unknown and missing fields, ranges and ``refuse`` refused, naming
+    ``field[i]``); an item that is already a ``cls`` is kept."""
+    def convert(value: Any) -> tuple[T, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise ValidationError("expected a list of objects", field=field, rule="type",
+                                  hint=f"send [{{…}}, …], each a {cls.__name__}")
+        return tuple(item if isinstance(item, cls) else _item(cls, item, f"{field}[{i}]", refuse)
+                     for i, item in enumerate(value))
+    return convert
+
+
+def _item(cls: type[T], data: Any, where: str,
+          refuse: Callable[[Mapping[str, Any], str], None] | None) -> T:
+    try:
+        return from_dict(cls, data, where, refuse=refuse)
+    except ValidationError as exc:
+        if exc.field and exc.field != where and not exc.field.startswith(where):
+            raise ValidationError(exc.message, field=f"{where}.{exc.field}", rule=exc.rule,
+                                  hint=exc.hint) from None
+        raise
+
+
+def _text_of(name: str, *, filled: bool = False) -> dict[str, Range]:
+    bound = bounds.PARTY[name]
+    return accepts(min_length=bound.min_length or None, max_length=bound.max_length,
+                   pattern=FILLED if filled else NO_NUL)
+
+
+@attrs.frozen
+class PartyInput:
+    """A party (当事人) as a request gives it: a name, a role and, optionally, how to reach her
+    (the same bounds as a case's parties, :data:`suyuan_core.bounds.PARTY`)."""
+
+    name: str = attrs.field(metadata=_text_of("name", filled=True))
+    role: str = attrs.field(default="party", metadata=accepts(enum=sorted(PARTY_ROLES)))
+    phone: str | None = attrs.field(default=None, metadata=_text_of("phone"))
+    id_number: str | None = attrs.field(default=None, metadata=_text_of("id_number"))
+    address: str | None = attrs.field(default=None, metadata=_text_of("address"))
+    #: the party asked to stay anonymous: hidden from the handling unit.
+    anonymous: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The party as :class:`suyuan_core.NewCase` takes it (empty fields left out)."""
+        return {k: v for k, v in attrs.asdict(self).items() if v not in (None, False)}

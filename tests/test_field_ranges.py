@@ -141,3 +141,85 @@ def test_a_not_future_day_is_a_placeholder_until_the_document_is_served():
     with pytest.raises(ValidationError) as e:
         bodies.parse(HeldIn, {"held_on": "2026-02-30"})
     assert (e.value.field, e.value.rule) == ("held_on", "date")
+
+
+@attrs.frozen
+class GuestIn:
+    """A guest of the test's meeting: a nested object's own ranges."""
+
+    name: str = attrs.field(metadata=inputs.accepts(max_length=5, pattern=inputs.FILLED))
+    role: str = attrs.field(default="guest", metadata=inputs.accepts(enum=("guest", "host")))
+
+
+@attrs.frozen
+class MeetingIn:
+    """A meeting with its guests (a list of nested objects) and its parties."""
+
+    guests: tuple[GuestIn, ...] = attrs.field(default=(),
+                                              converter=inputs.nested(GuestIn, "guests"))
+    parties: tuple[inputs.PartyInput, ...] = attrs.field(
+        default=(), converter=inputs.nested(inputs.PartyInput, "parties"))
+
+
+NESTED = [
+    {"guests": [{"name": "ann"}]}, {"guests": [{"name": "ann", "role": "host"}]},
+    {"guests": [{"name": "ann", "role": "boss"}]}, {"guests": [{"name": "toolong"}]},
+    {"guests": [{"name": " "}]}, {"guests": [{"role": "host"}]},
+    {"guests": [{"name": "ann", "age": 3}]}, {"guests": [{"name": 3}]}, {"guests": ["ann"]},
+    {"guests": [{"name": "a\x1f"}]}, {"guests": [{"name": "\x1f"}]},
+    {"guests": [{"name": "\u3000"}]}, {"guests": [{"name": "\ufeff"}]},
+    {"parties": [{"name": "刘大妈", "role": "applicant", "phone": "138"}]},
+    {"parties": [{"name": "刘大妈", "role": "judge"}]}, {"parties": [{"name": "x" * 101}]},
+    {"parties": [{"name": "刘", "phone": "1" * 33}]}, {"parties": [{"name": "刘", "fee": 1}]},
+]
+
+
+@pytest.mark.parametrize("data", NESTED, ids=[str(s) for s in NESTED])
+def test_a_nested_object_is_refused_as_its_schema_says(data):
+    """``tuple[SomeInput, ...]`` is documented as the nested object schema (its ranges, its
+    required fields, no other properties) and parse refuses exactly what it forbids."""
+    schema = bodies.object_schema(MeetingIn).to_schema()
+    valid = jsonschema_rs.Draft202012Validator(schema).is_valid(data)
+    try:
+        bodies.parse(MeetingIn, data)
+        taken = True
+    except ValidationError:
+        taken = False
+    assert valid == taken, (data, schema)
+
+
+def test_nested_items_are_built_and_their_refusals_name_the_item():
+    got = bodies.parse(MeetingIn, {"guests": [{"name": "ann"}, {"name": "bo", "role": "host"}]})
+    assert got.guests == (GuestIn("ann"), GuestIn("bo", "host"))
+    with pytest.raises(ValidationError) as e:
+        inputs.from_dict(MeetingIn, {"guests": [{"name": "ann"}, {"name": "bo", "x": 1}]})
+    assert e.value.field == "guests[1]" and e.value.rule == "known_fields"
+    with pytest.raises(ValidationError) as e:
+        bodies.parse(MeetingIn, {"guests": [{"name": "ann", "role": "boss"}]})
+    assert e.value.field == "guests[0].role"
+
+
+def test_a_nested_object_is_refused_by_the_callers_own_rule_too():
+    def no_fee(data, where):
+        if "fee" in data:
+            raise ValidationError("no fee", field=f"{where}.fee", rule="no_fee")
+
+    with pytest.raises(ValidationError) as e:
+        bodies.parse(MeetingIn, {"parties": [{"name": "刘", "fee": 1}]}, refuse=no_fee)
+    assert e.value.rule == "no_fee" and e.value.field == "parties[0].fee"
+
+
+def test_filled_means_what_strip_means_in_both_regex_dialects():
+    """``\\s`` differs between Python and the ECMA regexes of JSON Schema, so FILLED spells the
+    blanks out: a text is filled exactly when ``strip()`` leaves something."""
+    for code in range(1, 0x3001):
+        text = chr(code)
+        assert (re.search(inputs.FILLED, text) is not None) == bool(text.strip()), hex(code)
+
+
+@given(day=st.dates(dt.date(1890, 1, 1), dt.date(2210, 12, 31)), weekday=st.integers(0, 6))
+def test_a_weekday_pattern_admits_exactly_the_days_on_that_weekday(day, weekday):
+    from suyuan_core import weekday_pattern
+
+    assert (re.search(weekday_pattern(weekday), day.isoformat()) is not None) == (
+        day.weekday() == weekday and 1900 <= day.year <= 2199)

@@ -47,21 +47,19 @@ NOT_EXACT_YET = {
     "POST /api/v1/co_governance/participations": "case_id or activity (oneOf)",
     "POST /api/v1/rule_of_law/confirmations": "agreement references",
     "POST /api/v1/rule_of_law/directory": "served area codes",
-    "POST /api/v1/self_governance/agreements": "Art 29 texts required",
-    "POST /api/v1/self_governance/alliance-matters": "party shapes",
-    "POST /api/v1/self_governance/bodies": "member shapes",
-    "POST /api/v1/self_governance/cases/{case_id}/extend": "case state",
-    "POST /api/v1/self_governance/mediators": "mediator fields",
-    "POST /api/v1/self_governance/patrols": "hazard items have no declared shape",
-    "POST /api/v1/self_governance/procedures/{procedure_id}/steps": "step order",
-    "POST /api/v1/self_governance/procedures": "a required title the body does not "
-                                                "declare",
-    "POST /api/v1/self_governance/rules/{document_id}/versions/{version}/filing": "filing day",
-    "POST /api/v1/self_governance/rules": "community-level area codes only",
-    "POST /api/v1/self_governance/sessions": "participant shapes",
-    "POST /api/v1/self_governance/sunday-events/{event_id}/matters": "party shapes",
-    "POST /api/v1/self_governance/sunday-events": "held on a Sunday",
-    "POST /api/v1/self_governance/supervision-reviews": "reviewers",
+    "POST /api/v1/self_governance/agreements": "performance_due on or after reached_on (two "
+                                               "fields compared)",
+    "POST /api/v1/self_governance/bodies": "a committee's term_end three years after its "
+                                           "term_start, its one chair and size, by kind",
+    "POST /api/v1/self_governance/mediators": "active_to on or after active_from (two fields "
+                                              "compared)",
+    "POST /api/v1/self_governance/patrols": "ended_at not before started_at (two fields "
+                                            "compared)",
+    "POST /api/v1/self_governance/procedures/{procedure_id}/steps": "a meeting register's "
+                                                                    "counts (present ≤ members, "
+                                                                    "quorum) compared",
+    "POST /api/v1/self_governance/rules": "village rules' community level (by kind) and the "
+                                          "meeting register's counts compared",
     "POST /api/v1/virtue/pias": "assessment fields",
     # found after the merges of 2026-12-02, not fixed yet
     "POST /api/v1/smart/prevention": "nature is one of the deployment's natures (a setting), "

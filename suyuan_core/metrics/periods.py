@@ -131,6 +131,29 @@ def days_up_to(last: dt.date) -> str:
     return "^(?:" + "|".join(parts) + ")$"
 
 
+def weekday_pattern(weekday: int, years: tuple[int, int] | None = None) -> str:
+    """Exactly the days (``YYYY-MM-DD``) that fall on ``weekday`` (Monday 0 … Sunday 6) in
+    ``years`` (default :data:`bounds.YEARS`), as one regex: the ``pattern`` of a day a rule
+    fixes to a weekday (百姓星期天 is held on Sundays). Years of one calendar (the weekday of
+    1 January and leap or not) share their months' days, so the regex stays a few kilobytes."""
+    low, high = years or bounds.YEARS
+    shapes: dict[tuple[int, bool], list[int]] = {}
+    for year in range(low, high + 1):
+        shapes.setdefault((dt.date(year, 1, 1).weekday(), calendar.isleap(year)), []).append(year)
+    parts = []
+    for group in shapes.values():
+        year = group[0]
+        months = []
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            day = 1 + (weekday - first.weekday()) % 7
+            last = calendar.monthrange(year, month)[1]
+            days = "|".join(f"{d:02d}" for d in range(day, last + 1, 7))
+            months.append(f"{month:02d}-(?:{days})")
+        parts.append(f"(?:{'|'.join(str(y) for y in group)})-(?:{'|'.join(months)})")
+    return "^(?:" + "|".join(parts) + ")$"
+
+
 #: every period :func:`parse_period` accepts, and nothing else: the ``pattern`` the OpenAPI
 #: document gives a period parameter (searched, as JSON Schema does; parse_period searches it).
 PERIOD_PATTERN = period_pattern()

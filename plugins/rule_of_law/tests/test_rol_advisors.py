@@ -12,7 +12,7 @@ from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.advisors import ActivityInput, TermInput, report_html, report_xlsx
 from suyuan_rule_of_law.education import LectureInput
 
-from suyuan_core import NewCase, ValidationError
+from suyuan_core import Conflict, NewCase, ValidationError
 
 
 def rows(d, table) -> int:
@@ -42,7 +42,7 @@ def test_one_advisor_per_community_at_a_time(terms, d):
     with pytest.raises(ValidationError) as err:
         terms.advisors.assign(TermInput(advisor="L2", area_code="C.T1.C1", start_on="2026-06-01"))
     assert err.value.rule == "one_per_community" and rows(d, m.advisor_terms) == before
-    with pytest.raises(ValidationError, match="not a legal advisor"):
+    with pytest.raises(Conflict, match="not a legal advisor"):
         terms.advisors.assign(TermInput(advisor="X1", area_code="C.T2.C2", start_on="2026-01-01"))
     with pytest.raises(ValidationError, match="not a village/community"):
         terms.advisors.assign(TermInput(advisor="L2", area_code="C.T1", start_on="2026-01-01"))

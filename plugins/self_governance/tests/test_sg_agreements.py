@@ -14,7 +14,7 @@ from suyuan_self_governance import models as m
 from suyuan_self_governance.agreements import AgreementInput, render_docx, render_html
 from suyuan_self_governance.service import service
 
-from suyuan_core import Period, PluginSpec, ValidationError, hookimpl
+from suyuan_core import Conflict, Period, PluginSpec, ValidationError, hookimpl
 
 
 def agreement_input(case_id, **changes):
@@ -50,7 +50,7 @@ def test_written_agreement_takes_effect_with_every_signature_and_the_seal(settle
                                          "self_governance.agreement_effective"]
     year = Period.containing("year", dt.date(2026, 3, 1))
     assert sg.d.metric_service.figure("mediation_agreements", "C", year).num == 1
-    with pytest.raises(ValidationError, match="already effective"):
+    with pytest.raises(Conflict, match="already effective"):
         sg.agreements.sign(a.id, "刘大妈", "2026-03-08", actor="t")
 
 
@@ -58,7 +58,7 @@ def test_oral_agreement_takes_effect_the_day_it_is_reached(settled):
     sg, case = settled
     a = sg.agreements.draft(agreement_input(case.id, form="oral", committee=None), actor="t")
     assert a.status == "effective" and a.effective_on == dt.date(2026, 3, 5)
-    with pytest.raises(ValidationError, match="oral agreement"):
+    with pytest.raises(Conflict, match="oral agreement"):
         sg.agreements.sign(a.id, "刘大妈", "2026-03-05", actor="t")
     assert "口头调解协议记录" in render_html(a) and "第三十条" in render_html(a)
 
@@ -87,10 +87,10 @@ def test_agreement_needs_every_party_responsibility_and_a_settled_case(settled):
         sg.agreements.draft(agreement_input(case.id, committee=None), actor="t")
     assert count(sg.d, m.agreements) == 0
     open_case = new_case(sg.d, when="2026-03-03")
-    with pytest.raises(ValidationError, match="successful mediation"):
+    with pytest.raises(Conflict, match="successful mediation"):
         sg.agreements.draft(agreement_input(open_case.id), actor="t")
     sg.agreements.draft(agreement_input(case.id), actor="t")
-    with pytest.raises(ValidationError, match="already has an agreement"):
+    with pytest.raises(Conflict, match="already has an agreement"):
         sg.agreements.draft(agreement_input(case.id), actor="t")
     assert count(sg.d, m.agreements) == 1
 
@@ -132,7 +132,7 @@ def test_not_performed_calls_the_hook_another_pillar_implements(make_deployment)
     case = new_case(d)
     sg.sessions.record(session_input(case.id), actor="t")
     a = sg.agreements.draft(agreement_input(case.id, form="oral", committee=None), actor="t")
-    with pytest.raises(ValidationError, match="before the agreement took effect"):
+    with pytest.raises(Conflict, match="before the agreement took effect"):
         sg.agreements.follow_up(a.id, "2026-03-01", "not_performed", actor="t")
     a, notes = sg.agreements.follow_up(a.id, "2026-04-02", "not_performed", actor="t")
     assert seen == [(case.id, a.id, "2026-03-05", "not_performed")]
@@ -146,7 +146,7 @@ def test_not_performed_calls_the_hook_another_pillar_implements(make_deployment)
 def test_follow_up_needs_an_effective_agreement(settled):
     sg, case = settled
     a = sg.agreements.draft(agreement_input(case.id), actor="t")
-    with pytest.raises(ValidationError, match="has not taken effect"):
+    with pytest.raises(Conflict, match="has not taken effect"):
         sg.agreements.follow_up(a.id, "2026-04-01", "performed", actor="t")
     assert count(sg.d, m.performance_checks) == 0
 
@@ -156,5 +156,5 @@ def test_performed_without_a_hook(settled):
     a = sg.agreements.draft(agreement_input(case.id, form="oral", committee=None), actor="t")
     a, notes = sg.agreements.follow_up(a.id, "2026-04-01", "performed", actor="t")
     assert a.status == "performed" and notes == []
-    with pytest.raises(ValidationError, match="already found performed"):
+    with pytest.raises(Conflict, match="already found performed"):
         sg.agreements.follow_up(a.id, "2026-04-02", "not_performed", actor="t")

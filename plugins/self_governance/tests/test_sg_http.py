@@ -257,7 +257,7 @@ def test_village_rules_versions_filing_and_diff(d, api):
     assert api.post(f"{API}/rules", headers=official, json=v2).json()["version"] == 2
     r = api.post(f"{API}/rules/1/versions/2/filing", headers=official,
                  json={"filed_at": "2026-01-05"})
-    assert_refused(r, 422, "filed_at", "period")
+    assert_refused(r, 409, "filed_at", "period")
     assert api.post(f"{API}/rules/1/versions/2/filing", headers=official,
                     json={"filed_at": "2026-01-15"}).status_code == 200
     doc = api.get(f"{API}/rules/1", headers=official).json()
@@ -283,7 +283,7 @@ def test_four_two_procedure_through_http(d, api):
             return s.scalar(sa.select(sa.func.count()).select_from(m.procedure_steps))
 
     r = api.post(step, headers=official, json={"step": "decide", "occurred_on": "2026-03-02"})
-    assert_refused(r, 422, "step", "four_two_order")
+    assert_refused(r, 409, "step", "four_two_order")
     assert "consult" in r.json()["message"] and steps() == 1
     assert api.post(step, headers=official, json={"step": "consult", "occurred_on": "2026-03-03",
                                                   "content": "两委商议"}).status_code == 201
@@ -320,7 +320,7 @@ def test_four_two_procedure_through_http(d, api):
                    "procedure_id": pid}
     sup = api.as_role("supervision_member", "C.T1.C1")
     r = api.post(f"{API}/supervision-reviews", headers=sup, json=review_body)
-    assert_refused(r, 422, "reviewers[1]", "committee_member")
+    assert_refused(r, 409, "reviewers[1]", "committee_member")
     review_body["reviewers"] = ["S1", "S2"]
     assert api.post(f"{API}/supervision-reviews", headers=sup, json=review_body).status_code == 201
     shown = api.get(f"{API}/procedures/{pid}", headers=sup).json()

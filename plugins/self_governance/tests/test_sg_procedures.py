@@ -13,7 +13,7 @@ from suyuan_self_governance.procedures import StepInput
 from suyuan_self_governance.quorum import Meeting, passed, quorum
 from suyuan_self_governance.roster import BodyInput
 
-from suyuan_core import ValidationError
+from suyuan_core import Conflict, ValidationError
 
 
 @pytest.mark.parametrize("meeting, ok", [
@@ -89,13 +89,13 @@ def test_the_procedure_runs_in_order(sg):
     assert p.steps[-1]["result"] == "on_time"
     p = step(sg, p.id, "disclose_result", "2026-09-01", content="公开栏公示实施结果")
     assert p.status == "completed" and p.next_step is None and p.steps[-1]["result"] == "late"
-    with pytest.raises(ValidationError, match="no further step"):
+    with pytest.raises(Conflict, match="no further step"):
         step(sg, p.id, "disclose_result", "2026-09-02", content="again")
 
 
 def test_out_of_order_step_is_refused_and_nothing_written(sg):
     p = opened(sg)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Conflict) as err:
         step(sg, p.id, "decide", "2026-03-10", meeting=DECIDE)
     assert err.value.rule == "four_two_order" and "next step is 'consult'" in str(err.value)
     assert count(sg.d, m.procedure_steps) == 1
@@ -142,7 +142,7 @@ def test_a_vote_that_does_not_carry_rejects_the_matter(sg):
 
 def test_steps_go_forward_in_time_and_disclosures_say_what(sg):
     p = opened(sg)
-    with pytest.raises(ValidationError, match="before the previous step"):
+    with pytest.raises(Conflict, match="before the previous step"):
         step(sg, p.id, "consult", "2026-02-27")
     step(sg, p.id, "consult", "2026-03-02", merged=True)
     with pytest.raises(ValidationError, match="only consultation"):
@@ -180,7 +180,7 @@ def test_supervision_review_is_recorded_by_members_free_of_conflict(sg):
                                   kind="supervision_committee", area_code="C.T1.C1",
                                   members=[{"person": "S1", "position": "chair"}, "S2"]))
     p = opened(sg)
-    with pytest.raises(ValidationError, match="not a member"):
+    with pytest.raises(Conflict, match="not a member"):
         sg.procedures.review(committee="SC1", subject="筹资方案", reviewers=["S1", "X1"],
                              finding="approved", opinion="程序合规", reviewed_on="2026-03-11",
                              actor="t", procedure_id=p.id)

@@ -13,7 +13,7 @@ from suyuan_self_governance.roster import BodyInput
 from suyuan_self_governance.sunday import SundayEventInput
 from suyuan_self_governance.village_rules import RuleVersionInput
 
-from suyuan_core import Period, ValidationError, tables
+from suyuan_core import Conflict, Period, ValidationError, tables
 
 V1 = "第一条 尊老爱幼。\n第二条 红白喜事从简。\n"
 V2 = "第一条 尊老爱幼。\n第二条 红白喜事从简，不大操大办。\n第三条 小事不出院落。\n"
@@ -42,7 +42,7 @@ def test_versions_with_adoption_details_filing_and_diff(sg):
     diff = sg.rules.diff(1, 1, 2)
     assert "-第二条 红白喜事从简。" in diff and "+第二条 红白喜事从简，不大操大办。" in diff
     assert "+第三条 小事不出院落。" in diff and diff.startswith("--- v1")
-    with pytest.raises(ValidationError, match="already filed"):
+    with pytest.raises(Conflict, match="already filed"):
         sg.rules.file(1, 1, "2024-06-01")
 
 

@@ -10,7 +10,7 @@ from suyuan_self_governance import models as m
 from suyuan_self_governance.common import from_dict
 from suyuan_self_governance.sessions import SessionInput, add_months
 
-from suyuan_core import Period, ValidationError
+from suyuan_core import Conflict, Period, ValidationError
 
 YEAR = Period.containing("year", dt.date(2026, 3, 1))
 
@@ -64,7 +64,7 @@ def test_refusal_ends_mediation_for_good(roster):
     last = d.cases.timeline(case.id)[-1]
     assert last.kind == "withdraw" and last.data["ended_by"] == "party_refusal"
     assert last.data["refused_by"] == "周大爷"
-    with pytest.raises(ValidationError, match="Art 17"):
+    with pytest.raises(Conflict, match="Art 17"):
         roster.sessions.record(session_input(case.id, day="2026-03-06"), actor="t")
     assert figure(d, "mediation_success_rate") == (0, 0)  # no mediation took place
 

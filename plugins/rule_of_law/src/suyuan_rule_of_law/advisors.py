@@ -20,7 +20,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
+from suyuan_core import Conflict, Deployment, Level, NotFound, ValidationError, tables
 from suyuan_core.inputs import accepts, ranged
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.common import (
@@ -132,9 +132,11 @@ class Advisors:
     def _advisor(self, s: Session, external_id: str, field: str = "advisor") -> Any:
         row = person(s, external_id, field)
         if not roles_of(s, row.id) & set(ADVISOR_ROLES):
-            raise ValidationError(f"{external_id} ({row.name}) is not a legal advisor or lawyer "
-                                  "on the roster", field=field, rule="advisor_role",
-                                  hint="give her the legal_advisor role")
+            # the roster's state, not the request's form: a 409 (the same request succeeds once
+            # she holds the role)
+            raise Conflict(f"{external_id} ({row.name}) is not a legal advisor or lawyer "
+                           "on the roster", field=field, rule="advisor_role",
+                           hint="give her the legal_advisor role")
         return row
 
     def assign(self, item: TermInput, *, session: Session | None = None) -> Term:

@@ -29,50 +29,46 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import (
     ConfirmationDecision,
+    Conflict,
     Deployment,
     MediationAgreement,
     NotFound,
     ValidationError,
+    bounds,
     tables,
     templates,
 )
-from suyuan_core.inputs import accepts
+from suyuan_core.inputs import FILLED, PartyInput, accepts, nested
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, event_time, refuse_fees
 
 FORMS = ("written", "oral")
 RESULTS = ("performed", "partly_performed", "not_performed")
+#: a text Art 29 requires in the agreement: not blank.
+ART29 = accepts(max_length=20000, pattern=FILLED)
 RESULT_LABELS = {"performed": "已履行", "partly_performed": "部分履行", "not_performed": "未履行"}
 
 
-def _parties(value: Any) -> tuple[dict[str, str], ...] | None:
-    if value is None:
-        return None
-    out = []
-    for i, p in enumerate(value):
-        if not isinstance(p, dict) or not str(p.get("name", "")).strip():
-            raise ValidationError("each party is {name, role, id_number, address, phone}",
-                                  field=f"parties[{i}]", rule="shape")
-        refuse_fees(p, f"parties[{i}]")
-        out.append({k: str(v) for k, v in p.items() if v not in (None, "")})
-    return tuple(out)
+def _parties(value: Any) -> tuple[PartyInput, ...] | None:
+    return None if value is None else nested(PartyInput, "parties", refuse=refuse_fees)(value)
 
 
 @attrs.frozen
 class AgreementInput:
     case_id: int
     form: str = attrs.field(metadata=accepts(enum=FORMS))
-    facts: str
-    issues: str
+    facts: str = attrs.field(metadata=ART29)
+    issues: str = attrs.field(metadata=ART29)
     responsibilities: dict[str, str]
-    terms: str
-    performance_manner: str
+    terms: str = attrs.field(metadata=ART29)
+    performance_manner: str = attrs.field(metadata=ART29)
     performance_due: dt.date = attrs.field(converter=date_conv("performance_due"))  # type: ignore[misc]
     reached_on: dt.date = attrs.field(converter=date_conv("reached_on"))  # type: ignore[misc]
     committee: str | None = None
     #: defaults to the case's parties.
-    parties: tuple[dict[str, str], ...] | None = attrs.field(default=None, converter=_parties)
+    parties: tuple[PartyInput, ...] | None = attrs.field(
+        default=None, converter=_parties, metadata=accepts(max_items=bounds.MAX_PARTIES))
 
     def __attrs_post_init__(self) -> None:
         if self.form not in FORMS:
@@ -101,11 +97,11 @@ class Agreement:
     session_id: int
     form: str
     parties: tuple[dict[str, str], ...]
-    facts: str
-    issues: str
+    facts: str = attrs.field(metadata=ART29)
+    issues: str = attrs.field(metadata=ART29)
     responsibilities: dict[str, str]
-    terms: str
-    performance_manner: str
+    terms: str = attrs.field(metadata=ART29)
+    performance_manner: str = attrs.field(metadata=ART29)
     performance_due: dt.date
     mediator: str
     mediator_name: str
@@ -159,15 +155,16 @@ class Agreements:
                 m.sessions.c.case_id == item.case_id, m.sessions.c.outcome == "success")
                 .order_by(m.sessions.c.id.desc())).first()
             if settled is None or case.status.value not in ("resolved", "closed"):
-                raise ValidationError(f"case {item.case_id} was not settled by a talk-and-reason "
-                                      "session; an agreement follows a successful mediation",
-                                      field="case_id", rule="successful_mediation")
+                raise Conflict(f"case {item.case_id} was not settled by a talk-and-reason "
+                               "session; an agreement follows a successful mediation",
+                               field="case_id", rule="successful_mediation")
             if s.execute(sa.select(m.agreements.c.id).where(
                     m.agreements.c.case_id == item.case_id)).first():
-                raise ValidationError(f"case {item.case_id} already has an agreement",
-                                      field="case_id", rule="one_agreement")
-            parties = item.parties if item.parties is not None else tuple(
-                {k: str(v) for k, v in p.as_dict().items() if k != "anonymous"} for p in case.parties)
+                raise Conflict(f"case {item.case_id} already has an agreement",
+                               field="case_id", rule="one_agreement")
+            given = case.parties if item.parties is None else item.parties
+            parties = tuple({k: str(v) for k, v in p.as_dict().items() if k != "anonymous"}
+                            for p in given)
             names = [p["name"] for p in parties]
             if len(parties) < 2 or len(set(names)) != len(names):
                 raise ValidationError("an agreement names at least two distinct parties",
@@ -215,18 +212,18 @@ class Agreements:
             a = self._writable(s, agreement_id, day)
             if signer == "mediator":
                 if a.mediator_signed_on is not None:
-                    raise ValidationError(f"the mediator signed on {a.mediator_signed_on}",
-                                          field="signer", rule="once")
+                    raise Conflict(f"the mediator signed on {a.mediator_signed_on}",
+                                   field="signer", rule="once")
                 s.execute(m.agreements.update().where(m.agreements.c.id == agreement_id)
                           .values(mediator_signed_on=day))
             else:
                 if signer not in {p["name"] for p in a.parties}:
-                    raise ValidationError(f"{signer!r} is not a party to agreement {agreement_id} "
-                                          f"(parties: {', '.join(p['name'] for p in a.parties)}; "
-                                          "or 'mediator')", field="signer", rule="party")
+                    raise Conflict(f"{signer!r} is not a party to agreement {agreement_id} "
+                                   f"(parties: {', '.join(p['name'] for p in a.parties)}; "
+                                   "or 'mediator')", field="signer", rule="party")
                 if signer in a.signatures:
-                    raise ValidationError(f"{signer} signed on {a.signatures[signer]}",
-                                          field="signer", rule="once")
+                    raise Conflict(f"{signer} signed on {a.signatures[signer]}",
+                                   field="signer", rule="once")
                 s.execute(m.agreements.update().where(m.agreements.c.id == agreement_id)
                           .values(signatures={**a.signatures, signer: day.isoformat()}))
             return self._maybe_effective(s, agreement_id, actor)
@@ -238,7 +235,7 @@ class Agreements:
         with self.d.transaction(session) as s:
             a = self._writable(s, agreement_id, day)
             if a.sealed_on is not None:
-                raise ValidationError(f"sealed on {a.sealed_on}", field="agreement", rule="once")
+                raise Conflict(f"sealed on {a.sealed_on}", field="agreement", rule="once")
             s.execute(m.agreements.update().where(m.agreements.c.id == agreement_id)
                       .values(sealed_on=day))
             return self._maybe_effective(s, agreement_id, actor)
@@ -246,14 +243,14 @@ class Agreements:
     def _writable(self, s: Session, agreement_id: int, day: dt.date) -> Agreement:
         a = self.get(agreement_id, session=s)
         if a.form != "written":
-            raise ValidationError("an oral agreement takes effect when reached; it is not signed "
-                                  "or sealed (Art 30)", field="agreement", rule="written_only")
+            raise Conflict("an oral agreement takes effect when reached; it is not signed "
+                           "or sealed (Art 30)", field="agreement", rule="written_only")
         if a.status != "draft":
-            raise ValidationError(f"agreement {agreement_id} is already {a.status}",
-                                  field="agreement", rule="draft_only")
+            raise Conflict(f"agreement {agreement_id} is already {a.status}",
+                           field="agreement", rule="draft_only")
         if day < a.reached_on:
-            raise ValidationError(f"{day} is before the agreement was reached ({a.reached_on})",
-                                  field="on", rule="after_reached")
+            raise Conflict(f"{day} is before the agreement was reached ({a.reached_on})",
+                           field="on", rule="after_reached")
         return a
 
     def _maybe_effective(self, s: Session, agreement_id: int, actor: str) -> Agreement:
@@ -285,16 +282,16 @@ class Agreements:
         with d.transaction(session) as s:
             a = self.get(agreement_id, session=s)
             if a.effective_on is None:
-                raise ValidationError(f"agreement {agreement_id} has not taken effect (missing: "
-                                      f"{', '.join(a.missing())})", field="agreement",
-                                      rule="effective")
+                raise Conflict(f"agreement {agreement_id} has not taken effect (missing: "
+                               f"{', '.join(a.missing())})", field="agreement",
+                               rule="effective")
             if a.status in ("performed", "not_performed"):
-                raise ValidationError(f"agreement {agreement_id} was already found {a.status}",
-                                      field="agreement", rule="final_check")
+                raise Conflict(f"agreement {agreement_id} was already found {a.status}",
+                               field="agreement", rule="final_check")
             if day < a.effective_on:
-                raise ValidationError(f"{day} is before the agreement took effect "
-                                      f"({a.effective_on})", field="checked_on",
-                                      rule="after_effective")
+                raise Conflict(f"{day} is before the agreement took effect "
+                               f"({a.effective_on})", field="checked_on",
+                               rule="after_effective")
             case = d.cases.record(a.case_id, "self_governance.performance", actor=actor,
                                   session=s, occurred_at=event_time(d, s, a.case_id, day),
                                   data={"agreement_id": agreement_id, "result": result,

@@ -16,31 +16,33 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, NewCase, ValidationError, tables
-from suyuan_core.inputs import accepts
+from suyuan_core import Case, Deployment, NewCase, ValidationError, bounds, tables
+from suyuan_core.inputs import FILLED, NO_NUL, PartyInput, accepts, nested
 from suyuan_self_governance import models as m
-from suyuan_self_governance.common import strs, time_conv
+from suyuan_self_governance.common import refuse_fees, strs, time_conv
 from suyuan_self_governance.vocab import ALLIANCE_MATTERS
 
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
 VIA = "courtyard_alliance"
 
 
-def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
-    return tuple(dict(v) for v in value or ())
-
-
 @attrs.frozen
 class MatterInput:
     alliance: str
     matter_kind: str = attrs.field(metadata=accepts(enum=ALLIANCE_MATTERS))
-    title: str
-    handled_at: dt.datetime = attrs.field(converter=time_conv("handled_at"))  # type: ignore[misc]
+    title: str = attrs.field(metadata=accepts(max_length=bounds.TITLE.max_length,
+                                              pattern=FILLED))
+    handled_at: dt.datetime = attrs.field(converter=time_conv("handled_at"),  # type: ignore[misc]
+                                          metadata=accepts(pattern=bounds.TIME_PATTERN))
     settled: bool = True
     category: str = "neighbour"
-    description: str = ""
-    parties: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_dicts)
-    helpers: tuple[str, ...] = attrs.field(default=(), converter=strs)
+    description: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
+    parties: tuple[PartyInput, ...] = attrs.field(
+        default=(), converter=nested(PartyInput, "parties", refuse=refuse_fees),  # type: ignore[misc]
+        metadata=accepts(max_items=bounds.MAX_PARTIES))
+    helpers: tuple[str, ...] = attrs.field(default=(), converter=strs, metadata=accepts(
+        max_items=50, items={"max_length": 100, "pattern": NO_NUL}))
     satisfaction: str | None = attrs.field(default=None, metadata=accepts(enum=SATISFACTION))
 
     def __attrs_post_init__(self) -> None:
@@ -66,7 +68,8 @@ class Alliance:
             handler = f"organisation:{org.external_id}"
             case = d.cases.create(NewCase(
                 title=item.title, category=item.category, source="courtyard_alliance",
-                area_code=org.area_code, description=item.description, parties=item.parties,
+                area_code=org.area_code, description=item.description,
+                parties=tuple(p.as_dict() for p in item.parties),
                 occurred_at=at, data={"alliance": org.external_id,
                                       "matter_kind": item.matter_kind}), actor=actor, session=s)
             cid = case.id or 0

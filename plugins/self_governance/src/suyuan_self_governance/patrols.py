@@ -14,7 +14,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Level, NewCase, Period, ValidationError
+from suyuan_core import Deployment, Level, NewCase, Period, ValidationError, bounds
+from suyuan_core.inputs import FILLED, NO_NUL, PartyInput, accepts, nested
 from suyuan_core.tables import under
 from suyuan_core.times import local_date, to_db, zone
 from suyuan_self_governance import models as m
@@ -22,29 +23,32 @@ from suyuan_self_governance.common import area_names, covers, refuse_fees, time_
 from suyuan_self_governance.settings import Settings
 
 
-def _hazards(value: Any) -> tuple[dict[str, Any], ...]:
-    out = []
-    for i, h in enumerate(value or ()):
-        if not isinstance(h, dict) or not str(h.get("title", "")).strip():
-            raise ValidationError("each hazard is {title, category, description, parties}",
-                                  field=f"hazards[{i}]", rule="shape")
-        refuse_fees(h, f"hazards[{i}]")
-        unknown = set(h) - {"title", "category", "description", "parties"}
-        if unknown:
-            raise ValidationError(f"unknown field(s) {', '.join(sorted(unknown))}",
-                                  field=f"hazards[{i}]", rule="known_fields")
-        out.append(dict(h))
-    return tuple(out)
+@attrs.frozen
+class HazardInput:
+    """A hazard found on a patrol: it opens a grid-level case (source ``patrol``)."""
+
+    title: str = attrs.field(metadata=accepts(max_length=bounds.TITLE.max_length,
+                                              pattern=FILLED))
+    category: str = "other"
+    description: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
+    parties: tuple[PartyInput, ...] = attrs.field(
+        default=(), converter=nested(PartyInput, "parties", refuse=refuse_fees),  # type: ignore[misc]
+        metadata=accepts(max_items=bounds.MAX_PARTIES))
 
 
 @attrs.frozen
 class PatrolInput:
     grid_code: str
     patroller: str
-    started_at: dt.datetime = attrs.field(converter=time_conv("started_at"))  # type: ignore[misc]
-    ended_at: dt.datetime = attrs.field(converter=time_conv("ended_at"))  # type: ignore[misc]
-    route: str = ""
-    hazards: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_hazards)
+    started_at: dt.datetime = attrs.field(converter=time_conv("started_at"),  # type: ignore[misc]
+                                          metadata=accepts(pattern=bounds.TIME_PATTERN))
+    ended_at: dt.datetime = attrs.field(converter=time_conv("ended_at"),  # type: ignore[misc]
+                                        metadata=accepts(pattern=bounds.TIME_PATTERN))
+    route: str = attrs.field(default="", metadata=accepts(max_length=bounds.DESCRIPTION.max_length,
+                                                          pattern=NO_NUL))
+    hazards: tuple[HazardInput, ...] = attrs.field(
+        default=(), converter=nested(HazardInput, "hazards", refuse=refuse_fees))  # type: ignore[misc]
 
     def __attrs_post_init__(self) -> None:
         if self.ended_at < self.started_at:
@@ -82,9 +86,10 @@ class Patrols:
             cases = []
             for i, h in enumerate(item.hazards):
                 case = d.cases.create(NewCase(
-                    title=h["title"], category=h.get("category", "other"), source="patrol",
-                    area_code=item.grid_code, level="grid", description=h.get("description", ""),
-                    source_ref=f"patrol:{pid}:{i + 1}", parties=h.get("parties", ()),
+                    title=h.title.strip(), category=h.category, source="patrol",
+                    area_code=item.grid_code, level="grid", description=h.description,
+                    source_ref=f"patrol:{pid}:{i + 1}",
+                    parties=tuple(p.as_dict() for p in h.parties),
                     occurred_at=item.ended_at,
                     data={"patrol_id": pid, "found_by": who.external_id}), actor=actor, session=s)
                 s.execute(m.patrol_hazards.insert().values(patrol_id=pid, case_id=case.id))

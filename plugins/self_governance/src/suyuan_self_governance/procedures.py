@@ -13,15 +13,17 @@ have deadlines (settings) and late ones are listed as overdue. The supervision c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Level, NotFound, ValidationError, tables
-from suyuan_core.inputs import accepts
+from suyuan_core import Conflict, Deployment, Level, NotFound, ValidationError, bounds, tables
+from suyuan_core.inputs import FILLED, NO_NUL, accepts
 from suyuan_core.times import today
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, strs
@@ -34,20 +36,38 @@ DECIDING_BODIES = ("villagers_assembly", "residents_assembly", "representative_a
 STEP_BODIES = {"propose": ("party_branch",), "consult": ("two_committees",),
                "review": ("party_members_meeting",), "decide": DECIDING_BODIES}
 FINDINGS = ("approved", "concerns")
+#: who signed a step's record (names or roster ids).
+SIGNATURES = accepts(max_items=200, items={"max_length": 100, "pattern": FILLED})
 
 
 def _meeting(value: Any) -> Meeting | None:
     return None if value is None else meeting_from(value)
 
 
+def _step_is(*steps: str) -> Schema:
+    return Schema(properties={"step": Schema(enum=list(steps))}, required=["step"])
+
+
 @attrs.frozen
 class StepInput:
+    #: review and decide carry their meeting register; only consultation may be merged with the
+    #: proposal; a disclosure says what was disclosed and where.
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {"all_of": [
+        Schema(schema_if=_step_is("review", "decide"), then=Schema(
+            properties={"meeting": Schema(type=OpenAPIType.OBJECT)}, required=["meeting"])),
+        Schema(schema_if=_step_is(*(s for s in STEPS if s != "consult")),
+               then=Schema(properties={"merged": Schema(const=False)})),
+        Schema(schema_if=_step_is("disclose_resolution", "disclose_result"), then=Schema(
+            properties={"content": Schema(type=OpenAPIType.STRING, pattern=FILLED)},
+            required=["content"]))]}
+
     procedure_id: int
     step: str = attrs.field(metadata=accepts(enum=STEPS))
     occurred_on: dt.date = attrs.field(converter=date_conv("occurred_on"))  # type: ignore[misc]
-    content: str = ""
+    content: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
     meeting: Meeting | None = attrs.field(default=None, converter=_meeting)
-    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs)
+    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs, metadata=SIGNATURES)
     #: consult only: merged with the proposal when one person is both Party secretary and
     #: committee director.
     merged: bool = False
@@ -58,11 +78,12 @@ class ProposalInput:
     """Step one of 四议两公开 as data (what :meth:`Procedures.open` takes)."""
 
     area_code: str
-    title: str
+    title: str = attrs.field(metadata=accepts(max_length=300, pattern=FILLED))
     matter: str = attrs.field(metadata=accepts(enum=PROCEDURE_MATTERS))
     proposed_on: dt.date = attrs.field(converter=date_conv("proposed_on"))  # type: ignore[misc]
-    content: str = ""
-    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs)
+    content: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
+    signatures: tuple[str, ...] = attrs.field(default=(), converter=strs, metadata=SIGNATURES)
 
 
 @attrs.frozen
@@ -70,10 +91,12 @@ class ReviewInput:
     """A supervision committee's review as data (what :meth:`Procedures.review` takes)."""
 
     committee: str
-    subject: str
-    reviewers: tuple[str, ...] = attrs.field(converter=strs)
+    subject: str = attrs.field(metadata=accepts(max_length=300, pattern=NO_NUL))
+    reviewers: tuple[str, ...] = attrs.field(converter=strs, metadata=accepts(
+        min_items=1, max_items=50, items={"max_length": 64, "pattern": FILLED}))
     finding: str = attrs.field(metadata=accepts(enum=FINDINGS))
-    opinion: str
+    opinion: str = attrs.field(metadata=accepts(max_length=bounds.DESCRIPTION.max_length,
+                                                pattern=FILLED))
     reviewed_on: dt.date = attrs.field(converter=date_conv("reviewed_on"))  # type: ignore[misc]
     procedure_id: int | None = None
 
@@ -141,18 +164,18 @@ class Procedures:
             proc = self.get(item.procedure_id, session=s, lock=True)
             expected = proc.next_step
             if expected is None:
-                raise ValidationError(f"procedure {proc.id} is {proc.status}; no further step",
-                                      field="step", rule="four_two_order")
+                raise Conflict(f"procedure {proc.id} is {proc.status}; no further step",
+                               field="step", rule="four_two_order")
             if item.step != expected:
-                raise ValidationError(
+                raise Conflict(
                     f"procedure {proc.id} is at {proc.status!r}: the next step is {expected!r} "
                     f"({STEPS[expected][0]}), not {item.step!r} ({STEPS[item.step][0]}); "
                     "四议两公开 goes propose → consult → review → decide → disclose_resolution → "
                     "disclose_result", field="step", rule="four_two_order")
             last = dt.date.fromisoformat(proc.steps[-1]["occurred_on"])
             if item.occurred_on < last:
-                raise ValidationError(f"{item.occurred_on} is before the previous step ({last})",
-                                      field="occurred_on", rule="chronological")
+                raise Conflict(f"{item.occurred_on} is before the previous step ({last})",
+                               field="occurred_on", rule="chronological")
             if item.merged and item.step != "consult":
                 raise ValidationError("only consultation may be merged with the proposal",
                                       field="merged", rule="consult_only")
@@ -263,15 +286,15 @@ class Procedures:
             for i, ext in enumerate(reviewers):
                 who = self.d.roster.get(ext, session=s, field=f"reviewers[{i}]")
                 if who.id not in seats:
-                    raise ValidationError(f"{who.name} ({ext}) is not a member of {org.name}",
-                                          field=f"reviewers[{i}]", rule="committee_member")
+                    raise Conflict(f"{who.name} ({ext}) is not a member of {org.name}",
+                                   field=f"reviewers[{i}]", rule="committee_member")
             Roster(self.d)._check_supervision_bar(s, seats)
             if procedure_id is not None:
                 proc = self.get(procedure_id, session=s)
                 if proc.area_code != area:
-                    raise ValidationError(f"procedure {procedure_id} is in {proc.area_code}; "
-                                          f"{org.name} supervises {area}", field="procedure_id",
-                                          rule="same_area")
+                    raise Conflict(f"procedure {procedure_id} is in {proc.area_code}; "
+                                   f"{org.name} supervises {area}", field="procedure_id",
+                                   rule="same_area")
             rid = s.execute(m.supervision_reviews.insert().returning(m.supervision_reviews.c.id)
                             .values(committee_id=org.id, procedure_id=procedure_id,
                                     subject=subject, reviewers=list(reviewers), finding=finding,

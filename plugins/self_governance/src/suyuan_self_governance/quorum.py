@@ -6,11 +6,13 @@ Legal counting (Civil Code Art 1259): 以上 includes the number, 过半数 ("mo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 
 from suyuan_core import ValidationError
+from suyuan_core.inputs import accepts
 from suyuan_self_governance.vocab import MEETING_BODIES
 
 
@@ -23,20 +25,31 @@ def _count(name: str) -> Any:
     return check
 
 
+#: a head count (应到 at least one): the document states the range the validators check.
+COUNT = accepts(minimum=0, maximum=10**7)
+COUNT_1 = accepts(minimum=1, maximum=10**7)
+
+
 @attrs.frozen
 class Meeting:
     """A meeting's register: 应到 (``members``), 实到 (``present``), votes, and households for the
     villagers' assembly's alternative quorum."""
 
-    body: str
-    members: int = attrs.field(validator=_count("members"))
-    present: int = attrs.field(validator=_count("present"))
-    yes: int | None = attrs.field(default=None, validator=_count("yes"))
-    no: int | None = attrs.field(default=None, validator=_count("no"))
-    abstain: int | None = attrs.field(default=None, validator=_count("abstain"))
-    households: int | None = attrs.field(default=None, validator=_count("households"))
+    #: households and households_present come together, or not at all
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {"dependent_required": {
+        "households": ["households_present"], "households_present": ["households"]}}
+
+    body: str = attrs.field(metadata=accepts(enum=MEETING_BODIES))
+    members: int = attrs.field(validator=_count("members"), metadata=COUNT_1)
+    present: int = attrs.field(validator=_count("present"), metadata=COUNT)
+    yes: int | None = attrs.field(default=None, validator=_count("yes"), metadata=COUNT)
+    no: int | None = attrs.field(default=None, validator=_count("no"), metadata=COUNT)
+    abstain: int | None = attrs.field(default=None, validator=_count("abstain"), metadata=COUNT)
+    households: int | None = attrs.field(default=None, validator=_count("households"),
+                                         metadata=COUNT)
     households_present: int | None = attrs.field(default=None,
-                                                 validator=_count("households_present"))
+                                                 validator=_count("households_present"),
+                                                 metadata=COUNT)
 
     def __attrs_post_init__(self) -> None:
         if self.body not in MEETING_BODIES:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from suyuan_core import (
+    GENDERS,
     Deployment,
     ImportFailed,
     Level,
@@ -34,7 +35,7 @@ from suyuan_core import (
     imports,
     tables,
 )
-from suyuan_core.inputs import accepts
+from suyuan_core.inputs import FILLED, NO_NUL, accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import opt_date_conv
 from suyuan_self_governance.vocab import BACKGROUNDS, BODY_KINDS, CLOSE_RELATIONS, INVERSE_RELATION, POSITIONS
@@ -60,15 +61,17 @@ def _split(value: Any) -> tuple[str, ...]:
 class MediatorInput:
     """One people's mediator as the roster import reads her."""
 
-    external_id: str
-    name: str
+    external_id: str = attrs.field(metadata=accepts(max_length=64, pattern=FILLED))
+    name: str = attrs.field(metadata=accepts(max_length=100, pattern=FILLED))
     background: str = attrs.field(metadata=accepts(enum=BACKGROUNDS))
     areas: tuple[str, ...] = attrs.field(converter=_split, metadata=accepts(min_items=1))
-    gender: str = "unknown"
-    employment: str = "part_time"
+    gender: str = attrs.field(default="unknown", metadata=accepts(enum=sorted(GENDERS)))
+    employment: str = attrs.field(default="part_time",
+                                  metadata=accepts(enum=("full_time", "part_time")))
     specialities: tuple[str, ...] = attrs.field(default=(), converter=_split)
-    capacity: int = 10
-    phone: str | None = None
+    capacity: int = attrs.field(default=10, metadata=accepts(minimum=0, maximum=10000))
+    phone: str | None = attrs.field(default=None, metadata=accepts(max_length=32,
+                                                                     pattern=NO_NUL))
     active_from: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_from"))  # type: ignore[misc]
     active_to: dt.date | None = attrs.field(default=None, converter=opt_date_conv("active_to"))  # type: ignore[misc]
     available: bool = True
@@ -108,8 +111,8 @@ def _mediator_from_row(row: dict[str, Any]) -> MediatorInput:
 
 @attrs.frozen
 class BodyMember:
-    person: str
-    position: str = "member"
+    person: str = attrs.field(metadata=accepts(max_length=64, pattern=FILLED))
+    position: str = attrs.field(default="member", metadata=accepts(enum=POSITIONS))
     minority: bool = False
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, Person, ValidationError, tables
-from suyuan_core.inputs import accepts
+from suyuan_core import Case, Conflict, Deployment, Person, ValidationError, bounds, tables
+from suyuan_core.inputs import FILLED, NO_NUL, accepts, nested
 from suyuan_core.times import from_db, local_date, to_db, zone
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import (
@@ -38,20 +40,24 @@ VIA = "talk_and_reason"
 MEDIATABLE = ("accepted", "assigned", "in_progress")
 
 
-def _participants(value: Any) -> tuple[dict[str, str], ...]:
-    out = []
-    for i, item in enumerate(value or ()):
-        if not isinstance(item, dict) or not str(item.get("name", "")).strip():
-            raise ValidationError("each participant is {name, role}", field=f"participants[{i}]",
-                                  rule="shape")
-        refuse_fees(item, f"participants[{i}]")
-        role = item.get("role", "party")
-        if role not in PARTICIPANT_ROLES:
-            raise ValidationError(f"{role!r} is not one of {', '.join(PARTICIPANT_ROLES)}",
-                                  field=f"participants[{i}].role", rule="one_of")
-        out.append({"name": str(item["name"]).strip(), "role": role,
-                    **({"note": str(item["note"])} if item.get("note") else {})})
-    return tuple(out)
+@attrs.frozen
+class ParticipantInput:
+    """Someone who took part in a session, and as what (a party unless ``role`` says)."""
+
+    name: str = attrs.field(metadata=accepts(max_length=100, pattern=FILLED))
+    role: str = attrs.field(default="party", metadata=accepts(enum=PARTICIPANT_ROLES))
+    note: str = attrs.field(default="", metadata=accepts(max_length=2000, pattern=NO_NUL))
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name.strip(), "role": self.role,
+                **({"note": self.note} if self.note else {})}
+
+
+
+
+def _when(outcome: str, then: Schema) -> Schema:
+    return Schema(schema_if=Schema(properties={"outcome": Schema(const=outcome)},
+                                   required=["outcome"]), then=then)
 
 
 @attrs.frozen
@@ -59,19 +65,36 @@ class SessionInput:
     """One talk-and-reason session: which of the three matters, which of the three reasons were
     applied, who took part, and how it ended."""
 
+    #: each reason once; a party takes part (a participant without a role is a party); a
+    #: refusal names who refused; a failure is recorded once the parties were told of the other
+    #: routes (Art 26).
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {"all_of": [
+        Schema(properties={"reasons": Schema(unique_items=True),
+                           "participants": Schema(contains=Schema(properties={
+                               "role": Schema(const="party")}))}),
+        _when("refused", Schema(properties={"refused_by": Schema(type=OpenAPIType.STRING,
+                                                                 pattern=FILLED)},
+                                required=["refused_by"])),
+        _when("failure", Schema(properties={"informed_of_other_routes": Schema(const=True)},
+                                required=["informed_of_other_routes"]))]}
+
     case_id: int
     mediator: str
-    held_at: dt.datetime = attrs.field(converter=time_conv("held_at"))  # type: ignore[misc]
+    held_at: dt.datetime = attrs.field(converter=time_conv("held_at"),  # type: ignore[misc]
+                                       metadata=accepts(pattern=bounds.TIME_PATTERN))
     matter: str = attrs.field(metadata=accepts(enum=MATTERS))
     reasons: tuple[str, ...] = attrs.field(converter=strs, metadata=accepts(
         min_items=1, items={"enum": tuple(REASONS)}))
-    participants: tuple[dict[str, str], ...] = attrs.field(converter=_participants)
+    participants: tuple[ParticipantInput, ...] = attrs.field(
+        converter=nested(ParticipantInput, "participants", refuse=refuse_fees))  # type: ignore[misc]
     outcome: str = attrs.field(metadata=accepts(enum=SESSION_OUTCOMES))
-    summary: str = ""
+    summary: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
     public: bool = True
     studio: str | None = None
     #: the party who refused (outcome ``refused``).
-    refused_by: str | None = None
+    refused_by: str | None = attrs.field(default=None, metadata=accepts(max_length=100,
+                                                                         pattern=NO_NUL))
     #: Art 26: on failure the mediator tells the parties of the other routes (arbitration,
     #: administrative, court); the failure is recorded only once they were told.
     informed_of_other_routes: bool = False
@@ -92,10 +115,10 @@ class SessionInput:
         if self.outcome not in SESSION_OUTCOMES:
             raise ValidationError(f"{self.outcome!r} is not one of {', '.join(SESSION_OUTCOMES)}",
                                   field="outcome", rule="one_of")
-        if not any(p["role"] == "party" for p in self.participants):
+        if not any(p.role == "party" for p in self.participants):
             raise ValidationError("at least one party takes part in a session",
                                   field="participants", rule="party_present")
-        if self.outcome == "refused" and not self.refused_by:
+        if self.outcome == "refused" and not (self.refused_by or "").strip():
             raise ValidationError("name the party who refused mediation", field="refused_by",
                                   rule="required")
         if self.outcome == "failure" and not self.informed_of_other_routes:
@@ -200,13 +223,13 @@ class Sessions:
             case = d.cases.get(item.case_id, s, lock=True)
             refused = self.ended_by_refusal(s, case.id or 0)
             if refused is not None:
-                raise ValidationError(f"case {case.id}: mediation ended when {refused} refused it "
-                                      "(People's Mediation Law Art 17); no further session",
-                                      field="case_id", rule="mediation_law_art17")
+                raise Conflict(f"case {case.id}: mediation ended when {refused} refused it "
+                               "(People's Mediation Law Art 17); no further session",
+                               field="case_id", rule="mediation_law_art17")
             if case.status.value not in MEDIATABLE:
-                raise ValidationError(f"case {case.id} is {case.status.value}; a session is held "
-                                      f"on a case that is {', '.join(MEDIATABLE)}",
-                                      field="case_id", rule="open_case")
+                raise Conflict(f"case {case.id} is {case.status.value}; a session is held "
+                               f"on a case that is {', '.join(MEDIATABLE)}",
+                               field="case_id", rule="open_case")
             day = local_date(d, item.held_at)
             who = self.check_mediator(s, case, item.mediator, day)
             studio_id = None
@@ -225,7 +248,7 @@ class Sessions:
             sid = s.execute(m.sessions.insert().returning(m.sessions.c.id).values(
                 case_id=case.id, held_at=to_db(item.held_at), mediator_id=who.id,
                 studio_id=studio_id, matter=item.matter, reasons=list(item.reasons),
-                participants=[dict(p) for p in item.participants], public=item.public,
+                participants=[p.as_dict() for p in item.participants], public=item.public,
                 summary=item.summary, outcome=item.outcome, refused_by=item.refused_by,
                 actor=actor)).scalar_one()
             facts = {"session_id": sid, "matter": item.matter, "reasons": list(item.reasons),
@@ -247,7 +270,8 @@ class Sessions:
                                          "refused_by": item.refused_by})
             return SessionRecord(id=sid, case_id=case.id or 0, held_at=item.held_at,
                                  mediator=who.external_id, matter=item.matter,
-                                 reasons=item.reasons, participants=item.participants,
+                                 reasons=item.reasons,
+                                 participants=tuple(p.as_dict() for p in item.participants),
                                  outcome=item.outcome, summary=item.summary, public=item.public,
                                  refused_by=item.refused_by, case_status=case.status.value)
 
@@ -261,13 +285,13 @@ class Sessions:
         with self.d.transaction(session) as s:
             case = self.d.cases.get(case_id, s, lock=True)
             if case.status.value not in MEDIATABLE:
-                raise ValidationError(f"case {case_id} is {case.status.value}, not under mediation",
-                                      field="case_id", rule="open_case")
+                raise Conflict(f"case {case_id} is {case.status.value}, not under mediation",
+                               field="case_id", rule="open_case")
             new = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone(self.d))
             if case.deadline is not None and new <= case.deadline:
-                raise ValidationError(f"{until} is not after the current limit "
-                                      f"{local_date(self.d, case.deadline - dt.timedelta(seconds=1))}",
-                                      field="until", rule="later")
+                raise Conflict(f"{until} is not after the current limit "
+                               f"{local_date(self.d, case.deadline - dt.timedelta(seconds=1))}",
+                               field="until", rule="later")
             return self.d.cases.record(case_id, "deadline", actor=actor, session=s,
                                        reason=reason or "双方当事人同意延长调解期限",
                                        data={"deadline": new.astimezone(dt.UTC).isoformat(),

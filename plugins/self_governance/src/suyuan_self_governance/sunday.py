@@ -5,14 +5,26 @@ raises at an event becomes a case (source ``citizens_sunday``) linked to the eve
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 import sqlalchemy as sa
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from sqlalchemy.orm import Session
 
-from suyuan_core import Case, Deployment, NewCase, NotFound, Period, ValidationError
-from suyuan_core.inputs import accepts
+from suyuan_core import (
+    Case,
+    Deployment,
+    NewCase,
+    NotFound,
+    Period,
+    ValidationError,
+    bounds,
+    weekday_pattern,
+)
+from suyuan_core.inputs import FILLED, NO_NUL, PartyInput, accepts, nested
 from suyuan_core.tables import under
 from suyuan_core.times import zone
 from suyuan_self_governance import models as m
@@ -20,26 +32,46 @@ from suyuan_self_governance.common import date_conv, refuse_fees
 from suyuan_self_governance.vocab import PLATFORMS
 
 
-def _matters(value: Any) -> tuple[dict[str, Any], ...]:
-    out = []
-    for i, h in enumerate(value or ()):
-        if not isinstance(h, dict) or not str(h.get("title", "")).strip():
-            raise ValidationError("each matter is {title, category, description, parties}",
-                                  field=f"matters[{i}]", rule="shape")
-        refuse_fees(h, f"matters[{i}]")
-        out.append(dict(h))
-    return tuple(out)
+@attrs.frozen
+class RaisedMatterInput:
+    """A matter a resident raised at an event; it becomes a case (source citizens_sunday), in
+    the event's area unless ``area_code`` names another."""
+
+    title: str = attrs.field(metadata=accepts(max_length=bounds.TITLE.max_length,
+                                              pattern=FILLED))
+    category: str = "other"
+    description: str = attrs.field(default="", metadata=accepts(
+        max_length=bounds.DESCRIPTION.max_length, pattern=NO_NUL))
+    area_code: str | None = None
+    parties: tuple[PartyInput, ...] = attrs.field(
+        default=(), converter=nested(PartyInput, "parties", refuse=refuse_fees),  # type: ignore[misc]
+        metadata=accepts(max_items=bounds.MAX_PARTIES))
+
+    def as_matter(self) -> dict[str, Any]:
+        return {"title": self.title.strip(), "category": self.category,
+                "description": self.description, "parties": [p.as_dict() for p in self.parties],
+                **({"area_code": self.area_code} if self.area_code is not None else {})}
+
+
+#: 百姓星期天 is held on Sundays: the document admits exactly those days.
+SUNDAYS = weekday_pattern(6)
 
 
 @attrs.frozen
 class SundayEventInput:
+    #: held on a Sunday: the document admits those days only (the service refuses any other
+    #: with the rule's name)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {"all_of": [Schema(properties={
+        "held_on": Schema(type=OpenAPIType.STRING, pattern=SUNDAYS)})]}
+
     area_code: str
     held_on: dt.date = attrs.field(converter=date_conv("held_on"))  # type: ignore[misc]
     platform: str = attrs.field(metadata=accepts(enum=PLATFORMS))
-    title: str
-    attendance: int
-    organiser: str = ""
-    matters: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_matters)
+    title: str = attrs.field(metadata=accepts(max_length=300, pattern=FILLED))
+    attendance: int = attrs.field(metadata=accepts(minimum=0, maximum=10**6))
+    organiser: str = attrs.field(default="", metadata=accepts(max_length=200, pattern=NO_NUL))
+    matters: tuple[RaisedMatterInput, ...] = attrs.field(
+        default=(), converter=nested(RaisedMatterInput, "matters", refuse=refuse_fees))  # type: ignore[misc]
 
     def __attrs_post_init__(self) -> None:
         if self.platform not in PLATFORMS:
@@ -51,6 +83,8 @@ class SundayEventInput:
         if not isinstance(self.attendance, int) or self.attendance < 0:
             raise ValidationError(f"{self.attendance!r} is not a head count", field="attendance",
                                   rule="count")
+        if not self.title.strip():
+            raise ValidationError("is required", field="title", rule="required")
 
 
 class CitizensSunday:
@@ -66,14 +100,16 @@ class CitizensSunday:
                 area_code=item.area_code, area_path=tree.path(item.area_code),
                 held_on=item.held_on, platform=item.platform, title=item.title,
                 attendance=item.attendance, organiser=item.organiser)).scalar_one()
-            cases = [self._raise(s, eid, item.area_code, item.held_on, i + 1, matter, actor).id
+            cases = [self._raise(s, eid, item.area_code, item.held_on, i + 1, matter.as_matter(),
+                                 actor).id
                      for i, matter in enumerate(item.matters)]
         return {"event_id": eid, "cases": cases}
 
-    def raise_matter(self, event_id: int, matter: dict[str, Any], *, actor: str,
-                     session: Session | None = None) -> Case:
+    def raise_matter(self, event_id: int, matter: RaisedMatterInput | dict[str, Any], *,
+                     actor: str, session: Session | None = None) -> Case:
         """A matter raised at an event after it was recorded."""
-        (matter_,) = _matters([matter])
+        (raised,) = nested(RaisedMatterInput, "matter", refuse=refuse_fees)([matter])
+        matter_ = raised.as_matter()
         with self.d.transaction(session) as s:
             ev = s.execute(sa.select(m.sunday_events).where(m.sunday_events.c.id == event_id)).first()
             if ev is None:

@@ -11,7 +11,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Level, NotFound, ValidationError
+from suyuan_core import Conflict, Deployment, Level, NotFound, ValidationError
 from suyuan_core.inputs import accepts
 from suyuan_self_governance import models as m
 from suyuan_self_governance.common import date_conv, opt_date_conv
@@ -118,11 +118,11 @@ class VillageRules:
                 raise NotFound(f"no version {version} of document {document_id}", field="version",
                                rule="exists")
             if row.filed_at is not None:
-                raise ValidationError(f"already filed on {row.filed_at}", field="filed_at",
-                                      rule="once")
+                raise Conflict(f"already filed on {row.filed_at}", field="filed_at",
+                               rule="once")
             if day < row.adopted_on:
-                raise ValidationError("filed before it was adopted", field="filed_at",
-                                      rule="period")
+                raise Conflict("filed before it was adopted", field="filed_at",
+                               rule="period")
             s.execute(m.rule_versions.update().where(v.document_id == document_id,
                                                      v.version == version).values(filed_at=day))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
@@ -15,7 +14,7 @@ from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
 from suyuan_self_governance.alliance import MatterInput
 from suyuan_self_governance.patrols import PatrolInput
 from suyuan_self_governance.service import service
-from suyuan_self_governance.sunday import SundayEventInput
+from suyuan_self_governance.sunday import RaisedMatterInput, SundayEventInput
 from suyuan_self_governance.web.common import ACTIVITIES, PATROLS, READ
 from suyuan_self_governance.web.inputs import body, parse
 
@@ -24,17 +23,6 @@ Limit = Annotated[int, Parameter(ge=1, le=500)]
 
 #: a patrol walks a grid or a micro-grid (the service refuses any other level).
 GRID_ONLY = {AREA_LEVELS: {"grid_code": (Level.grid, Level.micro_grid)}}
-
-
-@attrs.frozen
-class RaisedMatterInput:
-    """A matter a resident raised at an event; it becomes a case (source citizens_sunday)."""
-
-    title: str
-    category: str = "other"
-    description: str = ""
-    area_code: str | None = None
-    parties: tuple[dict[str, Any], ...] = ()
 
 
 PatrolBody = Annotated[dict[str, Any], body(PatrolInput)]
@@ -120,9 +108,9 @@ def record_event(request: AnyRequest, deployment: DeploymentDep, principal: Prin
     item = parse(SundayEventInput, data)
     http.require_area(deployment, principal, ACTIVITIES, item.area_code)
     for i, matter in enumerate(item.matters):
-        if matter.get("area_code") is not None:
-            http.require_area(deployment, principal, ACTIVITIES, str(matter["area_code"]),
-                    field=f"matters[{i}].area_code")
+        if matter.area_code is not None:
+            http.require_area(deployment, principal, ACTIVITIES, matter.area_code,
+                              field=f"matters[{i}].area_code")
     with http.audited(deployment, principal, request, "self_governance.sunday.record") as s:
         made = service(deployment).sunday.record(item, actor=principal.actor, session=s)
         s.info["audit_record"] = f"sunday_event:{made['event_id']}"
@@ -149,10 +137,9 @@ def raise_matter(request: AnyRequest, deployment: DeploymentDep, principal: Prin
     if not http.in_scope(deployment, principal, READ, event["area_code"]):
         raise NotFound(f"no Citizens' Sunday event {event_id}", field="event_id", rule="exists")
     http.require_area(deployment, principal, ACTIVITIES, item.area_code or event["area_code"])
-    matter = {k: v for k, v in attrs.asdict(item).items() if v is not None}
     with http.audited(deployment, principal, request, "self_governance.sunday.matter",
                  record=f"sunday_event:{event_id}") as s:
-        case = service(deployment).sunday.raise_matter(event_id, matter, actor=principal.actor,
+        case = service(deployment).sunday.raise_matter(event_id, item, actor=principal.actor,
                                                        session=s)
     return {"event_id": event_id, "case_id": case.id, "status": case.status.value}
 

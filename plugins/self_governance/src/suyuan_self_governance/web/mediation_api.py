@@ -4,17 +4,25 @@ sealed (taking effect), printed (HTML or DOCX) and followed up."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 import attrs
 from litestar import MediaType, Response, get, post
+from litestar.openapi.spec import Schema
 from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, bodies, http, period_pattern
+from suyuan_core import Deployment, NotFound, Principal, bodies, bounds, http, period_pattern
 from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
-from suyuan_core.inputs import accepts
+from suyuan_core.inputs import FILLED, NO_NUL, accepts
 from suyuan_core.times import parse_date
-from suyuan_self_governance.agreements import Agreement, AgreementInput, render_docx, render_html
+from suyuan_self_governance.agreements import (
+    RESULTS,
+    Agreement,
+    AgreementInput,
+    render_docx,
+    render_html,
+)
 from suyuan_self_governance.routing import propose
 from suyuan_self_governance.service import service
 from suyuan_self_governance.sessions import SessionInput, SessionRecord
@@ -35,33 +43,39 @@ class AssignInput:
 class ExtendInput:
     """Continue mediation past its time limit: only when both parties agree."""
 
+    #: the service refuses an extension the parties did not agree to, naming the rule
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "all_of": [Schema(properties={"both_parties_agree": Schema(const=True)})]}
+
     until: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
     both_parties_agree: bool
-    reason: str = ""
+    reason: str = attrs.field(default="", metadata=accepts(max_length=bounds.REASON.max_length,
+                                                           pattern=NO_NUL))
 
 
 @attrs.frozen
 class SignInput:
     """A party signs (``signer`` = her name as on the agreement) or ``"mediator"`` signs."""
 
-    signer: str
-    on: str
+    signer: str = attrs.field(metadata=accepts(max_length=100, pattern=FILLED))
+    on: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
 
 
 @attrs.frozen
 class SealInput:
     """The mediation committee applies its seal on ``on``."""
 
-    on: str
+    on: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
 
 
 @attrs.frozen
 class FollowUpInput:
     """回访: was the agreement performed (performed, partly_performed, not_performed)?"""
 
-    checked_on: str
-    result: str
-    note: str = ""
+    checked_on: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
+    result: str = attrs.field(metadata=accepts(enum=RESULTS))
+    note: str = attrs.field(default="", metadata=accepts(max_length=bounds.DESCRIPTION.max_length,
+                                                         pattern=NO_NUL))
 
 
 SessionBody = Annotated[dict[str, Any], body(SessionInput)]

@@ -12,8 +12,9 @@ import attrs
 from litestar import get, post
 from litestar.params import Parameter
 
-from suyuan_core import AREA_LEVELS, Deployment, Level, NotFound, Principal, http
+from suyuan_core import AREA_LEVELS, Deployment, Level, NotFound, Principal, http, period_pattern
 from suyuan_core.http import AnyRequest, DeploymentDep, Id, PrincipalDep
+from suyuan_core.inputs import accepts
 from suyuan_self_governance.procedures import Procedure, ProposalInput, ReviewInput, StepInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.village_rules import RuleVersionInput
@@ -32,7 +33,7 @@ COMMUNITY_ONLY = {AREA_LEVELS: {"area_code": (Level.community,)}}
 class FilingInput:
     """When the version was filed (备案) with the town government (Organic Law Art 27)."""
 
-    filed_at: str
+    filed_at: str = attrs.field(metadata=accepts(pattern=period_pattern("day")))
 
 
 RuleBody = Annotated[dict[str, Any], body(RuleVersionInput)]
