@@ -36,8 +36,8 @@ from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
 from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
 
-__all__ = ["MAX_INT", "MAX_ITEMS", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
-           "parse", "schema_for"]
+__all__ = ["MAX_INT", "MAX_ITEMS", "MAX_TEXT", "body", "check", "check_fields", "list_body",
+           "narrowed", "object_schema", "parse", "parse_list", "schema_for"]
 
 T = TypeVar("T")
 Refuse = Callable[[Mapping[str, Any], str], None]
@@ -143,6 +143,48 @@ def body(cls: type, description: str | None = None, *, path: tuple[str, ...] = (
                                              if k not in path},
                               "required": required or None, "additional_properties": False,
                               **rules_of(cls)})
+
+
+def list_body(cls: type, key: str, description: str, *, max_items: int = 500) -> Any:
+    """``Annotated[dict[str, Any], list_body(MediatorInput, "mediators", …)]``: a body
+    ``{key: [cls, …]}`` of 1 … ``max_items`` items, all or nothing (read it with
+    :func:`parse_list`, which refuses exactly what this documents)."""
+    return Body(description=description, schema_extra={
+        "properties": {key: Schema(type=OpenAPIType.ARRAY, min_items=1,
+                                   max_items=min(max_items, MAX_ITEMS), items=object_schema(cls))},
+        "required": [key], "additional_properties": False})
+
+
+def parse_list(cls: type[T], data: Any, key: str, *, max_items: int = 500,
+               each: Callable[[T, str], None] | None = None,
+               refuse: Callable[[Mapping[str, Any], str], None] | None = None) -> list[T]:
+    """The items of a :func:`list_body`: each built with :func:`parse` (a refusal names the
+    item, ``mediators[2].name``); ``each(item, "mediators[2]")`` runs a route's own check on
+    each (e.g. the caller's right in the item's areas); ``refuse`` as in :func:`parse`.
+    Nothing is returned unless every item passes, so the caller writes all or nothing."""
+    if not isinstance(data, dict):
+        raise ValidationError("send a JSON object", field="body", rule="type")
+    unknown = sorted(str(k) for k in data if k != key)
+    if unknown:
+        raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field="body",
+                              rule="known_fields", hint=f"send only {key}")
+    raw = data.get(key)
+    limit = min(max_items, MAX_ITEMS)
+    if not isinstance(raw, list) or not 1 <= len(raw) <= limit:
+        raise ValidationError(f"send a list of 1 to {limit} items", field=key, rule="items",
+                              hint=f'e.g. {{"{key}": [{{…}}]}}')
+    items = []
+    for i, entry in enumerate(raw):
+        where = f"{key}[{i}]"
+        try:
+            item = parse(cls, entry, refuse=refuse)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field=f"{where}.{exc.field or ''}".rstrip("."),
+                                  rule=exc.rule, hint=exc.hint) from None
+        if each is not None:
+            each(item, where)
+        items.append(item)
+    return items
 
 
 def _type_error(field: str, expected: str, value: Any) -> ValidationError:

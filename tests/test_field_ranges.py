@@ -223,3 +223,23 @@ def test_a_weekday_pattern_admits_exactly_the_days_on_that_weekday(day, weekday)
 
     assert (re.search(weekday_pattern(weekday), day.isoformat()) is not None) == (
         day.weekday() == weekday and 1900 <= day.year <= 2199)
+
+
+
+def test_a_list_body_refuses_what_it_documents():
+    """``bodies.list_body`` / ``parse_list``: 1 … max_items items, each an input class; a
+    refusal names the item; the route's own check runs on each."""
+    schema = bodies.list_body(LectureIn, "lectures", "Lectures", max_items=2).schema_extra
+    assert schema["properties"]["lectures"].max_items == 2
+    assert schema["required"] == ["lectures"]
+    seen = []
+    got = bodies.parse_list(LectureIn, {"lectures": [{"topic": "a"}, {"topic": "b"}]},
+                            "lectures", max_items=2, each=lambda item, where: seen.append(where))
+    assert [g.topic for g in got] == ["a", "b"] and seen == ["lectures[0]", "lectures[1]"]
+    for data, field in (({"lectures": []}, "lectures"),
+                        ({"lectures": [{"topic": "a"}] * 3}, "lectures"),
+                        ({"lectures": [{"topic": "a"}, {"topic": ""}]}, "lectures[1].topic"),
+                        ({"lectures": [{"topic": "a"}], "extra": 1}, "body")):
+        with pytest.raises(ValidationError) as e:
+            bodies.parse_list(LectureIn, data, "lectures", max_items=2)
+        assert e.value.field == field, (data, e.value.field)

@@ -8,18 +8,16 @@ from typing import Annotated, Any
 
 import attrs
 from litestar import get, post, put
-from litestar.openapi.spec import Schema
-from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 
-from suyuan_core import Deployment, NotFound, Principal, SuyuanError, ValidationError, http
+from suyuan_core import Deployment, NotFound, Principal, ValidationError, http
 from suyuan_core.http import AnyRequest, DeploymentDep, PrincipalDep
 from suyuan_self_governance.common import to_date
 from suyuan_self_governance.roster import BodyInput, MediatorInput
 from suyuan_self_governance.service import service
 from suyuan_self_governance.vocab import BODY_KINDS
 from suyuan_self_governance.web.common import ROSTER_EDIT, ROSTER_READ
-from suyuan_self_governance.web.inputs import body, object_schema, parse
+from suyuan_self_governance.web.inputs import body, list_body, parse, parse_list
 
 Code = Annotated[str, Parameter(min_length=1, max_length=64)]
 
@@ -41,11 +39,8 @@ class RelativeInput:
     relation: str
 
 
-MediatorsBody = Annotated[dict[str, Any], Body(
-    description="People's mediators to add or update (all or nothing)",
-    schema_extra={"properties": {"mediators": Schema(type=OpenAPIType.ARRAY, min_items=1,
-                                                     items=object_schema(MediatorInput))},
-                  "required": ["mediators"], "additional_properties": False})]
+MediatorsBody = Annotated[dict[str, Any], list_body(
+    MediatorInput, "mediators", "People's mediators to add or update (all or nothing)")]
 BodyBody = Annotated[dict[str, Any], body(BodyInput)]
 AvailabilityBody = Annotated[dict[str, Any], body(AvailabilityInput)]
 RelativeBody = Annotated[dict[str, Any], body(RelativeInput)]
@@ -76,20 +71,11 @@ def list_mediators(deployment: DeploymentDep, principal: PrincipalDep,
       summary="Add or update people's mediators in your areas (all or nothing)")
 def save_mediators(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                    data: MediatorsBody) -> dict[str, int]:
-    raw = data.get("mediators") if isinstance(data, dict) else None
-    if not isinstance(raw, list) or not raw:
-        raise ValidationError("send a non-empty list of mediators", field="mediators",
-                              rule="non_empty")
-    items = []
-    for i, entry in enumerate(raw):
-        try:
-            item = parse(MediatorInput, entry)
-        except SuyuanError as exc:
-            raise ValidationError(exc.message, field=f"mediators[{i}].{exc.field or ''}",
-                                  rule=exc.rule, hint=exc.hint) from None
+    def may_edit(item: MediatorInput, where: str) -> None:
         for area in item.areas:
-            http.require_area(deployment, principal, ROSTER_EDIT, area, field=f"mediators[{i}].areas")
-        items.append(item)
+            http.require_area(deployment, principal, ROSTER_EDIT, area, field=f"{where}.areas")
+
+    items = parse_list(MediatorInput, data, "mediators", each=may_edit)
     with http.audited(deployment, principal, request, "self_governance.mediators.save",
                  record="mediators:" + ",".join(i.external_id for i in items)[:200]) as s:
         added, updated = service(deployment).roster.save_mediators(items, session=s)
