@@ -34,7 +34,7 @@ from litestar.params import Body
 
 from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
-from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
+from suyuan_core.inputs import NO_NUL, NOT_FUTURE_TIME, Range, check_ranges, from_dict, range_of
 
 __all__ = ["MAX_INT", "MAX_TEXT", "body", "check", "check_fields", "narrowed", "object_schema",
            "parse", "schema_for"]
@@ -97,6 +97,11 @@ def narrowed(schema: Schema, limits: Range | None) -> Schema:
     if limits is None:
         return schema
     schema = dataclasses.replace(schema, **limits.schema())
+    if limits.not_future and schema.format == OpenAPIFormat.DATE_TIME:  # a time, not a day
+        schema = dataclasses.replace(schema, pattern=NOT_FUTURE_TIME, description=(
+            f"{schema.description}; not in the future: the document admits the times up to "
+            "two days ago (a pattern cannot follow the clock), the server takes any time up "
+            "to now"))
     if limits.items is not None and isinstance(schema.items, Schema):
         schema = dataclasses.replace(schema, items=narrowed(schema.items, limits.items))
     return schema
@@ -193,6 +198,11 @@ def check(hint: Any, value: Any, field: str) -> None:
     elif attrs.has(hint):
         if not isinstance(value, dict):
             raise _type_error(field, "an object", value)
+        known = {f.name for f in attrs.fields(hint)}
+        unknown = sorted(str(k) for k in value if k not in known)
+        if unknown:  # the nested schema says ``additionalProperties: false`` too
+            raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=field,
+                                  rule="known_fields", hint="known: " + ", ".join(sorted(known)))
         check_fields(hint, value, field)
 
 
