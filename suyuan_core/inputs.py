@@ -70,12 +70,13 @@ class Range:
     ``max_length`` characters matching ``pattern`` (searched, as JSON Schema does); a number in
     ``minimum`` … ``maximum``; a list of ``min_items`` … ``max_items`` whose every item is in
     ``items`` (no two equal when ``unique_items``); a day (``YYYY-MM-DD``) or a time that is
-    ``not_future``. ``None`` (an optional field left
-    empty) is always accepted; the converters decide what an empty value means.
+    ``not_future``. ``None`` (an optional field left empty) is always accepted; the converters
+    decide what an empty value means.
 
     ``not_future`` is documented (the served document admits exactly the days up to the
-    deployment's today) but, needing the deployment's clock and time zone, enforced by the
-    service with :func:`suyuan_core.times.not_future`."""
+    deployment's today; for a time, the times surely past, see :data:`NOT_FUTURE_TIME`) but,
+    needing the deployment's clock and time zone, enforced by the service with
+    :func:`suyuan_core.times.not_future` (a time: by the service's own check)."""
 
     enum: tuple[Any, ...] | None = None
     min_length: int | None = None
