@@ -66,7 +66,7 @@ def test_a_committee_claiming_a_held_category_without_priority_is_refused(cg):
 def test_priorities_settle_two_claims_and_order_the_proposals(cg):
     cg.committees.save(health_committee(coverage=[{"category": "medical", "area_code": "C",
                                                    "priority": 2}]))
-    with pytest.raises(ValidationError):  # the same priority settles nothing
+    with pytest.raises(Conflict):  # the same priority settles nothing
         cg.committees.save(health_committee(external_id="IC-2", name="医调委二", coverage=[
             {"category": "medical", "area_code": "C", "priority": 2}]))
     cg.committees.save(health_committee(external_id="IC-2", name="医调委二", coverage=[
