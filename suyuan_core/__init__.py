@@ -78,6 +78,7 @@ from suyuan_core.notifications.spec import NotificationKind
 from suyuan_core.plugins.lazy import implement
 from suyuan_core.plugins.routes import (
     AREA_LEVELS,
+    FIELD_BOUNDS,
     OPENAPI_OPERATION,
     PUBLIC_ROUTE,
     SIGNED_BY,
@@ -102,6 +103,7 @@ __all__ = [
     "AREA_LEVELS",
     "COMMUNITY_LEVELS",
     "CONFIRMATION_OUTCOMES",
+    "FIELD_BOUNDS",
     "FINAL_STATUSES",
     "GENDERS",
     "OPENAPI_OPERATION",

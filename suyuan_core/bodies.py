@@ -34,7 +34,7 @@ from litestar.params import Body
 
 from suyuan_core.bounds import MAX_ID
 from suyuan_core.errors import ValidationError
-from suyuan_core.inputs import NO_NUL, Range, check_ranges, from_dict, range_of
+from suyuan_core.inputs import NO_NUL, NOT_FUTURE_TIME, Range, check_ranges, from_dict, range_of
 
 __all__ = ["MAX_INT", "MAX_ITEMS", "MAX_TEXT", "body", "check", "check_fields", "list_body",
            "narrowed", "object_schema", "parse", "parse_list", "schema_for"]
@@ -104,6 +104,11 @@ def narrowed(schema: Schema, limits: Range | None) -> Schema:
     schema = dataclasses.replace(schema, **limits.schema())
     if schema.max_items is not None and schema.max_items > MAX_ITEMS:  # check() refuses beyond
         schema = dataclasses.replace(schema, max_items=MAX_ITEMS)
+    if limits.not_future and schema.format == OpenAPIFormat.DATE_TIME:  # a time, not a day
+        schema = dataclasses.replace(schema, pattern=NOT_FUTURE_TIME, description=(
+            f"{schema.description}; not in the future: the document admits the times up to "
+            "two days ago (a pattern cannot follow the clock), the server takes any time up "
+            "to now"))
     if limits.items is not None and isinstance(schema.items, Schema):
         schema = dataclasses.replace(schema, items=narrowed(schema.items, limits.items))
     return schema

@@ -43,10 +43,10 @@ from suyuan_core.errors import ValidationError
 from suyuan_core.metrics.periods import period_pattern
 from suyuan_core.times import parse_date
 
-__all__ = ["BLANKS", "FILLED", "NOT_FUTURE", "NO_NUL", "RANGE", "PartyInput", "Range", "accepts",
-           "check_ranges",
-           "date_conv", "from_dict", "from_json_file", "need_date", "nested", "one_of", "opt_date",
-           "opt_date_conv", "range_of", "ranged", "strs", "text"]
+__all__ = ["BLANKS", "FILLED", "NOT_FUTURE", "NOT_FUTURE_TIME", "NO_NUL", "RANGE", "PartyInput",
+           "Range", "accepts", "check_ranges", "date_conv", "from_dict", "from_json_file",
+           "need_date", "nested", "one_of", "opt_date", "opt_date_conv", "range_of", "ranged",
+           "strs", "text"]
 
 T = TypeVar("T")
 #: the characters ``str.strip`` removes (Python's whitespace), spelled out: ``\s`` means other
@@ -62,6 +62,12 @@ NO_NUL = r"^[^\x00]*$"
 #: (a real day, in any year counted) that the served OpenAPI document replaces with exactly the
 #: days up to the deployment's today (:func:`suyuan_core.periods.days_up_to`).
 NOT_FUTURE = r"^(?=[0-9]{4}-)" + period_pattern("day")[1:]
+#: the ``pattern`` a :class:`Range` with ``not_future`` writes into the schema of a *time* field
+#: (``dt.datetime``): a placeholder (a time in the years counted) that the served document
+#: replaces with the times on the days up to two days before today (UTC) — written with any UTC
+#: offset, such a time has passed. A pattern cannot follow the clock: the service takes the
+#: later times too, up to now (the field's description says so).
+NOT_FUTURE_TIME = r"^(?=[0-9]{4}-[0-9]{2}-[0-9]{2}T)(?:19|20|21)[0-9]{2}-"
 #: the key of a field's :class:`Range` in its attrs metadata.
 RANGE = "suyuan.range"
 
@@ -71,12 +77,14 @@ class Range:
     """What a field accepts beyond its JSON type: one of ``enum``; a text of ``min_length`` …
     ``max_length`` characters matching ``pattern`` (searched, as JSON Schema does); a number in
     ``minimum`` … ``maximum``; a list of ``min_items`` … ``max_items`` whose every item is in
-    ``items``; a day (``YYYY-MM-DD``) that is ``not_future``. ``None`` (an optional field left
-    empty) is always accepted; the converters decide what an empty value means.
+    ``items`` (no two equal when ``unique_items``); a day (``YYYY-MM-DD``) or a time that is
+    ``not_future``. ``None`` (an optional field left empty) is always accepted; the converters
+    decide what an empty value means.
 
     ``not_future`` is documented (the served document admits exactly the days up to the
-    deployment's today) but, needing the deployment's clock and time zone, enforced by the
-    service with :func:`suyuan_core.times.not_future`."""
+    deployment's today; for a time, the times surely past, see :data:`NOT_FUTURE_TIME`) but,
+    needing the deployment's clock and time zone, enforced by the service with
+    :func:`suyuan_core.times.not_future` (a time: by the service's own check)."""
 
     enum: tuple[Any, ...] | None = None
     min_length: int | None = None
@@ -87,6 +95,7 @@ class Range:
     min_items: int | None = None
     max_items: int | None = None
     items: Range | None = None
+    unique_items: bool | None = None
     not_future: bool = False
 
     def schema(self) -> dict[str, Any]:
@@ -108,9 +117,11 @@ class Range:
             raise ValidationError(f"{str(value)[:60]!r} is not one of {shown}", field=field,
                                   rule="one_of", hint="use one of " + shown)
         if isinstance(value, str):
-            if self.not_future and not re.search(NOT_FUTURE, value):
+            if self.not_future and not (re.search(NOT_FUTURE, value)
+                                        or re.search(NOT_FUTURE_TIME, value)):
                 raise ValidationError(f"{value[:40]!r} is not a day", field=field, rule="date",
-                                      hint="write a real day as YYYY-MM-DD, e.g. 2026-05-03")
+                                      hint="write a real day as YYYY-MM-DD, e.g. 2026-05-03, "
+                                           "or a time as 2026-05-03T09:30+08:00")
             self._text(value, field)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             low, high = self.minimum, self.maximum
@@ -124,6 +135,14 @@ class Range:
                 raise ValidationError(f"{n} items", field=field, rule="items",
                                       hint=f"give {self.min_items or 0} to "
                                            f"{self.max_items or 'any number of'} items")
+            if self.unique_items:
+                seen: set[str] = set()
+                for i, item in enumerate(value):
+                    key = json.dumps(item, sort_keys=True, default=repr)
+                    if key in seen:
+                        raise ValidationError("repeats an earlier item", field=f"{field}[{i}]",
+                                              rule="unique", hint="give each item once")
+                    seen.add(key)
             if self.items is not None:
                 for i, item in enumerate(value):
                     self.items.check(item, f"{field}[{i}]")

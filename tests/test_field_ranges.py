@@ -243,3 +243,64 @@ def test_a_list_body_refuses_what_it_documents():
         with pytest.raises(ValidationError) as e:
             bodies.parse_list(LectureIn, data, "lectures", max_items=2)
         assert e.value.field == field, (data, e.value.field)
+
+
+@attrs.frozen
+class SeatIn:
+    """One seat of a panel (the test's nested input class)."""
+
+    name: str = inputs.ranged(min_length=1, max_length=5)
+    rank: int | None = inputs.ranged(default=None, minimum=1, maximum=9)
+
+
+@attrs.frozen
+class PanelIn:
+    """A panel: seats given as objects, each once (the test's list-of-objects class)."""
+
+    seats: tuple[SeatIn, ...] = attrs.field(metadata=inputs.accepts(min_items=1,
+                                                                    unique_items=True))
+
+
+PANELS = [
+    {"seats": [{"name": "ann"}]}, {"seats": []}, {"seats": [{"name": "ann"}, {"name": "bo"}]},
+    {"seats": [{"name": "ann"}, {"name": "ann"}]},
+    {"seats": [{"name": "ann", "rank": 1}, {"name": "ann", "rank": 1}]},
+    {"seats": [{"name": "ann", "rank": 1}, {"name": "ann", "rank": 2}]},
+    {"seats": [{"name": ""}]}, {"seats": [{"name": "toolong"}]}, {"seats": [{"rank": 1}]},
+    {"seats": [{"name": "ann", "rank": 10}]}, {"seats": [{"name": "ann", "rank": "1"}]},
+    {"seats": ["ann"]}, {"seats": [{"name": "ann", "seat": 1}]},
+]
+
+
+@pytest.mark.parametrize("data", PANELS, ids=[str(s) for s in PANELS])
+def test_a_list_of_objects_each_once_agrees_with_its_schema(data):
+    """``unique_items``: two equal items are refused, as the schema's ``uniqueItems`` says; each
+    item is checked against the nested class's fields and ranges."""
+    schema = bodies.object_schema(PanelIn).to_schema()
+    assert schema["properties"]["seats"]["uniqueItems"] is True
+    valid = jsonschema_rs.Draft202012Validator(schema).is_valid(data)
+    try:
+        bodies.parse(PanelIn, data)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert valid == accepted, (data, schema)
+
+
+@attrs.frozen
+class MetIn:
+    """A meeting with its time (the test's not-future time class)."""
+
+    met_at: dt.datetime | None = attrs.field(default=None,
+                                             metadata=inputs.accepts(not_future=True))
+
+
+def test_a_not_future_time_is_a_placeholder_of_its_own():
+    """A time field declared ``not_future`` gets :data:`inputs.NOT_FUTURE_TIME` (the served
+    document puts the surely past times there, see tests/test_openapi_exact.py); the
+    placeholder takes a time in the years counted and refuses what is no time at all."""
+    prop = bodies.object_schema(MetIn).to_schema()["properties"]["met_at"]
+    assert prop["pattern"] == inputs.NOT_FUTURE_TIME and prop["format"] == "date-time"
+    assert bodies.parse(MetIn, {"met_at": "2026-05-03T09:30+08:00"}).met_at
+    with pytest.raises(ValidationError):
+        bodies.parse(MetIn, {"met_at": "tomorrow"})

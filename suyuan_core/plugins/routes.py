@@ -25,6 +25,15 @@ gets the core's error responses (see ``suyuan_core.web.openapi``).
 an area of those levels only (a hall sits in a village/community): the document's enum of the
 deployment's area codes is narrowed to the codes of those levels.
 
+``opt={FIELD_BOUNDS: bounds}``: the body fields whose range is a setting of the deployment (a
+volunteer's hours on one day are at most the plugin's ``max_hours_per_entry``). ``bounds`` is
+called with the deployment when the document is built and returns ``{field: keywords}``, JSON
+Schema keywords (``maximum``, ``maxLength``, ``enum`` …) laid over the field's schema — the same
+setting the service refuses against, so the served document states the bound in force::
+
+    @post("/hours", opt={"permission": HOURS, FIELD_BOUNDS: lambda d: {
+        "hours": {"maximum": settings(d).max_hours_per_entry}}})
+
 Kept free of litestar so that importing the public API stays light.
 """
 
@@ -46,6 +55,9 @@ OPENAPI_OPERATION = "openapi_operation"
 
 #: ``opt`` key: ``{field: levels}``, the area levels a code field takes (see above).
 AREA_LEVELS = "area_levels"
+
+#: ``opt`` key: ``bounds(deployment) -> {field: JSON Schema keywords}`` (see above).
+FIELD_BOUNDS = "field_bounds"
 
 #: ``verify(deployment, headers, body) -> signer``; raises a SuyuanError to refuse.
 SignatureVerifier = Callable[["Deployment", Mapping[str, str], bytes], str]

@@ -30,7 +30,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from suyuan_core import bounds, inputs, times
 from suyuan_core.metrics.periods import days_up_to
-from suyuan_core.plugins.routes import AREA_LEVELS, OPENAPI_OPERATION, verifier
+from suyuan_core.plugins.routes import AREA_LEVELS, FIELD_BOUNDS, OPENAPI_OPERATION, verifier
 from suyuan_core.plugins.routes import is_public as is_public_route
 
 #: the core's error body (see :func:`suyuan_core.web.errors.body`).
@@ -255,6 +255,25 @@ def leveled(app: Litestar, operation: dict[str, Any], levels: Mapping[str, Any],
                 _enum(prop, lists[name])
 
 
+def bounded(app: Litestar, operation: dict[str, Any], bounds: Any,
+            schemas: Mapping[str, Any]) -> None:
+    """The body fields whose range is a setting of the deployment (``opt[FIELD_BOUNDS]``, see
+    :mod:`suyuan_core.plugins.routes`) with the keywords ``bounds(deployment)`` gives (a body
+    ``$ref`` is copied into the operation first, so the shared component is left as it is)."""
+    d = app.state.get("deployment")
+    if d is None or not callable(bounds):
+        return
+    found = bounds(d) or {}
+    for media in (operation.get("requestBody") or {}).get("content", {}).values():
+        schema = media.get("schema") or {}
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            schema = media["schema"] = copy.deepcopy(schemas[ref.rsplit("/", 1)[1]])
+        for name, prop in (schema.get("properties") or {}).items():
+            if name in found and isinstance(prop, dict):
+                prop.update(copy.deepcopy(dict(found[name])))
+
+
 def _drop_enum(schema: dict[str, Any]) -> None:
     schema.pop("enum", None)
     for key in ("oneOf", "anyOf", "items"):
@@ -302,16 +321,26 @@ def unmask_reason(operation: dict[str, Any], path: str, least: int) -> None:
                                  + r",}[^\x00\s][^\x00]*$")
 
 
-def _up_to(schema: Any, pattern: str) -> None:
-    """Every day field declared ``not_future`` (:data:`inputs.NOT_FUTURE`) as ``pattern``."""
+def _up_to(schema: Any, pattern: str, times: str) -> None:
+    """Every day field declared ``not_future`` (:data:`inputs.NOT_FUTURE`) as ``pattern``, every
+    such time field (:data:`inputs.NOT_FUTURE_TIME`) as ``times``."""
     if isinstance(schema, dict):
         if schema.get("pattern") == inputs.NOT_FUTURE:
             schema["pattern"] = pattern
+        elif schema.get("pattern") == inputs.NOT_FUTURE_TIME:
+            schema["pattern"] = times
         for value in schema.values():
-            _up_to(value, pattern)
+            _up_to(value, pattern, times)
     elif isinstance(schema, list):
         for value in schema:
-            _up_to(value, pattern)
+            _up_to(value, pattern, times)
+
+
+def past_times() -> str:
+    """The times surely past, whatever their UTC offset (RFC 3339 allows up to ±23:59): those
+    written on a day up to two days before today in UTC, as a pattern of their start."""
+    last = times.now().astimezone(dt.UTC).date() - dt.timedelta(days=2)
+    return days_up_to(last)[:-1] + "T"
 
 
 def today_of(app: Litestar) -> dt.date:
@@ -323,7 +352,7 @@ def today_of(app: Litestar) -> dt.date:
 def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every error the server can give, public routes marked."""
     doc: dict[str, Any] = _number(copy.deepcopy(document))
-    _up_to(doc, days_up_to(today_of(app)))
+    _up_to(doc, days_up_to(today_of(app)), past_times())
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     structs = _structs()
     for schema in schemas.values():
@@ -354,6 +383,7 @@ def exact(app: Litestar, document: dict[str, Any]) -> dict[str, Any]:
                 unmask_reason(operation, path, deployment.config.core.privacy.unmask_reason_min)
             opt = opts.get((path, method), {})
             leveled(app, operation, opt.get(AREA_LEVELS) or {}, schemas)
+            bounded(app, operation, opt.get(FIELD_BOUNDS), schemas)
             signed = verifier(opt) is not None
             is_public = is_public_route(opt)
             if is_public or signed:  # no user signs in (a signed route checks its signature)

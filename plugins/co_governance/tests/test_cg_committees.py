@@ -10,7 +10,7 @@ import pytest
 from cg_testkit import agriculture_committee, at, count, health_committee, new_case
 from suyuan_co_governance import models as m
 
-from suyuan_core import NotFound, Period, ValidationError, tables
+from suyuan_core import Conflict, NotFound, Period, ValidationError, tables
 
 
 def test_a_medical_dispute_is_routed_to_the_health_committee_with_a_reason(cg):
@@ -53,7 +53,7 @@ def test_a_committee_claiming_a_held_category_without_priority_is_refused(cg):
     cg.committees.save(health_committee())
     before = (count(cg.d, m.committees), count(cg.d, m.coverage),
               count(cg.d, tables.organisations))
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Conflict) as exc:  # the other committee's claim: a state, a 409
         cg.committees.save(health_committee(external_id="IC-OTHER", name="另一个医调委"))
     assert exc.value.field == "coverage[0].priority" and exc.value.rule == "coverage_conflict"
     assert "IC-HEALTH" in exc.value.message and "priority" in exc.value.hint
@@ -66,7 +66,7 @@ def test_a_committee_claiming_a_held_category_without_priority_is_refused(cg):
 def test_priorities_settle_two_claims_and_order_the_proposals(cg):
     cg.committees.save(health_committee(coverage=[{"category": "medical", "area_code": "C",
                                                    "priority": 2}]))
-    with pytest.raises(ValidationError):  # the same priority settles nothing
+    with pytest.raises(Conflict):  # the same priority settles nothing
         cg.committees.save(health_committee(external_id="IC-2", name="医调委二", coverage=[
             {"category": "medical", "area_code": "C", "priority": 2}]))
     cg.committees.save(health_committee(external_id="IC-2", name="医调委二", coverage=[

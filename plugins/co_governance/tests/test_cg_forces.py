@@ -12,7 +12,7 @@ from suyuan_co_governance import models as m
 from suyuan_co_governance.party import PartyOrgInput, TeamInput
 from suyuan_co_governance.social import HoursInput, ParticipationInput
 
-from suyuan_core import NotFound, Organisation, Period, ValidationError
+from suyuan_core import Conflict, NotFound, Organisation, Period, ValidationError
 
 MARCH = Period("month", dt.date(2026, 3, 1))
 
@@ -115,8 +115,17 @@ def test_party_participation_is_a_case_event_and_counts_cases_not_people(forces)
                                                          ("PM2", "party_member")]
 
 
+def test_a_force_the_person_does_not_hold_is_the_rosters_state(forces):
+    """PM1 is no volunteer: the roster may say so later, so a 409 (the document's), not a 422."""
+    case = new_case(forces.d)
+    with pytest.raises(Conflict) as exc:
+        forces.forces.participate(ParticipationInput(force="volunteer", role="mediator",
+                                                     person="PM1", case_id=case.id), actor="t")
+    assert (exc.value.field, exc.value.rule) == ("force", "role")
+    assert count(forces.d, m.participations) == 0
+
+
 @pytest.mark.parametrize("changes, field", [
-    ({"force": "volunteer"}, "force"),                      # PM1 is no volunteer
     ({"force": "social_org"}, "organisation"),              # an organisation force needs an org
     ({"role": "boss"}, "role"),
     ({"person": None}, "person"),
@@ -162,9 +171,8 @@ def test_volunteer_hours_and_their_figure(forces):
     ({"hours": 0}, "hours", "range"),
     ({"hours": 13}, "hours", "range"),
     ({"hours": True}, "hours", "range"),
-    ({"volunteer": "PM1"}, "volunteer", "role"),
     ({"activity": ""}, "activity", "required"),
-])
+])  # a roster member who is no volunteer is a 409: test_cg_api_schema.py
 def test_bad_volunteer_hours_are_refused_and_write_nothing(forces, changes, field, rule):
     values = dict(volunteer="V1", served_on="2026-03-02", hours=2, activity="普法")
     values.update(changes)

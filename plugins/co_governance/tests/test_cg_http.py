@@ -146,7 +146,7 @@ def test_committees_over_http_with_the_conflict_rule(api):
                  "sponsor": "县卫生健康局", "coverage": [{"category": "medical", "area_code": "C"}]}
     assert api.post(f"{BASE}/committees", json=committee, headers=sup).status_code == 200
     r = api.post(f"{BASE}/committees", json={**committee, "external_id": "IC-2"}, headers=sup)
-    assert r.status_code == 422 and r.json()["rule"] == "coverage_conflict"
+    assert r.status_code == 409 and r.json()["rule"] == "coverage_conflict"
     assert api.get(f"{BASE}/committees/IC-2", headers=sup).status_code == 404
     d = api.deployment
     case = new_case(d, category="medical")

@@ -19,7 +19,7 @@ from suyuan_rule_of_law.invited import DelegationInput
 from suyuan_rule_of_law.video import ScheduleInput
 
 from suyuan_core import NewCase, Person
-from suyuan_core.testing.fuzz import MODES, error_shape, fuzz, schema_of
+from suyuan_core.testing.fuzz import MODES, document_failures, error_shape, fuzz, schema_of
 from suyuan_core.testing.http import ApiClient
 
 PREFIX = "/api/v1/rule_of_law/"
@@ -104,3 +104,30 @@ def test_every_answer_conforms_to_the_document(api, mode):
         except (AssertionError, checks.FailureGroup, checks.Failure) as exc:
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+#: the pillar's operations whose document is not exact yet, and why (tests/test_openapi_exact.py
+#: lists the same for every plugin); every other operation must give no failure at all.
+NOT_EXACT_YET = {
+    # found by this test (its records exist here, so the requests get past the 404), not on
+    # tests/test_openapi_exact.py's list and not fixed yet
+    "POST /api/v1/rule_of_law/advisors/terms": "end_on on or after start_on",
+    "POST /api/v1/rule_of_law/circuit-sessions/{session_id}/follow-up": "on after the session",
+    "POST /api/v1/rule_of_law/circuit-sessions": "problem items' length",
+    "POST /api/v1/rule_of_law/confirmations/{application_id}/accept": "case number form",
+    "POST /api/v1/rule_of_law/confirmations/{application_id}/decide": "a refusal's reason",
+    "POST /api/v1/rule_of_law/confirmations/{application_id}/extend": "application state "
+                                                                       "(422, not 409)",
+    "POST /api/v1/rule_of_law/delegations/{delegation_id}/result": "closed_on after received",
+}
+
+
+def test_the_document_is_exact(api):
+    """Every schemathesis check over the pillar's operations, signed in as the county's
+    supervisor and admin: what the document allows is accepted (a 404/409 aside), what it
+    forbids is refused, and every answer is documented."""
+    headers = api.as_role("supervisor", "C", ("admin", "C"), username="exact")
+    count, failures = document_failures(api, headers, prefixes=(PREFIX,), examples=12)
+    assert count >= 25, count
+    new = [f for f in failures if f.split(":", 1)[0] not in NOT_EXACT_YET]
+    assert not new, f"{len(new)} failures:\n" + "\n".join(new)

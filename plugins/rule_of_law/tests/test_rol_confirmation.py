@@ -12,7 +12,7 @@ from rol_testkit import agreement
 from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.confirmation import ApplicationInput
 
-from suyuan_core import NotFound, ValidationError
+from suyuan_core import Conflict, NotFound, ValidationError
 
 
 def count(d) -> int:
@@ -103,7 +103,7 @@ def test_excluded_matters_are_refused(d, rol, keeper, category, matter):
 
 def test_an_agreement_not_in_effect_or_unknown_is_refused(d, rol, keeper):
     a = agreement(d, keeper, 7, effective_on=None)
-    with pytest.raises(ValidationError, match="not taken effect"):
+    with pytest.raises(Conflict, match="not taken effect"):  # the agreement's state: a 409
         rol.confirmations.apply(ApplicationInput(
             agreement_ref=a.ref, applied_on="2026-03-05", applicants=["刘大妈", "周大爷"],
             court="x"), actor="t")
@@ -151,7 +151,7 @@ def test_the_court_steps_in_order(d, rol, keeper):
     with pytest.raises(ValidationError) as err:
         rol.confirmations.accept(app.id, "2026-03-06", "123", actor="c")
     assert err.value.field == "court_case_number"
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(Conflict, match="already"):  # pending already: the state, a 409
         rol.confirmations.apply(ApplicationInput(
             agreement_ref=a.ref, applied_on="2026-03-06", applicants=["刘大妈", "周大爷"],
             court="c"), actor="t")

@@ -5,6 +5,7 @@ monthly report as JSON, XLSX and print, and bad input refused naming the field �
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from suyuan_rule_of_law import models as m
 from suyuan_rule_of_law.advisors import TermInput
 from suyuan_rule_of_law.web import routes
 
+from suyuan_core import period_pattern
 from suyuan_core.testing.http import ApiClient
 
 API = "/api/v1/rule_of_law"
@@ -117,6 +119,32 @@ def test_judicial_confirmation_over_http(api, d, keeper):
     assert api.get(f"{API}/confirmations/{app_id}", headers=town2).status_code == 404
     assert [x["id"] for x in api.get(f"{API}/confirmations", headers=official).json()] == [app_id]
     assert api.get(f"{API}/confirmations", headers=town2).json() == []
+    # the agreement is confirmed: a second application is the agreement's state, a 409
+    r = api.post(f"{API}/confirmations", headers=official, json={
+        "agreement_ref": a.ref, "applied_on": "2026-03-21", "applicants": ["刘大妈", "周大爷"]})
+    assert r.status_code == 409 and r.json()["rule"] == "once"
+
+
+def test_an_agreement_reference_is_documented_and_one_no_keeper_knows_is_a_404(api, d, keeper):
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    content = doc["paths"][f"{API}/confirmations"]["post"]["requestBody"]["content"]
+    props = content["application/json"]["schema"]["properties"]
+    assert re.search(props["agreement_ref"]["pattern"], "self_governance:12")
+    assert not re.search(props["agreement_ref"]["pattern"], "self_governance:²")
+    assert props["applicants"]["minItems"] == 1
+    assert props["applied_on"]["pattern"] == period_pattern("day")
+    official = api.as_role("official", "C.T1")
+    for ref in ("nobody:1", "self_governance:99999999999999999999"):
+        r = api.post(f"{API}/confirmations", headers=official, json={
+            "agreement_ref": ref, "applied_on": "2026-03-20", "applicants": ["刘大妈"]})
+        assert r.status_code == 404 and r.json()["field"] == "agreement_ref", r.text
+
+
+def test_the_areas_a_resource_serves_are_the_deployments_codes(api, d):
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    content = doc["paths"][f"{API}/directory"]["post"]["requestBody"]["content"]
+    serves = content["application/json"]["schema"]["properties"]["serves"]
+    assert serves["items"]["enum"] == sorted(d.areas.tree.areas)
 
 
 @pytest.fixture

@@ -217,3 +217,29 @@ def test_an_unknown_or_empty_area_filter_is_refused_not_ignored(api):
     for bad in ("", "NOPE"):
         got = api.get(f"{API}/registers-figures", params={"area": bad}, headers=h)
         assert got.status_code == 404 and got.json()["field"] == "area", (bad, got.text)
+
+
+def test_an_impact_assessment_is_documented_field_by_field(api, d):
+    """Its days are days, its findings texts of 1-4000 characters, as the service takes them;
+    what the document admits (the review after the assessment) is recorded."""
+    import re
+
+    from suyuan_core.inputs import FILLED
+
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    content = doc["paths"][f"{API}/pias"]["post"]["requestBody"]["content"]
+    props = content["application/json"]["schema"]["properties"]
+    for name in ("assessed_on", "review_due"):
+        assert re.search(props[name]["pattern"], "2026-02-28"), name
+        assert not re.search(props[name]["pattern"], "2026-02-29"), name
+    for name in ("assessor", "purpose", "legal_basis", "necessity", "risks", "measures"):
+        assert (props[name]["maxLength"], props[name]["pattern"]) == (4000, FILLED), name
+    dpo = api.as_role("privacy_officer", "C")
+    body = {"register": "adoption", "assessed_on": "2026-03-01", "review_due": "2027-03-01",
+            **{k: "x" for k in ("assessor", "purpose", "legal_basis", "necessity", "risks",
+                                "measures")}}
+    assert api.post(f"{API}/pias", json=body, headers=dpo).status_code == 201
+    r = api.post(f"{API}/pias", json={**body, "assessed_on": "2026-02-29"}, headers=dpo)
+    assert r.status_code == 422 and r.json()["field"] == "assessed_on"
+    r = api.post(f"{API}/pias", json={**body, "risks": "  "}, headers=dpo)
+    assert r.status_code == 422 and r.json()["field"] == "risks"

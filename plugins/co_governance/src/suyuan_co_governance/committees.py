@@ -44,6 +44,7 @@ from suyuan_co_governance.vocab import COMMITTEE_FORMS
 from suyuan_core import (
     Case,
     CaseEvent,
+    Conflict,
     Deployment,
     NotFound,
     Organisation,
@@ -54,19 +55,41 @@ from suyuan_core import (
     sql,
     tables,
 )
-from suyuan_core.inputs import FILLED, accepts
+from suyuan_core.inputs import FILLED, accepts, check_ranges, from_dict
 
 RESULT_OF = {"resolve": "resolved", "fail": "unresolved", "refer": "referred",
              "withdraw": "withdrawn"}
 KIND = "industry_committee"
 
 
-def _coverage(value: Any) -> tuple[dict[str, Any], ...]:
+def _whole(value: Any) -> Any:
+    """5.0 is the JSON integer 5 (JSON Schema says so): build with 5."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@attrs.frozen
+class CoverageItem:
+    """What a committee covers: a category (with its sub-types) in an area's subtree; a
+    ``priority`` (1 first) settles which committee comes first where two claim the same."""
+
+    category: str
+    area_code: str
+    priority: int | None = attrs.field(default=None, converter=_whole,
+                                       metadata=accepts(minimum=1, maximum=99))
+
+
+def _coverage(value: Any) -> tuple[CoverageItem, ...]:
+    """Each item as a :class:`CoverageItem` (an object of its fields, or one already)."""
     if value is None:
         return ()
-    if isinstance(value, dict):
-        return (value,)
-    return tuple(value)
+    items = (value,) if isinstance(value, dict | CoverageItem) else tuple(value)
+    out = []
+    for i, c in enumerate(items):
+        if isinstance(c, dict):  # the ranges first, so that a refusal names the item
+            check_ranges(CoverageItem, c, f"coverage[{i}]")
+        out.append(c if isinstance(c, CoverageItem) else from_dict(CoverageItem, c,
+                                                                   f"coverage[{i}]"))
+    return tuple(out)
 
 
 #: a calendar day as the services take it (YYYY-MM-DD, a real day within the years counted).
@@ -75,14 +98,15 @@ DAY = period_pattern("day")
 @attrs.frozen
 class CommitteeInput:
     """A trade/industry committee: the organisation, its sponsoring department and what it
-    covers: ``coverage`` is a list of ``{"category", "area_code", "priority"?}``."""
+    covers: ``coverage`` is a list of ``{"category", "area_code", "priority"?}``, each category
+    once per area."""
 
     external_id: str = attrs.field(metadata=accepts(min_length=1, max_length=64, pattern=FILLED))
     name: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
     area_code: str
     sponsor: str = attrs.field(metadata=accepts(min_length=1, max_length=200, pattern=FILLED))
-    coverage: tuple[dict[str, Any], ...] = attrs.field(converter=_coverage, metadata=accepts(
-        min_items=1))
+    coverage: tuple[CoverageItem, ...] = attrs.field(converter=_coverage, metadata=accepts(
+        min_items=1, unique_items=True))
     form: str = attrs.field(default="mediation", metadata=accepts(enum=COMMITTEE_FORMS))
 
 
@@ -124,9 +148,9 @@ class Committees:
             existing = s.execute(sa.select(tables.organisations)
                                  .where(o.external_id == external_id)).first()
             if existing is not None and existing.kind != KIND:
-                raise ValidationError(f"{external_id!r} is a {existing.kind}, not an industry "
-                                      "committee", field="external_id", rule="kind",
-                                      hint="choose another id")
+                raise Conflict(f"{external_id!r} is a {existing.kind}, not an industry "
+                               "committee", field="external_id", rule="kind",
+                               hint="choose another id")
             d.roster.save_organisations([Organisation(external_id=external_id, name=name,
                                                       kind=KIND, area_code=item.area_code)],
                                         session=s)
@@ -150,20 +174,12 @@ class Committees:
         seen: set[tuple[str, str]] = set()
         for i, raw in enumerate(items):
             where = f"coverage[{i}]"
-            if not isinstance(raw, dict):
-                raise ValidationError("expected an object", field=where, rule="type")
-            unknown = sorted(set(raw) - {"category", "area_code", "priority"})
-            if unknown:
-                raise ValidationError(f"unknown field(s) {', '.join(unknown)}", field=where,
-                                      rule="known_fields", hint="known: area_code, category, "
-                                                                "priority")
-            category = raw.get("category")
+            c = raw if isinstance(raw, CoverageItem) else from_dict(CoverageItem, raw, where)
+            category, area, priority = c.category, c.area_code, c.priority
             if not isinstance(category, str) or category not in d.categories:
                 raise ValidationError(f"unknown category {category!r}", field=f"{where}.category",
                                       rule="exists", hint="see `suyuan categories` for the codes")
-            area = raw.get("area_code")
-            area_path(d, area, f"{where}.area_code")  # type: ignore[arg-type]
-            priority = raw.get("priority")
+            area_path(d, area, f"{where}.area_code")
             if priority is not None and (isinstance(priority, bool) or not isinstance(
                     priority, int) or not 1 <= priority <= 99):
                 raise ValidationError(f"{priority!r} is not a priority from 1 to 99",
@@ -173,7 +189,7 @@ class Committees:
             if (category, area) in seen:
                 raise ValidationError(f"{category} in {area} is listed twice", field=where,
                                       rule="unique")
-            seen.add((category, area))  # type: ignore[arg-type]
+            seen.add((category, area))
             out.append({"category": category, "area_code": area, "priority": priority})
         return out
 
@@ -189,7 +205,7 @@ class Committees:
                         other.priority == c["priority"]:
                     category = self.d.categories.get(c["category"])
                     held = f" at priority {other.priority}" if other.priority else ""
-                    raise ValidationError(
+                    raise Conflict(
                         f"{other.name} ({other.external_id}) already covers "
                         f"{category.label.zh if category else c['category']} "
                         f"({c['category']}) in {c['area_code']}{held}",

@@ -54,6 +54,7 @@ from suyuan_co_governance.vocab import (
 )
 from suyuan_core import (
     GENDERS,
+    Conflict,
     Deployment,
     Organisation,
     Period,
@@ -103,18 +104,54 @@ class ForceOrgInput:
     area_code: str
 
 
+def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """An optional time with its time zone (ISO 8601 text, or a datetime)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        at = value
+    else:
+        try:
+            at = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(f"{value!r} is not a date-time", field="occurred_at",
+                                  rule="datetime",
+                                  hint="ISO 8601 with a time zone, e.g. 2026-05-03T09:30+08:00"
+                                  ) from None
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValidationError("needs a time zone", field="occurred_at", rule="aware_datetime",
+                              hint="e.g. 2026-05-03T09:30+08:00")
+    return at
+
+
 @attrs.frozen
 class ParticipationInput:
-    """Who joined which case (or activity), as what force, in what role."""
+    """Who joined which case (or activity), as what force, in what role: a case by ``case_id``
+    or an activity by ``activity`` and ``area_code`` (one of them); an organisation force
+    (social organisation, law society …) by ``organisation``, any other by ``person``."""
+
+    #: exactly one of case and activity; an organisation force names the organisation (no
+    #: person), a personal force the person — what :meth:`SocialForces.participate` checks.
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "one_of": [Schema(required=["case_id"]), Schema(required=["activity"])],
+        "dependent_required": {"activity": ["area_code"]},
+        "schema_if": Schema(properties={"force": Schema(enum=sorted(ORG_FORCES))},
+                            required=["force"]),
+        "then": Schema(properties={"organisation": Schema(min_length=1),
+                                   "person": Schema(enum=[None, ""])},
+                       required=["organisation"]),
+        "schema_else": Schema(properties={"person": Schema(min_length=1)}, required=["person"])}
 
     force: str = attrs.field(metadata=accepts(enum=FORCES))
     role: str = attrs.field(metadata=accepts(enum=PARTICIPATION_ROLES))
     person: str | None = None
     organisation: str | None = None
     case_id: int | None = None
-    activity: str | None = None
+    activity: str | None = attrs.field(default=None, metadata=accepts(
+        min_length=1, max_length=200, pattern=FILLED))
     area_code: str | None = None
-    occurred_at: str | None = None
+    occurred_at: dt.datetime | None = attrs.field(default=None, converter=_aware,
+                                                  metadata=accepts(not_future=True))
     note: str = attrs.field(default="", metadata=accepts(max_length=2000))
 
 
@@ -277,11 +314,10 @@ class SocialForces:
                     raise ValidationError(f"a {force} takes part as a person", field="person",
                                           rule="required", hint="give person (her roster id)")
                 who = person(s, item.person, "person")
-                if force not in roles_of(s, who.id):
-                    raise ValidationError(f"{item.person} does not hold the {force} role",
-                                          field="force", rule="role",
-                                          hint="add her to the roster as "
-                                               f"{FORCES[force][0]} first")
+                if force not in roles_of(s, who.id):  # the roster's state: a 409
+                    raise Conflict(f"{item.person} does not hold the {force} role",
+                                   field="force", rule="role",
+                                   hint=f"add her to the roster as {FORCES[force][0]} first")
                 who_id, who_label = who.id, who.external_id
                 if item.organisation:
                     org_id = organisation(s, item.organisation, "organisation").id
@@ -327,20 +363,8 @@ class SocialForces:
                     "organisation": item.organisation, "occurred_at": at.isoformat(),
                     "event_seq": seq}
 
-    def _when(self, value: str | None) -> dt.datetime | None:
-        if value is None or value == "":
-            return None
-        try:
-            at = dt.datetime.fromisoformat(str(value))
-        except ValueError:
-            raise ValidationError(f"{value!r} is not a date-time", field="occurred_at",
-                                  rule="datetime",
-                                  hint="ISO 8601 with a time zone, e.g. 2026-05-03T09:30+08:00"
-                                  ) from None
-        if at.tzinfo is None:
-            raise ValidationError("needs a time zone", field="occurred_at", rule="aware_datetime",
-                                  hint="e.g. 2026-05-03T09:30+08:00")
-        if at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+    def _when(self, at: dt.datetime | None) -> dt.datetime | None:
+        if at is not None and at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
             raise ValidationError("is in the future", field="occurred_at", rule="not_future",
                                   hint="record a participation once it has happened")
         return at
@@ -404,10 +428,10 @@ class SocialForces:
         activity = text(item.activity, "activity")
         with d.transaction(session) as s:
             who = person(s, item.volunteer, "volunteer")
-            if "volunteer" not in roles_of(s, who.id):
-                raise ValidationError(f"{item.volunteer} is not a volunteer on the roster",
-                                      field="volunteer", rule="role",
-                                      hint="add her with force volunteer first")
+            if "volunteer" not in roles_of(s, who.id):  # the roster's state: a 409
+                raise Conflict(f"{item.volunteer} is not a volunteer on the roster",
+                               field="volunteer", rule="role",
+                               hint="add her with force volunteer first")
             org_id = organisation(s, item.organisation, "organisation").id \
                 if item.organisation else None
             area_code = item.area_code

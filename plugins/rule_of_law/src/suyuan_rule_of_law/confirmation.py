@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session
 
 from suyuan_core import (
     ConfirmationDecision,
+    Conflict,
     Deployment,
     MediationAgreement,
     NotFound,
     ValidationError,
+    period_pattern,
 )
 from suyuan_core.inputs import accepts
 from suyuan_rule_of_law import models as m
@@ -47,19 +49,28 @@ from suyuan_rule_of_law.vocab import CONFIRMATION_STATUS
 OPEN = ("applied", "accepted")
 
 
+#: an agreement's public reference: ``<plugin>:<id>`` (the keeper's name, its own id).
+AGREEMENT_REF = r"^[a-z][a-z0-9_]*:[0-9A-Za-z_.-]+$"
+
+
 @attrs.frozen
 class ApplicationInput:
+    """The parties' joint application for judicial confirmation of a mediation agreement (an
+    agreement no keeper knows is a 404; one not in effect or already applied for, a 409)."""
+
     #: ``"<plugin>:<id>"`` of the agreement, e.g. ``"self_governance:12"``.
-    agreement_ref: str = attrs.field(metadata=accepts(min_length=3, max_length=64))
-    applied_on: dt.date = attrs.field(converter=date_conv("applied_on"))  # type: ignore[misc]
+    agreement_ref: str = attrs.field(metadata=accepts(min_length=3, max_length=64,
+                                                      pattern=AGREEMENT_REF))
+    applied_on: dt.date = attrs.field(converter=date_conv("applied_on"),  # type: ignore[misc]
+                                      metadata=accepts(pattern=period_pattern("day")))
     #: the parties who sign the application.
-    applicants: tuple[str, ...] = attrs.field(converter=strs)
+    applicants: tuple[str, ...] = attrs.field(converter=strs, metadata=accepts(min_items=1))
     #: the parties who do not sign but consent in writing (Art 33: then it is still joint).
     consenting: tuple[str, ...] = attrs.field(default=(), converter=strs)
     #: the court; default the court that guides the agreement's community.
-    court: str | None = None
+    court: str | None = attrs.field(default=None, metadata=accepts(max_length=200))
     #: what the agreement settles when it is not just its case's category (e.g. ``marriage``).
-    matter: str | None = None
+    matter: str | None = attrs.field(default=None, metadata=accepts(max_length=64))
 
 
 @attrs.frozen
@@ -146,14 +157,14 @@ class Confirmations:
         with d.transaction(session) as s:
             a = self.agreement(s, item.agreement_ref)
             if a.effective_on is None:
-                raise ValidationError(f"agreement {a.ref} has not taken effect; only an effective "
-                                      "agreement can be confirmed", field="agreement_ref",
-                                      rule="effective")
+                raise Conflict(f"agreement {a.ref} has not taken effect; only an effective "
+                               "agreement can be confirmed", field="agreement_ref",
+                               rule="effective")
             if a.status in ("court_confirmed",) or s.execute(sa.select(m.confirmations.c.id).where(
                     m.confirmations.c.agreement_ref == a.ref,
                     m.confirmations.c.status.in_([*OPEN, "confirmed"]))).first():
-                raise ValidationError(f"agreement {a.ref} already has an application pending or "
-                                      "confirmed", field="agreement_ref", rule="once")
+                raise Conflict(f"agreement {a.ref} already has an application pending or "
+                               "confirmed", field="agreement_ref", rule="once")
             matter = item.matter or a.matter
             if matter in conf.excluded_matters or a.matter in conf.excluded_matters:
                 raise ValidationError(

@@ -38,6 +38,7 @@ from suyuan_core import (
     tables,
     templates,
 )
+from suyuan_core.bounds import MAX_ID
 from suyuan_core.inputs import FILLED, PartyInput, accepts, nested
 from suyuan_core.tables import under_any
 from suyuan_self_governance import models as m
@@ -384,8 +385,8 @@ def ref_of(agreement_id: int) -> str:
 def public(d: Deployment, s: Session, agreement_ref: str) -> MediationAgreement | None:
     """``suyuan_mediation_agreement``: one of this plugin's agreements as a public value."""
     plugin, _, local = agreement_ref.partition(":")
-    if plugin != KEEPER or not local.isdigit():
-        return None
+    if plugin != KEEPER or not (local.isascii() and local.isdigit()) or int(local) > MAX_ID:
+        return None  # not ours, or no id any row can have
     try:
         a = Agreements(d).get(int(local), session=s)
     except NotFound:

@@ -13,25 +13,39 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from suyuan_core import Deployment, PermissionDenied, ValidationError
-from suyuan_core.inputs import accepts
+from suyuan_core import Deployment, PermissionDenied, ValidationError, period_pattern
+from suyuan_core.inputs import FILLED, accepts
 from suyuan_virtue import models as m
 from suyuan_virtue.protection import ADMIN, REGISTERS, Access, Guard, check_register
 from suyuan_virtue.sensitive import need_text
 from suyuan_virtue.times import need_date, now_db
 
 
+def _iso(value: dt.date | str) -> str:
+    """A day given as a date (a plugin calling the service) as the API writes it."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+#: a calendar day (YYYY-MM-DD, a real day within the years counted).
+DAY = accepts(pattern=period_pattern("day"))
+#: an assessment's text: something besides blanks, at most 4000 characters.
+TEXT = accepts(min_length=1, max_length=4000, pattern=FILLED)
+
+
 @attrs.frozen
 class PiaInput:
+    """A register's personal-information impact assessment (PIPL Art 55-56): when and by whom
+    it was made, what it found, and the day it is due for review (after the assessment)."""
+
     register: str = attrs.field(metadata=accepts(enum=REGISTERS))
-    assessed_on: dt.date | str
-    assessor: str
-    purpose: str
-    legal_basis: str
-    necessity: str
-    risks: str
-    measures: str
-    review_due: dt.date | str
+    assessed_on: str = attrs.field(converter=_iso, metadata=DAY)
+    assessor: str = attrs.field(metadata=TEXT)
+    purpose: str = attrs.field(metadata=TEXT)
+    legal_basis: str = attrs.field(metadata=TEXT)
+    necessity: str = attrs.field(metadata=TEXT)
+    risks: str = attrs.field(metadata=TEXT)
+    measures: str = attrs.field(metadata=TEXT)
+    review_due: str = attrs.field(converter=_iso, metadata=DAY)
 
 
 class Pias:

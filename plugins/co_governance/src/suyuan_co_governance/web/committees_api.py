@@ -88,9 +88,8 @@ def save_committee(request: AnyRequest, deployment: DeploymentDep, principal: Pr
     item = parse(CommitteeInput, data)
     require(deployment, principal, COMMITTEES, item.area_code)
     for i, c in enumerate(item.coverage):
-        if isinstance(c, dict) and isinstance(c.get("area_code"), str) \
-                and c["area_code"] in deployment.areas.tree:
-            require(deployment, principal, COMMITTEES, c["area_code"],
+        if c.area_code in deployment.areas.tree:
+            require(deployment, principal, COMMITTEES, c.area_code,
                     field=f"coverage[{i}].area_code")
     with audited(deployment, principal, request, "co_governance.committee.save",
                  record=f"organisation:{item.external_id}") as s:

@@ -39,7 +39,14 @@ from suyuan_co_governance.web.common import (
     require,
     scope_paths,
 )
-from suyuan_core import PERIOD_PATTERN, SuyuanError, ValidationError, parse_period
+from suyuan_core import (
+    FIELD_BOUNDS,
+    PERIOD_PATTERN,
+    Deployment,
+    SuyuanError,
+    ValidationError,
+    parse_period,
+)
 from suyuan_core.bodies import body, object_schema, parse
 from suyuan_core.bounds import MAX_ID
 from suyuan_core.inputs import accepts
@@ -249,7 +256,14 @@ def list_hours(deployment: DeploymentDep, principal: PrincipalDep, area: Area = 
                                             volunteer=volunteer)
 
 
-@post("/hours", opt={"permission": HOURS}, sync_to_thread=True, status_code=201,
+def _hours_bound(deployment: Deployment) -> dict[str, Any]:
+    """The served document's upper bound of one entry: the deployment's setting the service
+    refuses above (``max_hours_per_entry``)."""
+    return {"hours": {"maximum": service(deployment).forces.settings.max_hours_per_entry}}
+
+
+@post("/hours", opt={"permission": HOURS, FIELD_BOUNDS: _hours_bound}, sync_to_thread=True,
+      status_code=201,
       summary="Record a volunteer's service hours on a day (a day in the future is refused)")
 def record_hours(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                  data: HoursBody) -> dict[str, Any]:

@@ -539,7 +539,8 @@ def save_hall(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRe
         return service(deployment).directory.save_hall(item, session=s)
 
 
-@post("/directory", sync_to_thread=True, opt={"permission": DIRECTORY})
+@post("/directory", sync_to_thread=True,
+      opt={"permission": DIRECTORY, AREA_LEVELS: {"serves": tuple(Level)}})
 def save_resource(deployment: DeploymentDep, principal: PrincipalDep, request: AnyRequest,
                   data: ResourceInputData) -> dict[str, Any]:
     """Add or update one legal service resource."""
