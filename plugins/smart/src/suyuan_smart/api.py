@@ -21,6 +21,7 @@ from litestar.params import JSONBody, Parameter
 from msgspec import Meta, Struct
 
 from suyuan_core import (
+    FIELD_BOUNDS,
     OPENAPI_OPERATION,
     PERIOD_PATTERN,
     SIGNED_BY,
@@ -843,7 +844,14 @@ MeasureBody = Annotated[dict[str, Any], bodies.body(
                           "which category or nature and which cases")]
 
 
-@post("/prevention", opt={"permission": PREVENTION}, sync_to_thread=True, status_code=201,
+def _natures(d: Deployment) -> dict[str, dict[str, Any]]:
+    """The document's ``nature`` codes: the deployment's ``[plugins.smart] natures`` in force
+    (an empty value means none given, as the service reads it)."""
+    return {"nature": {"enum": [n.code for n in settings(d).natures] + ["", None]}}
+
+
+@post("/prevention", opt={"permission": PREVENTION, FIELD_BOUNDS: _natures}, sync_to_thread=True,
+      status_code=201,
       summary="记录预防措施: record a prevention measure taken in an area")
 def record_measure(request: Request[Any, Any, Any], deployment: http.DeploymentDep,
                    principal: http.PrincipalDep, data: MeasureBody) -> dict[str, Any]:

@@ -8,9 +8,7 @@ from typing import Annotated, Any
 
 import attrs
 from litestar import get, post
-from litestar.openapi.spec import Schema
-from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 
 from suyuan_co_governance.common import code_of
 from suyuan_co_governance.party import PartyOrgInput, TeamInput
@@ -43,11 +41,9 @@ from suyuan_core import (
     FIELD_BOUNDS,
     PERIOD_PATTERN,
     Deployment,
-    SuyuanError,
-    ValidationError,
     parse_period,
 )
-from suyuan_core.bodies import body, object_schema, parse
+from suyuan_core.bodies import body, list_body, parse, parse_list
 from suyuan_core.bounds import MAX_ID
 from suyuan_core.inputs import accepts
 
@@ -73,12 +69,9 @@ TeamBody = Annotated[dict[str, Any], body(TeamInput)]
 OrgBody = Annotated[dict[str, Any], body(ForceOrgInput)]
 ParticipationBody = Annotated[dict[str, Any], body(ParticipationInput)]
 HoursBody = Annotated[dict[str, Any], body(HoursInput)]
-PeopleBody = Annotated[dict[str, Any], Body(
-    description="People of the social forces to add or update (all or nothing)",
-    schema_extra={"properties": {"people": Schema(type=OpenAPIType.ARRAY, min_items=1,
-                                                  max_items=500,
-                                                  items=object_schema(ForcePersonInput))},
-                  "required": ["people"], "additional_properties": False})]
+PeopleBody = Annotated[dict[str, Any], list_body(
+    ForcePersonInput, "people", "People of the social forces to add or update (all or nothing)",
+    max_items=500)]
 
 
 def _force(value: str | None) -> str | None:
@@ -173,20 +166,11 @@ def list_people(deployment: DeploymentDep, principal: PrincipalDep, area: Area =
       summary="Add or update people of the social forces (all or nothing)")
 def save_people(request: AnyRequest, deployment: DeploymentDep, principal: PrincipalDep,
                 data: PeopleBody) -> dict[str, int]:
-    raw = data.get("people") if isinstance(data, dict) else None
-    if not isinstance(raw, list) or not raw or len(raw) > 500:
-        raise ValidationError("send a list of 1 to 500 people", field="people",
-                              rule="non_empty")
-    items = []
-    for i, entry in enumerate(raw):
-        try:
-            item = parse(ForcePersonInput, entry)
-        except SuyuanError as exc:
-            raise ValidationError(exc.message, field=f"people[{i}].{exc.field or ''}",
-                                  rule=exc.rule, hint=exc.hint) from None
+    def may_edit(item: ForcePersonInput, where: str) -> None:
         for code in item.areas:
-            require(deployment, principal, FORCES_PERMISSION, code, field=f"people[{i}].areas")
-        items.append(item)
+            require(deployment, principal, FORCES_PERMISSION, code, field=f"{where}.areas")
+
+    items = parse_list(ForcePersonInput, data, "people", max_items=500, each=may_edit)
     with audited(deployment, principal, request, "co_governance.people.save",
                  record="people:" + ",".join(i.external_id for i in items)[:200]) as s:
         saved = service(deployment).forces.save_people(items, session=s)
