@@ -81,9 +81,8 @@ def _canonical_bytes(row: Mapping[str, Any], fields: Iterable[str]) -> bytes:
     safe = True
     get = row.get
     for name in fields:
-        value = get(name)
-        kind = type(value)
-        if kind is dt.datetime and value.tzinfo is None:
+        value: Any = get(name)
+        if type(value) is dt.datetime and value.tzinfo is None:
             out[name] = value.isoformat(" ")
             continue
         if name in JSON_FIELDS:
