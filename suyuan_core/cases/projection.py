@@ -74,7 +74,27 @@ def apply(case: Case | None, event: CaseEvent) -> Case:
                         if k in ("title", "description", "category")})
     if d.get("case_data"):
         changes["data"] = {**case.data, **d["case_data"]}
-    return attrs.evolve(case, **changes)
+    return _evolve(case, changes)
+
+
+#: fields whose new value :func:`apply` builds already in its checked form (a Status, a Level,
+#: an int, a tuple, an aware occurred_at …), so the copy need not run Case's validators again.
+_TRUSTED = frozenset({"version", "status", "outcome", "closed_at", "assignees", "level",
+                      "handling_area_code", "satisfaction", "merged_into", "data", "deadline"})
+_CASE_FIELDS = tuple(f.name for f in attrs.fields(Case))
+
+
+def _evolve(case: Case, changes: dict[str, Any]) -> Case:
+    """``attrs.evolve(case, **changes)``, without re-running the validators when every change is
+    one :func:`apply` built in its checked form (a quarter of a bulk import's projection time);
+    anything else (an ``update``'s title or category, a naive deadline) takes ``evolve``."""
+    deadline = changes.get("deadline")
+    if not changes.keys() <= _TRUSTED or (deadline is not None and deadline.tzinfo is None):
+        return attrs.evolve(case, **changes)
+    new = object.__new__(Case)
+    for name in _CASE_FIELDS:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(case, name))
+    return new
 
 
 def replay(events: Iterable[CaseEvent]) -> Case | None:

@@ -156,6 +156,7 @@ class Committees:
                                         session=s)
             org = organisation(s, external_id, "external_id")
             self._check_conflicts(s, org.id, wanted)
+            s.info.pop("cg_committee_ids", None)
             s.execute(m.committees.delete().where(m.committees.c.organisation_id == org.id))
             s.execute(m.committees.insert(), {"organisation_id": org.id, "sponsor": sponsor,
                                               "form": form})
@@ -316,20 +317,24 @@ class Committees:
                       if isinstance(a, str) and a.startswith("organisation:")]
             if not wanted:
                 return
-            k, o = m.committees.c, tables.organisations.c
-            ids = session.execute(sa.select(o.id).join(m.committees, k.organisation_id == o.id)
-                                  .where(o.external_id.in_(wanted))).scalars().all()
+            committee_ids = self._committee_ids(session)
+            ids = sorted({committee_ids[w] for w in wanted if w in committee_ids})
+            if not ids:
+                return
+            known = self._known(session)
             cc = m.committee_cases.c
             path = self.d.areas.tree.path(case.area_code)
             for org_id in ids:
-                done = session.scalar(sa.select(cc.id).where(cc.organisation_id == org_id,
-                                                             cc.case_id == case.id))
-                if done is None:
-                    session.execute(m.committee_cases.insert(), {
-                        "organisation_id": org_id, "case_id": case.id, "area_path": path,
-                        "category": case.category, "assigned_at": db_time(event.occurred_at),
-                        "result": None, "result_at": None})
-                    self._known(session).add(case.id or 0)
+                # a case not yet known has no row for any committee: no query to ask
+                if case.id in known and session.scalar(
+                        sa.select(cc.id).where(cc.organisation_id == org_id,
+                                               cc.case_id == case.id)) is not None:
+                    continue
+                session.execute(m.committee_cases.insert(), {
+                    "organisation_id": org_id, "case_id": case.id, "area_path": path,
+                    "category": case.category, "assigned_at": db_time(event.occurred_at),
+                    "result": None, "result_at": None})
+                known.add(case.id or 0)
             return
         if event.kind in RESULT_OF or event.kind == "reopen":
             if case.id not in self._known(session):
@@ -384,6 +389,18 @@ class Committees:
                 s.execute(m.committee_cases.insert(), list(rows.values()))
             s.info.pop("cg_committee_cases", None)
             return len(rows)
+
+    @staticmethod
+    def _committee_ids(session: Session) -> dict[str, int]:
+        """The committees' organisation ids by external id, read once per session (a bulk
+        import observes tens of thousands of assignments in one; :meth:`save` forgets it)."""
+        found = session.info.get("cg_committee_ids")
+        if found is None:
+            k, o = m.committees.c, tables.organisations.c
+            found = dict(session.execute(sa.select(o.external_id, o.id)
+                                         .join(m.committees, k.organisation_id == o.id)).all())
+            session.info["cg_committee_ids"] = found
+        return found  # type: ignore[no-any-return]
 
     @staticmethod
     def _known(session: Session) -> set[int]:

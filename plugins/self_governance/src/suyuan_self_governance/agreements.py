@@ -314,31 +314,34 @@ class Agreements:
     # -- reading --------------------------------------------------------------------------------
     def get(self, agreement_id: int, *, session: Session | None = None) -> Agreement:
         def read(s: Session) -> Agreement:
-            row = s.execute(sa.select(m.agreements).where(m.agreements.c.id == agreement_id)).first()
+            p, o, k = tables.persons, tables.organisations, tables.cases
+            a = m.agreements
+            row = s.execute(
+                sa.select(a, p.c.external_id.label("mediator_ext"),
+                          p.c.name.label("mediator_name_"),
+                          o.c.external_id.label("committee_ext"),
+                          o.c.name.label("committee_name_"), k.c.title.label("case_title_"))
+                .join(p, p.c.id == a.c.mediator_id)
+                .outerjoin(o, o.c.id == a.c.committee_id)
+                .join(k, k.c.id == a.c.case_id)
+                .where(a.c.id == agreement_id)).first()  # one query, not four
             if row is None:
                 raise NotFound(f"no agreement {agreement_id}", field="agreement", rule="exists")
-            who = s.execute(sa.select(tables.persons.c.external_id, tables.persons.c.name)
-                            .where(tables.persons.c.id == row.mediator_id)).one()
-            committee = None
-            if row.committee_id is not None:
-                committee = s.execute(sa.select(tables.organisations.c.external_id,
-                                                tables.organisations.c.name)
-                                      .where(tables.organisations.c.id == row.committee_id)).one()
-            title = s.execute(sa.select(tables.cases.c.title)
-                              .where(tables.cases.c.id == row.case_id)).scalar_one()
             checks = tuple({"checked_on": c.checked_on.isoformat(), "result": c.result,
                             "note": c.note, "follow_up": list(c.follow_up)}
                            for c in s.execute(sa.select(m.performance_checks).where(
                                m.performance_checks.c.agreement_id == agreement_id)
                                .order_by(m.performance_checks.c.id)))
             return Agreement(
-                id=row.id, case_id=row.case_id, case_title=title, session_id=row.session_id,
+                id=row.id, case_id=row.case_id, case_title=row.case_title_,
+                session_id=row.session_id,
                 form=row.form, parties=tuple(row.parties), facts=row.facts, issues=row.issues,
                 responsibilities=dict(row.responsibilities), terms=row.terms,
                 performance_manner=row.performance_manner, performance_due=row.performance_due,
-                mediator=who.external_id, mediator_name=who.name,
-                committee=committee.external_id if committee else None,
-                committee_name=committee.name if committee else None, reached_on=row.reached_on,
+                mediator=row.mediator_ext, mediator_name=row.mediator_name_,
+                committee=row.committee_ext if row.committee_id is not None else None,
+                committee_name=row.committee_name_ if row.committee_id is not None else None,
+                reached_on=row.reached_on,
                 signatures=dict(row.signatures), mediator_signed_on=row.mediator_signed_on,
                 sealed_on=row.sealed_on, effective_on=row.effective_on, status=row.status,
                 checks=checks)

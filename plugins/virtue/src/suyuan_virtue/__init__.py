@@ -152,6 +152,8 @@ def suyuan_case_route(case: Case, deployment: Deployment, session: Session) -> l
 @hookimpl
 def suyuan_case_after_transition(case: Case, event: CaseEvent, deployment: Deployment,
                                  session: Session) -> None:
+    if event.kind != "assign":  # the only kind observe() keeps: skip the import for the rest
+        return
     from suyuan_virtue.marriage import observe
 
     observe(case, event, deployment, session)
