@@ -84,12 +84,16 @@ def test_hours_state_the_deployments_own_upper_limit(make_deployment):
 def test_a_participation_names_a_case_or_an_activity_and_who_as_its_force_requires(api):
     """The document's oneOf / if-then: what it admits is recorded, what it refuses is refused,
     and the time admitted is surely past."""
+    import datetime as dt
+    import re
+
     import jsonschema_rs
 
-    from suyuan_core.web.openapi import past_times
-
     schema = _body(api, f"{PREFIX}participations")
-    assert schema["properties"]["occurred_at"]["pattern"] == past_times()
+    pattern = schema["properties"]["occurred_at"]["pattern"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert re.search(pattern, f"{today - dt.timedelta(days=3)}T10:00+08:00")
+    assert not re.search(pattern, f"{today + dt.timedelta(days=1)}T10:00+08:00")
     valid = jsonschema_rs.Draft202012Validator(schema).is_valid
     sup = api.as_role("supervisor", "C")
     case_id = api.get("/api/v1/cases", headers=sup).json()["items"][0]["id"]

@@ -11,7 +11,7 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suyuan_core import Deployment, Period, ValidationError, bounds, inputs, tables
+from suyuan_core import Deployment, NotFound, Period, ValidationError, bounds, inputs, tables
 from suyuan_core.times import not_future, now, to_db
 from suyuan_smart.common import settings
 from suyuan_smart.models import prevention_measures as measures
@@ -27,6 +27,8 @@ def _ids(value: Any) -> tuple[int, ...]:
                               hint="e.g. [12, 15]")
     out = []
     for v in value:
+        if isinstance(v, float) and v.is_integer():  # 12.0 is a JSON integer (JSON Schema)
+            v = int(v)
         if isinstance(v, bool) or not isinstance(v, int | str) or not str(v).isdigit() or not (
                 1 <= int(v) <= bounds.MAX_ID):
             raise ValidationError(f"{v!r} is not a case id", field="case_ids", rule="integer",
@@ -106,8 +108,8 @@ def record(d: Deployment, measure: MeasureIn, *, actor: str,
                 c.id.in_(measure.case_ids))).all())
             path = tree.path(measure.area_code)
             wrong = [i for i in measure.case_ids if not str(found.get(i, "")).startswith(path)]
-            if wrong:
-                raise ValidationError(
+            if wrong:  # a case that is not there, or not here: 404 (ids reveal nothing)
+                raise NotFound(
                     "no case " + ", ".join(map(str, wrong[:10])) + f" in {measure.area_code}",
                     field="case_ids", rule="exists",
                     hint="link cases of the measure's area (or of an area below it)")
