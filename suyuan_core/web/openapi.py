@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
@@ -244,15 +244,24 @@ def leveled(app: Litestar, operation: dict[str, Any], levels: Mapping[str, Any],
             schema = parameter.get("schema") or {}
             schema.pop("enum", None)
             _enum(schema, lists[parameter["name"]])
+    for name, prop in _own_properties(operation, schemas):
+        if name in lists:
+            _drop_enum(prop)
+            _enum(prop, lists[name])
+
+
+def _own_properties(operation: dict[str, Any], schemas: Mapping[str, Any]
+                    ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The body fields of ``operation``, to narrow for this operation alone: a body ``$ref`` is
+    copied into the operation first, so the shared component keeps its wider schema."""
     for media in (operation.get("requestBody") or {}).get("content", {}).values():
         schema = media.get("schema") or {}
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
             schema = media["schema"] = copy.deepcopy(schemas[ref.rsplit("/", 1)[1]])
         for name, prop in (schema.get("properties") or {}).items():
-            if name in lists and isinstance(prop, dict):
-                _drop_enum(prop)
-                _enum(prop, lists[name])
+            if isinstance(prop, dict):
+                yield name, prop
 
 
 def bounded(app: Litestar, operation: dict[str, Any], bounds: Any,
@@ -264,14 +273,9 @@ def bounded(app: Litestar, operation: dict[str, Any], bounds: Any,
     if d is None or not callable(bounds):
         return
     found = bounds(d) or {}
-    for media in (operation.get("requestBody") or {}).get("content", {}).values():
-        schema = media.get("schema") or {}
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            schema = media["schema"] = copy.deepcopy(schemas[ref.rsplit("/", 1)[1]])
-        for name, prop in (schema.get("properties") or {}).items():
-            if name in found and isinstance(prop, dict):
-                prop.update(copy.deepcopy(dict(found[name])))
+    for name, prop in _own_properties(operation, schemas):
+        if name in found:
+            prop.update(copy.deepcopy(dict(found[name])))
 
 
 def _drop_enum(schema: dict[str, Any]) -> None:
