@@ -141,15 +141,18 @@ def test_a_lists_items_keep_their_limits(api):
     assert array["items"] == {"type": "string", "minLength": 1, "maxLength": 128}
 
 
-#: request-body fields with no declared range yet, with what is missing; may only shrink.
+#: request fields with no declared range yet, with what is missing; may only shrink. Request
+#: bodies: none left. Query parameters (walked since 2026-12-02 #5): free text (filters, cursors,
+#: periods, Open311's dates and ids) documented without a maximum length; the server does not
+#: refuse an over-long one either, so both sides are to be bounded together.
 UNRANGED_YET: dict[str, str] = {}
 
 
 def _unranged(doc: dict) -> dict[str, str]:
-    """Every request-body value the document leaves unbounded: a text without a length, pattern,
-    format or enum; a list without ``maxItems`` or with unshaped items; an object that declares
-    no properties. (Cross-field rules — ``anyOf``/``allOf``/``if`` — restate fields already
-    bounded, so they are not walked.)"""
+    """Every request value (body field or parameter) the document leaves unbounded: a text
+    without a length, pattern, format or enum; a list without ``maxItems`` or with unshaped
+    items; an object that declares no properties. (Cross-field rules — ``anyOf``/``allOf``/
+    ``if`` — restate fields already bounded, so they are not walked.)"""
     schemas = doc["components"]["schemas"]
     found: dict[str, str] = {}
 
@@ -163,7 +166,10 @@ def _unranged(doc: dict) -> dict[str, str]:
         if not isinstance(s, dict) or depth > 10:
             return
         for member in s.get("oneOf") or ():
-            walk(member, where, depth + 1)
+            # a keyword beside ``oneOf`` (litestar puts a parameter's ``maxLength`` there)
+            # applies to every member: JSON Schema ignores ``maxLength`` for a non-string
+            walk({**resolve(member), **{k: v for k, v in s.items() if k != "oneOf"}}, where,
+                 depth + 1)
         kind = s.get("type")
         if kind == "array":
             items = resolve(s.get("items"))
@@ -184,6 +190,12 @@ def _unranged(doc: dict) -> dict[str, str]:
 
     for path, item in doc["paths"].items():
         for method, op in item.items():
+            if not isinstance(op, dict):
+                continue
+            for param in [*(item.get("parameters") or ()), *(op.get("parameters") or ())]:
+                param = resolve(param)
+                walk(param.get("schema"),
+                     f"{method.upper()} {path} {param['in']}:{param['name']}")
             if method in ("post", "put", "patch"):
                 for media in ((op.get("requestBody") or {}).get("content") or {}).values():
                     walk(media.get("schema"), f"{method.upper()} {path}")
@@ -191,10 +203,28 @@ def _unranged(doc: dict) -> dict[str, str]:
 
 
 def test_every_request_field_has_a_range(api):
-    """Issue 14 point 1: every field of every request body has a documented range (litestar's
-    dropped ``Meta`` restored, lists capped at ``bodies.MAX_ITEMS`` unless narrower)."""
+    """Issue 14 point 1: every field of every request body and every parameter has a documented
+    range (litestar's dropped ``Meta`` restored, lists capped at ``bodies.MAX_ITEMS`` unless
+    narrower)."""
     found = _unranged(api.get("/api/v1/schema/openapi.json").json())
     new = {k: v for k, v in found.items() if k not in UNRANGED_YET}
-    assert not new, new
+    assert not new, "\n".join(f"{k}: {v}" for k, v in sorted(new.items()))
     fixed = sorted(k for k in UNRANGED_YET if k not in found)
     assert not fixed, f"no longer unranged, drop from UNRANGED_YET: {fixed}"
+
+
+def test_a_list_filter_is_capped_in_the_document_and_by_the_server(api):
+    """``GET /cases?status=…`` takes each status at most once in number: the document says
+    ``maxItems`` and the server refuses one more with a 400 naming the parameter."""
+    from suyuan_core import Status
+
+    doc = api.get("/api/v1/schema/openapi.json").json()
+    (status,) = [p for p in doc["paths"]["/api/v1/cases"]["get"]["parameters"]
+                 if p["name"] == "status"]
+    assert status["schema"]["maxItems"] == len(Status)
+    headers = api.as_role("supervisor", "C")
+    query = [("status", "reported")] * len(Status)
+    assert api.get("/api/v1/cases", params=query, headers=headers).status_code == 200
+    got = api.get("/api/v1/cases", params=[*query, ("status", "closed")], headers=headers)
+    assert got.status_code == 400, got.text
+    assert "status" in got.text

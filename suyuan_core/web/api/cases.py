@@ -58,7 +58,7 @@ class CaseController(Controller):
         area: Annotated[str | None, Parameter(max_length=64,
                                               description="Area code; its whole subtree")] = None,
         status: Annotated[list[str] | None, Parameter(
-            description="One or more statuses",
+            description="One or more statuses", max_items=len(Status),
             schema_extra={"items": {"type": "string", "enum": [x.value for x in Status]}})] = None,
         category: Annotated[str | None, Parameter(max_length=64)] = None,
         source: Annotated[str | None, Parameter(max_length=64)] = None,
