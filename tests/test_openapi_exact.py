@@ -141,10 +141,8 @@ def test_a_lists_items_keep_their_limits(api):
     assert array["items"] == {"type": "string", "minLength": 1, "maxLength": 128}
 
 
-#: request fields with no declared range yet, with what is missing; may only shrink. Request
-#: bodies: none left. Query parameters (walked since 2026-12-02 #5): free text (filters, cursors,
-#: periods, Open311's dates and ids) documented without a maximum length; the server does not
-#: refuse an over-long one either, so both sides are to be bounded together.
+#: request fields (bodies and parameters) with no declared range yet, with what is missing;
+#: may only shrink.
 UNRANGED_YET: dict[str, str] = {}
 
 
